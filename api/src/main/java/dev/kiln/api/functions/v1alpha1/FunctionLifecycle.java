@@ -1,0 +1,159 @@
+package dev.kiln.api.functions.v1alpha1;
+
+import dev.kiln.api.duck.Addressable;
+import dev.kiln.api.duck.ConditionSet;
+import dev.kiln.api.validation.FieldErrors;
+import java.time.Clock;
+
+/**
+ * The conditions of a Function and the transitions between them. {@code Ready} holds when the source is
+ * resolved, the build succeeded and the service is ready.
+ */
+public final class FunctionLifecycle {
+
+    /** The revision resolved to a commit. */
+    public static final String SOURCE_RESOLVED = "SourceResolved";
+    /** An image exists for the current build key. */
+    public static final String BUILD_SUCCEEDED = "BuildSucceeded";
+    /** The Knative Service (or the local instance set) serves the current image. */
+    public static final String SERVICE_READY = "ServiceReady";
+
+    /** Reason: the spec has errors; the message lists every field path. */
+    public static final String REASON_INVALID_SPEC = "InvalidSpec";
+    /** Reason: a build is running. */
+    public static final String REASON_BUILDING = "Building";
+    /** Reason: the service is rolling out the new image. */
+    public static final String REASON_DEPLOYING = "Deploying";
+
+    /** The condition set of Function. */
+    public static final ConditionSet CONDITIONS =
+            ConditionSet.living(SOURCE_RESOLVED, BUILD_SUCCEEDED, SERVICE_READY);
+
+    private final FunctionStatus status;
+    private final ConditionSet.Manager conditions;
+
+    private FunctionLifecycle(FunctionStatus status, Clock clock) {
+        this.status = status;
+        this.conditions = CONDITIONS.manage(status, clock);
+        conditions.initialize();
+    }
+
+    /**
+     * @param status the status to update (conditions missing from it are added as Unknown)
+     * @param clock the clock for transition times
+     * @return a lifecycle over the status
+     */
+    public static FunctionLifecycle of(FunctionStatus status, Clock clock) {
+        return new FunctionLifecycle(status, clock);
+    }
+
+    /** @return the condition manager, for reading conditions */
+    public ConditionSet.Manager conditions() {
+        return conditions;
+    }
+
+    /**
+     * The spec is invalid: Ready=False with reason InvalidSpec and every error in the message.
+     *
+     * @param errors the validation errors (not empty)
+     */
+    public void markInvalidSpec(FieldErrors errors) {
+        conditions.markFalse(ConditionSet.READY, REASON_INVALID_SPEC, errors.summary());
+    }
+
+    /**
+     * The revision resolved to a commit.
+     *
+     * @param commit the full commit SHA
+     */
+    public void markSourceResolved(String commit) {
+        status.commit = commit;
+        conditions.markTrue(SOURCE_RESOLVED);
+    }
+
+    /**
+     * The revision could not be resolved.
+     *
+     * @param reason e.g. RevisionNotFound, RepositoryUnreachable, AuthenticationFailed
+     * @param message what happened and what to do
+     */
+    public void markSourceFailed(String reason, String message) {
+        conditions.markFalse(SOURCE_RESOLVED, reason, message);
+    }
+
+    /**
+     * A build started or is still running.
+     *
+     * @param build the build's name, key, commit and start time
+     */
+    public void markBuildRunning(BuildStatus build) {
+        status.build = build;
+        conditions.markUnknown(BUILD_SUCCEEDED, REASON_BUILDING,
+                "Building commit " + shortSha(build.commit) + " in " + build.name);
+    }
+
+    /**
+     * An image exists for the current build key.
+     *
+     * @param image the image pinned by digest
+     * @param completedAt when the build finished, RFC 3339 (null if the image was already known)
+     */
+    public void markBuildSucceeded(String image, String completedAt) {
+        status.image = image;
+        if (status.build != null && completedAt != null) {
+            status.build.completedAt = completedAt;
+        }
+        conditions.markTrue(BUILD_SUCCEEDED);
+    }
+
+    /**
+     * The build failed.
+     *
+     * @param reason e.g. BuildFailed, BuildTimedOut, NoBuildStrategy
+     * @param message what happened, with the tail of the build log
+     */
+    public void markBuildFailed(String reason, String message) {
+        conditions.markFalse(BUILD_SUCCEEDED, reason, message);
+    }
+
+    /**
+     * The service serves the current image.
+     *
+     * @param url public URL
+     * @param addressUrl cluster-internal URL that accepts events
+     */
+    public void markServiceReady(String url, String addressUrl) {
+        status.url = url;
+        status.address = addressUrl == null ? null : new Addressable(addressUrl);
+        conditions.markTrue(SERVICE_READY);
+    }
+
+    /**
+     * The service is rolling out or waiting for its dependencies.
+     *
+     * @param reason CamelCase reason
+     * @param message what is in progress
+     */
+    public void markServiceUnknown(String reason, String message) {
+        conditions.markUnknown(SERVICE_READY, reason, message);
+    }
+
+    /**
+     * The service failed.
+     *
+     * @param reason CamelCase reason, as reported by the service
+     * @param message the service's message
+     */
+    public void markServiceFailed(String reason, String message) {
+        conditions.markFalse(SERVICE_READY, reason, message);
+    }
+
+    /** @param generation the metadata.generation the status now describes */
+    public void observe(Long generation) {
+        status.observedGeneration = generation;
+    }
+
+    private static String shortSha(String commit) {
+        return commit == null ? "?" : commit.substring(0, Math.min(12, commit.length()));
+    }
+}

@@ -1,0 +1,24 @@
+package dev.kiln.api.functions.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+
+/** A directory at a revision of a Git repository. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class GitSource {
+
+    /** Repository URL: https://, ssh:// or user@host:path, or file:// (local mode). */
+    public String url;
+
+    /** Branch, tag or commit SHA to build (default: main). A branch is followed: a push rebuilds. */
+    public String revision;
+
+    /** Directory of the function inside the repository (default: the repository root). */
+    public String contextDir;
+
+    /** Secret with credentials for the repository: basic-auth (username, password) or ssh-privatekey. */
+    public LocalObjectReference secretRef;
+
+    /** How often to poll the branch for new commits (e.g. 5m), in case a push webhook is missed; unset: never. */
+    public String pollInterval;
+}

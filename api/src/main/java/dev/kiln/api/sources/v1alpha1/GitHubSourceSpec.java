@@ -1,0 +1,34 @@
+package dev.kiln.api.sources.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.kiln.api.duck.SecretValueFromSource;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Which GitHub repositories and events to receive, and the secret that signs them. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class GitHubSourceSpec extends SourceSpec {
+
+    /** GitHub's public API. */
+    public static final String DEFAULT_API_URL = "https://api.github.com";
+
+    /** Repositories as owner/repo, or an owner alone for an organization-wide hook. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public List<String> repositories = new ArrayList<>();
+
+    /** GitHub event names to forward, e.g. push, pull_request, or * for all; others are acknowledged and dropped. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public List<String> eventTypes = new ArrayList<>();
+
+    /** The webhook secret: deliveries must carry a valid X-Hub-Signature-256 made with it. */
+    public SecretValueFromSource secretToken;
+
+    /** Token with admin:repo_hook scope, to register the webhook (optional: register it by hand otherwise). */
+    public SecretValueFromSource accessToken;
+
+    /** GitHub API URL, for GitHub Enterprise (default: https://api.github.com). */
+    public String githubAPIURL;
+
+    /** Accept unsigned deliveries when no secretToken is set. Anyone who can reach the URL can then send events. */
+    public Boolean allowUnsigned;
+}

@@ -1,0 +1,11 @@
+package dev.kiln.api.sources.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** The observed state of a webhook source (GitHub, GitLab). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class WebhookSourceStatus extends SourceStatus {
+
+    /** URL to register as the webhook in GitHub or GitLab. */
+    public String webhookUrl;
+}

@@ -1,0 +1,305 @@
+package dev.kiln.api.validation;
+
+import dev.kiln.api.duck.CloudEventOverrides;
+import dev.kiln.api.duck.DeliverySpec;
+import dev.kiln.api.duck.Destination;
+import dev.kiln.api.duck.SecretValueFromSource;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks that several kinds share. Each one records its errors (with the field path it is given) and
+ * returns nothing, so a validator calls them one after another and collects every problem.
+ */
+public final class Checks {
+
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final Pattern SCP_LIKE_GIT = Pattern.compile("[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\\s]+");
+    private static final Pattern HEX_SHA = Pattern.compile("[0-9a-f]{7,64}");
+    private static final Pattern EXTENSION_NAME = Pattern.compile("[a-z0-9]+");
+    private static final Set<String> CORE_ATTRIBUTES = Set.of(
+            "id", "source", "specversion", "type", "datacontenttype", "dataschema", "subject", "time", "data", "data_base64");
+
+    private Checks() {
+    }
+
+    /** Checks a Kubernetes object name that must be a DNS-1123 label (at most 63 characters). */
+    public static void dnsLabel(FieldErrors errors, String path, String name) {
+        if (name == null || name.isEmpty()) {
+            errors.missing(path);
+        } else if (name.length() > 63 || !DNS_LABEL.matcher(name).matches()) {
+            errors.add(path, "must be a DNS-1123 label: at most 63 lowercase letters, digits and '-', "
+                    + "starting and ending with a letter or digit");
+        }
+    }
+
+    /** Checks a Kubernetes object name that must be a DNS-1123 subdomain (Secrets, ConfigMaps...). */
+    public static void dnsSubdomain(FieldErrors errors, String path, String name) {
+        if (name == null || name.isEmpty()) {
+            errors.missing(path);
+        } else if (name.length() > 253 || !DNS_SUBDOMAIN.matcher(name).matches()) {
+            errors.add(path, "must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.'");
+        }
+    }
+
+    /**
+     * Checks a Git remote URL: https, http, ssh (URL or scp-like {@code user@host:path}) or file. Credentials
+     * in the URL are refused: they would leak into status and logs.
+     */
+    public static void gitUrl(FieldErrors errors, String path, String url) {
+        if (url == null || url.isBlank()) {
+            errors.missing(path);
+            return;
+        }
+        if (SCP_LIKE_GIT.matcher(url).matches() && !url.contains("://")) {
+            return;
+        }
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            errors.add(path, "must be an https, ssh or file URL");
+            return;
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme();
+        switch (scheme) {
+            case "https", "http", "ssh" -> {
+                if (uri.getHost() == null || uri.getPath() == null || uri.getPath().length() <= 1) {
+                    errors.add(path, "must name a host and a repository path");
+                } else if (uri.getUserInfo() != null && uri.getUserInfo().contains(":")) {
+                    errors.add(path, "must not contain credentials; put them in a Secret named by spec.source.git.secretRef");
+                }
+            }
+            case "file" -> {
+                if (uri.getPath() == null || !uri.getPath().startsWith("/")) {
+                    errors.add(path, "file URLs must be absolute, e.g. file:///home/me/greeter");
+                }
+            }
+            default -> errors.add(path, "must be an https, ssh or file URL");
+        }
+    }
+
+    /**
+     * Checks a Git revision: {@code HEAD}, a commit SHA (7 to 64 hex digits) or a branch or tag name that
+     * git's check-ref-format accepts.
+     */
+    public static void gitRevision(FieldErrors errors, String path, String revision) {
+        if (revision == null || revision.isEmpty()) {
+            errors.missing(path);
+            return;
+        }
+        if (revision.equals("HEAD") || HEX_SHA.matcher(revision).matches()) {
+            return;
+        }
+        String problem = refNameProblem(revision);
+        if (problem != null) {
+            errors.add(path, "must be a branch, tag or commit SHA: " + problem);
+        }
+    }
+
+    private static String refNameProblem(String ref) {
+        if (ref.startsWith("/") || ref.endsWith("/") || ref.contains("//")) {
+            return "no leading, trailing or doubled '/'";
+        }
+        if (ref.contains("..") || ref.contains("@{") || ref.equals("@") || ref.endsWith(".")) {
+            return "no '..', '@{', lone '@' or trailing '.'";
+        }
+        for (char c : ref.toCharArray()) {
+            if (c < 0x20 || c == 0x7f || " ~^:?*[\\".indexOf(c) >= 0) {
+                return "no spaces, control characters or any of ~^:?*[\\";
+            }
+        }
+        for (String part : ref.split("/")) {
+            if (part.startsWith(".") || part.endsWith(".lock")) {
+                return "no component starting with '.' or ending with '.lock'";
+            }
+        }
+        return null;
+    }
+
+    /** Checks a path inside the repository: relative, and never escaping it with {@code ..}. */
+    public static void relativePath(FieldErrors errors, String path, String value) {
+        if (value == null) {
+            return;
+        }
+        if (value.isBlank()) {
+            errors.add(path, "must not be empty; leave it out to use the default");
+        } else if (value.startsWith("/") || value.startsWith("\\") || value.matches("^[A-Za-z]:.*")) {
+            errors.add(path, "must be a path relative to the repository root");
+        } else if (Arrays.asList(value.split("[/\\\\]")).contains("..")) {
+            errors.add(path, "must stay inside the repository (no '..')");
+        }
+    }
+
+    /** Checks a Go-style duration ({@code 30s}, {@code 1m30s}) against inclusive bounds. */
+    public static void goDuration(FieldErrors errors, String path, String value, Duration min, Duration max) {
+        if (value == null) {
+            return;
+        }
+        Duration d;
+        try {
+            d = GoDurations.parse(value);
+        } catch (IllegalArgumentException e) {
+            errors.add(path, "must be a duration such as 30s, 5m or 1h30m");
+            return;
+        }
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            errors.add(path, "must be between " + human(min) + " and " + human(max));
+        }
+    }
+
+    /** Checks an ISO-8601 duration ({@code PT0.2S}); {@code positive} refuses zero and negative values. */
+    public static void isoDuration(FieldErrors errors, String path, String value, boolean positive) {
+        if (value == null) {
+            return;
+        }
+        try {
+            Duration d = Duration.parse(value);
+            if (d.isNegative() || (positive && d.isZero())) {
+                errors.add(path, positive ? "must be greater than zero" : "must not be negative");
+            }
+        } catch (DateTimeParseException e) {
+            errors.add(path, "must be an ISO-8601 duration such as PT0.2S or PT1M");
+        }
+    }
+
+    /** Checks an absolute http(s) URL with a host. */
+    public static void httpUrl(FieldErrors errors, String path, String value) {
+        if (value == null || value.isBlank()) {
+            errors.missing(path);
+            return;
+        }
+        try {
+            URI uri = new URI(value);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                errors.add(path, "must be an absolute http or https URL");
+            }
+        } catch (URISyntaxException e) {
+            errors.add(path, "must be an absolute http or https URL");
+        }
+    }
+
+    /** Checks a Destination: exactly one of {@code ref} and {@code uri}; a complete ref; an absolute uri. */
+    public static void destination(FieldErrors errors, String path, Destination destination) {
+        if (destination == null) {
+            errors.missing(path);
+            return;
+        }
+        if (destination.ref == null && destination.uri == null) {
+            errors.add(path, "must set exactly one of ref and uri");
+            return;
+        }
+        if (destination.ref != null && destination.uri != null) {
+            errors.add(path, "must set exactly one of ref and uri, not both");
+            return;
+        }
+        if (destination.uri != null) {
+            httpUrl(errors, path + ".uri", destination.uri);
+            return;
+        }
+        if (destination.ref.apiVersion == null || destination.ref.apiVersion.isBlank()) {
+            errors.missing(path + ".ref.apiVersion");
+        }
+        if (destination.ref.kind == null || destination.ref.kind.isBlank()) {
+            errors.missing(path + ".ref.kind");
+        }
+        dnsSubdomain(errors, path + ".ref.name", destination.ref.name);
+        if (destination.ref.namespace != null) {
+            dnsLabel(errors, path + ".ref.namespace", destination.ref.namespace);
+        }
+    }
+
+    /** Checks a reference to an object in the same namespace (a Secret, usually). */
+    public static void localRef(FieldErrors errors, String path, LocalObjectReference ref) {
+        if (ref != null) {
+            dnsSubdomain(errors, path + ".name", ref.getName());
+        }
+    }
+
+    /** Checks a {@code {secretKeyRef: {name, key}}} reference; {@code required} reports its absence. */
+    public static void secretValue(FieldErrors errors, String path, SecretValueFromSource value, boolean required) {
+        if (value == null) {
+            if (required) {
+                errors.missing(path);
+            }
+            return;
+        }
+        SecretKeySelector ref = value.secretKeyRef;
+        if (ref == null) {
+            errors.missing(path + ".secretKeyRef");
+            return;
+        }
+        dnsSubdomain(errors, path + ".secretKeyRef.name", ref.getName());
+        if (ref.getKey() == null || ref.getKey().isEmpty()) {
+            errors.missing(path + ".secretKeyRef.key");
+        } else if (!ref.getKey().matches("[-._a-zA-Z0-9]+")) {
+            errors.add(path + ".secretKeyRef.key", "must consist of letters, digits, '-', '_' or '.'");
+        }
+    }
+
+    /** Checks CloudEvent extension overrides: lowercase alphanumeric names that are not core attributes. */
+    public static void ceOverrides(FieldErrors errors, String path, CloudEventOverrides overrides) {
+        if (overrides == null || overrides.extensions == null) {
+            return;
+        }
+        for (Map.Entry<String, String> e : overrides.extensions.entrySet()) {
+            String p = path + ".extensions[" + e.getKey() + "]";
+            if (!EXTENSION_NAME.matcher(e.getKey()).matches()) {
+                errors.add(p, "extension names must be lowercase letters and digits only");
+            } else if (CORE_ATTRIBUTES.contains(e.getKey())) {
+                errors.add(p, "must not override the core attribute " + e.getKey());
+            }
+            if (e.getValue() == null) {
+                errors.add(p, "must have a value");
+            }
+        }
+    }
+
+    /** Checks a DeliverySpec: retry ≥ 0, a known backoff policy, ISO-8601 delays and a valid dead-letter sink. */
+    public static void delivery(FieldErrors errors, String path, DeliverySpec delivery) {
+        if (delivery == null) {
+            return;
+        }
+        if (delivery.retry != null && delivery.retry < 0) {
+            errors.add(path + ".retry", "must be 0 or more");
+        }
+        if (delivery.backoffPolicy != null
+                && !Set.of(DeliverySpec.LINEAR, DeliverySpec.EXPONENTIAL).contains(delivery.backoffPolicy)) {
+            errors.add(path + ".backoffPolicy", "must be linear or exponential");
+        }
+        isoDuration(errors, path + ".backoffDelay", delivery.backoffDelay, false);
+        isoDuration(errors, path + ".timeout", delivery.timeout, true);
+        if (delivery.deadLetterSink != null) {
+            destination(errors, path + ".deadLetterSink", delivery.deadLetterSink);
+        }
+    }
+
+    /** Checks that a value is one of a fixed set. */
+    public static void oneOf(FieldErrors errors, String path, String value, Set<String> allowed, String allowedText) {
+        if (value != null && !allowed.contains(value)) {
+            errors.add(path, "must be " + allowedText);
+        }
+    }
+
+    private static String human(Duration d) {
+        if (d.isZero()) {
+            return "0s";
+        }
+        if (d.toSeconds() % 3600 == 0) {
+            return d.toHours() + "h";
+        }
+        if (d.toSeconds() % 60 == 0) {
+            return d.toMinutes() + "m";
+        }
+        return d.toSeconds() + "s";
+    }
+}

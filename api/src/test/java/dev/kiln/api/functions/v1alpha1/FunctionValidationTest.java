@@ -1,0 +1,178 @@
+package dev.kiln.api.functions.v1alpha1;
+
+import static dev.kiln.api.Fixtures.function;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import dev.kiln.api.validation.FieldError;
+import dev.kiln.api.validation.FieldErrors;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarSourceBuilder;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class FunctionValidationTest {
+
+    static Stream<Arguments> invalid() {
+        return Stream.of(
+                arguments("name with capitals", (Consumer<Function>) f -> f.getMetadata().setName("Greeter"),
+                        "metadata.name", "must be a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"),
+                arguments("name too long", (Consumer<Function>) f -> f.getMetadata().setName("a".repeat(64)),
+                        "metadata.name", "must be a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"),
+                arguments("no source", (Consumer<Function>) f -> f.getSpec().source = null,
+                        "spec.source", "is required"),
+                arguments("no git", (Consumer<Function>) f -> f.getSpec().source.git = null,
+                        "spec.source.git", "is required"),
+                arguments("no url", (Consumer<Function>) f -> f.getSpec().source.git.url = null,
+                        "spec.source.git.url", "is required"),
+                arguments("ftp url", (Consumer<Function>) f -> f.getSpec().source.git.url = "ftp://example.com/x.git",
+                        "spec.source.git.url", "must be an https, ssh or file URL"),
+                arguments("bare word url", (Consumer<Function>) f -> f.getSpec().source.git.url = "greeter",
+                        "spec.source.git.url", "must be an https, ssh or file URL"),
+                arguments("https url without repository", (Consumer<Function>) f -> f.getSpec().source.git.url = "https://github.com/",
+                        "spec.source.git.url", "must name a host and a repository path"),
+                arguments("credentials in url", (Consumer<Function>) f -> f.getSpec().source.git.url = "https://bob:hunter2@github.com/acme/greeter.git",
+                        "spec.source.git.url", "must not contain credentials; put them in a Secret named by spec.source.git.secretRef"),
+                arguments("relative file url", (Consumer<Function>) f -> f.getSpec().source.git.url = "file:greeter",
+                        "spec.source.git.url", "file URLs must be absolute, e.g. file:///home/me/greeter"),
+                arguments("revision with space", (Consumer<Function>) f -> f.getSpec().source.git.revision = "my branch",
+                        "spec.source.git.revision", "must be a branch, tag or commit SHA: no spaces, control characters or any of ~^:?*[\\"),
+                arguments("revision with dot-dot", (Consumer<Function>) f -> f.getSpec().source.git.revision = "main..dev",
+                        "spec.source.git.revision", "must be a branch, tag or commit SHA: no '..', '@{', lone '@' or trailing '.'"),
+                arguments("revision ending in .lock", (Consumer<Function>) f -> f.getSpec().source.git.revision = "feature/x.lock",
+                        "spec.source.git.revision", "must be a branch, tag or commit SHA: no component starting with '.' or ending with '.lock'"),
+                arguments("revision with leading slash", (Consumer<Function>) f -> f.getSpec().source.git.revision = "/main",
+                        "spec.source.git.revision", "must be a branch, tag or commit SHA: no leading, trailing or doubled '/'"),
+                arguments("empty revision", (Consumer<Function>) f -> f.getSpec().source.git.revision = "",
+                        "spec.source.git.revision", "is required"),
+                arguments("context dir escapes", (Consumer<Function>) f -> f.getSpec().source.git.contextDir = "functions/../../etc",
+                        "spec.source.git.contextDir", "must stay inside the repository (no '..')"),
+                arguments("absolute context dir", (Consumer<Function>) f -> f.getSpec().source.git.contextDir = "/etc",
+                        "spec.source.git.contextDir", "must be a path relative to the repository root"),
+                arguments("blank context dir", (Consumer<Function>) f -> f.getSpec().source.git.contextDir = " ",
+                        "spec.source.git.contextDir", "must not be empty; leave it out to use the default"),
+                arguments("secret ref with bad name", (Consumer<Function>) f -> f.getSpec().source.git.secretRef = new LocalObjectReference("Git_Creds"),
+                        "spec.source.git.secretRef.name", "must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.'"),
+                arguments("secret ref without name", (Consumer<Function>) f -> f.getSpec().source.git.secretRef = new LocalObjectReference(),
+                        "spec.source.git.secretRef.name", "is required"),
+                arguments("poll interval too short", (Consumer<Function>) f -> f.getSpec().source.git.pollInterval = "1s",
+                        "spec.source.git.pollInterval", "must be between 10s and 24h"),
+                arguments("poll interval not a duration", (Consumer<Function>) f -> f.getSpec().source.git.pollInterval = "often",
+                        "spec.source.git.pollInterval", "must be a duration such as 30s, 5m or 1h30m"),
+                arguments("unknown strategy", (Consumer<Function>) f -> build(f).strategy = "gradle",
+                        "spec.build.strategy", "must be auto, maven or dockerfile"),
+                arguments("dockerfile escapes", (Consumer<Function>) f -> build(f).dockerfile = "../Dockerfile",
+                        "spec.build.dockerfile", "must stay inside the repository (no '..')"),
+                arguments("image with tag", (Consumer<Function>) f -> build(f).image = "registry.example.com/acme/greeter:v1",
+                        "spec.build.image", "must be an image repository without tag or digest, e.g. registry.example.com/acme/greeter"),
+                arguments("image with digest", (Consumer<Function>) f -> build(f).image = "acme/greeter@sha256:abc",
+                        "spec.build.image", "must be an image repository without tag or digest, e.g. registry.example.com/acme/greeter"),
+                arguments("build timeout too long", (Consumer<Function>) f -> build(f).timeout = "7h",
+                        "spec.build.timeout", "must be between 1m and 6h"),
+                arguments("push secret without name", (Consumer<Function>) f -> build(f).pushSecretRef = new LocalObjectReference(""),
+                        "spec.build.pushSecretRef.name", "is required"),
+                arguments("reserved env PORT", (Consumer<Function>) f -> f.getSpec().env.add(new EnvVar("PORT", "9000", null)),
+                        "spec.env[0].name", "PORT is reserved: the platform sets it"),
+                arguments("env name with space", (Consumer<Function>) f -> f.getSpec().env.add(new EnvVar("MY VAR", "x", null)),
+                        "spec.env[0].name", "must consist of letters, digits, '_', '-' or '.', and not start with a digit"),
+                arguments("env without name", (Consumer<Function>) f -> f.getSpec().env.add(new EnvVar(null, "x", null)),
+                        "spec.env[0].name", "is required"),
+                arguments("duplicate env", (Consumer<Function>) f -> f.getSpec().env.addAll(List.of(new EnvVar("A", "1", null), new EnvVar("A", "2", null))),
+                        "spec.env[1].name", "duplicate variable A"),
+                arguments("env value and valueFrom", (Consumer<Function>) f -> f.getSpec().env.add(new EnvVar("A", "1",
+                                new EnvVarSourceBuilder().withNewSecretKeyRef("k", "s", false).build())),
+                        "spec.env[0]", "must set value or valueFrom, not both"),
+                arguments("negative min scale", (Consumer<Function>) f -> scale(f).min = -1,
+                        "spec.scale.min", "must be 0 or more"),
+                arguments("negative max scale", (Consumer<Function>) f -> scale(f).max = -2,
+                        "spec.scale.max", "must be 0 (no limit) or more"),
+                arguments("min above max", (Consumer<Function>) f -> { scale(f).min = 5; scale(f).max = 2; },
+                        "spec.scale.min", "must not be greater than spec.scale.max (2)"),
+                arguments("zero target", (Consumer<Function>) f -> scale(f).target = 0,
+                        "spec.scale.target", "must be 1 or more"),
+                arguments("container concurrency too high", (Consumer<Function>) f -> scale(f).containerConcurrency = 1001,
+                        "spec.scale.containerConcurrency", "must be between 0 (no limit) and 1000"),
+                arguments("retention not a duration", (Consumer<Function>) f -> scale(f).retention = "30",
+                        "spec.scale.retention", "must be a duration such as 30s, 5m or 1h30m"),
+                arguments("retention over an hour", (Consumer<Function>) f -> scale(f).retention = "2h",
+                        "spec.scale.retention", "must be between 0s and 1h"),
+                arguments("zero timeout", (Consumer<Function>) f -> f.getSpec().timeoutSeconds = 0,
+                        "spec.timeoutSeconds", "must be between 1 and 600"),
+                arguments("timeout over Knative's max", (Consumer<Function>) f -> f.getSpec().timeoutSeconds = 601,
+                        "spec.timeoutSeconds", "must be between 1 and 600"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalid")
+    void reportsTheExactFieldAndMessage(String name, Consumer<Function> change, String path, String message) {
+        Function f = function(change);
+        assertThat(f.validate().list()).containsExactly(new FieldError(path, message));
+        f.applyDefaults();
+        assertThat(f.validate().list()).as("after defaults").contains(new FieldError(path, message));
+    }
+
+    static Stream<Arguments> valid() {
+        return Stream.of(
+                arguments("minimal", (Consumer<Function>) f -> { }),
+                arguments("ssh url", (Consumer<Function>) f -> f.getSpec().source.git.url = "ssh://git@github.com/acme/greeter.git"),
+                arguments("scp-like url", (Consumer<Function>) f -> f.getSpec().source.git.url = "git@github.com:acme/greeter.git"),
+                arguments("file url", (Consumer<Function>) f -> f.getSpec().source.git.url = "file:///srv/git/greeter"),
+                arguments("http url for a local server", (Consumer<Function>) f -> f.getSpec().source.git.url = "http://127.0.0.1:8080/git/greeter.git"),
+                arguments("short sha", (Consumer<Function>) f -> f.getSpec().source.git.revision = "9fceb02"),
+                arguments("tag with slash", (Consumer<Function>) f -> f.getSpec().source.git.revision = "release/v1.2.0"),
+                arguments("full ref", (Consumer<Function>) f -> f.getSpec().source.git.revision = "refs/heads/main"),
+                arguments("registry with port", (Consumer<Function>) f -> build(f).image = "localhost:5000/acme/greeter"),
+                arguments("unlimited max with min", (Consumer<Function>) f -> { scale(f).min = 3; scale(f).max = 0; }),
+                arguments("zero retention", (Consumer<Function>) f -> scale(f).retention = "0s"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("valid")
+    void acceptsValidFunctions(String name, Consumer<Function> change) {
+        Function f = function(change);
+        f.applyDefaults();
+        assertThat(f.validate().list()).isEmpty();
+    }
+
+    @Test
+    void reportsEveryErrorAtOnce() {
+        Function f = function(fn -> {
+            fn.getSpec().source.git.url = "ftp://x/y";
+            fn.getSpec().source.git.contextDir = "../x";
+            scale(fn).min = 3;
+            scale(fn).max = 1;
+            fn.getSpec().timeoutSeconds = 0;
+        });
+        FieldErrors errors = f.validate();
+        assertThat(errors.paths()).containsExactly("spec.source.git.url", "spec.source.git.contextDir", "spec.scale.min",
+                "spec.timeoutSeconds");
+        assertThat(errors.summary()).startsWith("spec.source.git.url: must be an https, ssh or file URL; spec.source.git.contextDir:");
+    }
+
+    @Test
+    void missingSpecIsOneError() {
+        Function f = function();
+        f.setSpec(null);
+        assertThat(f.validate().list()).containsExactly(new FieldError("spec", "is required"));
+    }
+
+    private static BuildSpec build(Function f) {
+        if (f.getSpec().build == null) {
+            f.getSpec().build = new BuildSpec();
+        }
+        return f.getSpec().build;
+    }
+
+    private static ScaleSpec scale(Function f) {
+        if (f.getSpec().scale == null) {
+            f.getSpec().scale = new ScaleSpec();
+        }
+        return f.getSpec().scale;
+    }
+}

@@ -1,0 +1,181 @@
+package dev.kiln.api.sources.v1alpha1;
+
+import static dev.kiln.api.Fixtures.cronSource;
+import static dev.kiln.api.Fixtures.gitHubSource;
+import static dev.kiln.api.Fixtures.gitLabSource;
+import static dev.kiln.api.Fixtures.kafkaSource;
+import static dev.kiln.api.Fixtures.overrides;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import dev.kiln.api.KilnResource;
+import dev.kiln.api.duck.DeliverySpec;
+import dev.kiln.api.duck.Destination;
+import dev.kiln.api.duck.KReference;
+import dev.kiln.api.duck.SecretValueFromSource;
+import dev.kiln.api.validation.FieldError;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class SourceValidationTest {
+
+    static Stream<Arguments> invalid() {
+        return Stream.of(
+                // shared by every source
+                arguments("sink missing", (Supplier<KilnResource>) () -> cronSource(s -> s.getSpec().sink = null),
+                        "spec.sink", "is required"),
+                arguments("sink with neither ref nor uri", (Supplier<KilnResource>) () -> cronSource(s -> s.getSpec().sink = new Destination()),
+                        "spec.sink", "must set exactly one of ref and uri"),
+                arguments("sink with both ref and uri", (Supplier<KilnResource>) () -> cronSource(s -> s.getSpec().sink.uri = "http://x/y"),
+                        "spec.sink", "must set exactly one of ref and uri, not both"),
+                arguments("sink uri relative", (Supplier<KilnResource>) () -> cronSource(s -> s.getSpec().sink = Destination.uri("/default/broker")),
+                        "spec.sink.uri", "must be an absolute http or https URL"),
+                arguments("sink ref without kind", (Supplier<KilnResource>) () -> cronSource(s -> s.getSpec().sink.ref.kind = null),
+                        "spec.sink.ref.kind", "is required"),
+                arguments("sink ref without apiVersion", (Supplier<KilnResource>) () -> kafkaSource(s -> s.getSpec().sink.ref.apiVersion = ""),
+                        "spec.sink.ref.apiVersion", "is required"),
+                arguments("sink ref bad namespace", (Supplier<KilnResource>) () -> kafkaSource(s -> s.getSpec().sink.ref.namespace = "Demo"),
+                        "spec.sink.ref.namespace", "must be a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"),
+                arguments("override with capital letters", (Supplier<KilnResource>) () -> cronSource(s -> s.getSpec().ceOverrides = overrides("Team", "a")),
+                        "spec.ceOverrides.extensions[Team]", "extension names must be lowercase letters and digits only"),
+                arguments("override of a core attribute", (Supplier<KilnResource>) () -> cronSource(s -> s.getSpec().ceOverrides = overrides("type", "a")),
+                        "spec.ceOverrides.extensions[type]", "must not override the core attribute type"),
+                arguments("source name with underscore", (Supplier<KilnResource>) () -> cronSource(s -> s.getMetadata().setName("my_cron")),
+                        "metadata.name", "must be a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"),
+                // GitHub
+                arguments("github without repositories", (Supplier<KilnResource>) () -> gitHubSource(s -> s.getSpec().repositories.clear()),
+                        "spec.repositories", "must list at least one owner/repo or owner"),
+                arguments("github repository as URL", (Supplier<KilnResource>) () -> gitHubSource(s -> s.getSpec().repositories = List.of("https://github.com/acme/greeter")),
+                        "spec.repositories[0]", "must be owner/repo or owner, e.g. acme/greeter"),
+                arguments("github owner with double hyphen end", (Supplier<KilnResource>) () -> gitHubSource(s -> s.getSpec().repositories = List.of("acme-/x")),
+                        "spec.repositories[0]", "must be owner/repo or owner, e.g. acme/greeter"),
+                arguments("github unknown event", (Supplier<KilnResource>) () -> gitHubSource(s -> s.getSpec().eventTypes = List.of("push", "pushes")),
+                        "spec.eventTypes[1]", "is not a GitHub webhook event (e.g. push, pull_request, release, or * for all)"),
+                arguments("github no events", (Supplier<KilnResource>) () -> gitHubSource(s -> s.getSpec().eventTypes = List.of()),
+                        "spec.eventTypes", "must list at least one event type"),
+                arguments("github without secret", (Supplier<KilnResource>) () -> gitHubSource(s -> s.getSpec().secretToken = null),
+                        "spec.secretToken", "is required: webhooks without a secret accept events from anyone (set spec.allowUnsigned: true to accept that)"),
+                arguments("github secret without key", (Supplier<KilnResource>) () -> gitHubSource(s -> s.getSpec().secretToken = SecretValueFromSource.of("hook", null)),
+                        "spec.secretToken.secretKeyRef.key", "is required"),
+                arguments("github secret without secretKeyRef", (Supplier<KilnResource>) () -> gitHubSource(s -> s.getSpec().secretToken = new SecretValueFromSource()),
+                        "spec.secretToken.secretKeyRef", "is required"),
+                arguments("github access token bad secret name", (Supplier<KilnResource>) () -> gitHubSource(s -> s.getSpec().accessToken = SecretValueFromSource.of("GH", "token")),
+                        "spec.accessToken.secretKeyRef.name", "must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.'"),
+                arguments("github api url not http", (Supplier<KilnResource>) () -> gitHubSource(s -> s.getSpec().githubAPIURL = "api.github.example.com"),
+                        "spec.githubAPIURL", "must be an absolute http or https URL"),
+                // GitLab
+                arguments("gitlab without projects", (Supplier<KilnResource>) () -> gitLabSource(s -> s.getSpec().projects = List.of()),
+                        "spec.projects", "must list at least one project URL"),
+                arguments("gitlab project without path", (Supplier<KilnResource>) () -> gitLabSource(s -> s.getSpec().projects = List.of("https://gitlab.com/acme")),
+                        "spec.projects[0]", "must be a project URL such as https://gitlab.com/group/project"),
+                arguments("gitlab project not a URL", (Supplier<KilnResource>) () -> gitLabSource(s -> s.getSpec().projects = List.of("acme/greeter")),
+                        "spec.projects[0]", "must be a project URL such as https://gitlab.com/group/project"),
+                arguments("gitlab event as header", (Supplier<KilnResource>) () -> gitLabSource(s -> s.getSpec().eventTypes = List.of("Push Hook")),
+                        "spec.eventTypes[0]", "is not a GitLab project-hook event (e.g. push_events, tag_push_events, merge_requests_events)"),
+                arguments("gitlab without token", (Supplier<KilnResource>) () -> gitLabSource(s -> s.getSpec().secretToken = null),
+                        "spec.secretToken", "is required: webhooks without a secret accept events from anyone (set spec.allowUnsigned: true to accept that)"),
+                // Kafka
+                arguments("kafka without bootstrap servers", (Supplier<KilnResource>) () -> kafkaSource(s -> s.getSpec().bootstrapServers = List.of()),
+                        "spec.bootstrapServers", "must list at least one host:port"),
+                arguments("kafka bootstrap without port", (Supplier<KilnResource>) () -> kafkaSource(s -> s.getSpec().bootstrapServers = List.of("kafka")),
+                        "spec.bootstrapServers[0]", "must be host:port with a port from 1 to 65535"),
+                arguments("kafka bootstrap port out of range", (Supplier<KilnResource>) () -> kafkaSource(s -> s.getSpec().bootstrapServers = List.of("a:1", "kafka:70000")),
+                        "spec.bootstrapServers[1]", "must be host:port with a port from 1 to 65535"),
+                arguments("kafka without topics", (Supplier<KilnResource>) () -> kafkaSource(s -> s.getSpec().topics = List.of()),
+                        "spec.topics", "must list at least one topic"),
+                arguments("kafka topic with slash", (Supplier<KilnResource>) () -> kafkaSource(s -> s.getSpec().topics = List.of("orders/eu")),
+                        "spec.topics[0]", "must be a Kafka topic name: 1 to 249 of a-z, A-Z, 0-9, '.', '_', '-'"),
+                arguments("kafka topic dot-dot", (Supplier<KilnResource>) () -> kafkaSource(s -> s.getSpec().topics = List.of("..")),
+                        "spec.topics[0]", "must be a Kafka topic name: 1 to 249 of a-z, A-Z, 0-9, '.', '_', '-'"),
+                arguments("kafka initial offset", (Supplier<KilnResource>) () -> kafkaSource(s -> s.getSpec().initialOffset = "beginning"),
+                        "spec.initialOffset", "must be earliest or latest"),
+                arguments("kafka ordering", (Supplier<KilnResource>) () -> kafkaSource(s -> s.getSpec().ordering = "fifo"),
+                        "spec.ordering", "must be ordered or unordered"),
+                arguments("kafka key type", (Supplier<KilnResource>) () -> kafkaSource(s -> s.getSpec().keyType = "long"),
+                        "spec.keyType", "must be string, int, float or byte-array"),
+                arguments("kafka blank consumer group", (Supplier<KilnResource>) () -> kafkaSource(s -> s.getSpec().consumerGroup = " "),
+                        "spec.consumerGroup", "must not be blank; leave it out to use the default"),
+                arguments("kafka negative retry", (Supplier<KilnResource>) () -> kafkaSource(s -> delivery(s).retry = -1),
+                        "spec.delivery.retry", "must be 0 or more"),
+                arguments("kafka backoff policy", (Supplier<KilnResource>) () -> kafkaSource(s -> delivery(s).backoffPolicy = "random"),
+                        "spec.delivery.backoffPolicy", "must be linear or exponential"),
+                arguments("kafka backoff delay as Go duration", (Supplier<KilnResource>) () -> kafkaSource(s -> delivery(s).backoffDelay = "200ms"),
+                        "spec.delivery.backoffDelay", "must be an ISO-8601 duration such as PT0.2S or PT1M"),
+                arguments("kafka zero timeout", (Supplier<KilnResource>) () -> kafkaSource(s -> delivery(s).timeout = "PT0S"),
+                        "spec.delivery.timeout", "must be greater than zero"),
+                arguments("kafka dead letter sink without name", (Supplier<KilnResource>) () -> kafkaSource(s -> delivery(s).deadLetterSink =
+                                Destination.ref(new KReference("v1", "Service", null))),
+                        "spec.delivery.deadLetterSink.ref.name", "is required"),
+                // Cron
+                arguments("cron with four fields", (Supplier<KilnResource>) () -> cronSource(s -> s.getSpec().schedule = "* * * *"),
+                        "spec.schedule", "has 4 fields; expected 5 (minute hour day-of-month month day-of-week) or 6 (seconds first)"),
+                arguments("cron minute out of range", (Supplier<KilnResource>) () -> cronSource(s -> s.getSpec().schedule = "61 * * * *"),
+                        "spec.schedule", "invalid cron schedule \"61 * * * *\": Value 61 not in range [0, 59]"),
+                arguments("cron @every", (Supplier<KilnResource>) () -> cronSource(s -> s.getSpec().schedule = "@every 5m"),
+                        "spec.schedule", "unsupported descriptor @every 5m (use @yearly, @monthly, @weekly, @daily, @midnight, @hourly or 5 cron fields)"),
+                arguments("cron time zone in schedule", (Supplier<KilnResource>) () -> cronSource(s -> s.getSpec().schedule = "CRON_TZ=UTC 0 3 * * *"),
+                        "spec.schedule", "set the time zone in spec.timezone, not in the schedule"),
+                arguments("cron unknown time zone", (Supplier<KilnResource>) () -> cronSource(s -> s.getSpec().timezone = "Mars/Olympus"),
+                        "spec.timezone", "must be an IANA time zone such as UTC or Europe/Paris"),
+                arguments("cron data and dataBase64", (Supplier<KilnResource>) () -> cronSource(s -> { s.getSpec().data = "x"; s.getSpec().dataBase64 = "eA=="; }),
+                        "spec.dataBase64", "must not be set together with spec.data"),
+                arguments("cron bad base64", (Supplier<KilnResource>) () -> cronSource(s -> s.getSpec().dataBase64 = "not base64!"),
+                        "spec.dataBase64", "must be valid base64"),
+                arguments("cron json data not an object", (Supplier<KilnResource>) () -> cronSource(s -> { s.getSpec().contentType = "application/json"; s.getSpec().data = "[1]"; }),
+                        "spec.data", "must be a JSON object when spec.contentType is application/json"),
+                arguments("cron bad content type", (Supplier<KilnResource>) () -> cronSource(s -> s.getSpec().contentType = "json"),
+                        "spec.contentType", "must be a media type such as application/json"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalid")
+    void reportsTheExactFieldAndMessage(String name, Supplier<KilnResource> source, String path, String message) {
+        KilnResource resource = source.get();
+        assertThat(resource.validate().list()).containsExactly(new FieldError(path, message));
+    }
+
+    static Stream<Arguments> valid() {
+        return Stream.of(
+                arguments("github", (Supplier<KilnResource>) () -> gitHubSource()),
+                arguments("github org-wide, all events", (Supplier<KilnResource>) () -> gitHubSource(s -> {
+                    s.getSpec().repositories = List.of("acme");
+                    s.getSpec().eventTypes = List.of("*");
+                })),
+                arguments("github unsigned allowed", (Supplier<KilnResource>) () -> gitHubSource(s -> {
+                    s.getSpec().secretToken = null;
+                    s.getSpec().allowUnsigned = true;
+                })),
+                arguments("github uri sink", (Supplier<KilnResource>) () -> gitHubSource(s -> s.getSpec().sink = Destination.uri("http://127.0.0.1:8080/demo/default"))),
+                arguments("gitlab subgroup project", (Supplier<KilnResource>) () -> gitLabSource(s -> s.getSpec().projects = List.of("https://gitlab.example.com/a/b/c"))),
+                arguments("kafka ipv6 and many topics", (Supplier<KilnResource>) () -> kafkaSource(s -> {
+                    s.getSpec().bootstrapServers = List.of("[::1]:9092", "127.0.0.1:9093");
+                    s.getSpec().topics = List.of("a.b", "c_d-e");
+                })),
+                arguments("cron with seconds", (Supplier<KilnResource>) () -> cronSource(s -> s.getSpec().schedule = "*/10 * * * * *")),
+                arguments("cron descriptor", (Supplier<KilnResource>) () -> cronSource(s -> s.getSpec().schedule = "@hourly")),
+                arguments("cron json data", (Supplier<KilnResource>) () -> cronSource(s -> {
+                    s.getSpec().contentType = "application/json";
+                    s.getSpec().data = "{\"message\": \"hello\"}";
+                    s.getSpec().timezone = "Europe/Paris";
+                })));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("valid")
+    void acceptsValidSources(String name, Supplier<KilnResource> source) {
+        KilnResource resource = source.get();
+        resource.applyDefaults();
+        assertThat(resource.validate().list()).isEmpty();
+    }
+
+    private static DeliverySpec delivery(KafkaSource s) {
+        if (s.getSpec().delivery == null) {
+            s.getSpec().delivery = new DeliverySpec();
+        }
+        return s.getSpec().delivery;
+    }
+}
