@@ -1,0 +1,69 @@
+package dev.kiln.function.runtime;
+
+import dev.kiln.function.CloudFunction;
+import dev.kiln.function.FunctionConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * Entry point of a function process: finds the function (the {@code KILN_FUNCTION} class name, else the
+ * single {@code CloudFunction} listed for {@link ServiceLoader}), serves it on {@code $PORT}, and on SIGTERM
+ * drains and exits 0.
+ */
+public final class FunctionMain {
+
+    private FunctionMain() {
+    }
+
+    /**
+     * @param args unused
+     * @throws Exception when the function cannot be found or started
+     */
+    public static void main(String[] args) throws Exception {
+        Map<String, String> env = System.getenv();
+        CloudFunction<?, ?> function = load(env.get("KILN_FUNCTION"), Thread.currentThread().getContextClassLoader());
+        FunctionConfig config = FunctionConfig.fromEnv(env, function.getClass());
+        FunctionServer server = FunctionServer.start(function, config, env.getOrDefault("KILN_HOST", "0.0.0.0"));
+        Log.info(config.name() + " ready on port " + server.port());
+        Runnable stop = () -> {
+            boolean drained = server.drain();
+            Log.info(drained ? "drained; exiting" : "drain timeout reached with requests in flight; exiting");
+        };
+        if (!Signals.onTerm(() -> {
+            stop.run();
+            Runtime.getRuntime().halt(0);
+        })) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stop, "kiln-drain"));
+        }
+    }
+
+    /**
+     * Finds the function to serve.
+     *
+     * @param className a class name, or null to use ServiceLoader
+     * @param loader the class loader to search
+     * @return a new instance of the function
+     */
+    static CloudFunction<?, ?> load(String className, ClassLoader loader) throws ReflectiveOperationException {
+        if (className != null && !className.isBlank()) {
+            Class<?> type = Class.forName(className, true, loader);
+            if (!CloudFunction.class.isAssignableFrom(type)) {
+                throw new IllegalStateException("KILN_FUNCTION=" + className + " does not implement " + CloudFunction.class.getName());
+            }
+            return (CloudFunction<?, ?>) type.getDeclaredConstructor().newInstance();
+        }
+        @SuppressWarnings("rawtypes")
+        List<ServiceLoader.Provider<CloudFunction>> found = new ArrayList<>();
+        ServiceLoader.load(CloudFunction.class, loader).stream().forEach(found::add);
+        if (found.size() != 1) {
+            throw new IllegalStateException(found.isEmpty()
+                    ? "no function found: list your class in META-INF/services/" + CloudFunction.class.getName()
+                            + " or set KILN_FUNCTION"
+                    : "several functions found (" + found.stream().map(p -> p.type().getName()).toList()
+                            + "): set KILN_FUNCTION to the one to serve");
+        }
+        return found.get(0).get();
+    }
+}

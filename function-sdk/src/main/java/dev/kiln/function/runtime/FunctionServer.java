@@ -1,0 +1,298 @@
+package dev.kiln.function.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.kiln.function.CloudFunction;
+import dev.kiln.function.FunctionConfig;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Serves one function over HTTP on the JDK's built-in server: {@code POST /} for events,
+ * {@code /health/readiness}, {@code /health/liveness} and {@code /metrics}.
+ *
+ * <p>Readiness turns true only after one warm-up event went through the real HTTP path and the function.
+ * {@link #drain()} flips readiness to 503, refuses new events with 503, waits for in-flight requests up to
+ * the drain timeout, closes the function and stops the server.
+ */
+public final class FunctionServer implements AutoCloseable {
+
+    /** Header that marks the start-up warm-up request; honoured only from the loopback interface. */
+    static final String WARMUP_HEADER = "Kiln-Warmup";
+
+    private final FunctionConfig config;
+    private final Invoker invoker;
+    private final EventCodec codec;
+    private final Metrics metrics = new Metrics();
+    private final ExecutorService executor;
+    private final HttpServer server;
+    private final Object drainLock = new Object();
+    private int inFlight;
+    private volatile boolean ready;
+    private volatile boolean draining;
+
+    private FunctionServer(CloudFunction<?, ?> function, FunctionConfig config, String host) throws IOException {
+        System.setProperty("sun.net.httpserver.nodelay", "true"); // without it the JDK server runs at ~1% speed
+        this.config = config;
+        this.executor = Threads.executor();
+        ObjectMapper json = new ObjectMapper().findAndRegisterModules();
+        this.invoker = new Invoker(function, config, json, executor);
+        this.codec = new EventCodec(json);
+        this.server = HttpServer.create(new InetSocketAddress(host, config.port()), 256);
+        server.setExecutor(executor);
+        server.createContext("/", this::events);
+        server.createContext("/health/readiness", ex -> text(ex, ready && !draining ? 200 : 503, ready && !draining ? "ready" : "not ready"));
+        server.createContext("/health/liveness", ex -> text(ex, 200, "alive"));
+        server.createContext("/metrics", ex -> {
+            ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            send(ex, 200, metrics.render(inFlight(), ready && !draining).getBytes(StandardCharsets.UTF_8));
+        });
+    }
+
+    /**
+     * Runs the function's init hook, starts the server and warms it up.
+     *
+     * @param function the function
+     * @param config its configuration ({@code port} 0 picks a free port)
+     * @param host the address to bind, e.g. 0.0.0.0 in a container or 127.0.0.1 locally
+     * @return the ready server
+     * @throws Exception if init fails or the port is taken
+     */
+    public static FunctionServer start(CloudFunction<?, ?> function, FunctionConfig config, String host) throws Exception {
+        long started = ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli()).orElse(System.currentTimeMillis());
+        function.init(config);
+        FunctionServer s = new FunctionServer(function, config, host);
+        s.server.start();
+        s.warmUp();
+        s.ready = true;
+        s.metrics.startedIn((System.currentTimeMillis() - started) / 1000.0);
+        return s;
+    }
+
+    /** @return the port the server listens on */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** @return whether readiness is reported */
+    public boolean isReady() {
+        return ready && !draining;
+    }
+
+    /**
+     * Stops gracefully: readiness 503, new events 503, in-flight requests finish (up to the drain timeout),
+     * then the function's close hook runs and the server stops.
+     *
+     * @return whether every in-flight request finished before the drain timeout
+     */
+    public boolean drain() {
+        draining = true;
+        boolean drained = awaitIdle(config.drainTimeout());
+        try {
+            invoker.function().close();
+        } catch (Exception e) {
+            Log.warn("close hook failed: " + e);
+        }
+        server.stop(0);
+        executor.shutdownNow();
+        return drained;
+    }
+
+    @Override
+    public void close() {
+        drain();
+    }
+
+    private void events(HttpExchange ex) throws IOException {
+        if (!"/".equals(ex.getRequestURI().getPath())) {
+            text(ex, 404, "not found: events are POSTed to /");
+            return;
+        }
+        if (!"POST".equals(ex.getRequestMethod())) {
+            ex.getResponseHeaders().set("Allow", "POST");
+            text(ex, 405, "events are POSTed to /");
+            return;
+        }
+        if (draining) {
+            text(ex, 503, "shutting down");
+            return;
+        }
+        enter();
+        try {
+            handle(ex);
+        } finally {
+            leave();
+        }
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        byte[] body = readBody(ex.getRequestBody(), config.maxBodyBytes());
+        if (body == null) {
+            text(ex, 413, "request body larger than " + config.maxBodyBytes() + " bytes");
+            return;
+        }
+        EventCodec.Request request;
+        try {
+            request = codec.decode(ex.getRequestHeaders(), body);
+        } catch (HttpError e) {
+            text(ex, e.status, e.getMessage());
+            return;
+        }
+        boolean warmup = ex.getRequestHeaders().containsKey(WARMUP_HEADER) && ex.getRemoteAddress().getAddress().isLoopbackAddress();
+        String traceparent = ex.getRequestHeaders().getFirst("traceparent");
+        String tracestate = ex.getRequestHeaders().getFirst("tracestate");
+        List<CloudEvent> replies = new ArrayList<>();
+        for (CloudEvent event : request.events()) {
+            CloudEvent withTrace = withHttpTrace(event, traceparent, tracestate);
+            String start = warmup ? null : metrics.nextStart();
+            long t0 = System.nanoTime();
+            Outcome outcome = invoker.invoke(withTrace, warmup);
+            if (start != null) {
+                metrics.record(start, outcome, System.nanoTime() - t0);
+            }
+            if (outcome.status() >= 400) {
+                if (outcome.status() >= 500) {
+                    Log.warn("event " + event.getId() + " (" + event.getType() + "): " + outcome.message());
+                }
+                text(ex, outcome.status(), outcome.message());
+                return;
+            }
+            if (outcome.reply() != null) {
+                replies.add(outcome.reply());
+            }
+        }
+        if (traceparent != null) {
+            ex.getResponseHeaders().set("traceparent", traceparent);
+            if (tracestate != null) {
+                ex.getResponseHeaders().set("tracestate", tracestate);
+            }
+        }
+        if (replies.isEmpty()) {
+            ex.sendResponseHeaders(202, -1);
+            ex.close();
+            return;
+        }
+        byte[] out = codec.encode(request.mode(), replies, (k, v) -> ex.getResponseHeaders().set(k, v));
+        send(ex, 200, out);
+    }
+
+    /** W3C trace context arrives as HTTP headers; the function and its reply see it as CloudEvent extensions. */
+    private static CloudEvent withHttpTrace(CloudEvent event, String traceparent, String tracestate) {
+        if (traceparent == null || event.getExtension("traceparent") != null) {
+            return event;
+        }
+        CloudEventBuilder b = CloudEventBuilder.from(event).withExtension("traceparent", traceparent);
+        if (tracestate != null) {
+            b.withExtension("tracestate", tracestate);
+        }
+        return b.build();
+    }
+
+    /** Sends one event through the real HTTP path (socket, server, codec, binding, function). */
+    private void warmUp() {
+        CloudEvent event = invoker.function().warmupEvent(config);
+        if (event == null) {
+            event = WarmupEvents.forInput(invoker.inputType(), invoker.function().acceptedTypes());
+        }
+        try (Socket socket = new Socket("127.0.0.1", port())) {
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis() + 5000));
+            byte[] body = event.getData() == null ? new byte[0] : event.getData().toBytes();
+            StringBuilder head = new StringBuilder("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n")
+                    .append(WARMUP_HEADER).append(": 1\r\n")
+                    .append("ce-specversion: 1.0\r\nce-id: ").append(event.getId())
+                    .append("\r\nce-source: ").append(event.getSource())
+                    .append("\r\nce-type: ").append(event.getType()).append("\r\n");
+            if (event.getDataContentType() != null) {
+                head.append("Content-Type: ").append(event.getDataContentType()).append("\r\n");
+            }
+            head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+            OutputStream out = socket.getOutputStream();
+            out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.write(body);
+            out.flush();
+            String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1);
+            if (!status.startsWith("HTTP/1.1 2")) {
+                Log.info("warm-up event answered " + status.substring(Math.min(9, status.length())).trim()
+                        + "; override warmupEvent() to send one the function accepts");
+            }
+        } catch (IOException e) {
+            Log.warn("warm-up failed: " + e.getMessage());
+        }
+    }
+
+    private static byte[] readBody(InputStream in, int max) throws IOException {
+        byte[] body = in.readNBytes(max + 1);
+        return body.length > max ? null : body;
+    }
+
+    private static void text(HttpExchange ex, int status, String message) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        send(ex, status, (message + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(HttpExchange ex, int status, byte[] body) throws IOException {
+        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        }
+        ex.close();
+    }
+
+    private void enter() {
+        synchronized (drainLock) {
+            inFlight++;
+        }
+    }
+
+    private void leave() {
+        synchronized (drainLock) {
+            inFlight--;
+            drainLock.notifyAll();
+        }
+    }
+
+    private int inFlight() {
+        synchronized (drainLock) {
+            return inFlight;
+        }
+    }
+
+    private boolean awaitIdle(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (drainLock) {
+            while (inFlight > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(drainLock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    static URI warmupSource() {
+        return URI.create("/kiln/warmup");
+    }
+}

@@ -1,0 +1,219 @@
+package dev.kiln.function.runtime;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.function.CloudFunction;
+import dev.kiln.function.Context;
+import dev.kiln.function.FunctionConfig;
+import dev.kiln.function.Reply;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import java.io.IOException;
+import java.lang.reflect.Type;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Binds an event to the function's input type, calls the function under its deadline and turns the result
+ * into a reply. Shared by the HTTP server and {@link dev.kiln.function.testing.FunctionTester}, so a unit test
+ * exercises exactly what production runs.
+ */
+public final class Invoker {
+
+    /** Tracing extensions carried from the input to the reply (CloudEvents distributed tracing extension). */
+    static final Set<String> TRACE_EXTENSIONS = Set.of("traceparent", "tracestate");
+
+    private final CloudFunction<Object, Object> function;
+    private final FunctionConfig config;
+    private final ObjectMapper json;
+    private final Type inputType;
+    private final JavaType inputJavaType;
+    private final ExecutorService executor;
+
+    /**
+     * @param function the function
+     * @param config its configuration
+     * @param json the mapper for JSON payloads
+     * @param executor runs invocations, so the caller can give up at the deadline
+     */
+    @SuppressWarnings("unchecked")
+    public Invoker(CloudFunction<?, ?> function, FunctionConfig config, ObjectMapper json, ExecutorService executor) {
+        this.function = (CloudFunction<Object, Object>) function;
+        this.config = config;
+        this.json = json;
+        this.executor = executor;
+        Type[] types = TypeArguments.of(function.getClass());
+        this.inputType = types[0] == Object.class ? JsonNode.class : types[0];
+        this.inputJavaType = json.getTypeFactory().constructType(inputType);
+    }
+
+    /** @return the function */
+    public CloudFunction<?, ?> function() {
+        return function;
+    }
+
+    /** @return the type the function's input is bound to */
+    public Type inputType() {
+        return inputType;
+    }
+
+    /**
+     * Invokes the function with one event.
+     *
+     * @param event the event
+     * @param warmup whether this is the start-up warm-up call
+     * @return the outcome; never throws for bad input or function errors
+     */
+    public Outcome invoke(CloudEvent event, boolean warmup) {
+        Set<String> accepted = function.acceptedTypes();
+        if (!accepted.isEmpty() && !accepted.contains(event.getType())) {
+            return Outcome.error(404, "this function does not accept events of type " + event.getType()
+                    + "; it accepts " + String.join(", ", accepted));
+        }
+        Object input;
+        try {
+            input = bind(event);
+        } catch (BindingException e) {
+            return Outcome.error(e.status, e.getMessage());
+        }
+        Instant deadline = Instant.now().plus(config.timeout());
+        InvocationContext context = new InvocationContext(event, new Reply(config.replyType(), config.replySource()),
+                config, deadline, warmup);
+        Future<Object> call = executor.submit(() -> function.apply(input, context));
+        Object output;
+        try {
+            output = call.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            return Outcome.error(504, "the function did not finish within " + config.timeout().toSeconds() + "s");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            return Outcome.error(500, "the function failed: " + cause.getClass().getName()
+                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            Thread.currentThread().interrupt();
+            return Outcome.error(503, "interrupted");
+        }
+        if (output == null) {
+            return Outcome.noReply();
+        }
+        try {
+            return Outcome.reply(replyFor(event, output, context.reply()));
+        } catch (IOException | IllegalArgumentException e) {
+            return Outcome.error(500, "the function's reply could not be serialised: " + e.getMessage());
+        }
+    }
+
+    private Object bind(CloudEvent event) throws BindingException {
+        if (inputType == CloudEvent.class) {
+            return event;
+        }
+        byte[] data = event.getData() == null ? null : event.getData().toBytes();
+        if (inputType == byte[].class) {
+            return data == null ? new byte[0] : data;
+        }
+        if (inputType == String.class) {
+            return data == null ? "" : new String(data, StandardCharsets.UTF_8);
+        }
+        if (data == null || data.length == 0) {
+            throw new BindingException(400, "the event has no data; this function expects "
+                    + typeName() + " as JSON");
+        }
+        if (!isJson(event.getDataContentType())) {
+            throw new BindingException(415, "data content type " + event.getDataContentType()
+                    + " is not supported; this function expects " + typeName() + " as application/json");
+        }
+        try {
+            return json.readValue(data, inputJavaType);
+        } catch (IOException e) {
+            String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().split("\n")[0];
+            throw new BindingException(400, "the event's data does not bind to " + typeName() + ": " + detail);
+        }
+    }
+
+    private CloudEvent replyFor(CloudEvent input, Object output, Reply reply) throws IOException {
+        if (output instanceof CloudEvent event) {
+            return event;
+        }
+        CloudEventBuilder builder = CloudEventBuilder.v1()
+                .withId(UUID.randomUUID().toString())
+                .withType(reply.type())
+                .withSource(URI.create(reply.source()))
+                .withTime(OffsetDateTime.now(ZoneOffset.UTC));
+        if (reply.subject() != null) {
+            builder.withSubject(reply.subject());
+        }
+        for (String name : TRACE_EXTENSIONS) {
+            Object value = input.getExtension(name);
+            if (value != null) {
+                builder.withExtension(name, value.toString());
+            }
+        }
+        for (Map.Entry<String, Object> e : reply.extensions().entrySet()) {
+            withExtension(builder, e.getKey(), e.getValue());
+        }
+        if (output instanceof byte[] bytes) {
+            builder.withData("application/octet-stream", bytes);
+        } else if (output instanceof String text) {
+            builder.withData("text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
+        } else {
+            builder.withData("application/json", json.writeValueAsBytes(output));
+        }
+        return builder.build();
+    }
+
+    private static void withExtension(CloudEventBuilder builder, String name, Object value) {
+        if (value instanceof Number n) {
+            builder.withExtension(name, n);
+        } else if (value instanceof Boolean b) {
+            builder.withExtension(name, b);
+        } else if (value instanceof URI u) {
+            builder.withExtension(name, u);
+        } else if (value instanceof OffsetDateTime t) {
+            builder.withExtension(name, t);
+        } else if (value instanceof byte[] bytes) {
+            builder.withExtension(name, bytes);
+        } else {
+            builder.withExtension(name, String.valueOf(value));
+        }
+    }
+
+    private static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return true;
+        }
+        String ct = contentType.toLowerCase(Locale.ROOT).split(";")[0].trim();
+        return ct.equals("application/json") || ct.equals("text/json") || ct.endsWith("+json");
+    }
+
+    private String typeName() {
+        return inputType instanceof Class<?> c ? c.getSimpleName() : inputType.getTypeName();
+    }
+
+    private static final class BindingException extends Exception {
+        final int status;
+
+        BindingException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    private record InvocationContext(CloudEvent event, Reply reply, FunctionConfig config, Instant deadline,
+            boolean isWarmup) implements Context {
+    }
+}

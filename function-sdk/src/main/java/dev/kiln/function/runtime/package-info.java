@@ -1,0 +1,5 @@
+/**
+ * The HTTP runtime: the JDK's HTTP server, CloudEvents binary/structured/batch codecs, typed binding,
+ * health, graceful drain and Prometheus metrics. Nothing here is needed to write a function.
+ */
+package dev.kiln.function.runtime;

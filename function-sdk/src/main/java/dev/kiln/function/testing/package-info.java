@@ -1,0 +1,2 @@
+/** Helpers for testing functions in-process, without HTTP. */
+package dev.kiln.function.testing;
