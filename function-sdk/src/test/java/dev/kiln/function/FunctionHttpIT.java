@@ -1,0 +1,148 @@
+package dev.kiln.function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import dev.kiln.function.fixtures.Greeter;
+import dev.kiln.function.runtime.FunctionServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The runtime over real HTTP on 127.0.0.1: every mode and status code. One server for the class. */
+class FunctionHttpIT {
+
+    static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    static FunctionServer server;
+    static HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = FunctionServer.start(new Greeter(), FunctionConfig.fromEnv(Map.of("PORT", "0",
+                "KILN_TIMEOUT_SECONDS", "1", "KILN_MAX_BODY_BYTES", "4096"), Greeter.class), "127.0.0.1");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.drain();
+    }
+
+    static Stream<Arguments> requests() {
+        String binaryHello = "ce-specversion:1.0|ce-id:1|ce-source:/t|ce-type:dev.kiln.hello|Content-Type:application/json";
+        return Stream.of(
+                arguments("binary reply", binaryHello, "{\"name\":\"ada\"}", 200),
+                arguments("binary no reply", binaryHello, "{\"name\":\"nobody\"}", 202),
+                arguments("structured reply", "Content-Type:application/cloudevents+json",
+                        "{\"specversion\":\"1.0\",\"id\":\"2\",\"source\":\"/t\",\"type\":\"dev.kiln.hello\",\"datacontenttype\":\"application/json\",\"data\":{\"name\":\"bo\"}}", 200),
+                arguments("batch reply", "Content-Type:application/cloudevents-batch+json",
+                        "[{\"specversion\":\"1.0\",\"id\":\"3\",\"source\":\"/t\",\"type\":\"dev.kiln.hello\",\"data\":{\"name\":\"a\"}},"
+                                + "{\"specversion\":\"1.0\",\"id\":\"4\",\"source\":\"/t\",\"type\":\"dev.kiln.hello\",\"data\":{\"name\":\"nobody\"}}]", 200),
+                arguments("batch without replies", "Content-Type:application/cloudevents-batch+json",
+                        "[{\"specversion\":\"1.0\",\"id\":\"5\",\"source\":\"/t\",\"type\":\"dev.kiln.hello\",\"data\":{\"name\":\"nobody\"}}]", 202),
+                arguments("binary missing id", "ce-specversion:1.0|ce-source:/t|ce-type:dev.kiln.hello|Content-Type:application/json", "{}", 400),
+                arguments("binary missing specversion", "ce-id:1|ce-source:/t|ce-type:dev.kiln.hello|Content-Type:application/json", "{}", 400),
+                arguments("binary bad specversion", "ce-specversion:9.9|ce-id:1|ce-source:/t|ce-type:dev.kiln.hello", "{}", 400),
+                arguments("structured not json", "Content-Type:application/cloudevents+json", "{not json", 400),
+                arguments("batch not an array", "Content-Type:application/cloudevents-batch+json", "{}", 400),
+                arguments("batch with a bad event", "Content-Type:application/cloudevents-batch+json", "[{\"specversion\":\"1.0\"}]", 400),
+                arguments("payload does not bind", binaryHello, "[1]", 400),
+                arguments("plain json is not an event", "Content-Type:application/json", "{\"name\":\"x\"}", 415),
+                arguments("structured xml format", "Content-Type:application/cloudevents+xml", "<e/>", 415),
+                arguments("binary xml data", "ce-specversion:1.0|ce-id:1|ce-source:/t|ce-type:dev.kiln.hello|Content-Type:application/xml", "<a/>", 415),
+                arguments("type not accepted", "ce-specversion:1.0|ce-id:1|ce-source:/t|ce-type:dev.kiln.other|Content-Type:application/json", "{\"name\":\"x\"}", 404),
+                arguments("function throws", binaryHello, "{\"name\":\"boom\"}", 500),
+                arguments("deadline exceeded", binaryHello, "{\"name\":\"sleep2500\"}", 504),
+                arguments("body too large", binaryHello, "{\"name\":\"" + "x".repeat(5000) + "\"}", 413));
+    }
+
+    @ParameterizedTest(name = "{0} -> {3}")
+    @MethodSource("requests")
+    void answers(String name, String headers, String body, int status) throws Exception {
+        HttpResponse<String> r = post(headers, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        if (status >= 400) {
+            assertThat(r.body()).as("errors say why").isNotBlank();
+        }
+        if (status == 202) {
+            assertThat(r.body()).isEmpty();
+        }
+    }
+
+    @Test
+    void binaryReplyIsBinaryWithNewIdAndConfiguredTypeAndTrace() throws Exception {
+        HttpResponse<String> r = post("ce-specversion:1.0|ce-id:in-1|ce-source:/t|ce-type:dev.kiln.hello|Content-Type:application/json"
+                + "|traceparent:" + TRACEPARENT + "|X-Secret:do-not-echo", "{\"name\":\"ada\"}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("ce-type")).hasValue("dev.kiln.function.greeter.reply");
+        assertThat(r.headers().firstValue("ce-source")).hasValue("/functions/greeter");
+        assertThat(r.headers().firstValue("ce-id")).isPresent().get().isNotEqualTo("in-1");
+        assertThat(r.headers().firstValue("ce-subject")).hasValue("ada");
+        assertThat(r.headers().firstValue("ce-traceparent")).hasValue(TRACEPARENT);
+        assertThat(r.headers().firstValue("traceparent")).hasValue(TRACEPARENT);
+        assertThat(r.headers().firstValue("x-secret")).isEmpty();
+        assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
+        assertThat(r.body()).isEqualTo("{\"message\":\"Hello, ada\"}");
+    }
+
+    @Test
+    void structuredReplyIsStructured() throws Exception {
+        HttpResponse<String> r = post("Content-Type:application/cloudevents+json",
+                "{\"specversion\":\"1.0\",\"id\":\"s1\",\"source\":\"/t\",\"type\":\"dev.kiln.hello\",\"data\":{\"name\":\"bo\"}}");
+        assertThat(r.headers().firstValue("content-type")).hasValue("application/cloudevents+json");
+        assertThat(r.body()).contains("\"type\":\"dev.kiln.function.greeter.reply\"").contains("\"message\":\"Hello, bo\"");
+    }
+
+    @Test
+    void batchReplyHoldsOneReplyPerEventThatReplied() throws Exception {
+        HttpResponse<String> r = post("Content-Type:application/cloudevents-batch+json",
+                "[{\"specversion\":\"1.0\",\"id\":\"b1\",\"source\":\"/t\",\"type\":\"dev.kiln.hello\",\"data\":{\"name\":\"a\"}},"
+                        + "{\"specversion\":\"1.0\",\"id\":\"b2\",\"source\":\"/t\",\"type\":\"dev.kiln.hello\",\"data\":{\"name\":\"nobody\"}},"
+                        + "{\"specversion\":\"1.0\",\"id\":\"b3\",\"source\":\"/t\",\"type\":\"dev.kiln.hello\",\"data\":{\"name\":\"c\"}}]");
+        assertThat(r.headers().firstValue("content-type")).hasValue("application/cloudevents-batch+json");
+        assertThat(r.body()).startsWith("[").contains("Hello, a").contains("Hello, c").doesNotContain("nobody");
+    }
+
+    @Test
+    void healthAndMethodsAndPaths() throws Exception {
+        assertThat(get("/health/readiness").statusCode()).isEqualTo(200);
+        assertThat(get("/health/liveness").statusCode()).isEqualTo(200);
+        assertThat(get("/").statusCode()).isEqualTo(405);
+        assertThat(get("/nope").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void metricsCountColdOnceThenWarm() throws Exception {
+        post("ce-specversion:1.0|ce-id:m1|ce-source:/t|ce-type:dev.kiln.hello|Content-Type:application/json", "{\"name\":\"m\"}");
+        String metrics = get("/metrics").body();
+        assertThat(metrics).contains("# TYPE kiln_function_invocations_total counter")
+                .contains("kiln_function_invocation_duration_seconds_bucket{start=\"warm\",le=\"+Inf\"}")
+                .contains("kiln_function_invocation_duration_seconds_count{start=\"cold\"} 1")
+                .contains("kiln_function_ready 1")
+                .contains("kiln_function_startup_seconds ");
+        assertThat(metrics).doesNotContain("kiln-warmup");
+    }
+
+    private static HttpResponse<String> post(String headers, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        for (String h : headers.split("\\|")) {
+            int colon = h.indexOf(':');
+            b.header(h.substring(0, colon), h.substring(colon + 1));
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
