@@ -44,16 +44,17 @@ public record FunctionConfig(String name, int port, String replyType, String rep
      * @param env environment variables
      * @param functionClass the function's class, whose name is the default function name
      * @return the configuration
+     * @throws IllegalArgumentException naming the variable, when a number is malformed
      */
     public static FunctionConfig fromEnv(Map<String, String> env, Class<?> functionClass) {
         String name = first(env.get("KILN_FUNCTION_NAME"), env.get("K_SERVICE"), kebab(functionClass.getSimpleName()));
         return new FunctionConfig(name,
-                Integer.parseInt(first(env.get("PORT"), "8080")),
+                (int) number(env, "PORT", 8080),
                 first(env.get("KILN_REPLY_TYPE"), "dev.kiln.function." + name + ".reply"),
                 first(env.get("KILN_REPLY_SOURCE"), "/functions/" + name),
-                Duration.ofSeconds(Long.parseLong(first(env.get("KILN_TIMEOUT_SECONDS"), "300"))),
-                Duration.ofSeconds(Long.parseLong(first(env.get("KILN_DRAIN_SECONDS"), "30"))),
-                Integer.parseInt(first(env.get("KILN_MAX_BODY_BYTES"), String.valueOf(10 << 20))),
+                Duration.ofSeconds(number(env, "KILN_TIMEOUT_SECONDS", 300)),
+                Duration.ofSeconds(number(env, "KILN_DRAIN_SECONDS", 30)),
+                (int) number(env, "KILN_MAX_BODY_BYTES", 10 << 20),
                 env);
     }
 
@@ -63,6 +64,23 @@ public record FunctionConfig(String name, int port, String replyType, String rep
      */
     public String get(String key) {
         return env.get(key);
+    }
+
+    private static long number(Map<String, String> env, String key, long fallback) {
+        String value = env.get(key);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            long n = Long.parseLong(value.trim());
+            if (n < 0 || n > Integer.MAX_VALUE) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number from 0 to " + Integer.MAX_VALUE
+                    + ", got \"" + value + "\"");
+        }
     }
 
     private static String first(String... values) {

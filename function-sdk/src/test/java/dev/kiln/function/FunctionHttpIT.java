@@ -5,11 +5,16 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.kiln.function.fixtures.Greeter;
 import dev.kiln.function.runtime.FunctionServer;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -119,26 +124,81 @@ class FunctionHttpIT {
         assertThat(get("/nope").statusCode()).isEqualTo(404);
     }
 
+    /** A server of its own, so the counts are exact: the warm-up is not counted, the first real event is cold. */
     @Test
-    void metricsCountColdOnceThenWarm() throws Exception {
-        post("ce-specversion:1.0|ce-id:m1|ce-source:/t|ce-type:dev.kiln.hello|Content-Type:application/json", "{\"name\":\"m\"}");
-        String metrics = get("/metrics").body();
-        assertThat(metrics).contains("# TYPE kiln_function_invocations_total counter")
-                .contains("kiln_function_invocation_duration_seconds_bucket{start=\"warm\",le=\"+Inf\"}")
-                .contains("kiln_function_invocation_duration_seconds_count{start=\"cold\"} 1")
-                .contains("kiln_function_ready 1")
-                .contains("kiln_function_startup_seconds ");
-        assertThat(metrics).doesNotContain("kiln-warmup");
+    void metricsSkipTheWarmupCountColdOnceThenWarm() throws Exception {
+        WarmupRecorder function = new WarmupRecorder();
+        try (FunctionServer own = FunctionServer.start(function, FunctionConfig.fromEnv(Map.of("PORT", "0"), WarmupRecorder.class), "127.0.0.1")) {
+            assertThat(function.warmups).as("warm-up ran through the function").hasValue(1);
+            String before = get(own, "/metrics");
+            assertThat(before).contains("kiln_function_ready 1").contains("kiln_function_startup_seconds ")
+                    .doesNotContain("kiln_function_invocations_total{");
+
+            String event = "ce-specversion:1.0|ce-id:m|ce-source:/t|ce-type:t|Content-Type:text/plain";
+            post(own, event, "one");
+            String afterOne = get(own, "/metrics");
+            assertThat(afterOne).contains("kiln_function_invocations_total{outcome=\"success\",start=\"cold\",code=\"202\"} 1")
+                    .doesNotContain("start=\"warm\"");
+
+            post(own, event, "two");
+            post(own, event, "three");
+            assertThat(get(own, "/metrics"))
+                    .contains("kiln_function_invocations_total{outcome=\"success\",start=\"cold\",code=\"202\"} 1")
+                    .contains("kiln_function_invocations_total{outcome=\"success\",start=\"warm\",code=\"202\"} 2")
+                    .contains("kiln_function_invocation_duration_seconds_count{start=\"warm\"} 2");
+        }
+    }
+
+    /** The warm-up event a function chooses reaches it whole: subject and extensions included. */
+    @Test
+    void customWarmupEventArrivesWithAllItsAttributes() throws Exception {
+        WarmupRecorder function = new WarmupRecorder();
+        try (FunctionServer own = FunctionServer.start(function, FunctionConfig.fromEnv(Map.of("PORT", "0"), WarmupRecorder.class), "127.0.0.1")) {
+            CloudEvent seen = function.lastWarmup.get();
+            assertThat(seen.getSubject()).isEqualTo("warm");
+            assertThat(seen.getExtension("tenant")).isEqualTo("acme");
+            assertThat(new String(seen.getData().toBytes(), StandardCharsets.UTF_8)).isEqualTo("ping");
+        }
+    }
+
+    /** Raw-event function that records its warm-up calls and never replies. */
+    static final class WarmupRecorder implements CloudFunction<CloudEvent, Void> {
+        final AtomicInteger warmups = new AtomicInteger();
+        final AtomicReference<CloudEvent> lastWarmup = new AtomicReference<>();
+
+        @Override
+        public Void apply(CloudEvent input, Context context) {
+            if (context.isWarmup()) {
+                warmups.incrementAndGet();
+                lastWarmup.set(input);
+            }
+            return null;
+        }
+
+        @Override
+        public CloudEvent warmupEvent(FunctionConfig config) {
+            return CloudEventBuilder.v1().withId("w").withSource(URI.create("/w")).withType("t").withSubject("warm")
+                    .withExtension("tenant", "acme").withData("text/plain", "ping".getBytes(StandardCharsets.UTF_8)).build();
+        }
     }
 
     private static HttpResponse<String> post(String headers, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
+        return post(server, headers, body);
+    }
+
+    private static HttpResponse<String> post(FunctionServer target, String headers, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + "/"))
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         for (String h : headers.split("\\|")) {
             int colon = h.indexOf(':');
             b.header(h.substring(0, colon), h.substring(colon + 1));
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String get(FunctionServer target, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static HttpResponse<String> get(String path) throws Exception {

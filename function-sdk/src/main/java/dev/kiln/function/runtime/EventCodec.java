@@ -20,7 +20,7 @@ import java.util.function.BiConsumer;
 /**
  * CloudEvents over HTTP: reads binary, structured and batch requests, and writes replies in the request's
  * mode. Binary and structured single events go through the CloudEvents SDK's HTTP binding; batch (which that
- * binding does not cover) is a JSON array of structured events, parsed here with the SDK's JSON format.
+ * binding does not cover) is a JSON array of structured events, read and written with the SDK's Jackson module.
  */
 final class EventCodec {
 
@@ -38,8 +38,9 @@ final class EventCodec {
 
     private final ObjectMapper json;
 
+    /** @param json a mapper; a copy with the CloudEvents module reads and writes batch elements directly */
     EventCodec(ObjectMapper json) {
-        this.json = json;
+        this.json = json.copy().registerModule(JsonFormat.getCloudEventJacksonModule());
     }
 
     /**
@@ -95,7 +96,7 @@ final class EventCodec {
         List<CloudEvent> events = new ArrayList<>(array.size());
         for (int i = 0; i < array.size(); i++) {
             try {
-                events.add(FORMAT.deserialize(json.writeValueAsBytes(array.get(i))));
+                events.add(json.treeToValue(array.get(i), CloudEvent.class));
             } catch (RuntimeException | IOException e) {
                 throw new HttpError(400, "malformed CloudEvent at batch index " + i + ": " + rootMessage(e));
             }
@@ -124,12 +125,8 @@ final class EventCodec {
                 return FORMAT.serialize(replies.get(0));
             }
             default -> {
-                ArrayNode array = json.createArrayNode();
-                for (CloudEvent reply : replies) {
-                    array.add(json.readTree(FORMAT.serialize(reply)));
-                }
                 header.accept("Content-Type", BATCH);
-                return json.writeValueAsBytes(array);
+                return json.writeValueAsBytes(replies);
             }
         }
     }

@@ -12,7 +12,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,11 +54,11 @@ public final class FunctionServer implements AutoCloseable {
         this.server = HttpServer.create(new InetSocketAddress(host, config.port()), 256);
         server.setExecutor(executor);
         server.createContext("/", this::events);
-        server.createContext("/health/readiness", ex -> text(ex, ready && !draining ? 200 : 503, ready && !draining ? "ready" : "not ready"));
+        server.createContext("/health/readiness", ex -> text(ex, isReady() ? 200 : 503, isReady() ? "ready" : "not ready"));
         server.createContext("/health/liveness", ex -> text(ex, 200, "alive"));
         server.createContext("/metrics", ex -> {
             ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-            send(ex, 200, metrics.render(inFlight(), ready && !draining).getBytes(StandardCharsets.UTF_8));
+            send(ex, 200, metrics.render(inFlight(), isReady()).getBytes(StandardCharsets.UTF_8));
         });
     }
 
@@ -210,18 +209,13 @@ public final class FunctionServer implements AutoCloseable {
         }
         try (Socket socket = new Socket("127.0.0.1", port())) {
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis() + 5000));
-            byte[] body = event.getData() == null ? new byte[0] : event.getData().toBytes();
             StringBuilder head = new StringBuilder("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n")
-                    .append(WARMUP_HEADER).append(": 1\r\n")
-                    .append("ce-specversion: 1.0\r\nce-id: ").append(event.getId())
-                    .append("\r\nce-source: ").append(event.getSource())
-                    .append("\r\nce-type: ").append(event.getType()).append("\r\n");
-            if (event.getDataContentType() != null) {
-                head.append("Content-Type: ").append(event.getDataContentType()).append("\r\n");
-            }
+                    .append(WARMUP_HEADER).append(": 1\r\n");
+            byte[] body = codec.encode(EventCodec.Mode.BINARY, List.of(event),
+                    (name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
             head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
             OutputStream out = socket.getOutputStream();
-            out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.write(head.toString().getBytes(StandardCharsets.UTF_8));
             out.write(body);
             out.flush();
             String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1);
@@ -290,9 +284,5 @@ public final class FunctionServer implements AutoCloseable {
             }
             return true;
         }
-    }
-
-    static URI warmupSource() {
-        return URI.create("/kiln/warmup");
     }
 }

@@ -3,6 +3,7 @@ package dev.kiln.function.runtime;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.lang.reflect.Type;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
@@ -14,7 +15,7 @@ final class WarmupEvents {
 
     static CloudEvent forInput(Type inputType, Set<String> acceptedTypes) {
         String type = acceptedTypes.isEmpty() ? "dev.kiln.warmup" : acceptedTypes.stream().sorted().findFirst().get();
-        CloudEventBuilder b = CloudEventBuilder.v1().withId("kiln-warmup").withSource(FunctionServer.warmupSource()).withType(type);
+        CloudEventBuilder b = CloudEventBuilder.v1().withId("kiln-warmup").withSource(URI.create("/kiln/warmup")).withType(type);
         if (inputType == byte[].class) {
             return b.withData("application/octet-stream", new byte[0]).build();
         }
