@@ -59,6 +59,14 @@ public record FunctionConfig(String name, int port, String replyType, String rep
     }
 
     /**
+     * @param newPort the port to listen on (0 picks a free one)
+     * @return this configuration with another port
+     */
+    public FunctionConfig withPort(int newPort) {
+        return new FunctionConfig(name, newPort, replyType, replySource, timeout, drainTimeout, maxBodyBytes, env);
+    }
+
+    /**
      * @param key an environment variable
      * @return its value, or null
      */

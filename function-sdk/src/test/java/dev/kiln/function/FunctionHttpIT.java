@@ -65,6 +65,7 @@ class FunctionHttpIT {
                 arguments("binary xml data", "ce-specversion:1.0|ce-id:1|ce-source:/t|ce-type:dev.kiln.hello|Content-Type:application/xml", "<a/>", 415),
                 arguments("type not accepted", "ce-specversion:1.0|ce-id:1|ce-source:/t|ce-type:dev.kiln.other|Content-Type:application/json", "{\"name\":\"x\"}", 404),
                 arguments("function throws", binaryHello, "{\"name\":\"boom\"}", 500),
+                arguments("function rejects the event", binaryHello, "{\"name\":\"\"}", 400),
                 arguments("deadline exceeded", binaryHello, "{\"name\":\"sleep2500\"}", 504),
                 arguments("body too large", binaryHello, "{\"name\":\"" + "x".repeat(5000) + "\"}", 413));
     }

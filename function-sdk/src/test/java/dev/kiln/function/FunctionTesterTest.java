@@ -39,6 +39,7 @@ class FunctionTesterTest {
                 arguments("reply", Events.hello("ada"), 200, null),
                 arguments("no reply", Events.hello("nobody"), 202, null),
                 arguments("function error", Events.hello("boom"), 500, "the function failed: java.lang.IllegalStateException: boom requested"),
+                arguments("function rejects the event", Events.hello(""), 400, "the function rejected the event: name must not be empty"),
                 arguments("deadline", Events.hello("sleep3000"), 504, "the function did not finish within 1s"),
                 arguments("type not accepted", CloudEventBuilder.v1(Events.hello("ada")).withType("other").build(), 404,
                         "this function does not accept events of type other; it accepts dev.kiln.hello"),

@@ -18,13 +18,26 @@ public final class FunctionMain {
     }
 
     /**
-     * @param args unused
+     * Serves the function, or with {@code --train[=N]} runs {@link Training} (N rounds, default
+     * {@value #DEFAULT_TRAINING_ROUNDS}) and exits, so the JVM can write a class archive at exit.
+     *
+     * @param args nothing, or {@code --train[=N]}
      * @throws Exception when the function cannot be found or started
      */
     public static void main(String[] args) throws Exception {
         Map<String, String> env = System.getenv();
         CloudFunction<?, ?> function = load(env.get("KILN_FUNCTION"), Thread.currentThread().getContextClassLoader());
         FunctionConfig config = FunctionConfig.fromEnv(env, function.getClass());
+        Integer rounds = trainingRounds(args);
+        if (rounds != null) {
+            long t0 = System.nanoTime();
+            int refused = Training.run(function, config, rounds);
+            Log.info("trained " + config.name() + " with " + rounds * EventCodec.Mode.values().length + " events in "
+                    + (System.nanoTime() - t0) / 1_000_000 + " ms" + (refused > 0
+                            ? "; " + refused + " were refused, so the function's own path is not archived: override warmupEvent()"
+                            : ""));
+            System.exit(0); // a normal exit (not halt) is what makes the JVM dump the archive
+        }
         FunctionServer server = FunctionServer.start(function, config, env.getOrDefault("KILN_HOST", "0.0.0.0"));
         Log.info(config.name() + " ready on port " + server.port());
         Runnable stop = () -> {
@@ -37,6 +50,31 @@ public final class FunctionMain {
         })) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop, "kiln-drain"));
         }
+    }
+
+    /** Training rounds when {@code --train} is given without a number. */
+    static final int DEFAULT_TRAINING_ROUNDS = 100;
+
+    /** @return the training rounds asked for on the command line, or null to serve */
+    static Integer trainingRounds(String[] args) {
+        for (String arg : args) {
+            if (arg.equals("--train")) {
+                return DEFAULT_TRAINING_ROUNDS;
+            }
+            if (arg.startsWith("--train=")) {
+                try {
+                    int n = Integer.parseInt(arg.substring("--train=".length()));
+                    if (n > 0) {
+                        return n;
+                    }
+                } catch (NumberFormatException e) {
+                    // reported below
+                }
+                throw new IllegalArgumentException("--train=N needs a positive whole number, got " + arg);
+            }
+            throw new IllegalArgumentException("unknown argument " + arg + "; the only option is --train[=N]");
+        }
+        return null;
     }
 
     /**

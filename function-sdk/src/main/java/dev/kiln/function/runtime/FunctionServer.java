@@ -201,30 +201,56 @@ public final class FunctionServer implements AutoCloseable {
         return b.build();
     }
 
-    /** Sends one event through the real HTTP path (socket, server, codec, binding, function). */
+    /** Sends one warm-up event through the real HTTP path (socket, server, codec, binding, function). */
     private void warmUp() {
+        try {
+            String status = exercise(EventCodec.Mode.BINARY);
+            if (!status.startsWith("2")) {
+                Log.info("warm-up event answered " + status + "; override warmupEvent() to send one the function accepts");
+            }
+        } catch (IOException e) {
+            Log.warn("warm-up failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Sends the warm-up event in the given mode over a loopback socket, flagged as warm-up so the function can
+     * skip side effects; used at start-up and, many times over in every mode, by {@link Training}.
+     *
+     * @return the response's status code and reason, e.g. "200 OK"
+     */
+    String exercise(EventCodec.Mode mode) throws IOException {
         CloudEvent event = invoker.function().warmupEvent(config);
         if (event == null) {
             event = WarmupEvents.forInput(invoker.inputType(), invoker.function().acceptedTypes());
         }
+        StringBuilder head = new StringBuilder("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n")
+                .append(WARMUP_HEADER).append(": 1\r\n");
+        byte[] body = codec.encode(mode, List.of(event), (name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        return roundTrip(head, body);
+    }
+
+    /**
+     * Sends a GET for a path over a loopback socket.
+     *
+     * @return the response's status code and reason
+     */
+    String get(String path) throws IOException {
+        return roundTrip(new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"), new byte[0]);
+    }
+
+    private String roundTrip(StringBuilder head, byte[] body) throws IOException {
+        // A raw socket rather than java.net.http: the client's classes would only bloat a trained archive.
         try (Socket socket = new Socket("127.0.0.1", port())) {
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis() + 5000));
-            StringBuilder head = new StringBuilder("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n")
-                    .append(WARMUP_HEADER).append(": 1\r\n");
-            byte[] body = codec.encode(EventCodec.Mode.BINARY, List.of(event),
-                    (name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
             head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
             OutputStream out = socket.getOutputStream();
             out.write(head.toString().getBytes(StandardCharsets.UTF_8));
             out.write(body);
             out.flush();
-            String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1);
-            if (!status.startsWith("HTTP/1.1 2")) {
-                Log.info("warm-up event answered " + status.substring(Math.min(9, status.length())).trim()
-                        + "; override warmupEvent() to send one the function accepts");
-            }
-        } catch (IOException e) {
-            Log.warn("warm-up failed: " + e.getMessage());
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            int eol = response.indexOf('\r');
+            return response.substring(Math.min(9, response.length()), eol < 0 ? response.length() : eol).trim();
         }
     }
 

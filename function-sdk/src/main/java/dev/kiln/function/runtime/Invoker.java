@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.function.CloudFunction;
 import dev.kiln.function.Context;
 import dev.kiln.function.FunctionConfig;
+import dev.kiln.function.RejectedEventException;
 import dev.kiln.function.Reply;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
@@ -101,6 +102,9 @@ public final class Invoker {
             return Outcome.error(504, "the function did not finish within " + config.timeout().toSeconds() + "s");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof RejectedEventException) {
+                return Outcome.error(400, "the function rejected the event: " + cause.getMessage());
+            }
             return Outcome.error(500, "the function failed: " + cause.getClass().getName()
                     + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
         } catch (InterruptedException e) {
