@@ -27,7 +27,10 @@ final class EventCodec {
     static final String STRUCTURED = "application/cloudevents+json";
     static final String BATCH = "application/cloudevents-batch+json";
 
-    private static final JsonFormat FORMAT = new JsonFormat();
+    /** Built on first use: binary mode, the common one, never needs the JSON event format. */
+    private static final class Format {
+        static final JsonFormat JSON = new JsonFormat();
+    }
 
     /** How the request carried its events; the reply uses the same. */
     enum Mode { BINARY, STRUCTURED, BATCH }
@@ -36,11 +39,22 @@ final class EventCodec {
     record Request(Mode mode, List<CloudEvent> events) {
     }
 
-    private final ObjectMapper json;
+    private final ObjectMapper mapper;
+    private volatile ObjectMapper batchMapper;
 
-    /** @param json a mapper; a copy with the CloudEvents module reads and writes batch elements directly */
-    EventCodec(ObjectMapper json) {
-        this.json = json.copy().registerModule(JsonFormat.getCloudEventJacksonModule());
+    /** @param mapper a mapper; a copy with the CloudEvents module reads and writes batch elements directly */
+    EventCodec(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** Copied on first use, so processes that never see a batch do not pay for it at start-up. */
+    private ObjectMapper json() {
+        ObjectMapper m = batchMapper;
+        if (m == null) {
+            m = mapper.copy().registerModule(JsonFormat.getCloudEventJacksonModule());
+            batchMapper = m;
+        }
+        return m;
     }
 
     /**
@@ -68,16 +82,13 @@ final class EventCodec {
                 if (!contentType.startsWith(STRUCTURED)) {
                     throw new HttpError(415, "unsupported event format " + contentType + "; use " + STRUCTURED);
                 }
-                return new Request(Mode.STRUCTURED, List.of(FORMAT.deserialize(body)));
+                return new Request(Mode.STRUCTURED, List.of(Format.JSON.deserialize(body)));
             }
             if (!binary) {
                 throw new HttpError(415, "not a CloudEvent: send ce-* headers (binary mode), " + STRUCTURED
                         + " or " + BATCH);
             }
-            if (!lower.containsKey("ce-specversion")) {
-                throw new HttpError(400, "malformed CloudEvent: missing ce-specversion header");
-            }
-            return new Request(Mode.BINARY, List.of(HttpMessageFactory.createReader(lower, body).toEvent()));
+            return new Request(Mode.BINARY, List.of(BinaryMode.read(lower, body)));
         } catch (CloudEventRWException | EventDeserializationException | IllegalStateException e) {
             throw new HttpError(400, "malformed CloudEvent: " + rootMessage(e));
         }
@@ -86,7 +97,7 @@ final class EventCodec {
     private List<CloudEvent> batch(byte[] body) throws HttpError {
         JsonNode root;
         try {
-            root = json.readTree(body);
+            root = json().readTree(body);
         } catch (IOException e) {
             throw new HttpError(400, "malformed batch: not JSON");
         }
@@ -96,7 +107,7 @@ final class EventCodec {
         List<CloudEvent> events = new ArrayList<>(array.size());
         for (int i = 0; i < array.size(); i++) {
             try {
-                events.add(json.treeToValue(array.get(i), CloudEvent.class));
+                events.add(json().treeToValue(array.get(i), CloudEvent.class));
             } catch (RuntimeException | IOException e) {
                 throw new HttpError(400, "malformed CloudEvent at batch index " + i + ": " + rootMessage(e));
             }
@@ -122,11 +133,11 @@ final class EventCodec {
             }
             case STRUCTURED -> {
                 header.accept("Content-Type", STRUCTURED);
-                return FORMAT.serialize(replies.get(0));
+                return Format.JSON.serialize(replies.get(0));
             }
             default -> {
                 header.accept("Content-Type", BATCH);
-                return json.writeValueAsBytes(replies);
+                return json().writeValueAsBytes(replies);
             }
         }
     }

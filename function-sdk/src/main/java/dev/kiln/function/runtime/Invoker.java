@@ -3,6 +3,7 @@ package dev.kiln.function.runtime;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.kiln.function.CloudFunction;
 import dev.kiln.function.Context;
 import dev.kiln.function.FunctionConfig;
@@ -21,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -42,6 +44,7 @@ public final class Invoker {
     private final ObjectMapper json;
     private final Type inputType;
     private final JavaType inputJavaType;
+    private final ObjectReader reader;
     private final ExecutorService executor;
 
     /**
@@ -59,11 +62,18 @@ public final class Invoker {
         Type[] types = TypeArguments.of(function.getClass());
         this.inputType = types[0] == Object.class ? JsonNode.class : types[0];
         this.inputJavaType = json.getTypeFactory().constructType(inputType);
+        // Resolves the input's deserializer now (at start-up, off the request path), not on the first event.
+        this.reader = json.readerFor(inputJavaType);
     }
 
     /** @return the function */
     public CloudFunction<?, ?> function() {
         return function;
+    }
+
+    /** @return the mapper for JSON payloads */
+    ObjectMapper json() {
+        return json;
     }
 
     /** @return the type the function's input is bound to */
@@ -142,7 +152,7 @@ public final class Invoker {
                     + " is not supported; this function expects " + typeName() + " as application/json");
         }
         try {
-            return json.readValue(data, inputJavaType);
+            return reader.readValue(data);
         } catch (IOException e) {
             String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().split("\n")[0];
             throw new BindingException(400, "the event's data does not bind to " + typeName() + ": " + detail);
@@ -154,7 +164,7 @@ public final class Invoker {
             return event;
         }
         CloudEventBuilder builder = CloudEventBuilder.v1()
-                .withId(UUID.randomUUID().toString())
+                .withId(newId())
                 .withType(reply.type())
                 .withSource(URI.create(reply.source()))
                 .withTime(OffsetDateTime.now(ZoneOffset.UTC));
@@ -178,6 +188,17 @@ public final class Invoker {
             builder.withData("application/json", json.writeValueAsBytes(output));
         }
         return builder.build();
+    }
+
+    /**
+     * A random (version 4) UUID from {@link ThreadLocalRandom}: unique enough for event ids, and unlike
+     * {@link UUID#randomUUID()} it does not seed a SecureRandom on the first reply of a cold process.
+     */
+    static String newId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long msb = r.nextLong() & ~0xF000L | 0x4000L;
+        long lsb = r.nextLong() & ~(0xC000L << 48) | 0x8000L << 48;
+        return new UUID(msb, lsb).toString();
     }
 
     private static void withExtension(CloudEventBuilder builder, String name, Object value) {

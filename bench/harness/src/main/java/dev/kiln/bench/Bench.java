@@ -1,0 +1,117 @@
+package dev.kiln.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the function SDK benchmark: every app on JDK 17 and JDK 25, each without and with its trained
+ * archive; cold start (exec to first 2xx, interleaved rounds), RSS after the first request, and wrk
+ * throughput. Prints a Markdown report and writes it to {@code --out}.
+ *
+ * <pre>java -jar harness.jar --bench DIR [--rounds 7] [--throughput-rounds 3] [--wrk-seconds 10]
+ *     [--jdk25 PATH] [--apps kiln,jdk-jackson,quarkus-funqy,spring-cf] [--out FILE]</pre>
+ */
+public final class Bench {
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = options(args);
+        Path bench = Path.of(opts.getOrDefault("bench", "bench")).toAbsolutePath();
+        int rounds = Integer.parseInt(opts.getOrDefault("rounds", "7"));
+        int throughputRounds = Integer.parseInt(opts.getOrDefault("throughput-rounds", "3"));
+        int wrkSeconds = Integer.parseInt(opts.getOrDefault("wrk-seconds", "10"));
+
+        List<Jdk> jdks = new ArrayList<>();
+        jdks.add(new Jdk(Path.of(System.getProperty("java.home")), Runtime.version().feature()));
+        String jdk25 = opts.get("jdk25");
+        if (jdk25 != null && !jdk25.isBlank()) {
+            jdks.add(new Jdk(Path.of(jdk25), 25));
+        }
+        List<App> all = List.of(
+                new App("kiln", bench.resolve("apps/kiln-echo/target/kiln"), "app.jar", true),
+                new App("jdk-jackson", bench.resolve("apps/jdk-jackson/target/kiln"), "app.jar", false),
+                new App("quarkus-funqy", bench.resolve("apps/quarkus-funqy/target/quarkus-app"), "quarkus-run.jar", false),
+                new App("spring-cf", bench.resolve("apps/spring-cf/target/extracted"), "app.jar", false));
+        List<String> only = List.of(opts.getOrDefault("apps", "kiln,jdk-jackson,quarkus-funqy,spring-cf").split(","));
+        List<App> apps = all.stream().filter(a -> only.contains(a.name())).toList();
+
+        Runner runner = new Runner();
+        for (App app : apps) {
+            if (!Files.isRegularFile(app.dir().resolve(app.jar()))) {
+                throw new IllegalStateException(app.dir().resolve(app.jar()) + " is missing: run bench/run, which builds the apps");
+            }
+            for (Jdk jdk : jdks) {
+                runner.train(app, jdk);
+            }
+        }
+
+        List<Variant> variants = new ArrayList<>();
+        for (App app : apps) {
+            for (Jdk jdk : jdks) {
+                variants.add(new Variant(app, jdk, false));
+                variants.add(new Variant(app, jdk, true));
+            }
+        }
+        Map<Variant, List<Runner.ColdStart>> cold = new LinkedHashMap<>();
+        variants.forEach(v -> cold.put(v, new ArrayList<>()));
+        Random shuffle = new Random(42);
+        for (int r = 1; r <= rounds; r++) {
+            List<Variant> order = new ArrayList<>(variants);
+            Collections.shuffle(order, shuffle); // interleaved, so drift in machine load spreads over every variant
+            for (Variant v : order) {
+                cold.get(v).add(runner.coldStart(v));
+            }
+            System.err.printf("cold-start round %d/%d done%n", r, rounds);
+        }
+
+        Map<Variant, List<Runner.Throughput>> load = new LinkedHashMap<>();
+        if (throughputRounds > 0) {
+            for (App app : apps) {
+                for (boolean archived : new boolean[] {false, true}) {
+                    Variant v = new Variant(app, jdks.get(0), archived);
+                    List<Runner.Throughput> results = new ArrayList<>();
+                    for (int r = 0; r < throughputRounds; r++) {
+                        results.add(runner.throughput(v, wrkSeconds));
+                    }
+                    load.put(v, results);
+                    System.err.printf("throughput %s done%n", v.label());
+                }
+            }
+        }
+
+        String report = Report.markdown(LocalDate.now(), rounds, throughputRounds, wrkSeconds, cold, load, apps, jdks);
+        System.out.println(report);
+        if (opts.containsKey("out")) {
+            Path out = Path.of(opts.get("out"));
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            Files.writeString(out, report);
+        }
+        TimeUnit.MILLISECONDS.sleep(10);
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("usage: --name value ...; got " + args[i]);
+            }
+            opts.put(args[i].substring(2), args[++i]);
+        }
+        return opts;
+    }
+
+    static void log(String message) throws IOException {
+        System.err.println(message);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.kiln.bench;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/** The Markdown report: cold starts, throughput, and the targets checked in the same run. */
+final class Report {
+
+    private Report() {
+    }
+
+    static String markdown(LocalDate date, int rounds, int throughputRounds, int wrkSeconds,
+            Map<Variant, List<Runner.ColdStart>> cold, Map<Variant, List<Runner.Throughput>> load, List<App> apps, List<Jdk> jdks) {
+        StringBuilder md = new StringBuilder();
+        md.append("Run of ").append(date).append(" on ").append(Runtime.getRuntime().availableProcessors())
+                .append(" CPUs, ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
+                .append("; JDKs: ").append(jdks.stream().map(j -> j.feature() + " (" + j.home() + ")").toList())
+                .append(". Cold start = exec to first 2xx to a binary-mode CloudEvent POST, ").append(rounds)
+                .append(" interleaved rounds; RSS = VmRSS right after it.\n\n");
+        md.append("| variant | min ms | median ms | max ms | listen (median) ms | RSS MiB (median) |\n|---|---|---|---|---|---|\n");
+        cold.forEach((v, runs) -> md.append(String.format("| %s | %.0f | **%.0f** | %.0f | %.0f | %.1f |%n", v.label(),
+                min(runs, Runner.ColdStart::firstOkMillis), median(runs, Runner.ColdStart::firstOkMillis),
+                max(runs, Runner.ColdStart::firstOkMillis), median(runs, Runner.ColdStart::listenMillis),
+                median(runs, Runner.ColdStart::rssMiB))));
+        if (!load.isEmpty()) {
+            md.append("\nThroughput: fresh process per round, ").append(Math.max(2, wrkSeconds / 2))
+                    .append(" s wrk warm-up, then `wrk -t1 -c16 -d").append(wrkSeconds).append("s --latency`, ")
+                    .append(throughputRounds).append(" rounds; server and wrk share the machine.\n\n");
+            md.append("| variant | best req/s | median req/s | p99 ms (median) | errors | RSS after load MiB |\n|---|---|---|---|---|---|\n");
+            load.forEach((v, runs) -> md.append(String.format("| %s | %.0f | **%.0f** | %.2f | %d | %.0f |%n", v.label(),
+                    max(runs, Runner.Throughput::requestsPerSecond), median(runs, Runner.Throughput::requestsPerSecond),
+                    median(runs, Runner.Throughput::p99Millis), runs.stream().mapToLong(Runner.Throughput::errors).sum(),
+                    median(runs, Runner.Throughput::rssMiB))));
+        }
+        md.append("\nTargets (same run, same JDK and archive treatment):\n\n| check | measured | target | met |\n|---|---|---|---|\n");
+        if (apps.stream().map(App::name).filter(List.of("kiln", "jdk-jackson", "quarkus-funqy")::contains).count() < 3) {
+            return md.append("(targets need the kiln, jdk-jackson and quarkus-funqy apps)\n").toString();
+        }
+        App kiln = find(apps, "kiln");
+        App floor = find(apps, "jdk-jackson");
+        App funqy = find(apps, "quarkus-funqy");
+        for (Jdk jdk : jdks) {
+            for (boolean archived : new boolean[] {false, true}) {
+                Variant k = new Variant(kiln, jdk, archived);
+                double kMedian = median(cold.get(k), Runner.ColdStart::firstOkMillis);
+                double fMedian = median(cold.get(new Variant(floor, jdk, archived)), Runner.ColdStart::firstOkMillis);
+                double qMedian = median(cold.get(new Variant(funqy, jdk, archived)), Runner.ColdStart::firstOkMillis);
+                row(md, "cold median vs floor, " + k.label(), kMedian / fMedian, "≤ 1.25×", kMedian / fMedian <= 1.25);
+                row(md, "Funqy cold median / Kiln's, " + k.label(), qMedian / kMedian, "≥ 4×", qMedian / kMedian >= 4);
+                double rss = median(cold.get(k), Runner.ColdStart::rssMiB);
+                md.append(String.format("| RSS after first request, %s | %.1f MiB | ≤ 70 MiB | %s |%n", k.label(), rss, rss <= 70 ? "yes" : "**no**"));
+            }
+        }
+        for (boolean archived : new boolean[] {false, true}) {
+            List<Runner.Throughput> k = load.get(new Variant(kiln, jdks.get(0), archived));
+            List<Runner.Throughput> q = load.get(new Variant(funqy, jdks.get(0), archived));
+            if (k != null && q != null) {
+                double ratio = median(k, Runner.Throughput::requestsPerSecond) / median(q, Runner.Throughput::requestsPerSecond);
+                String label = new Variant(kiln, jdks.get(0), archived).label();
+                row(md, "req/s vs Funqy, " + label, ratio, "≥ 1.3×", ratio >= 1.3);
+                double kp99 = median(k, Runner.Throughput::p99Millis);
+                double qp99 = median(q, Runner.Throughput::p99Millis);
+                md.append(String.format("| p99 vs Funqy, %s | %.2f ms vs %.2f ms | no worse | %s |%n", label, kp99, qp99,
+                        kp99 <= qp99 ? "yes" : "**no**"));
+            }
+        }
+        return md.toString();
+    }
+
+    private static void row(StringBuilder md, String check, double value, String target, boolean met) {
+        md.append(String.format("| %s | %.2f× | %s | %s |%n", check, value, target, met ? "yes" : "**no**"));
+    }
+
+    private static App find(List<App> apps, String name) {
+        return apps.stream().filter(a -> a.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    static <T> double median(List<T> runs, ToDoubleFunction<T> f) {
+        List<Double> v = sorted(runs, f);
+        int n = v.size();
+        return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+    }
+
+    private static <T> double min(List<T> runs, ToDoubleFunction<T> f) {
+        return sorted(runs, f).get(0);
+    }
+
+    private static <T> double max(List<T> runs, ToDoubleFunction<T> f) {
+        List<Double> v = sorted(runs, f);
+        return v.get(v.size() - 1);
+    }
+
+    private static <T> List<Double> sorted(List<T> runs, ToDoubleFunction<T> f) {
+        List<Double> v = new ArrayList<>();
+        runs.forEach(r -> v.add(f.applyAsDouble(r)));
+        Collections.sort(v);
+        return v;
+    }
+}

@@ -1,0 +1,189 @@
+package dev.kiln.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Starts app processes and measures them. */
+final class Runner {
+
+    /**
+     * One cold start.
+     *
+     * @param firstOkMillis exec to the first 2xx
+     * @param listenMillis exec to the first accepted connection
+     * @param rssMiB resident set right after the first 2xx
+     */
+    record ColdStart(double firstOkMillis, double listenMillis, double rssMiB) {
+    }
+
+    /**
+     * One wrk run.
+     *
+     * @param requestsPerSecond wrk's Requests/sec
+     * @param p99Millis wrk's 99th percentile latency
+     * @param errors non-2xx responses plus socket errors
+     * @param rssMiB resident set after the run
+     */
+    record Throughput(double requestsPerSecond, double p99Millis, long errors, double rssMiB) {
+    }
+
+    private static final Path WRK_SCRIPT = writeWrkScript();
+
+    void train(App app, Jdk jdk) throws Exception {
+        Files.deleteIfExists(app.archive(jdk));
+        int port = freePort();
+        Process p = start(app.trainingCommand(jdk), port, app.name() + "-train-" + jdk.feature());
+        if (!app.selfTraining()) {
+            awaitFirstOk(port, System.nanoTime(), p);
+            for (int i = 0; i < 200; i++) {
+                Probe.post(port);
+            }
+            p.destroy(); // SIGTERM: a normal JVM exit, which writes the archive
+        }
+        if (!p.waitFor(300, TimeUnit.SECONDS) || !Files.isRegularFile(app.archive(jdk))) {
+            p.destroyForcibly();
+            throw new IllegalStateException("training " + app.name() + " on JDK " + jdk.feature() + " wrote no archive; see " + logOf(p));
+        }
+        System.err.printf("trained %s on JDK %d: %.1f MB%n", app.name(), jdk.feature(), Files.size(app.archive(jdk)) / 1e6);
+    }
+
+    ColdStart coldStart(Variant v) throws Exception {
+        int port = freePort();
+        long t0 = System.nanoTime();
+        Process p = start(v.command(), port, "cold");
+        try {
+            double[] times = awaitFirstOk(port, t0, p);
+            double rss = Probe.rssMiB(p.pid());
+            return new ColdStart(times[1], times[0], rss);
+        } finally {
+            stop(p);
+        }
+    }
+
+    Throughput throughput(Variant v, int seconds) throws Exception {
+        int port = freePort();
+        Process p = start(v.command(), port, "load");
+        try {
+            awaitFirstOk(port, System.nanoTime(), p);
+            wrk(port, Math.max(2, seconds / 2)); // warm-up: JIT and pools, not measured
+            String out = wrk(port, seconds);
+            return new Throughput(number(out, "Requests/sec:\\s+([\\d.]+)"), millis(out, "99%\\s+([\\d.]+)(us|ms|s)"),
+                    (long) (number(out, "Non-2xx or 3xx responses:\\s+(\\d+)") + socketErrors(out)), Probe.rssMiB(p.pid()));
+        } finally {
+            stop(p);
+        }
+    }
+
+    private static String wrk(int port, int seconds) throws Exception {
+        Process wrk = new ProcessBuilder("wrk", "-t1", "-c16", "-d" + seconds + "s", "--latency", "-s", WRK_SCRIPT.toString(),
+                "http://127.0.0.1:" + port + "/").redirectErrorStream(true).start();
+        String out = new String(wrk.getInputStream().readAllBytes());
+        if (wrk.waitFor() != 0) {
+            throw new IllegalStateException("wrk failed: " + out);
+        }
+        return out;
+    }
+
+    /** @return {listen ms, first 2xx ms} since t0 */
+    private static double[] awaitFirstOk(int port, long t0, Process p) throws Exception {
+        double listen = -1;
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            int status = Probe.post(port);
+            long now = System.nanoTime();
+            if (status != -1 && listen < 0) {
+                listen = (now - t0) / 1e6;
+            }
+            if (status >= 200 && status < 300) {
+                return new double[] {listen, (now - t0) / 1e6};
+            }
+            if (!p.isAlive()) {
+                throw new IllegalStateException("process exited with " + p.exitValue() + "; see " + logOf(p));
+            }
+            if (status == -1) {
+                TimeUnit.MILLISECONDS.sleep(2);
+            } else if (status != 0 && status != 503) {
+                throw new IllegalStateException("the app answered " + status + " to the benchmark event; see " + logOf(p));
+            }
+        }
+        throw new IllegalStateException("no 2xx within 120 s; see " + logOf(p));
+    }
+
+    private static Process start(List<String> command, int port, String tag) throws IOException {
+        Path log = Files.createTempFile("kiln-bench-" + tag + "-", ".log");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("PORT", String.valueOf(port));
+        pb.environment().put("KILN_HOST", "127.0.0.1");
+        Process p = pb.start();
+        LOGS.put(p.pid(), log);
+        return p;
+    }
+
+    private static final java.util.Map<Long, Path> LOGS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static Path logOf(Process p) {
+        return LOGS.get(p.pid());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void stop(Process p) throws InterruptedException {
+        p.destroy();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+        }
+    }
+
+    private static double number(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    private static double millis(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        if (!m.find()) {
+            return Double.NaN;
+        }
+        double v = Double.parseDouble(m.group(1));
+        return switch (m.group(2)) {
+            case "us" -> v / 1000;
+            case "s" -> v * 1000;
+            default -> v;
+        };
+    }
+
+    private static double socketErrors(String text) {
+        Matcher m = Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)").matcher(text);
+        if (!m.find()) {
+            return 0;
+        }
+        return Long.parseLong(m.group(1)) + Long.parseLong(m.group(2)) + Long.parseLong(m.group(3)) + Long.parseLong(m.group(4));
+    }
+
+    private static Path writeWrkScript() {
+        try {
+            Path script = Files.createTempFile("kiln-bench-", ".lua");
+            Files.writeString(script, String.join("\n",
+                    "wrk.method = \"POST\"",
+                    "wrk.body = '" + Probe.BODY + "'",
+                    "wrk.headers[\"Content-Type\"] = \"application/json\"",
+                    "wrk.headers[\"ce-specversion\"] = \"1.0\"",
+                    "wrk.headers[\"ce-id\"] = \"bench-1\"",
+                    "wrk.headers[\"ce-type\"] = \"dev.kiln.bench\"",
+                    "wrk.headers[\"ce-source\"] = \"/bench\"", ""));
+            return script;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
