@@ -1,0 +1,297 @@
+package dev.kiln.eventing;
+
+import dev.kiln.api.validation.FieldErrors;
+import dev.kiln.eventing.delivery.DeliveryMetrics;
+import dev.kiln.eventing.delivery.Dispatcher;
+import dev.kiln.eventing.filter.TriggerFilters;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.fabric8.knative.duck.v1.Destination;
+import io.fabric8.knative.duck.v1.KReference;
+import io.fabric8.knative.eventing.v1.Broker;
+import io.fabric8.knative.eventing.v1.Trigger;
+import io.fabric8.knative.flows.v1.Parallel;
+import io.fabric8.knative.flows.v1.Sequence;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Knative Eventing's data plane in one JVM. Hosts Brokers at {@code /<namespace>/<broker>}, Sequences at
+ * {@code /sequences/<namespace>/<name>} and Parallels at {@code /parallels/<namespace>/<name>}, reading
+ * Knative's own manifests; Triggers route a Broker's events through their filters to subscribers, with
+ * retry, backoff and dead letter. Events are held in memory (a crash loses queued events).
+ */
+public final class EventingPlane implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(EventingPlane.class.getName());
+
+    /** What ingress did with an event. */
+    public enum Admission {
+        /** Queued for every matching Trigger. */
+        ACCEPTED,
+        /** A matching Trigger's lane is full; nothing was queued: retry later (429). */
+        FULL,
+        /** {@code knativebrokerttl} ran out: the event looped; dropped. */
+        TTL_EXHAUSTED,
+        /** No such Broker, Sequence or Parallel. */
+        NOT_FOUND
+    }
+
+    private final EventingOptions options;
+    private final Vertx vertx;
+    private final Dispatcher dispatcher;
+    private final DeliveryMetrics metrics = new DeliveryMetrics();
+    private final HttpServer server;
+    private final Map<String, BrokerRuntime> brokers = new ConcurrentHashMap<>();
+    private final Map<String, TriggerRuntime> triggers = new ConcurrentHashMap<>();
+    private final Map<String, FlowRuntime> flows = new ConcurrentHashMap<>();
+
+    private EventingPlane(EventingOptions options, Vertx vertx) throws Exception {
+        this.options = options;
+        this.vertx = vertx;
+        this.dispatcher = new Dispatcher(vertx, metrics);
+        this.server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setMaxInitialLineLength(8192))
+                .requestHandler(new Ingress(this, options.maxBodyBytes()))
+                .listen(options.port(), options.host())
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Starts the plane's HTTP server.
+     *
+     * @param options where to listen and how to queue
+     * @return the running plane
+     * @throws Exception when the port cannot be bound
+     */
+    public static EventingPlane start(EventingOptions options) throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            return new EventingPlane(options, vertx);
+        } catch (Exception e) {
+            vertx.close();
+            throw e;
+        }
+    }
+
+    /** @return the port the plane listens on */
+    public int port() {
+        return server.actualPort();
+    }
+
+    /** @return the base URL, e.g. {@code http://127.0.0.1:8180} */
+    public String baseUrl() {
+        return "http://" + options.host() + ":" + port();
+    }
+
+    /** @return delivery counters */
+    public DeliveryMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Adds or replaces a Broker, Trigger, Sequence or Parallel.
+     *
+     * @param resource a Knative resource
+     * @return its state after applying
+     * @throws IllegalArgumentException for any other kind
+     */
+    public ResourceState apply(HasMetadata resource) {
+        String key = key(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
+        if (resource instanceof Broker b) {
+            brokers.put(key, new BrokerRuntime(b));
+        } else if (resource instanceof Trigger t) {
+            // Events already queued for a replaced Trigger are still delivered by its old runtime.
+            triggers.put(key, new TriggerRuntime(this, t));
+        } else if (resource instanceof Sequence s) {
+            flows.put("sequences/" + key, FlowRuntime.sequence(this, s));
+        } else if (resource instanceof Parallel p) {
+            flows.put("parallels/" + key, FlowRuntime.parallel(this, p));
+        } else {
+            throw new IllegalArgumentException("the eventing plane hosts Broker, Trigger, Sequence and Parallel, not "
+                    + resource.getKind());
+        }
+        return state(resource);
+    }
+
+    /**
+     * Removes a resource; events queued for a removed Trigger are still delivered.
+     *
+     * @param resource the resource (only kind, namespace and name are read)
+     */
+    public void delete(HasMetadata resource) {
+        String key = key(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
+        switch (resource.getKind()) {
+            case "Broker" -> brokers.remove(key);
+            case "Trigger" -> triggers.remove(key);
+            case "Sequence" -> flows.remove("sequences/" + key);
+            case "Parallel" -> flows.remove("parallels/" + key);
+            default -> throw new IllegalArgumentException("not an eventing kind: " + resource.getKind());
+        }
+    }
+
+    /**
+     * @param resource a resource applied before
+     * @return its Ready state, with a reason and message when it is not ready
+     */
+    public ResourceState state(HasMetadata resource) {
+        String ns = resource.getMetadata().getNamespace();
+        String name = resource.getMetadata().getName();
+        String key = key(ns, name);
+        return switch (resource.getKind()) {
+            case "Broker" -> brokers.containsKey(key) ? ResourceState.ready(brokerUrl(ns, name))
+                    : ResourceState.notReady("NotFound", "Broker " + key + " is not applied");
+            case "Trigger" -> {
+                TriggerRuntime t = triggers.get(key);
+                yield t == null ? ResourceState.notReady("NotFound", "Trigger " + key + " is not applied") : t.state();
+            }
+            case "Sequence", "Parallel" -> {
+                FlowRuntime f = flows.get(resource.getKind().toLowerCase() + "s/" + key);
+                yield f == null ? ResourceState.notReady("NotFound", resource.getKind() + " " + key + " is not applied") : f.state();
+            }
+            default -> throw new IllegalArgumentException("not an eventing kind: " + resource.getKind());
+        };
+    }
+
+    /**
+     * Broker ingress without HTTP (sources in the same JVM, replies): TTL, arrival time, filters, queues.
+     *
+     * @param namespace the Broker's namespace
+     * @param broker its name
+     * @param event the event
+     * @return what happened to it
+     */
+    public Admission publish(String namespace, String broker, CloudEvent event) {
+        BrokerRuntime b = brokers.get(key(namespace, broker));
+        if (b == null) {
+            return Admission.NOT_FOUND;
+        }
+        int ttl = Ttl.next(event);
+        if (ttl <= 0) {
+            metrics.dropped();
+            LOG.warning(() -> "dropped event " + event.getId() + " (" + event.getType() + ") at broker " + namespace + "/" + broker
+                    + ": knativebrokerttl exhausted, the event looped through brokers " + Ttl.MAX + " times");
+            return Admission.TTL_EXHAUSTED;
+        }
+        CloudEvent accepted = CloudEventBuilder.from(event).withExtension(Ttl.EXTENSION, ttl)
+                .withExtension("knativearrivaltime", OffsetDateTime.now(ZoneOffset.UTC).toString()).build();
+        List<TriggerRuntime> matching = new ArrayList<>();
+        for (TriggerRuntime t : triggers.values()) {
+            if (t.namespace().equals(namespace) && t.broker().equals(broker) && t.ready() && t.filter().evaluate(accepted).delivers()) {
+                if (!t.lane().reserve()) {
+                    matching.forEach(m -> m.lane().release());
+                    return Admission.FULL;
+                }
+                matching.add(t);
+            }
+        }
+        matching.forEach(t -> t.lane().enqueue(accepted));
+        return Admission.ACCEPTED;
+    }
+
+    /** Accepts an event for a Sequence or Parallel ({@code kind} is "sequences" or "parallels"). */
+    Admission publishToFlow(String kind, String namespace, String name, CloudEvent event) {
+        FlowRuntime f = flows.get(kind + "/" + key(namespace, name));
+        if (f == null) {
+            return Admission.NOT_FOUND;
+        }
+        if (!f.lane().reserve()) {
+            return Admission.FULL;
+        }
+        f.lane().enqueue(event);
+        return Admission.ACCEPTED;
+    }
+
+    /**
+     * Resolves a Destination: a {@code uri}, or a {@code ref} (the plane's own kinds, else the embedder's
+     * resolver) with an optional relative {@code uri} appended.
+     */
+    URI resolve(Destination destination, String namespace) {
+        if (destination == null) {
+            throw new DestinationResolver.UnresolvableException("no destination");
+        }
+        if (destination.getRef() == null) {
+            if (destination.getUri() == null || destination.getUri().isBlank()) {
+                throw new DestinationResolver.UnresolvableException("a destination needs a ref or a uri");
+            }
+            return URI.create(destination.getUri());
+        }
+        URI base = resolveRef(destination.getRef(), namespace);
+        return destination.getUri() == null || destination.getUri().isBlank() ? base : base.resolve(destination.getUri());
+    }
+
+    private URI resolveRef(KReference ref, String namespace) {
+        String ns = ref.getNamespace() == null || ref.getNamespace().isBlank() ? namespace : ref.getNamespace();
+        String group = ref.getApiVersion() == null ? "" : ref.getApiVersion().split("/")[0];
+        if ("Broker".equals(ref.getKind()) && group.equals("eventing.knative.dev")) {
+            if (!brokers.containsKey(key(ns, ref.getName()))) {
+                throw new DestinationResolver.UnresolvableException("Broker " + ns + "/" + ref.getName() + " does not exist");
+            }
+            return URI.create(brokerUrl(ns, ref.getName()));
+        }
+        if (("Sequence".equals(ref.getKind()) || "Parallel".equals(ref.getKind())) && group.equals("flows.knative.dev")) {
+            String kind = ref.getKind().toLowerCase() + "s";
+            if (!flows.containsKey(kind + "/" + key(ns, ref.getName()))) {
+                throw new DestinationResolver.UnresolvableException(ref.getKind() + " " + ns + "/" + ref.getName() + " does not exist");
+            }
+            return URI.create(baseUrl() + "/" + kind + "/" + ns + "/" + ref.getName());
+        }
+        return options.resolver().resolve(ref, ns);
+    }
+
+    String brokerUrl(String namespace, String name) {
+        return baseUrl() + "/" + namespace + "/" + name;
+    }
+
+    boolean hasBroker(String namespace, String name) {
+        return brokers.containsKey(key(namespace, name));
+    }
+
+    BrokerRuntime broker(String namespace, String name) {
+        return brokers.get(key(namespace, name));
+    }
+
+    Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    EventingOptions options() {
+        return options;
+    }
+
+    static String key(String namespace, String name) {
+        return (namespace == null || namespace.isBlank() ? "default" : namespace) + "/" + name;
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        dispatcher.close();
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /** Validates a Trigger's filters; exposed for `kiln dev`'s up-front validation of every manifest. */
+    public static FieldErrors validate(Trigger trigger) {
+        FieldErrors errors = new FieldErrors();
+        TriggerFilters.compile(trigger.getSpec(), errors);
+        return errors;
+    }
+
+    /** A Broker's settings. */
+    record BrokerRuntime(Broker broker) {
+        io.fabric8.knative.duck.v1.DeliverySpec delivery() {
+            return broker.getSpec() == null ? null : broker.getSpec().getDelivery();
+        }
+    }
+}

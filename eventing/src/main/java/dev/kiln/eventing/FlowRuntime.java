@@ -1,0 +1,160 @@
+package dev.kiln.eventing;
+
+import dev.kiln.api.validation.FieldErrors;
+import dev.kiln.eventing.delivery.DeliveryPolicy;
+import dev.kiln.eventing.delivery.Outcome;
+import io.cloudevents.CloudEvent;
+import io.fabric8.knative.duck.v1.Destination;
+import io.fabric8.knative.flows.v1.Parallel;
+import io.fabric8.knative.flows.v1.ParallelBranch;
+import io.fabric8.knative.flows.v1.Sequence;
+import io.fabric8.knative.flows.v1.SequenceStep;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.vertx.core.Future;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.logging.Logger;
+
+/**
+ * A Sequence or a Parallel, wired as Knative wires them with channels and subscriptions, without the
+ * channels: each hop is a delivery with that hop's policy (no retries unless the step or branch sets
+ * {@code delivery}), and a hop's reply is the next hop's input. An empty reply ends the event's path
+ * without error.
+ */
+final class FlowRuntime {
+
+    private static final Logger LOG = Logger.getLogger(FlowRuntime.class.getName());
+
+    private final EventingPlane plane;
+    private final HasMetadata resource;
+    private final String namespace;
+    private final FieldErrors errors;
+    private final List<Destination> destinations;
+    private final Lane lane;
+
+    private FlowRuntime(EventingPlane plane, HasMetadata resource, FieldErrors errors, List<Destination> destinations,
+            Function<FlowRuntime, Function<CloudEvent, Future<?>>> handler) {
+        this.plane = plane;
+        this.resource = resource;
+        this.namespace = resource.getMetadata().getNamespace() == null ? "default" : resource.getMetadata().getNamespace();
+        this.errors = errors;
+        this.destinations = destinations;
+        this.lane = new Lane(plane.options().laneCapacity(), plane.options().laneConcurrency(), handler.apply(this));
+    }
+
+    static FlowRuntime sequence(EventingPlane plane, Sequence sequence) {
+        FieldErrors errors = new FieldErrors();
+        List<SequenceStep> steps = sequence.getSpec() == null || sequence.getSpec().getSteps() == null ? List.of()
+                : sequence.getSpec().getSteps();
+        if (steps.isEmpty()) {
+            errors.add("spec.steps", "a Sequence needs at least one step");
+        }
+        List<Destination> all = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            SequenceStep s = steps.get(i);
+            all.add(new Destination(s.getCACerts(), s.getAudience(), s.getRef(), s.getUri()));
+            policy(s.getDelivery(), "spec.steps[" + i + "].delivery", errors);
+        }
+        Destination reply = sequence.getSpec() == null ? null : sequence.getSpec().getReply();
+        return new FlowRuntime(plane, sequence, errors, all, f -> event -> f.step(steps, reply, 0, event));
+    }
+
+    static FlowRuntime parallel(EventingPlane plane, Parallel parallel) {
+        FieldErrors errors = new FieldErrors();
+        List<ParallelBranch> branches = parallel.getSpec() == null || parallel.getSpec().getBranches() == null ? List.of()
+                : parallel.getSpec().getBranches();
+        if (branches.isEmpty()) {
+            errors.add("spec.branches", "a Parallel needs at least one branch");
+        }
+        List<Destination> all = new ArrayList<>();
+        for (int i = 0; i < branches.size(); i++) {
+            ParallelBranch b = branches.get(i);
+            if (b.getSubscriber() == null) {
+                errors.missing("spec.branches[" + i + "].subscriber");
+            } else {
+                all.add(b.getSubscriber());
+            }
+            policy(b.getDelivery(), "spec.branches[" + i + "].delivery", errors);
+        }
+        Destination reply = parallel.getSpec() == null ? null : parallel.getSpec().getReply();
+        return new FlowRuntime(plane, parallel, errors, all, f -> event -> {
+            List<Future<?>> each = new ArrayList<>();
+            for (ParallelBranch b : branches) {
+                each.add(f.branch(b, reply, event));
+            }
+            return Future.join(each);
+        });
+    }
+
+    Lane lane() {
+        return lane;
+    }
+
+    ResourceState state() {
+        if (!errors.isEmpty()) {
+            return ResourceState.notReady("InvalidSpec", errors.summary());
+        }
+        for (Destination d : destinations) {
+            try {
+                plane.resolve(d, namespace);
+            } catch (DestinationResolver.UnresolvableException e) {
+                return ResourceState.notReady("DestinationNotResolved", e.getMessage());
+            }
+        }
+        String kind = resource.getKind().toLowerCase() + "s";
+        return ResourceState.ready(plane.baseUrl() + "/" + kind + "/" + namespace + "/" + resource.getMetadata().getName());
+    }
+
+    private Future<Void> step(List<SequenceStep> steps, Destination reply, int i, CloudEvent event) {
+        SequenceStep s = steps.get(i);
+        Destination target = new Destination(s.getCACerts(), s.getAudience(), s.getRef(), s.getUri());
+        return hop(event, target, policy(s.getDelivery(), null, null)).compose(next -> {
+            if (next == null) {
+                return Future.<Void>succeededFuture(); // an empty reply stops the chain
+            }
+            if (i + 1 < steps.size()) {
+                return step(steps, reply, i + 1, next);
+            }
+            return reply == null ? Future.<Void>succeededFuture() : hop(next, reply, policy(s.getDelivery(), null, null)).<Void>mapEmpty();
+        });
+    }
+
+    private Future<Void> branch(ParallelBranch b, Destination reply, CloudEvent event) {
+        DeliveryPolicy policy = policy(b.getDelivery(), null, null);
+        Future<CloudEvent> admitted = b.getFilter() == null ? Future.succeededFuture(event)
+                : hop(event, b.getFilter(), DeliveryPolicy.NO_RETRY); // an empty filter reply filters the branch out
+        return admitted.compose(in -> in == null ? Future.<Void>succeededFuture() : hop(in, b.getSubscriber(), policy).compose(out -> {
+            Destination to = b.getReply() != null ? b.getReply() : reply;
+            return out == null || to == null ? Future.<Void>succeededFuture() : hop(out, to, policy).<Void>mapEmpty();
+        }));
+    }
+
+    /** Delivers one hop; completes with the reply (null when none, or when the hop failed for good). */
+    private Future<CloudEvent> hop(CloudEvent event, Destination destination, DeliveryPolicy policy) {
+        URI target;
+        try {
+            target = plane.resolve(destination, namespace);
+        } catch (DestinationResolver.UnresolvableException e) {
+            plane.metrics().dropped();
+            LOG.warning("dropped event " + event.getId() + " in " + resource.getKind() + " " + namespace + "/"
+                    + resource.getMetadata().getName() + ": " + e.getMessage());
+            return Future.succeededFuture();
+        }
+        return plane.dispatcher().deliver(event, target, policy, Map.of("Kn-Namespace", namespace), d -> plane.resolve(d, namespace), null)
+                .map(Outcome::reply);
+    }
+
+    private static DeliveryPolicy policy(io.fabric8.knative.duck.v1.DeliverySpec spec, String path, FieldErrors errors) {
+        try {
+            return DeliveryPolicy.merge(DeliveryPolicy.NO_RETRY, spec);
+        } catch (IllegalArgumentException e) {
+            if (errors != null) {
+                errors.add(path, e.getMessage());
+            }
+            return DeliveryPolicy.NO_RETRY;
+        }
+    }
+}

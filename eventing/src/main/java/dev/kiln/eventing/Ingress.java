@@ -1,0 +1,106 @@
+package dev.kiln.eventing;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.http.HttpMessageFactory;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * HTTP ingress, as Knative's MT broker ingress answers: POST only (OPTIONS for webhook validation), 400 for
+ * something that is not a valid CloudEvent, 404 for an unknown Broker, 413 for an oversized event, 429 with
+ * {@code Retry-After} when a lane is full, and 202 once the event is queued for every matching Trigger.
+ */
+final class Ingress implements Handler<HttpServerRequest> {
+
+    private final EventingPlane plane;
+    private final int maxBodyBytes;
+
+    Ingress(EventingPlane plane, int maxBodyBytes) {
+        this.plane = plane;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void handle(HttpServerRequest req) {
+        String[] path = req.path().replaceAll("^/+|/+$", "").split("/+");
+        if (req.method() == HttpMethod.GET && req.path().equals("/metrics")) {
+            req.response().putHeader("Content-Type", "text/plain; version=0.0.4").end(plane.metrics().render());
+            return;
+        }
+        if (req.method() == HttpMethod.OPTIONS) {
+            req.response().putHeader("WebHook-Allowed-Origin", "*").putHeader("WebHook-Allowed-Rate", "*").end();
+            return;
+        }
+        if (req.method() != HttpMethod.POST) {
+            reply(req, 405, "events are POSTed");
+            return;
+        }
+        boolean flow = path.length == 3 && (path[0].equals("sequences") || path[0].equals("parallels"));
+        if (path.length != 2 && !flow) {
+            reply(req, path.length == 1 && path[0].isEmpty() ? 404 : 400,
+                    "post to /<namespace>/<broker>, /sequences/<namespace>/<name> or /parallels/<namespace>/<name>");
+            return;
+        }
+        String length = req.getHeader("Content-Length");
+        if (length != null && parse(length) > maxBodyBytes) {
+            reply(req, 413, "event larger than " + maxBodyBytes + " bytes");
+            return;
+        }
+        req.body().onSuccess(body -> {
+            if (body.length() > maxBodyBytes) {
+                reply(req, 413, "event larger than " + maxBodyBytes + " bytes");
+                return;
+            }
+            CloudEvent event;
+            try {
+                event = decode(req, body.getBytes());
+            } catch (RuntimeException e) {
+                reply(req, 400, "not a valid CloudEvent: " + e.getMessage());
+                return;
+            }
+            EventingPlane.Admission admission = flow ? plane.publishToFlow(path[0], path[1], path[2], event)
+                    : plane.publish(path[0], path[1], event);
+            switch (admission) {
+                case ACCEPTED -> req.response().setStatusCode(202).end();
+                case FULL -> {
+                    req.response().putHeader("Retry-After", "1");
+                    reply(req, 429, "subscribers are behind; retry later");
+                }
+                case TTL_EXHAUSTED -> reply(req, 400, "knativebrokerttl exhausted: the event looped through brokers");
+                case NOT_FOUND -> reply(req, 404, (flow ? path[0].substring(0, path[0].length() - 1) : "broker") + " "
+                        + String.join("/", flow ? new String[] {path[1], path[2]} : path) + " does not exist");
+            }
+        }).onFailure(err -> reply(req, 400, "could not read the request: " + err.getMessage()));
+    }
+
+    private static CloudEvent decode(HttpServerRequest req, byte[] body) {
+        Map<String, String> headers = new HashMap<>();
+        boolean binary = false;
+        for (Map.Entry<String, String> h : req.headers()) {
+            String name = h.getKey().toLowerCase(Locale.ROOT);
+            headers.put(name, h.getValue());
+            binary |= name.startsWith("ce-");
+        }
+        String contentType = headers.getOrDefault("content-type", "");
+        if (!binary && !contentType.startsWith("application/cloudevents")) {
+            throw new IllegalArgumentException("send ce-* headers (binary mode) or application/cloudevents+json");
+        }
+        return HttpMessageFactory.createReader(headers, body).toEvent();
+    }
+
+    private static long parse(String n) {
+        try {
+            return Long.parseLong(n.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static void reply(HttpServerRequest req, int status, String message) {
+        req.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end(message + "\n");
+    }
+}

@@ -1,0 +1,44 @@
+package dev.kiln.eventing;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+
+/**
+ * Loop protection ({@code knativebrokerttl}, eventing {@code pkg/broker/ttl.go}): ingress starts the count at
+ * 255 or decrements it; at 0 the event is dropped. It is removed before delivery to a subscriber and put back
+ * on the subscriber's reply.
+ */
+final class Ttl {
+
+    static final String EXTENSION = "knativebrokerttl";
+    static final int MAX = 255;
+
+    private Ttl() {
+    }
+
+    /** @return the hop count the event should carry after this ingress; 0 or less means drop */
+    static int next(CloudEvent event) {
+        Object value = event.getExtension(EXTENSION);
+        if (value == null) {
+            return MAX;
+        }
+        try {
+            return Integer.parseInt(value.toString().trim()) - 1;
+        } catch (NumberFormatException e) {
+            return MAX; // a malformed counter is replaced, as Knative's defaulter does
+        }
+    }
+
+    static CloudEvent with(CloudEvent event, int ttl) {
+        return CloudEventBuilder.from(event).withExtension(EXTENSION, ttl).build();
+    }
+
+    static CloudEvent strip(CloudEvent event) {
+        return event.getExtension(EXTENSION) == null ? event : CloudEventBuilder.from(event).withoutExtension(EXTENSION).build();
+    }
+
+    static int of(CloudEvent event) {
+        Object value = event.getExtension(EXTENSION);
+        return value == null ? MAX : Integer.parseInt(value.toString().trim());
+    }
+}

@@ -1,0 +1,34 @@
+package dev.kiln.eventing.delivery;
+
+import java.time.Duration;
+
+/**
+ * How long to wait before retry {@code k} (1-based). The first retry waits {@code backoffDelay} under both
+ * policies, as Knative's documentation describes it ({@code delay × k}, {@code delay × 2^(k-1)}); the MT
+ * broker's linear policy retries the first time immediately, which Kiln does not copy (docs/decisions.md).
+ */
+public enum BackoffPolicy {
+    /** {@code delay × k}. */
+    LINEAR,
+    /** {@code delay × 2^(k-1)}. */
+    EXPONENTIAL;
+
+    /**
+     * @param delay the base delay
+     * @param retry the retry number, from 1
+     * @return the wait before that retry
+     */
+    public Duration delay(Duration delay, int retry) {
+        if (retry < 1) {
+            throw new IllegalArgumentException("retries count from 1, got " + retry);
+        }
+        return switch (this) {
+            case LINEAR -> delay.multipliedBy(retry);
+            case EXPONENTIAL -> delay.multipliedBy(1L << Math.min(retry - 1, 30));
+        };
+    }
+
+    static BackoffPolicy parse(String value) {
+        return value == null || value.equalsIgnoreCase("exponential") ? EXPONENTIAL : LINEAR;
+    }
+}

@@ -1,0 +1,34 @@
+package dev.kiln.eventing.delivery;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import java.net.URI;
+import java.util.Base64;
+
+/** The extensions Knative adds to an event it dead-letters; the payload is kept as it was. */
+public final class DeadLetters {
+
+    /** Longest {@code knativeerrordata}, in base64 characters. */
+    static final int MAX_ERROR_DATA = 1024;
+
+    private DeadLetters() {
+    }
+
+    /**
+     * @param event the original event
+     * @param destination the destination that failed
+     * @param status the final attempt's status (500 for a transport error)
+     * @param body the final response's body, or null
+     * @return the event with {@code knativeerrordest}, {@code knativeerrorcode} and {@code knativeerrordata}
+     */
+    public static CloudEvent annotate(CloudEvent event, URI destination, int status, byte[] body) {
+        CloudEventBuilder b = CloudEventBuilder.from(event)
+                .withExtension("knativeerrordest", destination.toString())
+                .withExtension("knativeerrorcode", status == 0 ? 500 : status);
+        if (body != null && body.length > 0) {
+            String data = Base64.getEncoder().encodeToString(body);
+            b.withExtension("knativeerrordata", data.length() > MAX_ERROR_DATA ? data.substring(0, MAX_ERROR_DATA) : data);
+        }
+        return b.build();
+    }
+}

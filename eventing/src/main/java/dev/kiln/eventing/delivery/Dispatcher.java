@@ -1,0 +1,222 @@
+package dev.kiln.eventing.delivery;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.http.HttpMessageFactory;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.logging.Logger;
+
+/**
+ * Sends events to subscribers over HTTP with Knative's delivery rules: {@code Prefer: reply}, binary mode
+ * unless {@code format: json}, retries with backoff on transport errors, 5xx, 404, 408, 409 and 429
+ * (honouring {@code Retry-After}), then the dead-letter sink with the error extensions.
+ */
+public final class Dispatcher implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
+
+    private final Vertx vertx;
+    private final HttpClient http;
+    private final DeliveryMetrics metrics;
+
+    /**
+     * @param vertx the Vert.x instance whose event loop and timers run deliveries
+     * @param metrics counters for attempts, retries, dead letters and drops
+     */
+    public Dispatcher(Vertx vertx, DeliveryMetrics metrics) {
+        this.vertx = vertx;
+        this.metrics = metrics;
+        this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
+                new PoolOptions().setHttp1MaxSize(64));
+    }
+
+    /**
+     * Delivers an event, retrying as the policy says, then dead-lettering.
+     *
+     * @param event the event
+     * @param target the subscriber
+     * @param policy retries, backoff, timeout, dead-letter sink
+     * @param headers extra request headers (e.g. {@code Kn-Namespace})
+     * @param resolver turns the dead-letter sink's Destination into a URL
+     * @param onReply takes a reply; when its future fails the attempt counts as failed and is retried, so a
+     *     reply is never lost (null: replies are dropped)
+     * @return the outcome; never a failed future
+     */
+    public Future<Outcome> deliver(CloudEvent event, URI target, DeliveryPolicy policy, Map<String, String> headers,
+            Function<io.fabric8.knative.duck.v1.Destination, URI> resolver, Function<CloudEvent, Future<Void>> onReply) {
+        Promise<Outcome> done = Promise.promise();
+        attemptLoop(event, target, policy, headers, onReply, 1, done);
+        return done.future().compose(outcome -> {
+            if (outcome.delivered() || policy.deadLetterSink() == null) {
+                if (!outcome.delivered()) {
+                    metrics.dropped();
+                    LOG.warning(() -> "dropped event " + event.getId() + " (" + event.getType() + ") after " + outcome.attempts()
+                            + " attempts to " + target + ": " + describe(outcome.last()) + "; set delivery.deadLetterSink to keep such events");
+                }
+                return Future.succeededFuture(outcome);
+            }
+            URI sink;
+            try {
+                sink = resolver.apply(policy.deadLetterSink());
+            } catch (RuntimeException e) {
+                metrics.dropped();
+                LOG.warning("dropped event " + event.getId() + ": dead-letter sink does not resolve: " + e.getMessage());
+                return Future.succeededFuture(outcome);
+            }
+            CloudEvent dead = DeadLetters.annotate(event, target, outcome.last().status(), outcome.last().body());
+            DeliveryPolicy toSink = new DeliveryPolicy(policy.retry(), policy.backoffPolicy(), policy.backoffDelay(),
+                    policy.timeout(), policy.retryAfterMax(), null, policy.structured());
+            Promise<Outcome> dlq = Promise.promise();
+            attemptLoop(dead, sink, toSink, headers, null, 1, dlq);
+            return dlq.future().map(d -> {
+                if (d.delivered()) {
+                    metrics.deadLettered();
+                } else {
+                    metrics.dropped();
+                    LOG.warning("dropped event " + event.getId() + ": the dead-letter sink " + sink + " failed too: " + describe(d.last()));
+                }
+                return new Outcome(false, null, outcome.attempts(), outcome.last(), d.delivered());
+            });
+        });
+    }
+
+    private void attemptLoop(CloudEvent event, URI target, DeliveryPolicy policy, Map<String, String> headers,
+            Function<CloudEvent, Future<Void>> onReply, int attempt, Promise<Outcome> done) {
+        metrics.attempt();
+        send(event, target, policy, headers).compose(a -> {
+            if (a.succeeded() && a.reply() != null && onReply != null) {
+                return onReply.apply(a.reply()).map(a).recover(err -> Future.succeededFuture(
+                        new Attempt(503, null, null, "the reply could not be forwarded: " + err.getMessage())));
+            }
+            return Future.succeededFuture(a);
+        }).onComplete(ar -> {
+            Attempt a = ar.result();
+            if (a.succeeded()) {
+                done.complete(new Outcome(true, a.reply(), attempt, a, false));
+                return;
+            }
+            boolean retry = attempt <= policy.retry() && DeliveryPolicy.retryable(a.status());
+            if (!retry) {
+                done.complete(new Outcome(false, null, attempt, a, false));
+                return;
+            }
+            metrics.retry();
+            long wait = policy.backoffPolicy().delay(policy.backoffDelay(), attempt).toMillis();
+            Duration retryAfter = a.status() == 429 || a.status() == 503 ? a.retryAfter() : null;
+            if (retryAfter != null) {
+                wait = Math.max(wait, Math.min(retryAfter.toMillis(), policy.retryAfterMax().toMillis()));
+            }
+            if (wait <= 0) {
+                attemptLoop(event, target, policy, headers, onReply, attempt + 1, done);
+            } else {
+                vertx.setTimer(wait, t -> attemptLoop(event, target, policy, headers, onReply, attempt + 1, done));
+            }
+        });
+    }
+
+    /**
+     * One HTTP attempt.
+     *
+     * @return the attempt; never a failed future
+     */
+    Future<Attempt> send(CloudEvent event, URI target, DeliveryPolicy policy, Map<String, String> headers) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(target.toString())
+                .setTimeout(policy.timeout().toMillis());
+        MultiMap requestHeaders = MultiMap.caseInsensitiveMultiMap();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        var writer = HttpMessageFactory.createWriter(requestHeaders::set, b -> {
+            if (b != null) {
+                body.writeBytes(b);
+            }
+        });
+        if (policy.structured()) {
+            writer.writeStructured(event, io.cloudevents.jackson.JsonFormat.CONTENT_TYPE);
+        } else {
+            writer.writeBinary(event);
+        }
+        requestHeaders.set("Prefer", "reply");
+        headers.forEach(requestHeaders::set);
+        options.setHeaders(requestHeaders);
+        return http.request(options)
+                .compose(req -> req.send(Buffer.buffer(body.toByteArray())))
+                .compose(resp -> resp.body().map(b -> toAttempt(resp.statusCode(), resp.headers(), b.getBytes())))
+                .recover(err -> Future.succeededFuture(new Attempt(0, new byte[0], null,
+                        err.getClass().getSimpleName() + (err.getMessage() == null ? "" : ": " + err.getMessage()))));
+    }
+
+    /** A 2xx is a reply when it carries a CloudEvent, nothing when empty, and a failure otherwise. */
+    static Attempt toAttempt(int status, MultiMap responseHeaders, byte[] body) {
+        if (status < 200 || status >= 300) {
+            return new Attempt(status, body, null, null, parseRetryAfter(responseHeaders.get("Retry-After")));
+        }
+        Map<String, String> h = new HashMap<>();
+        boolean ce = false;
+        for (Map.Entry<String, String> e : responseHeaders) {
+            String name = e.getKey().toLowerCase(Locale.ROOT);
+            h.put(name, e.getValue());
+            ce |= name.equals("ce-specversion");
+        }
+        String contentType = h.getOrDefault("content-type", "");
+        ce |= contentType.startsWith("application/cloudevents+json");
+        if (!ce) {
+            // As Knative's broker filter does: such an answer becomes a 502, so it is retried and then dead-lettered.
+            return body.length == 0 ? new Attempt(status, body, null, null)
+                    : new Attempt(502, body, null, "the subscriber answered " + status + " with a body that is not a CloudEvent");
+        }
+        try {
+            return new Attempt(status, body, HttpMessageFactory.createReader(h, body).toEvent(), null);
+        } catch (RuntimeException e) {
+            return new Attempt(502, body, null, "the subscriber's reply is not a valid CloudEvent: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Parses {@code Retry-After}: delay-seconds or an HTTP date.
+     *
+     * @param value the header value
+     * @return the wait, or null when absent or malformed
+     */
+    static Duration parseRetryAfter(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
+        } catch (NumberFormatException e) {
+            try {
+                Duration d = Duration.between(ZonedDateTime.now(), ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME));
+                return d.isNegative() ? Duration.ZERO : d;
+            } catch (RuntimeException e2) {
+                return null;
+            }
+        }
+    }
+
+    private static String describe(Attempt a) {
+        return a.error() != null ? a.error() : "status " + a.status() + (a.body() == null || a.body().length == 0 ? ""
+                : ": " + new String(a.body(), 0, Math.min(200, a.body().length), StandardCharsets.UTF_8).trim());
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+}

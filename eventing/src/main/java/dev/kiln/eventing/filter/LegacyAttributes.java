@@ -1,0 +1,34 @@
+package dev.kiln.eventing.filter;
+
+import io.cloudevents.CloudEvent;
+import java.util.Map;
+
+/**
+ * Legacy {@code spec.filter.attributes}: exact, case-sensitive matches, ANDed; an empty value means the
+ * attribute must be present and non-empty (the MT broker's reading, which Kiln follows; the Kafka broker
+ * instead ignores such entries).
+ */
+final class LegacyAttributes implements EventFilter {
+
+    private final String[] names;
+    private final String[] values;
+
+    LegacyAttributes(Map<String, String> attributes) {
+        this.names = attributes.keySet().toArray(String[]::new);
+        this.values = new String[names.length];
+        for (int i = 0; i < names.length; i++) {
+            values[i] = attributes.get(names[i]) == null ? "" : attributes.get(names[i]);
+        }
+    }
+
+    @Override
+    public FilterResult evaluate(CloudEvent event) {
+        for (int i = 0; i < names.length; i++) {
+            String actual = Attributes.get(event, names[i]);
+            if (actual == null || actual.isEmpty() || !values[i].isEmpty() && !values[i].equals(actual)) {
+                return FilterResult.FAIL;
+            }
+        }
+        return names.length == 0 ? FilterResult.NO_FILTER : FilterResult.PASS;
+    }
+}
