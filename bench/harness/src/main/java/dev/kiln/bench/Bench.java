@@ -1,6 +1,5 @@
 package dev.kiln.bench;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -10,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the function SDK benchmark: every app on JDK 17 and JDK 25, each without and with its trained
@@ -97,7 +95,6 @@ public final class Bench {
             Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(out, report);
         }
-        TimeUnit.MILLISECONDS.sleep(10);
     }
 
     private static Map<String, String> options(String[] args) {
@@ -109,9 +106,5 @@ public final class Bench {
             opts.put(args[i].substring(2), args[++i]);
         }
         return opts;
-    }
-
-    static void log(String message) throws IOException {
-        System.err.println(message);
     }
 }

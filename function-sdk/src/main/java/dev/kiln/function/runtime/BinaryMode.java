@@ -50,7 +50,7 @@ final class BinaryMode {
             }
             return builder.build();
         } catch (RuntimeException e) {
-            throw new HttpError(400, "malformed CloudEvent: " + firstLine(e));
+            throw new HttpError(400, "malformed CloudEvent: " + EventCodec.rootMessage(e));
         }
     }
 
@@ -73,14 +73,5 @@ final class BinaryMode {
             }
         }
         return out.toString(java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    private static String firstLine(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return m.split("\n")[0];
     }
 }
