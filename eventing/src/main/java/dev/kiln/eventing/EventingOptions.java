@@ -18,16 +18,6 @@ public record EventingOptions(String host, int port, int laneCapacity, int laneC
         return new EventingOptions("127.0.0.1", 0, 10_000, 32, 10 << 20, DestinationResolver.NONE);
     }
 
-    /** @param newPort the port @return a copy */
-    public EventingOptions withPort(int newPort) {
-        return new EventingOptions(host, newPort, laneCapacity, laneConcurrency, maxBodyBytes, resolver);
-    }
-
-    /** @param newResolver the resolver @return a copy */
-    public EventingOptions withResolver(DestinationResolver newResolver) {
-        return new EventingOptions(host, port, laneCapacity, laneConcurrency, maxBodyBytes, newResolver);
-    }
-
     /** @param capacity per-lane capacity @param concurrency per-lane concurrency @return a copy */
     public EventingOptions withLanes(int capacity, int concurrency) {
         return new EventingOptions(host, port, capacity, concurrency, maxBodyBytes, resolver);

@@ -1,9 +1,8 @@
 package dev.kiln.eventing;
 
-import dev.kiln.api.validation.FieldErrors;
 import dev.kiln.eventing.delivery.DeliveryMetrics;
+import dev.kiln.eventing.delivery.DeliveryPolicy;
 import dev.kiln.eventing.delivery.Dispatcher;
-import dev.kiln.eventing.filter.TriggerFilters;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.fabric8.knative.duck.v1.Destination;
@@ -46,7 +45,9 @@ public final class EventingPlane implements AutoCloseable {
         /** {@code knativebrokerttl} ran out: the event looped; dropped. */
         TTL_EXHAUSTED,
         /** No such Broker, Sequence or Parallel. */
-        NOT_FOUND
+        NOT_FOUND,
+        /** The Broker exists but its spec is invalid (see its state). */
+        NOT_READY
     }
 
     private final EventingOptions options;
@@ -56,6 +57,8 @@ public final class EventingPlane implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, BrokerRuntime> brokers = new ConcurrentHashMap<>();
     private final Map<String, TriggerRuntime> triggers = new ConcurrentHashMap<>();
+    /** Triggers by their Broker's key, so ingress only looks at the Broker's own Triggers. */
+    private final Map<String, Map<String, TriggerRuntime>> triggersByBroker = new ConcurrentHashMap<>();
     private final Map<String, FlowRuntime> flows = new ConcurrentHashMap<>();
 
     private EventingPlane(EventingOptions options, Vertx vertx) throws Exception {
@@ -107,13 +110,15 @@ public final class EventingPlane implements AutoCloseable {
      * @return its state after applying
      * @throws IllegalArgumentException for any other kind
      */
-    public ResourceState apply(HasMetadata resource) {
+    public synchronized ResourceState apply(HasMetadata resource) {
         String key = key(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
         if (resource instanceof Broker b) {
-            brokers.put(key, new BrokerRuntime(b));
+            brokers.put(key, BrokerRuntime.of(b));
         } else if (resource instanceof Trigger t) {
             // Events already queued for a replaced Trigger are still delivered by its old runtime.
-            triggers.put(key, new TriggerRuntime(this, t));
+            TriggerRuntime runtime = new TriggerRuntime(this, t);
+            unindex(triggers.put(key, runtime), key);
+            triggersByBroker.computeIfAbsent(key(runtime.namespace(), runtime.broker()), k -> new ConcurrentHashMap<>()).put(key, runtime);
         } else if (resource instanceof Sequence s) {
             flows.put("sequences/" + key, FlowRuntime.sequence(this, s));
         } else if (resource instanceof Parallel p) {
@@ -130,14 +135,23 @@ public final class EventingPlane implements AutoCloseable {
      *
      * @param resource the resource (only kind, namespace and name are read)
      */
-    public void delete(HasMetadata resource) {
+    public synchronized void delete(HasMetadata resource) {
         String key = key(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
         switch (resource.getKind()) {
             case "Broker" -> brokers.remove(key);
-            case "Trigger" -> triggers.remove(key);
+            case "Trigger" -> unindex(triggers.remove(key), key);
             case "Sequence" -> flows.remove("sequences/" + key);
             case "Parallel" -> flows.remove("parallels/" + key);
             default -> throw new IllegalArgumentException("not an eventing kind: " + resource.getKind());
+        }
+    }
+
+    private void unindex(TriggerRuntime old, String key) {
+        if (old != null) {
+            Map<String, TriggerRuntime> siblings = triggersByBroker.get(key(old.namespace(), old.broker()));
+            if (siblings != null) {
+                siblings.remove(key);
+            }
         }
     }
 
@@ -150,8 +164,12 @@ public final class EventingPlane implements AutoCloseable {
         String name = resource.getMetadata().getName();
         String key = key(ns, name);
         return switch (resource.getKind()) {
-            case "Broker" -> brokers.containsKey(key) ? ResourceState.ready(brokerUrl(ns, name))
-                    : ResourceState.notReady("NotFound", "Broker " + key + " is not applied");
+            case "Broker" -> {
+                BrokerRuntime b = brokers.get(key);
+                yield b == null ? ResourceState.notReady("NotFound", "Broker " + key + " is not applied")
+                        : b.error() != null ? ResourceState.notReady("InvalidSpec", b.error())
+                        : ResourceState.ready(brokerUrl(ns, name));
+            }
             case "Trigger" -> {
                 TriggerRuntime t = triggers.get(key);
                 yield t == null ? ResourceState.notReady("NotFound", "Trigger " + key + " is not applied") : t.state();
@@ -171,11 +189,15 @@ public final class EventingPlane implements AutoCloseable {
      * @param broker its name
      * @param event the event
      * @return what happened to it
+     * @throws IllegalArgumentException when the event's {@code knativebrokerttl} is not an integer
      */
     public Admission publish(String namespace, String broker, CloudEvent event) {
         BrokerRuntime b = brokers.get(key(namespace, broker));
         if (b == null) {
             return Admission.NOT_FOUND;
+        }
+        if (b.error() != null) {
+            return Admission.NOT_READY;
         }
         int ttl = Ttl.next(event);
         if (ttl <= 0) {
@@ -187,8 +209,8 @@ public final class EventingPlane implements AutoCloseable {
         CloudEvent accepted = CloudEventBuilder.from(event).withExtension(Ttl.EXTENSION, ttl)
                 .withExtension("knativearrivaltime", OffsetDateTime.now(ZoneOffset.UTC).toString()).build();
         List<TriggerRuntime> matching = new ArrayList<>();
-        for (TriggerRuntime t : triggers.values()) {
-            if (t.namespace().equals(namespace) && t.broker().equals(broker) && t.ready() && t.filter().evaluate(accepted).delivers()) {
+        for (TriggerRuntime t : triggersByBroker.getOrDefault(key(namespace, broker), Map.of()).values()) {
+            if (t.ready() && t.filter().evaluate(accepted).delivers()) {
                 if (!t.lane().reserve()) {
                     matching.forEach(m -> m.lane().release());
                     return Admission.FULL;
@@ -205,6 +227,9 @@ public final class EventingPlane implements AutoCloseable {
         FlowRuntime f = flows.get(kind + "/" + key(namespace, name));
         if (f == null) {
             return Admission.NOT_FOUND;
+        }
+        if (!f.ready()) {
+            return Admission.NOT_READY;
         }
         if (!f.lane().reserve()) {
             return Admission.FULL;
@@ -254,10 +279,6 @@ public final class EventingPlane implements AutoCloseable {
         return baseUrl() + "/" + namespace + "/" + name;
     }
 
-    boolean hasBroker(String namespace, String name) {
-        return brokers.containsKey(key(namespace, name));
-    }
-
     BrokerRuntime broker(String namespace, String name) {
         return brokers.get(key(namespace, name));
     }
@@ -281,17 +302,20 @@ public final class EventingPlane implements AutoCloseable {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    /** Validates a Trigger's filters; exposed for `kiln dev`'s up-front validation of every manifest. */
-    public static FieldErrors validate(Trigger trigger) {
-        FieldErrors errors = new FieldErrors();
-        TriggerFilters.compile(trigger.getSpec(), errors);
-        return errors;
-    }
-
-    /** A Broker's settings. */
-    record BrokerRuntime(Broker broker) {
-        io.fabric8.knative.duck.v1.DeliverySpec delivery() {
-            return broker.getSpec() == null ? null : broker.getSpec().getDelivery();
+    /**
+     * A Broker's settings, checked once when applied.
+     *
+     * @param policy its delivery over Knative's broker defaults, the base its Triggers merge over
+     * @param error why its spec is invalid, or null
+     */
+    record BrokerRuntime(DeliveryPolicy policy, String error) {
+        static BrokerRuntime of(Broker broker) {
+            try {
+                return new BrokerRuntime(DeliveryPolicy.merge(DeliveryPolicy.BROKER_DEFAULT,
+                        broker.getSpec() == null ? null : broker.getSpec().getDelivery()), null);
+            } catch (IllegalArgumentException e) {
+                return new BrokerRuntime(DeliveryPolicy.BROKER_DEFAULT, "spec." + e.getMessage());
+            }
         }
     }
 }

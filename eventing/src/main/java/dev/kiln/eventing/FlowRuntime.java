@@ -45,6 +45,14 @@ final class FlowRuntime {
         this.lane = new Lane(plane.options().laneCapacity(), plane.options().laneConcurrency(), handler.apply(this));
     }
 
+    /** One delivery: where, and with which policy (resolved once, when the flow is applied). */
+    private record Hop(Destination to, DeliveryPolicy policy) {
+    }
+
+    /** A Parallel branch: optional filter service, subscriber hop, and where its replies go (or null). */
+    private record Branch(Destination filter, Hop subscriber, Destination reply) {
+    }
+
     static FlowRuntime sequence(EventingPlane plane, Sequence sequence) {
         FieldErrors errors = new FieldErrors();
         List<SequenceStep> steps = sequence.getSpec() == null || sequence.getSpec().getSteps() == null ? List.of()
@@ -52,41 +60,46 @@ final class FlowRuntime {
         if (steps.isEmpty()) {
             errors.add("spec.steps", "a Sequence needs at least one step");
         }
-        List<Destination> all = new ArrayList<>();
+        List<Hop> hops = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
             SequenceStep s = steps.get(i);
-            all.add(new Destination(s.getCACerts(), s.getAudience(), s.getRef(), s.getUri()));
-            policy(s.getDelivery(), "spec.steps[" + i + "].delivery", errors);
+            hops.add(new Hop(new Destination(s.getCACerts(), s.getAudience(), s.getRef(), s.getUri()),
+                    policy(s.getDelivery(), "spec.steps[" + i + "].delivery", errors)));
         }
         Destination reply = sequence.getSpec() == null ? null : sequence.getSpec().getReply();
-        return new FlowRuntime(plane, sequence, errors, all, f -> event -> f.step(steps, reply, 0, event));
+        List<Destination> all = hops.stream().map(Hop::to).toList();
+        return new FlowRuntime(plane, sequence, errors, all, f -> event -> f.step(hops, reply, 0, event));
     }
 
     static FlowRuntime parallel(EventingPlane plane, Parallel parallel) {
         FieldErrors errors = new FieldErrors();
-        List<ParallelBranch> branches = parallel.getSpec() == null || parallel.getSpec().getBranches() == null ? List.of()
+        List<ParallelBranch> specs = parallel.getSpec() == null || parallel.getSpec().getBranches() == null ? List.of()
                 : parallel.getSpec().getBranches();
-        if (branches.isEmpty()) {
+        if (specs.isEmpty()) {
             errors.add("spec.branches", "a Parallel needs at least one branch");
         }
-        List<Destination> all = new ArrayList<>();
-        for (int i = 0; i < branches.size(); i++) {
-            ParallelBranch b = branches.get(i);
+        Destination reply = parallel.getSpec() == null ? null : parallel.getSpec().getReply();
+        List<Branch> branches = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) {
+            ParallelBranch b = specs.get(i);
             if (b.getSubscriber() == null) {
                 errors.missing("spec.branches[" + i + "].subscriber");
-            } else {
-                all.add(b.getSubscriber());
             }
-            policy(b.getDelivery(), "spec.branches[" + i + "].delivery", errors);
+            branches.add(new Branch(b.getFilter(), new Hop(b.getSubscriber(), policy(b.getDelivery(), "spec.branches[" + i + "].delivery", errors)),
+                    b.getReply() != null ? b.getReply() : reply));
         }
-        Destination reply = parallel.getSpec() == null ? null : parallel.getSpec().getReply();
+        List<Destination> all = branches.stream().map(b -> b.subscriber().to()).filter(java.util.Objects::nonNull).toList();
         return new FlowRuntime(plane, parallel, errors, all, f -> event -> {
-            List<Future<?>> each = new ArrayList<>();
-            for (ParallelBranch b : branches) {
-                each.add(f.branch(b, reply, event));
+            List<Future<Void>> each = new ArrayList<>();
+            for (Branch b : branches) {
+                each.add(f.branch(b, event));
             }
             return Future.join(each);
         });
+    }
+
+    boolean ready() {
+        return errors.isEmpty();
     }
 
     Lane lane() {
@@ -108,28 +121,25 @@ final class FlowRuntime {
         return ResourceState.ready(plane.baseUrl() + "/" + kind + "/" + namespace + "/" + resource.getMetadata().getName());
     }
 
-    private Future<Void> step(List<SequenceStep> steps, Destination reply, int i, CloudEvent event) {
-        SequenceStep s = steps.get(i);
-        Destination target = new Destination(s.getCACerts(), s.getAudience(), s.getRef(), s.getUri());
-        return hop(event, target, policy(s.getDelivery(), null, null)).compose(next -> {
+    private Future<Void> step(List<Hop> steps, Destination reply, int i, CloudEvent event) {
+        Hop step = steps.get(i);
+        return hop(event, step.to(), step.policy()).compose(next -> {
             if (next == null) {
                 return Future.<Void>succeededFuture(); // an empty reply stops the chain
             }
             if (i + 1 < steps.size()) {
                 return step(steps, reply, i + 1, next);
             }
-            return reply == null ? Future.<Void>succeededFuture() : hop(next, reply, policy(s.getDelivery(), null, null)).<Void>mapEmpty();
+            return reply == null ? Future.<Void>succeededFuture() : hop(next, reply, step.policy()).<Void>mapEmpty();
         });
     }
 
-    private Future<Void> branch(ParallelBranch b, Destination reply, CloudEvent event) {
-        DeliveryPolicy policy = policy(b.getDelivery(), null, null);
-        Future<CloudEvent> admitted = b.getFilter() == null ? Future.succeededFuture(event)
-                : hop(event, b.getFilter(), DeliveryPolicy.NO_RETRY); // an empty filter reply filters the branch out
-        return admitted.compose(in -> in == null ? Future.<Void>succeededFuture() : hop(in, b.getSubscriber(), policy).compose(out -> {
-            Destination to = b.getReply() != null ? b.getReply() : reply;
-            return out == null || to == null ? Future.<Void>succeededFuture() : hop(out, to, policy).<Void>mapEmpty();
-        }));
+    private Future<Void> branch(Branch b, CloudEvent event) {
+        Future<CloudEvent> admitted = b.filter() == null ? Future.succeededFuture(event)
+                : hop(event, b.filter(), DeliveryPolicy.NO_RETRY); // an empty filter reply filters the branch out
+        return admitted.compose(in -> in == null ? Future.<Void>succeededFuture()
+                : hop(in, b.subscriber().to(), b.subscriber().policy()).compose(out -> out == null || b.reply() == null
+                        ? Future.<Void>succeededFuture() : hop(out, b.reply(), b.subscriber().policy()).<Void>mapEmpty()));
     }
 
     /** Delivers one hop; completes with the reply (null when none, or when the hop failed for good). */
@@ -151,9 +161,7 @@ final class FlowRuntime {
         try {
             return DeliveryPolicy.merge(DeliveryPolicy.NO_RETRY, spec);
         } catch (IllegalArgumentException e) {
-            if (errors != null) {
-                errors.add(path, e.getMessage());
-            }
+            errors.add(path, e.getMessage());
             return DeliveryPolicy.NO_RETRY;
         }
     }

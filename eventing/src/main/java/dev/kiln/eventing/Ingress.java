@@ -62,8 +62,15 @@ final class Ingress implements Handler<HttpServerRequest> {
                 reply(req, 400, "not a valid CloudEvent: " + e.getMessage());
                 return;
             }
-            EventingPlane.Admission admission = flow ? plane.publishToFlow(path[0], path[1], path[2], event)
-                    : plane.publish(path[0], path[1], event);
+            EventingPlane.Admission admission;
+            try {
+                admission = flow ? plane.publishToFlow(path[0], path[1], path[2], event) : plane.publish(path[0], path[1], event);
+            } catch (IllegalArgumentException e) {
+                reply(req, 400, e.getMessage());
+                return;
+            }
+            String target = flow ? path[0].substring(0, path[0].length() - 1) + " " + path[1] + "/" + path[2]
+                    : "broker " + path[0] + "/" + path[1];
             switch (admission) {
                 case ACCEPTED -> req.response().setStatusCode(202).end();
                 case FULL -> {
@@ -71,8 +78,8 @@ final class Ingress implements Handler<HttpServerRequest> {
                     reply(req, 429, "subscribers are behind; retry later");
                 }
                 case TTL_EXHAUSTED -> reply(req, 400, "knativebrokerttl exhausted: the event looped through brokers");
-                case NOT_FOUND -> reply(req, 404, (flow ? path[0].substring(0, path[0].length() - 1) : "broker") + " "
-                        + String.join("/", flow ? new String[] {path[1], path[2]} : path) + " does not exist");
+                case NOT_FOUND -> reply(req, 404, target + " does not exist");
+                case NOT_READY -> reply(req, 503, target + " is not ready: its spec is invalid (see kiln get)");
             }
         }).onFailure(err -> reply(req, 400, "could not read the request: " + err.getMessage()));
     }

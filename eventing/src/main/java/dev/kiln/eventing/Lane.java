@@ -6,6 +6,8 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A bounded queue with its own concurrency limit: one per Trigger, Sequence and Parallel, so a slow or dead
@@ -13,6 +15,8 @@ import java.util.function.Function;
  * lane are delivered concurrently, so per-trigger order is not kept (as in Knative's MT broker).
  */
 final class Lane {
+
+    private static final Logger LOG = Logger.getLogger(Lane.class.getName());
 
     private final int capacity;
     private final int concurrency;
@@ -50,11 +54,6 @@ final class Lane {
         pump();
     }
 
-    /** @return events waiting or being delivered */
-    int depth() {
-        return reserved.get();
-    }
-
     private void pump() {
         while (true) {
             int running = inFlight.get();
@@ -76,6 +75,8 @@ final class Lane {
             try {
                 done = handler.apply(next);
             } catch (RuntimeException e) {
+                // Handlers report delivery failures in their outcome; an exception here is a bug, so say so loudly.
+                LOG.log(Level.SEVERE, "delivery of event " + next.getId() + " failed unexpectedly; the event is lost", e);
                 done = Future.failedFuture(e);
             }
             done.onComplete(ar -> {

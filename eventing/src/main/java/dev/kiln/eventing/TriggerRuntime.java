@@ -23,6 +23,11 @@ final class TriggerRuntime {
     private final EventFilter filter;
     private final FieldErrors errors = new FieldErrors();
     private final Lane lane;
+    /** The merged policy, recomputed only when the Broker is applied again (a new BrokerRuntime). */
+    private volatile Merged merged;
+
+    private record Merged(EventingPlane.BrokerRuntime broker, DeliveryPolicy policy) {
+    }
 
     TriggerRuntime(EventingPlane plane, Trigger trigger) {
         this.plane = plane;
@@ -39,9 +44,10 @@ final class TriggerRuntime {
         }
         this.filter = trigger.getSpec() == null ? EventFilter.NONE : TriggerFilters.compile(trigger.getSpec(), errors);
         try {
-            policy(); // reports malformed durations now rather than at the first event
+            // Reports the Trigger's own malformed durations now rather than at the first event.
+            DeliveryPolicy.merge(DeliveryPolicy.BROKER_DEFAULT, trigger.getSpec() == null ? null : trigger.getSpec().getDelivery());
         } catch (IllegalArgumentException e) {
-            errors.add("spec.delivery", e.getMessage());
+            errors.add("spec", e.getMessage());
         }
         this.lane = new Lane(plane.options().laneCapacity(), plane.options().laneConcurrency(), this::deliver);
     }
@@ -70,7 +76,7 @@ final class TriggerRuntime {
         if (!errors.isEmpty()) {
             return ResourceState.notReady("InvalidSpec", errors.summary());
         }
-        if (!plane.hasBroker(namespace, broker)) {
+        if (plane.broker(namespace, broker) == null) {
             return ResourceState.notReady("BrokerDoesNotExist", "Broker " + namespace + "/" + broker + " does not exist; apply it");
         }
         try {
@@ -82,7 +88,12 @@ final class TriggerRuntime {
 
     private DeliveryPolicy policy() {
         EventingPlane.BrokerRuntime b = plane.broker(namespace, broker());
-        return DeliveryPolicy.merge(DeliveryPolicy.BROKER_DEFAULT, b == null ? null : b.delivery(), trigger.getSpec().getDelivery());
+        Merged m = merged;
+        if (m == null || m.broker() != b) {
+            m = new Merged(b, DeliveryPolicy.merge(b == null ? DeliveryPolicy.BROKER_DEFAULT : b.policy(), trigger.getSpec().getDelivery()));
+            merged = m;
+        }
+        return m.policy();
     }
 
     private Future<?> deliver(CloudEvent event) {

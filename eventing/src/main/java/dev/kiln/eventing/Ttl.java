@@ -16,17 +16,14 @@ final class Ttl {
     private Ttl() {
     }
 
-    /** @return the hop count the event should carry after this ingress; 0 or less means drop */
+    /**
+     * @return the hop count the event should carry after this ingress; 0 or less means drop
+     * @throws IllegalArgumentException for a counter that is not an integer: resetting it would defeat the
+     *     loop protection, so ingress refuses the event instead
+     */
     static int next(CloudEvent event) {
         Object value = event.getExtension(EXTENSION);
-        if (value == null) {
-            return MAX;
-        }
-        try {
-            return Integer.parseInt(value.toString().trim()) - 1;
-        } catch (NumberFormatException e) {
-            return MAX; // a malformed counter is replaced, as Knative's defaulter does
-        }
+        return value == null ? MAX : of(event) - 1;
     }
 
     static CloudEvent with(CloudEvent event, int ttl) {
@@ -39,6 +36,13 @@ final class Ttl {
 
     static int of(CloudEvent event) {
         Object value = event.getExtension(EXTENSION);
-        return value == null ? MAX : Integer.parseInt(value.toString().trim());
+        if (value == null) {
+            return MAX;
+        }
+        try {
+            return Integer.parseInt(value.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(EXTENSION + " must be an integer, got \"" + value + "\"");
+        }
     }
 }

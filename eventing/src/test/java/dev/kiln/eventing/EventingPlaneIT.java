@@ -93,16 +93,15 @@ class EventingPlaneIT {
                 "Content-Type", "application/json", data};
     }
 
-    static Received next(String path) throws InterruptedException {
-        Subscribers.Received r = subscribers.received(path).poll(10, TimeUnit.SECONDS);
-        assertThat(r).as("an event reached " + path).isNotNull();
-        return new Received(r);
+    static String[] text(String id, String data) {
+        return new String[] {"ce-specversion", "1.0", "ce-id", id, "ce-source", "/test", "ce-type", "t",
+                "Content-Type", "text/plain", data};
     }
 
-    record Received(Subscribers.Received r) {
-        CloudEvent event() {
-            return r.event();
-        }
+    static Subscribers.Received next(String path) throws InterruptedException {
+        Subscribers.Received r = subscribers.received(path).poll(10, TimeUnit.SECONDS);
+        assertThat(r).as("an event reached " + path).isNotNull();
+        return r;
     }
 
     @Test
@@ -115,12 +114,12 @@ class EventingPlaneIT {
 
         assertThat(post("/route/default", event("1", "dev.kiln.hello", "{\"n\":1}"))).isEqualTo(202);
 
-        Received got = next("route-hit");
+        Subscribers.Received got = next("route-hit");
         assertThat(got.event().getId()).isEqualTo("1");
         assertThat(new String(got.event().getData().toBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"n\":1}");
         assertThat(got.event().getExtension("knativearrivaltime")).isNotNull();
         assertThat(got.event().getExtension("knativebrokerttl")).as("TTL is stripped before delivery").isNull();
-        assertThat(got.r().headers()).containsEntry("prefer", "reply").containsEntry("kn-namespace", "route");
+        assertThat(got.headers()).containsEntry("prefer", "reply").containsEntry("kn-namespace", "route");
         assertThat(subscribers.received("route-miss").poll(300, TimeUnit.MILLISECONDS)).isNull();
     }
 
@@ -133,6 +132,9 @@ class EventingPlaneIT {
                 Arguments.of("unknown sequence", "/sequences/bad/nope", event("1", "t", "{}"), 404),
                 Arguments.of("path with three segments", "/bad/default/x", event("1", "t", "{}"), 400),
                 Arguments.of("root", "/", event("1", "t", "{}"), 404),
+                Arguments.of("malformed hop count", "/bad/default", new String[] {"ce-specversion", "1.0", "ce-id", "1", "ce-source", "/s",
+                        "ce-type", "t", "ce-knativebrokerttl", "many", "x"}, 400),
+                Arguments.of("invalid sequence", "/sequences/bad/empty", event("1", "t", "{}"), 503),
                 Arguments.of("too large", "/bad/default", event("1", "t", "\"" + "x".repeat(11 << 20) + "\""), 413));
     }
 
@@ -140,6 +142,12 @@ class EventingPlaneIT {
     @MethodSource("badRequests")
     void badRequestsGetAClearError(String name, String path, String[] request, int status) throws Exception {
         broker("bad", "default", "{}");
+        apply("""
+                apiVersion: flows.knative.dev/v1
+                kind: Sequence
+                metadata: {name: empty, namespace: bad}
+                spec: {steps: []}
+                """);
         HttpResponse<String> response = send(path, request);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.body()).isNotBlank();
@@ -154,9 +162,9 @@ class EventingPlaneIT {
         trigger("retry", "flaky", "default", "", flaky, "{retry: 3, backoffPolicy: exponential, backoffDelay: PT0.2S}");
 
         assertThat(post("/retry/default", event("r1", "t", "{}"))).isEqualTo(202);
-        long t1 = next("retry-flaky").r().nanos();
-        long t2 = next("retry-flaky").r().nanos();
-        long t3 = next("retry-flaky").r().nanos();
+        long t1 = next("retry-flaky").nanos();
+        long t2 = next("retry-flaky").nanos();
+        long t3 = next("retry-flaky").nanos();
         assertThat(Duration.ofNanos(t2 - t1)).isGreaterThanOrEqualTo(Duration.ofMillis(190));
         assertThat(Duration.ofNanos(t3 - t2)).isGreaterThanOrEqualTo(Duration.ofMillis(390));
         assertThat(subscribers.received("retry-flaky").poll(500, TimeUnit.MILLISECONDS)).as("no fourth attempt").isNull();
@@ -258,6 +266,19 @@ class EventingPlaneIT {
     }
 
     @Test
+    void aBrokerWithAMalformedDeliveryIsNotReadyAndRefusesEvents() throws Exception {
+        ResourceState state = plane.apply(Serialization.unmarshal("""
+                apiVersion: eventing.knative.dev/v1
+                kind: Broker
+                metadata: {name: broken, namespace: delivery}
+                spec: {delivery: {backoffDelay: 1s}}
+                """));
+        assertThat(state.ready()).isFalse();
+        assertThat(state.message()).isEqualTo("spec.delivery.backoffDelay \"1s\" is not an ISO-8601 duration such as PT0.2S");
+        assertThat(post("/delivery/broken", event("1", "t", "{}"))).isEqualTo(503);
+    }
+
+    @Test
     void sequenceChainsRepliesAndStopsOnAnEmptyOne() throws Exception {
         URI upper = subscribers.add("seq-upper", r -> {
             String data = new String(r.event().getData().toBytes(), StandardCharsets.UTF_8);
@@ -277,14 +298,12 @@ class EventingPlaneIT {
                   reply: {uri: '%s'}
                 """.formatted(upper, exclaim, done));
 
-        assertThat(post("/sequences/flows/shout", "ce-specversion", "1.0", "ce-id", "s1", "ce-source", "/t", "ce-type", "t",
-                "Content-Type", "text/plain", "hello")).isEqualTo(202);
+        assertThat(post("/sequences/flows/shout", text("s1", "hello"))).isEqualTo(202);
         CloudEvent result = next("seq-done").event();
         assertThat(result.getId()).isEqualTo("s1-1-2");
         assertThat(new String(result.getData().toBytes(), StandardCharsets.UTF_8)).isEqualTo("HELLO!");
 
-        assertThat(post("/sequences/flows/shout", "ce-specversion", "1.0", "ce-id", "s2", "ce-source", "/t", "ce-type", "t",
-                "Content-Type", "text/plain", "stop")).isEqualTo(202);
+        assertThat(post("/sequences/flows/shout", text("s2", "stop"))).isEqualTo(202);
         assertThat(next("seq-upper").event().getId()).isEqualTo("s1");
         assertThat(next("seq-upper").event().getId()).isEqualTo("s2");
         assertThat(subscribers.received("seq-exclaim").poll(500, TimeUnit.MILLISECONDS)).isNotNull(); // s1's

@@ -59,6 +59,11 @@ public record DeliveryPolicy(int retry, BackoffPolicy backoffPolicy, Duration ba
         return p;
     }
 
+    /** @return this policy for sending to the dead-letter sink itself: same retries, nowhere further to go */
+    public DeliveryPolicy withoutDeadLetterSink() {
+        return new DeliveryPolicy(retry, backoffPolicy, backoffDelay, timeout, retryAfterMax, null, structured);
+    }
+
     /**
      * The data-plane contract's retry rule: transport errors (status 0 here), 5xx, 404, 408, 409 and 429 are
      * retried; every other 4xx is final.

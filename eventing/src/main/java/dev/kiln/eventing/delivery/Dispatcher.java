@@ -82,10 +82,8 @@ public final class Dispatcher implements AutoCloseable {
                 return Future.succeededFuture(outcome);
             }
             CloudEvent dead = DeadLetters.annotate(event, target, outcome.last().status(), outcome.last().body());
-            DeliveryPolicy toSink = new DeliveryPolicy(policy.retry(), policy.backoffPolicy(), policy.backoffDelay(),
-                    policy.timeout(), policy.retryAfterMax(), null, policy.structured());
             Promise<Outcome> dlq = Promise.promise();
-            attemptLoop(dead, sink, toSink, headers, null, 1, dlq);
+            attemptLoop(dead, sink, policy.withoutDeadLetterSink(), headers, null, 1, dlq);
             return dlq.future().map(d -> {
                 if (d.delivered()) {
                     metrics.deadLettered();

@@ -1,6 +1,5 @@
 package dev.kiln.function.runtime;
 
-import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -43,7 +42,6 @@ public final class Invoker {
     private final FunctionConfig config;
     private final ObjectMapper json;
     private final Type inputType;
-    private final JavaType inputJavaType;
     private final ObjectReader reader;
     private final ExecutorService executor;
 
@@ -61,9 +59,8 @@ public final class Invoker {
         this.executor = executor;
         Type[] types = TypeArguments.of(function.getClass());
         this.inputType = types[0] == Object.class ? JsonNode.class : types[0];
-        this.inputJavaType = json.getTypeFactory().constructType(inputType);
         // Resolves the input's deserializer now (at start-up, off the request path), not on the first event.
-        this.reader = json.readerFor(inputJavaType);
+        this.reader = json.readerFor(json.getTypeFactory().constructType(inputType));
     }
 
     /** @return the function */
