@@ -183,6 +183,18 @@ class FunctionHttpIT {
         }
     }
 
+    @Test
+    void deadlineIsAnsweredEvenWhenTheFunctionIgnoresTheInterrupt() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
+                .timeout(java.time.Duration.ofSeconds(4)) // the function spins for 6 s; the deadline is 1 s
+                .header("ce-specversion", "1.0").header("ce-id", "spin").header("ce-source", "/t")
+                .header("ce-type", "dev.kiln.hello").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"spin6000\"}")).build();
+        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(504);
+        assertThat(r.body()).contains("did not finish within 1s");
+    }
+
     private static HttpResponse<String> post(String headers, String body) throws Exception {
         return post(server, headers, body);
     }

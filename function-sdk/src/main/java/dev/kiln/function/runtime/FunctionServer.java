@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Serves one function over HTTP on the JDK's built-in server: {@code POST /} for events,
@@ -40,16 +41,19 @@ public final class FunctionServer implements AutoCloseable {
     private final EventCodec codec;
     private final Metrics metrics = new Metrics();
     private final ExecutorService executor;
+    private final Deadlines deadlines;
     private final HttpServer server;
     private final Object drainLock = new Object();
     private int inFlight;
     private volatile boolean ready;
     private volatile boolean draining;
 
-    private FunctionServer(FunctionConfig config, String host, ExecutorService executor, Future<Invoker> invoker) throws Exception {
+    private FunctionServer(FunctionConfig config, String host, ExecutorService executor, Deadlines deadlines,
+            Future<Invoker> invoker) throws Exception {
         System.setProperty("sun.net.httpserver.nodelay", "true"); // without it the JDK server runs at ~1% speed
         this.config = config;
         this.executor = executor;
+        this.deadlines = deadlines;
         this.server = HttpServer.create(new InetSocketAddress(host, config.port()), 256);
         server.setExecutor(executor);
         server.createContext("/", this::events);
@@ -79,15 +83,16 @@ public final class FunctionServer implements AutoCloseable {
     public static FunctionServer start(CloudFunction<?, ?> function, FunctionConfig config, String host) throws Exception {
         long started = ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli()).orElse(System.currentTimeMillis());
         ExecutorService executor = Threads.executor();
+        Deadlines deadlines = new Deadlines();
         // Jackson (the ObjectMapper and the input type's deserializer) is about half of a cold start (bench/):
         // build it on a second thread while this one runs the init hook and sets up the HTTP server.
         FutureTask<Invoker> invoker = new FutureTask<>(() ->
-                new Invoker(function, config, new ObjectMapper().findAndRegisterModules(), executor));
+                new Invoker(function, config, new ObjectMapper().findAndRegisterModules(), deadlines));
         Thread prepare = new Thread(invoker, "kiln-prepare");
         prepare.setDaemon(true);
         prepare.start();
         function.init(config);
-        FunctionServer s = new FunctionServer(config, host, executor, invoker);
+        FunctionServer s = new FunctionServer(config, host, executor, deadlines, invoker);
         s.server.start();
         s.warmUp();
         s.ready = true;
@@ -121,6 +126,7 @@ public final class FunctionServer implements AutoCloseable {
         }
         server.stop(0);
         executor.shutdownNow();
+        deadlines.close();
         return drained;
     }
 
@@ -165,6 +171,18 @@ public final class FunctionServer implements AutoCloseable {
             return;
         }
         boolean warmup = ex.getRequestHeaders().containsKey(WARMUP_HEADER) && ex.getRemoteAddress().getAddress().isLoopbackAddress();
+        // The function runs on this thread; at its deadline the watchdog answers 504 instead, and whichever
+        // comes first owns the response.
+        AtomicBoolean answered = new AtomicBoolean();
+        Runnable onExpiry = () -> {
+            if (answered.compareAndSet(false, true)) {
+                try {
+                    text(ex, 504, invoker.timedOut().message());
+                } catch (IOException e) {
+                    Log.warn("could not answer 504: " + e.getMessage());
+                }
+            }
+        };
         String traceparent = ex.getRequestHeaders().getFirst("traceparent");
         String tracestate = ex.getRequestHeaders().getFirst("tracestate");
         List<CloudEvent> replies = new ArrayList<>();
@@ -172,7 +190,7 @@ public final class FunctionServer implements AutoCloseable {
             CloudEvent withTrace = withHttpTrace(event, traceparent, tracestate);
             String start = warmup ? null : metrics.nextStart();
             long t0 = System.nanoTime();
-            Outcome outcome = invoker.invoke(withTrace, warmup);
+            Outcome outcome = invoker.invoke(withTrace, warmup, onExpiry);
             if (start != null) {
                 metrics.record(start, outcome, System.nanoTime() - t0);
             }
@@ -180,12 +198,17 @@ public final class FunctionServer implements AutoCloseable {
                 if (outcome.status() >= 500) {
                     Log.warn("event " + event.getId() + " (" + event.getType() + "): " + outcome.message());
                 }
-                text(ex, outcome.status(), outcome.message());
+                if (answered.compareAndSet(false, true)) {
+                    text(ex, outcome.status(), outcome.message());
+                }
                 return;
             }
             if (outcome.reply() != null) {
                 replies.add(outcome.reply());
             }
+        }
+        if (!answered.compareAndSet(false, true)) {
+            return;
         }
         if (traceparent != null) {
             ex.getResponseHeaders().set("traceparent", traceparent);

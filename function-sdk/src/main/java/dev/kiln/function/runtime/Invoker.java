@@ -22,11 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Binds an event to the function's input type, calls the function under its deadline and turns the result
@@ -43,20 +38,20 @@ public final class Invoker {
     private final ObjectMapper json;
     private final Type inputType;
     private final ObjectReader reader;
-    private final ExecutorService executor;
+    private final Deadlines deadlines;
 
     /**
      * @param function the function
      * @param config its configuration
      * @param json the mapper for JSON payloads
-     * @param executor runs invocations, so the caller can give up at the deadline
+     * @param deadlines the watchdog that enforces {@link FunctionConfig#timeout()}
      */
     @SuppressWarnings("unchecked")
-    public Invoker(CloudFunction<?, ?> function, FunctionConfig config, ObjectMapper json, ExecutorService executor) {
+    public Invoker(CloudFunction<?, ?> function, FunctionConfig config, ObjectMapper json, Deadlines deadlines) {
         this.function = (CloudFunction<Object, Object>) function;
         this.config = config;
         this.json = json;
-        this.executor = executor;
+        this.deadlines = deadlines;
         Type[] types = TypeArguments.of(function.getClass());
         this.inputType = types[0] == Object.class ? JsonNode.class : types[0];
         // Resolves the input's deserializer now (at start-up, off the request path), not on the first event.
@@ -79,13 +74,28 @@ public final class Invoker {
     }
 
     /**
-     * Invokes the function with one event.
+     * Invokes the function with one event on the calling thread, waiting for it to return.
      *
      * @param event the event
      * @param warmup whether this is the start-up warm-up call
      * @return the outcome; never throws for bad input or function errors
      */
     public Outcome invoke(CloudEvent event, boolean warmup) {
+        return invoke(event, warmup, () -> { });
+    }
+
+    /**
+     * Invokes the function with one event on the calling thread. If the deadline passes first, the thread is
+     * interrupted and {@code onExpiry} runs on the watchdog thread, so an HTTP caller can answer 504 at the
+     * deadline even when the function ignores the interrupt; this method then returns 504 once the function
+     * does return.
+     *
+     * @param event the event
+     * @param warmup whether this is the start-up warm-up call
+     * @param onExpiry what to do at the deadline, on the watchdog thread
+     * @return the outcome; never throws for bad input or function errors
+     */
+    Outcome invoke(CloudEvent event, boolean warmup, Runnable onExpiry) {
         Set<String> accepted = function.acceptedTypes();
         if (!accepted.isEmpty() && !accepted.contains(event.getType())) {
             return Outcome.error(404, "this function does not accept events of type " + event.getType()
@@ -100,24 +110,26 @@ public final class Invoker {
         Instant deadline = Instant.now().plus(config.timeout());
         InvocationContext context = new InvocationContext(event, new Reply(config.replyType(), config.replySource()),
                 config, deadline, warmup);
-        Future<Object> call = executor.submit(() -> function.apply(input, context));
-        Object output;
+        Object output = null;
+        Throwable failure = null;
+        boolean inTime;
+        Deadlines.Call call = deadlines.watch(config.timeout(), onExpiry);
         try {
-            output = call.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            call.cancel(true);
-            return Outcome.error(504, "the function did not finish within " + config.timeout().toSeconds() + "s");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RejectedEventException) {
-                return Outcome.error(400, "the function rejected the event: " + cause.getMessage());
-            }
-            return Outcome.error(500, "the function failed: " + cause.getClass().getName()
-                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
-        } catch (InterruptedException e) {
-            call.cancel(true);
-            Thread.currentThread().interrupt();
-            return Outcome.error(503, "interrupted");
+            output = function.apply(input, context);
+        } catch (Throwable e) { // any failure of the function is its caller's 500, never a dropped connection
+            failure = e;
+        } finally {
+            inTime = call.finish();
+        }
+        if (!inTime) {
+            return timedOut();
+        }
+        if (failure instanceof RejectedEventException) {
+            return Outcome.error(400, "the function rejected the event: " + failure.getMessage());
+        }
+        if (failure != null) {
+            return Outcome.error(500, "the function failed: " + failure.getClass().getName()
+                    + (failure.getMessage() == null ? "" : ": " + failure.getMessage()));
         }
         if (output == null) {
             return Outcome.noReply();
@@ -127,6 +139,11 @@ public final class Invoker {
         } catch (IOException | IllegalArgumentException e) {
             return Outcome.error(500, "the function's reply could not be serialised: " + e.getMessage());
         }
+    }
+
+    /** @return the outcome of a call that passed its deadline */
+    Outcome timedOut() {
+        return Outcome.error(504, "the function did not finish within " + config.timeout().toSeconds() + "s");
     }
 
     private Object bind(CloudEvent event) throws BindingException {

@@ -3,12 +3,11 @@ package dev.kiln.function.testing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.function.CloudFunction;
 import dev.kiln.function.FunctionConfig;
+import dev.kiln.function.runtime.Deadlines;
 import dev.kiln.function.runtime.Invoker;
 import dev.kiln.function.runtime.Outcome;
 import io.cloudevents.CloudEvent;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Invokes a function in-process, through the same binding and reply code as the HTTP runtime, so a unit
@@ -25,12 +24,12 @@ public final class FunctionTester implements AutoCloseable {
 
     private final CloudFunction<?, ?> function;
     private final Invoker invoker;
-    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final Deadlines deadlines = new Deadlines();
 
     private FunctionTester(CloudFunction<?, ?> function, FunctionConfig config) throws Exception {
         this.function = function;
         function.init(config);
-        this.invoker = new Invoker(function, config, new ObjectMapper().findAndRegisterModules(), executor);
+        this.invoker = new Invoker(function, config, new ObjectMapper().findAndRegisterModules(), deadlines);
     }
 
     /**
@@ -67,7 +66,7 @@ public final class FunctionTester implements AutoCloseable {
     /** Runs the close hook. */
     @Override
     public void close() throws Exception {
-        executor.shutdownNow();
+        deadlines.close();
         function.close();
     }
 }
