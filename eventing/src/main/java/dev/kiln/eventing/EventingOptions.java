@@ -5,21 +5,38 @@ package dev.kiln.eventing;
  *
  * @param host the address to bind (127.0.0.1 by default: exposing brokers is an explicit choice)
  * @param port the port (0 picks a free one)
- * @param laneCapacity events queued per Trigger, Sequence or Parallel before ingress answers 429
- * @param laneConcurrency deliveries in flight per lane
+ * @param laneCapacity events queued per Trigger, Sequence or Parallel before ingress answers 429 (a durable
+ *     Broker's Triggers queue in Kafka instead)
+ * @param laneConcurrency deliveries in flight per lane, and per Trigger of a durable Broker
  * @param maxBodyBytes the largest event accepted (413 above it)
  * @param resolver resolves refs the plane does not host (Functions, Services)
+ * @param kafkaBootstrapServers the Kafka that durable Brokers without {@code spec.config} use, or null
  */
 public record EventingOptions(String host, int port, int laneCapacity, int laneConcurrency, int maxBodyBytes,
-        DestinationResolver resolver) {
+        DestinationResolver resolver, String kafkaBootstrapServers) {
 
-    /** @return defaults: 127.0.0.1, a free port, 10,000 queued and 32 in flight per lane, 10 MiB events */
+    /** @return defaults: 127.0.0.1, a free port, 10,000 queued and 32 in flight per lane, 10 MiB events, no Kafka */
     public static EventingOptions defaults() {
-        return new EventingOptions("127.0.0.1", 0, 10_000, 32, 10 << 20, DestinationResolver.NONE);
+        return new EventingOptions("127.0.0.1", 0, 10_000, 32, 10 << 20, DestinationResolver.NONE, null);
     }
 
     /** @param capacity per-lane capacity @param concurrency per-lane concurrency @return a copy */
     public EventingOptions withLanes(int capacity, int concurrency) {
-        return new EventingOptions(host, port, capacity, concurrency, maxBodyBytes, resolver);
+        return new EventingOptions(host, port, capacity, concurrency, maxBodyBytes, resolver, kafkaBootstrapServers);
+    }
+
+    /** @param newPort the port to listen on @return a copy */
+    public EventingOptions withPort(int newPort) {
+        return new EventingOptions(host, newPort, laneCapacity, laneConcurrency, maxBodyBytes, resolver, kafkaBootstrapServers);
+    }
+
+    /** @param newResolver resolves Functions, Services and other refs the plane does not host @return a copy */
+    public EventingOptions withResolver(DestinationResolver newResolver) {
+        return new EventingOptions(host, port, laneCapacity, laneConcurrency, maxBodyBytes, newResolver, kafkaBootstrapServers);
+    }
+
+    /** @param bootstrapServers the Kafka for durable Brokers without their own ConfigMap @return a copy */
+    public EventingOptions withKafka(String bootstrapServers) {
+        return new EventingOptions(host, port, laneCapacity, laneConcurrency, maxBodyBytes, resolver, bootstrapServers);
     }
 }

@@ -3,6 +3,8 @@ package dev.kiln.eventing;
 import dev.kiln.eventing.delivery.DeliveryMetrics;
 import dev.kiln.eventing.delivery.DeliveryPolicy;
 import dev.kiln.eventing.delivery.Dispatcher;
+import dev.kiln.eventing.durable.EventLog;
+import dev.kiln.eventing.durable.KafkaBrokerConfig;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.fabric8.knative.duck.v1.Destination;
@@ -11,6 +13,7 @@ import io.fabric8.knative.eventing.v1.Broker;
 import io.fabric8.knative.eventing.v1.Trigger;
 import io.fabric8.knative.flows.v1.Parallel;
 import io.fabric8.knative.flows.v1.Sequence;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,7 +33,9 @@ import java.util.logging.Logger;
  * Knative Eventing's data plane in one JVM. Hosts Brokers at {@code /<namespace>/<broker>}, Sequences at
  * {@code /sequences/<namespace>/<name>} and Parallels at {@code /parallels/<namespace>/<name>}, reading
  * Knative's own manifests; Triggers route a Broker's events through their filters to subscribers, with
- * retry, backoff and dead letter. Events are held in memory (a crash loses queued events).
+ * retry, backoff and dead letter. A Broker of the default class holds its events in memory (a crash loses
+ * queued events); a Broker of class {@code Kafka} keeps them in a Kafka topic, read by one consumer group per
+ * Trigger that commits only final outcomes, so accepted events survive a crash (see {@link KafkaBrokerConfig}).
  */
 public final class EventingPlane implements AutoCloseable {
 
@@ -47,24 +52,31 @@ public final class EventingPlane implements AutoCloseable {
         /** No such Broker, Sequence or Parallel. */
         NOT_FOUND,
         /** The Broker exists but its spec is invalid (see its state). */
-        NOT_READY
+        NOT_READY,
+        /** A durable Broker's Kafka did not take the event; nothing was accepted: retry later (503). */
+        UNAVAILABLE
     }
 
     private final EventingOptions options;
     private final Vertx vertx;
     private final Dispatcher dispatcher;
     private final DeliveryMetrics metrics = new DeliveryMetrics();
+    private final java.util.concurrent.atomic.LongAdder ttlExhausted = new java.util.concurrent.atomic.LongAdder();
     private final HttpServer server;
     private final Map<String, BrokerRuntime> brokers = new ConcurrentHashMap<>();
     private final Map<String, TriggerRuntime> triggers = new ConcurrentHashMap<>();
     /** Triggers by their Broker's key, so ingress only looks at the Broker's own Triggers. */
     private final Map<String, Map<String, TriggerRuntime>> triggersByBroker = new ConcurrentHashMap<>();
     private final Map<String, FlowRuntime> flows = new ConcurrentHashMap<>();
+    /** ConfigMaps applied with the manifests, for durable Brokers' {@code spec.config}. */
+    private final Map<String, Map<String, String>> configMaps = new ConcurrentHashMap<>();
+    /** One producer per Kafka cluster, shared by the durable Brokers on it. */
+    private final Map<String, EventLog> logs = new ConcurrentHashMap<>();
 
     private EventingPlane(EventingOptions options, Vertx vertx) throws Exception {
         this.options = options;
         this.vertx = vertx;
-        this.dispatcher = new Dispatcher(vertx, metrics);
+        this.dispatcher = new Dispatcher(vertx);
         this.server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setMaxInitialLineLength(8192))
                 .requestHandler(new Ingress(this, options.maxBodyBytes()))
                 .listen(options.port(), options.host())
@@ -98,36 +110,105 @@ public final class EventingPlane implements AutoCloseable {
         return "http://" + options.host() + ":" + port();
     }
 
-    /** @return delivery counters */
+    /** @return delivery counters, over every Trigger and flow */
     public DeliveryMetrics metrics() {
         return metrics;
     }
 
+    /** @return events dropped at ingress because their {@code knativebrokerttl} ran out */
+    public long ttlExhaustedCount() {
+        return ttlExhausted.sum();
+    }
+
+    /** @return the plane's {@code /metrics}: per-Trigger and per-flow delivery series, in Prometheus text */
+    public String renderMetrics() {
+        Map<String, DeliveryMetrics> labelled = new java.util.TreeMap<>();
+        triggers.forEach((key, t) -> labelled.put(labels("trigger", key), t.metrics()));
+        flows.forEach((key, f) -> labelled.put(labels(f.kind(), key.substring(key.indexOf('/') + 1)), f.metrics()));
+        StringBuilder out = new StringBuilder();
+        DeliveryMetrics.render(out, labelled);
+        out.append("# HELP kiln_broker_ttl_exhausted_total events dropped at ingress because knativebrokerttl ran out\n")
+                .append("# TYPE kiln_broker_ttl_exhausted_total counter\n")
+                .append("kiln_broker_ttl_exhausted_total ").append(ttlExhausted.sum()).append('\n');
+        return out.toString();
+    }
+
+    private static String labels(String kind, String key) {
+        int slash = key.indexOf('/');
+        return "namespace=\"" + key.substring(0, slash) + "\"," + kind + "=\"" + key.substring(slash + 1) + "\"";
+    }
+
     /**
-     * Adds or replaces a Broker, Trigger, Sequence or Parallel.
+     * Adds or replaces a Broker, Trigger, Sequence, Parallel or a ConfigMap (read by durable Brokers'
+     * {@code spec.config}). A durable Broker's topic is created here, and its Triggers' consumer groups set up,
+     * so this may wait for Kafka.
      *
-     * @param resource a Knative resource
+     * @param resource a Knative resource or a ConfigMap
      * @return its state after applying
      * @throws IllegalArgumentException for any other kind
      */
     public synchronized ResourceState apply(HasMetadata resource) {
         String key = key(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
         if (resource instanceof Broker b) {
-            brokers.put(key, BrokerRuntime.of(b));
+            brokers.put(key, brokerRuntime(b));
         } else if (resource instanceof Trigger t) {
             // Events already queued for a replaced Trigger are still delivered by its old runtime.
             TriggerRuntime runtime = new TriggerRuntime(this, t);
-            unindex(triggers.put(key, runtime), key);
+            TriggerRuntime old = triggers.put(key, runtime);
+            unindex(old, key);
+            if (old != null) {
+                old.stopConsuming(); // before the new one joins the same consumer group
+            }
             triggersByBroker.computeIfAbsent(key(runtime.namespace(), runtime.broker()), k -> new ConcurrentHashMap<>()).put(key, runtime);
         } else if (resource instanceof Sequence s) {
             flows.put("sequences/" + key, FlowRuntime.sequence(this, s));
         } else if (resource instanceof Parallel p) {
             flows.put("parallels/" + key, FlowRuntime.parallel(this, p));
+        } else if (resource instanceof ConfigMap c) {
+            configMaps.put(key, c.getData() == null ? Map.of() : Map.copyOf(c.getData()));
+            return ResourceState.ready(null);
         } else {
             throw new IllegalArgumentException("the eventing plane hosts Broker, Trigger, Sequence and Parallel, not "
                     + resource.getKind());
         }
+        syncConsumers();
         return state(resource);
+    }
+
+    /** Gives every ready Trigger of a ready durable Broker a consumer for that Broker's topic, and no one else. */
+    private void syncConsumers() {
+        for (TriggerRuntime t : triggers.values()) {
+            BrokerRuntime b = brokers.get(key(t.namespace(), t.broker()));
+            t.consume(b != null && b.error() == null && t.ready() ? b.durable() : null);
+        }
+    }
+
+    private BrokerRuntime brokerRuntime(Broker broker) {
+        DeliveryPolicy policy;
+        try {
+            policy = DeliveryPolicy.merge(DeliveryPolicy.BROKER_DEFAULT, broker.getSpec() == null ? null : broker.getSpec().getDelivery());
+        } catch (IllegalArgumentException e) {
+            return new BrokerRuntime(DeliveryPolicy.BROKER_DEFAULT, "InvalidSpec", "spec." + e.getMessage(), null, null);
+        }
+        KafkaBrokerConfig durable;
+        try {
+            if (!KafkaBrokerConfig.isDurable(broker)) {
+                return new BrokerRuntime(policy, null, null, null, null);
+            }
+            durable = KafkaBrokerConfig.of(broker, (ns, name) -> configMaps.get(key(ns, name)), options.kafkaBootstrapServers());
+        } catch (IllegalArgumentException e) {
+            return new BrokerRuntime(policy, "InvalidSpec", e.getMessage(), null, null);
+        }
+        EventLog log;
+        try {
+            log = logs.computeIfAbsent(durable.bootstrapServers(), EventLog::new);
+            log.prepare(durable);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            return new BrokerRuntime(policy, "InvalidSpec", "bootstrap.servers " + durable.bootstrapServers() + ": " + e.getMessage(), null, null);
+        } catch (IllegalStateException e) {
+            return new BrokerRuntime(policy, "KafkaUnavailable", e.getMessage() + "; apply the Broker again once Kafka is up", null, null);
+        }
+        return new BrokerRuntime(policy, null, null, durable, log);
     }
 
     /**
@@ -139,11 +220,19 @@ public final class EventingPlane implements AutoCloseable {
         String key = key(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
         switch (resource.getKind()) {
             case "Broker" -> brokers.remove(key);
-            case "Trigger" -> unindex(triggers.remove(key), key);
+            case "Trigger" -> {
+                TriggerRuntime old = triggers.remove(key);
+                unindex(old, key);
+                if (old != null) {
+                    old.stopConsuming();
+                }
+            }
             case "Sequence" -> flows.remove("sequences/" + key);
             case "Parallel" -> flows.remove("parallels/" + key);
+            case "ConfigMap" -> configMaps.remove(key);
             default -> throw new IllegalArgumentException("not an eventing kind: " + resource.getKind());
         }
+        syncConsumers();
     }
 
     private void unindex(TriggerRuntime old, String key) {
@@ -167,7 +256,7 @@ public final class EventingPlane implements AutoCloseable {
             case "Broker" -> {
                 BrokerRuntime b = brokers.get(key);
                 yield b == null ? ResourceState.notReady("NotFound", "Broker " + key + " is not applied")
-                        : b.error() != null ? ResourceState.notReady("InvalidSpec", b.error())
+                        : b.error() != null ? ResourceState.notReady(b.reason(), b.error())
                         : ResourceState.ready(brokerUrl(ns, name));
             }
             case "Trigger" -> {
@@ -178,48 +267,58 @@ public final class EventingPlane implements AutoCloseable {
                 FlowRuntime f = flows.get(resource.getKind().toLowerCase() + "s/" + key);
                 yield f == null ? ResourceState.notReady("NotFound", resource.getKind() + " " + key + " is not applied") : f.state();
             }
+            case "ConfigMap" -> configMaps.containsKey(key) ? ResourceState.ready(null)
+                    : ResourceState.notReady("NotFound", "ConfigMap " + key + " is not applied");
             default -> throw new IllegalArgumentException("not an eventing kind: " + resource.getKind());
         };
     }
 
     /**
-     * Broker ingress without HTTP (sources in the same JVM, replies): TTL, arrival time, filters, queues.
+     * Broker ingress without HTTP (sources in the same JVM, replies): TTL, arrival time, then the matching
+     * Triggers' queues (in memory) or the Broker's topic (durable).
      *
      * @param namespace the Broker's namespace
      * @param broker its name
      * @param event the event
-     * @return what happened to it
+     * @return what happened to it, once it is known: at once in memory, after Kafka's acknowledgement when
+     *     durable; never a failed future
      * @throws IllegalArgumentException when the event's {@code knativebrokerttl} is not an integer
      */
-    public Admission publish(String namespace, String broker, CloudEvent event) {
+    public Future<Admission> publish(String namespace, String broker, CloudEvent event) {
         BrokerRuntime b = brokers.get(key(namespace, broker));
         if (b == null) {
-            return Admission.NOT_FOUND;
+            return Future.succeededFuture(Admission.NOT_FOUND);
         }
         if (b.error() != null) {
-            return Admission.NOT_READY;
+            return Future.succeededFuture(Admission.NOT_READY);
         }
         int ttl = Ttl.next(event);
         if (ttl <= 0) {
-            metrics.dropped();
+            ttlExhausted.increment();
             LOG.warning(() -> "dropped event " + event.getId() + " (" + event.getType() + ") at broker " + namespace + "/" + broker
                     + ": knativebrokerttl exhausted, the event looped through brokers " + Ttl.MAX + " times");
-            return Admission.TTL_EXHAUSTED;
+            return Future.succeededFuture(Admission.TTL_EXHAUSTED);
         }
         CloudEvent accepted = CloudEventBuilder.from(event).withExtension(Ttl.EXTENSION, ttl)
                 .withExtension("knativearrivaltime", OffsetDateTime.now(ZoneOffset.UTC).toString()).build();
+        if (b.durable() != null) {
+            return b.log().append(b.durable().topic(), accepted).map(Admission.ACCEPTED).otherwise(err -> {
+                LOG.warning(() -> "broker " + namespace + "/" + broker + " refused event " + event.getId() + ": Kafka did not take it: " + err);
+                return Admission.UNAVAILABLE;
+            });
+        }
         List<TriggerRuntime> matching = new ArrayList<>();
         for (TriggerRuntime t : triggersByBroker.getOrDefault(key(namespace, broker), Map.of()).values()) {
             if (t.ready() && t.filter().evaluate(accepted).delivers()) {
                 if (!t.lane().reserve()) {
                     matching.forEach(m -> m.lane().release());
-                    return Admission.FULL;
+                    return Future.succeededFuture(Admission.FULL);
                 }
                 matching.add(t);
             }
         }
         matching.forEach(t -> t.lane().enqueue(accepted));
-        return Admission.ACCEPTED;
+        return Future.succeededFuture(Admission.ACCEPTED);
     }
 
     /** Accepts an event for a Sequence or Parallel ({@code kind} is "sequences" or "parallels"). */
@@ -295,9 +394,39 @@ public final class EventingPlane implements AutoCloseable {
         return (namespace == null || namespace.isBlank() ? "default" : namespace) + "/" + name;
     }
 
+    /**
+     * Describes a destination for logs and {@code knativeerrordest} when it has no URL.
+     *
+     * @param destination the destination
+     * @param namespace the namespace it is relative to
+     * @return e.g. {@code ref serving.knative.dev/v1 Service default/greeter}
+     */
+    static String describe(Destination destination, String namespace) {
+        if (destination == null) {
+            return "no destination";
+        }
+        KReference ref = destination.getRef();
+        if (ref == null) {
+            return String.valueOf(destination.getUri());
+        }
+        String ns = ref.getNamespace() == null || ref.getNamespace().isBlank() ? namespace : ref.getNamespace();
+        return "ref " + ref.getApiVersion() + " " + ref.getKind() + " " + ns + "/" + ref.getName();
+    }
+
     @Override
     public void close() throws Exception {
         server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        // Durable Triggers finish what is in flight (briefly) and commit; the rest is read again next start.
+        List<Thread> stopping = new ArrayList<>();
+        for (TriggerRuntime t : triggers.values()) {
+            Thread th = new Thread(t::stopConsuming, "kiln-stop-" + t.namespace());
+            th.start();
+            stopping.add(th);
+        }
+        for (Thread th : stopping) {
+            th.join();
+        }
+        logs.values().forEach(EventLog::close);
         dispatcher.close();
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
@@ -306,16 +435,11 @@ public final class EventingPlane implements AutoCloseable {
      * A Broker's settings, checked once when applied.
      *
      * @param policy its delivery over Knative's broker defaults, the base its Triggers merge over
-     * @param error why its spec is invalid, or null
+     * @param reason why it is not ready (a condition reason), or null
+     * @param error what is wrong and what to do, or null
+     * @param durable its Kafka topic when it is of class Kafka, else null (in memory)
+     * @param log the producer for its topic, when durable
      */
-    record BrokerRuntime(DeliveryPolicy policy, String error) {
-        static BrokerRuntime of(Broker broker) {
-            try {
-                return new BrokerRuntime(DeliveryPolicy.merge(DeliveryPolicy.BROKER_DEFAULT,
-                        broker.getSpec() == null ? null : broker.getSpec().getDelivery()), null);
-            } catch (IllegalArgumentException e) {
-                return new BrokerRuntime(DeliveryPolicy.BROKER_DEFAULT, "spec." + e.getMessage());
-            }
-        }
+    record BrokerRuntime(DeliveryPolicy policy, String reason, String error, KafkaBrokerConfig durable, EventLog log) {
     }
 }

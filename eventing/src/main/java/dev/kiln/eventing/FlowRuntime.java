@@ -1,6 +1,7 @@
 package dev.kiln.eventing;
 
 import dev.kiln.api.validation.FieldErrors;
+import dev.kiln.eventing.delivery.DeliveryMetrics;
 import dev.kiln.eventing.delivery.DeliveryPolicy;
 import dev.kiln.eventing.delivery.Outcome;
 import io.cloudevents.CloudEvent;
@@ -34,6 +35,7 @@ final class FlowRuntime {
     private final FieldErrors errors;
     private final List<Destination> destinations;
     private final Lane lane;
+    private final DeliveryMetrics metrics;
 
     private FlowRuntime(EventingPlane plane, HasMetadata resource, FieldErrors errors, List<Destination> destinations,
             Function<FlowRuntime, Function<CloudEvent, Future<?>>> handler) {
@@ -42,6 +44,7 @@ final class FlowRuntime {
         this.namespace = resource.getMetadata().getNamespace() == null ? "default" : resource.getMetadata().getNamespace();
         this.errors = errors;
         this.destinations = destinations;
+        this.metrics = new DeliveryMetrics(plane.metrics());
         this.lane = new Lane(plane.options().laneCapacity(), plane.options().laneConcurrency(), handler.apply(this));
     }
 
@@ -106,6 +109,15 @@ final class FlowRuntime {
         return lane;
     }
 
+    DeliveryMetrics metrics() {
+        return metrics;
+    }
+
+    /** @return "sequence" or "parallel", the metrics label */
+    String kind() {
+        return resource.getKind().toLowerCase();
+    }
+
     ResourceState state() {
         if (!errors.isEmpty()) {
             return ResourceState.notReady("InvalidSpec", errors.summary());
@@ -148,13 +160,12 @@ final class FlowRuntime {
         try {
             target = plane.resolve(destination, namespace);
         } catch (DestinationResolver.UnresolvableException e) {
-            plane.metrics().dropped();
-            LOG.warning("dropped event " + event.getId() + " in " + resource.getKind() + " " + namespace + "/"
-                    + resource.getMetadata().getName() + ": " + e.getMessage());
-            return Future.succeededFuture();
+            LOG.warning(resource.getKind() + " " + namespace + "/" + resource.getMetadata().getName() + ": " + e.getMessage());
+            return plane.dispatcher().deadLetter(event, EventingPlane.describe(destination, namespace), Outcome.unresolved(e.getMessage()),
+                    policy, Map.of("Kn-Namespace", namespace), d -> plane.resolve(d, namespace), metrics).map((CloudEvent) null);
         }
-        return plane.dispatcher().deliver(event, target, policy, Map.of("Kn-Namespace", namespace), d -> plane.resolve(d, namespace), null)
-                .map(Outcome::reply);
+        return plane.dispatcher().deliver(event, target, policy, Map.of("Kn-Namespace", namespace), d -> plane.resolve(d, namespace), null,
+                metrics).map(Outcome::reply);
     }
 
     private static DeliveryPolicy policy(io.fabric8.knative.duck.v1.DeliverySpec spec, String path, FieldErrors errors) {

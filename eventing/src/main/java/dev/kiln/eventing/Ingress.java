@@ -2,7 +2,10 @@ package dev.kiln.eventing;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.http.HttpMessageFactory;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.HashMap;
@@ -28,7 +31,7 @@ final class Ingress implements Handler<HttpServerRequest> {
     public void handle(HttpServerRequest req) {
         String[] path = req.path().replaceAll("^/+|/+$", "").split("/+");
         if (req.method() == HttpMethod.GET && req.path().equals("/metrics")) {
-            req.response().putHeader("Content-Type", "text/plain; version=0.0.4").end(plane.metrics().render());
+            req.response().putHeader("Content-Type", "text/plain; version=0.0.4").end(plane.renderMetrics());
             return;
         }
         if (req.method() == HttpMethod.OPTIONS) {
@@ -62,26 +65,43 @@ final class Ingress implements Handler<HttpServerRequest> {
                 reply(req, 400, "not a valid CloudEvent: " + e.getMessage());
                 return;
             }
-            EventingPlane.Admission admission;
+            Future<EventingPlane.Admission> admission;
             try {
-                admission = flow ? plane.publishToFlow(path[0], path[1], path[2], event) : plane.publish(path[0], path[1], event);
+                admission = flow ? Future.succeededFuture(plane.publishToFlow(path[0], path[1], path[2], event))
+                        : plane.publish(path[0], path[1], event);
             } catch (IllegalArgumentException e) {
                 reply(req, 400, e.getMessage());
                 return;
             }
             String target = flow ? path[0].substring(0, path[0].length() - 1) + " " + path[1] + "/" + path[2]
                     : "broker " + path[0] + "/" + path[1];
-            switch (admission) {
-                case ACCEPTED -> req.response().setStatusCode(202).end();
-                case FULL -> {
-                    req.response().putHeader("Retry-After", "1");
-                    reply(req, 429, "subscribers are behind; retry later");
+            // A durable Broker answers from Kafka's producer thread: respond on the request's own event loop.
+            Context context = Vertx.currentContext();
+            admission.onComplete(ar -> {
+                if (Vertx.currentContext() == context) {
+                    answer(req, target, ar.result());
+                } else {
+                    context.runOnContext(v -> answer(req, target, ar.result()));
                 }
-                case TTL_EXHAUSTED -> reply(req, 400, "knativebrokerttl exhausted: the event looped through brokers");
-                case NOT_FOUND -> reply(req, 404, target + " does not exist");
-                case NOT_READY -> reply(req, 503, target + " is not ready: its spec is invalid (see kiln get)");
-            }
+            });
         }).onFailure(err -> reply(req, 400, "could not read the request: " + err.getMessage()));
+    }
+
+    private static void answer(HttpServerRequest req, String target, EventingPlane.Admission admission) {
+        switch (admission) {
+            case ACCEPTED -> req.response().setStatusCode(202).end();
+            case FULL -> {
+                req.response().putHeader("Retry-After", "1");
+                reply(req, 429, "subscribers are behind; retry later");
+            }
+            case UNAVAILABLE -> {
+                req.response().putHeader("Retry-After", "1");
+                reply(req, 503, target + " could not store the event (Kafka is unavailable); retry later");
+            }
+            case TTL_EXHAUSTED -> reply(req, 400, "knativebrokerttl exhausted: the event looped through brokers");
+            case NOT_FOUND -> reply(req, 404, target + " does not exist");
+            case NOT_READY -> reply(req, 503, target + " is not ready (see its status: kiln get)");
+        }
     }
 
     private static CloudEvent decode(HttpServerRequest req, byte[] body) {

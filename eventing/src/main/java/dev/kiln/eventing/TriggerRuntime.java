@@ -1,7 +1,11 @@
 package dev.kiln.eventing;
 
 import dev.kiln.api.validation.FieldErrors;
+import dev.kiln.eventing.delivery.DeliveryMetrics;
 import dev.kiln.eventing.delivery.DeliveryPolicy;
+import dev.kiln.eventing.delivery.Outcome;
+import dev.kiln.eventing.durable.KafkaBrokerConfig;
+import dev.kiln.eventing.durable.TriggerConsumer;
 import dev.kiln.eventing.filter.EventFilter;
 import dev.kiln.eventing.filter.TriggerFilters;
 import io.cloudevents.CloudEvent;
@@ -11,7 +15,10 @@ import java.net.URI;
 import java.util.Map;
 import java.util.logging.Logger;
 
-/** A Trigger compiled once: its filter, its merged delivery policy and its own lane. */
+/**
+ * A Trigger compiled once: its filter, its merged delivery policy, its own lane (in-memory Broker) or its own
+ * consumer group (durable Broker), and its own metrics.
+ */
 final class TriggerRuntime {
 
     private static final Logger LOG = Logger.getLogger(TriggerRuntime.class.getName());
@@ -23,6 +30,10 @@ final class TriggerRuntime {
     private final EventFilter filter;
     private final FieldErrors errors = new FieldErrors();
     private final Lane lane;
+    private final DeliveryMetrics metrics;
+    /** The consumer when the Broker is durable; guarded by the plane's lock. */
+    private TriggerConsumer consumer;
+    private volatile String consumerError;
     /** The merged policy, recomputed only when the Broker is applied again (a new BrokerRuntime). */
     private volatile Merged merged;
 
@@ -49,6 +60,7 @@ final class TriggerRuntime {
         } catch (IllegalArgumentException e) {
             errors.add("spec", e.getMessage());
         }
+        this.metrics = new DeliveryMetrics(plane.metrics());
         this.lane = new Lane(plane.options().laneCapacity(), plane.options().laneConcurrency(), this::deliver);
     }
 
@@ -72,12 +84,53 @@ final class TriggerRuntime {
         return errors.isEmpty();
     }
 
+    DeliveryMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Consumes the durable Broker's topic with this Trigger's own group, or stops consuming.
+     *
+     * @param durable the Broker's topic, or null when the Broker is in memory, missing or not ready
+     */
+    void consume(KafkaBrokerConfig durable) {
+        if (consumer != null && consumer.config().equals(durable)) {
+            return;
+        }
+        stopConsuming();
+        if (durable == null) {
+            return;
+        }
+        try {
+            // Knative's Kafka broker names Trigger groups the same way; stable, so a restart resumes where it was.
+            String group = "kiln-trigger-" + namespace + "-" + trigger.getMetadata().getName();
+            consumer = new TriggerConsumer(durable, group, plane.options().laneConcurrency(),
+                    event -> filter.evaluate(event).delivers() ? deliver(event) : Future.succeededFuture());
+            consumerError = null;
+        } catch (IllegalStateException e) {
+            consumerError = e.getMessage() + "; apply the Trigger again once Kafka is up";
+            LOG.warning("trigger " + namespace + "/" + trigger.getMetadata().getName() + ": " + consumerError);
+        }
+    }
+
+    /** Stops the consumer, if any, letting deliveries in flight finish briefly so their offsets are committed. */
+    void stopConsuming() {
+        TriggerConsumer c = consumer;
+        consumer = null;
+        if (c != null) {
+            c.close();
+        }
+    }
+
     ResourceState state() {
         if (!errors.isEmpty()) {
             return ResourceState.notReady("InvalidSpec", errors.summary());
         }
         if (plane.broker(namespace, broker) == null) {
             return ResourceState.notReady("BrokerDoesNotExist", "Broker " + namespace + "/" + broker + " does not exist; apply it");
+        }
+        if (consumerError != null) {
+            return ResourceState.notReady("KafkaUnavailable", consumerError);
         }
         try {
             return ResourceState.ready(plane.resolve(trigger.getSpec().getSubscriber(), namespace).toString());
@@ -96,24 +149,25 @@ final class TriggerRuntime {
         return m.policy();
     }
 
+    /** Delivers one event that passed the filter; completes when the outcome is final, never fails. */
     private Future<?> deliver(CloudEvent event) {
         URI subscriber;
         try {
             subscriber = plane.resolve(trigger.getSpec().getSubscriber(), namespace);
         } catch (DestinationResolver.UnresolvableException e) {
-            plane.metrics().dropped();
-            LOG.warning("dropped event " + event.getId() + " for trigger " + namespace + "/" + trigger.getMetadata().getName()
-                    + ": subscriber does not resolve: " + e.getMessage());
-            return Future.succeededFuture();
+            // Nothing to retry against: straight to the dead-letter sink, if any (dropped with a log line otherwise).
+            return plane.dispatcher().deadLetter(Ttl.strip(event), EventingPlane.describe(trigger.getSpec().getSubscriber(), namespace),
+                    Outcome.unresolved(e.getMessage()), policy(), Map.of("Kn-Namespace", namespace), d -> plane.resolve(d, namespace), metrics);
         }
         int ttl = Ttl.of(event);
         return plane.dispatcher().deliver(Ttl.strip(event), subscriber, policy(), Map.of("Kn-Namespace", namespace),
                 d -> plane.resolve(d, namespace),
-                reply -> {
-                    // A reply re-enters the same Broker carrying the hop count of the event it answers.
-                    EventingPlane.Admission a = plane.publish(namespace, broker, Ttl.with(reply, ttl));
-                    return a == EventingPlane.Admission.FULL ? Future.failedFuture("broker " + namespace + "/" + broker + " is full")
-                            : Future.succeededFuture();
-                });
+                reply -> plane.publish(namespace, broker, Ttl.with(reply, ttl)).compose(a -> switch (a) {
+                    // A reply re-enters the same Broker carrying the hop count of the event it answers; when the
+                    // Broker cannot take it, the attempt fails and is retried, so the reply is not lost.
+                    case FULL, UNAVAILABLE, NOT_READY, NOT_FOUND -> Future.failedFuture("broker " + namespace + "/" + broker + ": " + a);
+                    default -> Future.<Void>succeededFuture();
+                }),
+                metrics);
     }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
+import io.fabric8.knative.eventing.v1.Trigger;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.net.URI;
@@ -199,6 +200,68 @@ class EventingPlaneIT {
     }
 
     @Test
+    void aSubscriberThatDoesNotResolveSendsItsEventsToTheDeadLetterSink() throws Exception {
+        URI dls = subscribers.add("unres-dls", r -> Subscribers.Response.of(202));
+        broker("unres", "default", "{delivery: {deadLetterSink: {uri: '" + dls + "'}}}");
+        Trigger t = apply("""
+                apiVersion: eventing.knative.dev/v1
+                kind: Trigger
+                metadata: {name: lost, namespace: unres}
+                spec:
+                  broker: default
+                  subscriber: {ref: {apiVersion: serving.knative.dev/v1, kind: Service, name: nowhere}}
+                """);
+        assertThat(plane.state(t).reason()).isEqualTo("SubscriberNotResolved");
+
+        assertThat(post("/unres/default", event("u1", "t", "{\"keep\":1}"))).isEqualTo(202);
+        CloudEvent dead = next("unres-dls").event();
+        assertThat(dead.getId()).isEqualTo("u1");
+        assertThat(dead.getExtension("knativeerrordest")).isEqualTo("ref serving.knative.dev/v1 Service unres/nowhere");
+        assertThat(new String(Base64.getDecoder().decode((String) dead.getExtension("knativeerrordata")), StandardCharsets.UTF_8))
+                .contains("nowhere");
+    }
+
+    @Test
+    void aDurableBrokerWithoutKafkaIsNotReadyAndRefusesEvents() throws Exception {
+        io.fabric8.knative.eventing.v1.Broker b = apply("""
+                apiVersion: eventing.knative.dev/v1
+                kind: Broker
+                metadata:
+                  name: default
+                  namespace: nokafka
+                  annotations: {eventing.knative.dev/broker.class: Kafka}
+                """);
+        ResourceState state = plane.state(b);
+        assertThat(state.ready()).isFalse();
+        assertThat(state.reason()).isEqualTo("InvalidSpec");
+        assertThat(state.message()).contains("needs bootstrap.servers");
+        assertThat(post("/nokafka/default", event("n1", "t", "{}"))).isEqualTo(503);
+    }
+
+    @Test
+    void metricsArePerTrigger() throws Exception {
+        broker("metrics", "default", "{}");
+        URI ok = subscribers.add("metrics-ok", r -> Subscribers.Response.of(202));
+        URI bad = subscribers.add("metrics-bad", r -> Subscribers.Response.text(400, "no"));
+        trigger("metrics", "good", "default", "", ok, "{}");
+        trigger("metrics", "bad", "default", "", bad, "{}");
+
+        assertThat(post("/metrics/default", event("m1", "t", "{}"))).isEqualTo(202);
+        next("metrics-ok");
+        next("metrics-bad");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String text = HTTP.send(HttpRequest.newBuilder(URI.create(plane.baseUrl() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(text)
+                    .contains("kiln_delivery_delivered_total{namespace=\"metrics\",trigger=\"good\"} 1")
+                    .contains("kiln_delivery_dropped_total{namespace=\"metrics\",trigger=\"bad\"} 1")
+                    .contains("kiln_delivery_delivered_total{namespace=\"metrics\",trigger=\"bad\"} 0")
+                    .contains("kiln_delivery_outcome_seconds_count{namespace=\"metrics\",trigger=\"good\"} 1");
+            assertThat(text.split("# TYPE kiln_delivery_delivered_total ", -1)).as("one TYPE line per family").hasSize(2);
+        });
+    }
+
+    @Test
     void repliesReEnterTheBrokerAndLoopsStopAtTheTtl() throws Exception {
         broker("reply", "default", "{}");
         URI replier = subscribers.add("reply-a", r -> Subscribers.Response.event(CloudEventBuilder.v1().withId("reply-" + r.event().getId())
@@ -213,9 +276,9 @@ class EventingPlaneIT {
         // A subscriber that answers every event with one its own trigger matches: the hop count ends the loop.
         URI echo = subscribers.add("reply-loop", r -> Subscribers.Response.event(CloudEventBuilder.v1(r.event()).withId("again").build()));
         trigger("reply", "loop", "default", "filters: [{exact: {type: dev.kiln.loop}}]", echo, "{}");
-        long droppedBefore = plane.metrics().droppedCount();
+        long droppedBefore = plane.ttlExhaustedCount();
         assertThat(post("/reply/default", event("l1", "dev.kiln.loop", "{}"))).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(30)).until(() -> plane.metrics().droppedCount() > droppedBefore);
+        await().atMost(Duration.ofSeconds(30)).until(() -> plane.ttlExhaustedCount() > droppedBefore);
         // Hop counts 255 down to 1 are delivered; the reply that would carry 0 is dropped.
         assertThat(subscribers.received("reply-loop")).hasSize(Ttl.MAX);
     }

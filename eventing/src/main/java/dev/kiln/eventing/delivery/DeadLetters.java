@@ -2,7 +2,6 @@ package dev.kiln.eventing.delivery;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
-import java.net.URI;
 import java.util.Base64;
 
 /** The extensions Knative adds to an event it dead-letters; the payload is kept as it was. */
@@ -16,14 +15,14 @@ public final class DeadLetters {
 
     /**
      * @param event the original event
-     * @param destination the destination that failed
-     * @param status the final attempt's status (500 for a transport error)
+     * @param destination the destination that failed: its URL, or its reference when it did not resolve
+     * @param status the final attempt's status (0, a transport error, is recorded as 500)
      * @param body the final response's body, or null
      * @return the event with {@code knativeerrordest}, {@code knativeerrorcode} and {@code knativeerrordata}
      */
-    public static CloudEvent annotate(CloudEvent event, URI destination, int status, byte[] body) {
+    public static CloudEvent annotate(CloudEvent event, String destination, int status, byte[] body) {
         CloudEventBuilder b = CloudEventBuilder.from(event)
-                .withExtension("knativeerrordest", destination.toString())
+                .withExtension("knativeerrordest", destination)
                 .withExtension("knativeerrorcode", status == 0 ? 500 : status);
         if (body != null && body.length > 0) {
             String data = Base64.getEncoder().encodeToString(body);

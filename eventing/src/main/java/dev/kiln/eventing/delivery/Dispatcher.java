@@ -35,15 +35,10 @@ public final class Dispatcher implements AutoCloseable {
 
     private final Vertx vertx;
     private final HttpClient http;
-    private final DeliveryMetrics metrics;
 
-    /**
-     * @param vertx the Vert.x instance whose event loop and timers run deliveries
-     * @param metrics counters for attempts, retries, dead letters and drops
-     */
-    public Dispatcher(Vertx vertx, DeliveryMetrics metrics) {
+    /** @param vertx the Vert.x instance whose event loop and timers run deliveries */
+    public Dispatcher(Vertx vertx) {
         this.vertx = vertx;
-        this.metrics = metrics;
         this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
                 new PoolOptions().setHttp1MaxSize(64));
     }
@@ -58,46 +53,70 @@ public final class Dispatcher implements AutoCloseable {
      * @param resolver turns the dead-letter sink's Destination into a URL
      * @param onReply takes a reply; when its future fails the attempt counts as failed and is retried, so a
      *     reply is never lost (null: replies are dropped)
+     * @param metrics the counters of the Trigger or flow delivering
      * @return the outcome; never a failed future
      */
     public Future<Outcome> deliver(CloudEvent event, URI target, DeliveryPolicy policy, Map<String, String> headers,
-            Function<io.fabric8.knative.duck.v1.Destination, URI> resolver, Function<CloudEvent, Future<Void>> onReply) {
+            Function<io.fabric8.knative.duck.v1.Destination, URI> resolver, Function<CloudEvent, Future<Void>> onReply,
+            DeliveryMetrics metrics) {
+        long started = System.nanoTime();
         Promise<Outcome> done = Promise.promise();
-        attemptLoop(event, target, policy, headers, onReply, 1, done);
+        attemptLoop(event, target, policy, headers, onReply, metrics, 1, done);
         return done.future().compose(outcome -> {
-            if (outcome.delivered() || policy.deadLetterSink() == null) {
-                if (!outcome.delivered()) {
-                    metrics.dropped();
-                    LOG.warning(() -> "dropped event " + event.getId() + " (" + event.getType() + ") after " + outcome.attempts()
-                            + " attempts to " + target + ": " + describe(outcome.last()) + "; set delivery.deadLetterSink to keep such events");
-                }
+            if (outcome.delivered()) {
+                metrics.delivered();
                 return Future.succeededFuture(outcome);
             }
-            URI sink;
-            try {
-                sink = resolver.apply(policy.deadLetterSink());
-            } catch (RuntimeException e) {
+            return deadLetter(event, target.toString(), outcome, policy, headers, resolver, metrics);
+        }).onComplete(ar -> metrics.finished(System.nanoTime() - started));
+    }
+
+    /**
+     * Sends an event that could not be delivered to the policy's dead-letter sink, or drops it (with a log
+     * line and a metric) when there is none or the sink fails too.
+     *
+     * @param event the original event
+     * @param destination what failed, for {@code knativeerrordest}: the subscriber's URL, or its reference when
+     *     it did not resolve
+     * @param failed the failed outcome (its last attempt gives {@code knativeerrorcode} and {@code knativeerrordata})
+     * @param policy the delivery policy (its sink, retries and timeout apply to the sink too)
+     * @param headers extra request headers
+     * @param resolver turns the sink's Destination into a URL
+     * @param metrics the counters to charge
+     * @return the outcome; never a failed future
+     */
+    public Future<Outcome> deadLetter(CloudEvent event, String destination, Outcome failed, DeliveryPolicy policy,
+            Map<String, String> headers, Function<io.fabric8.knative.duck.v1.Destination, URI> resolver, DeliveryMetrics metrics) {
+        if (policy.deadLetterSink() == null) {
+            metrics.dropped();
+            LOG.warning(() -> "dropped event " + event.getId() + " (" + event.getType() + ") after " + failed.attempts()
+                    + " attempts to " + destination + ": " + describe(failed.last()) + "; set delivery.deadLetterSink to keep such events");
+            return Future.succeededFuture(failed);
+        }
+        URI sink;
+        try {
+            sink = resolver.apply(policy.deadLetterSink());
+        } catch (RuntimeException e) {
+            metrics.dropped();
+            LOG.warning("dropped event " + event.getId() + ": dead-letter sink does not resolve: " + e.getMessage());
+            return Future.succeededFuture(failed);
+        }
+        CloudEvent dead = DeadLetters.annotate(event, destination, failed.last().status(), failed.last().body());
+        Promise<Outcome> dlq = Promise.promise();
+        attemptLoop(dead, sink, policy.withoutDeadLetterSink(), headers, null, metrics, 1, dlq);
+        return dlq.future().map(d -> {
+            if (d.delivered()) {
+                metrics.deadLettered();
+            } else {
                 metrics.dropped();
-                LOG.warning("dropped event " + event.getId() + ": dead-letter sink does not resolve: " + e.getMessage());
-                return Future.succeededFuture(outcome);
+                LOG.warning("dropped event " + event.getId() + ": the dead-letter sink " + sink + " failed too: " + describe(d.last()));
             }
-            CloudEvent dead = DeadLetters.annotate(event, target, outcome.last().status(), outcome.last().body());
-            Promise<Outcome> dlq = Promise.promise();
-            attemptLoop(dead, sink, policy.withoutDeadLetterSink(), headers, null, 1, dlq);
-            return dlq.future().map(d -> {
-                if (d.delivered()) {
-                    metrics.deadLettered();
-                } else {
-                    metrics.dropped();
-                    LOG.warning("dropped event " + event.getId() + ": the dead-letter sink " + sink + " failed too: " + describe(d.last()));
-                }
-                return new Outcome(false, null, outcome.attempts(), outcome.last(), d.delivered());
-            });
+            return new Outcome(false, null, failed.attempts(), failed.last(), d.delivered());
         });
     }
 
     private void attemptLoop(CloudEvent event, URI target, DeliveryPolicy policy, Map<String, String> headers,
-            Function<CloudEvent, Future<Void>> onReply, int attempt, Promise<Outcome> done) {
+            Function<CloudEvent, Future<Void>> onReply, DeliveryMetrics metrics, int attempt, Promise<Outcome> done) {
         metrics.attempt();
         send(event, target, policy, headers).compose(a -> {
             if (a.succeeded() && a.reply() != null && onReply != null) {
@@ -123,9 +142,9 @@ public final class Dispatcher implements AutoCloseable {
                 wait = Math.max(wait, Math.min(retryAfter.toMillis(), policy.retryAfterMax().toMillis()));
             }
             if (wait <= 0) {
-                attemptLoop(event, target, policy, headers, onReply, attempt + 1, done);
+                attemptLoop(event, target, policy, headers, onReply, metrics, attempt + 1, done);
             } else {
-                vertx.setTimer(wait, t -> attemptLoop(event, target, policy, headers, onReply, attempt + 1, done));
+                vertx.setTimer(wait, t -> attemptLoop(event, target, policy, headers, onReply, metrics, attempt + 1, done));
             }
         });
     }

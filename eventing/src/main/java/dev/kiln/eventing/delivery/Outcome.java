@@ -12,4 +12,16 @@ import io.cloudevents.CloudEvent;
  * @param deadLettered whether the event went to the dead-letter sink
  */
 public record Outcome(boolean delivered, CloudEvent reply, int attempts, Attempt last, boolean deadLettered) {
+
+    /**
+     * The outcome for a subscriber that does not resolve to a URL: nothing was sent; the reason becomes the
+     * dead letter's {@code knativeerrordata}.
+     *
+     * @param why why it does not resolve
+     * @return a failed outcome without attempts
+     */
+    public static Outcome unresolved(String why) {
+        byte[] body = why.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return new Outcome(false, null, 0, new Attempt(0, body, null, "the subscriber does not resolve: " + why), false);
+    }
 }

@@ -1,0 +1,121 @@
+package dev.kiln.eventing.durable;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.kafka.KafkaMessageFactory;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Appends accepted events to durable Brokers' topics on one Kafka cluster. Events are written in binary mode
+ * ({@code ce_} headers, data as the value), as Knative's Kafka broker writes them, so other Kafka tools read
+ * them too. The {@code partitionkey} extension, when present, is the record key.
+ */
+public final class EventLog implements AutoCloseable {
+
+    private final String bootstrapServers;
+    private final KafkaProducer<String, byte[]> producer;
+
+    /**
+     * @param bootstrapServers the Kafka cluster
+     * @throws org.apache.kafka.common.KafkaException when the servers are malformed
+     */
+    public EventLog(String bootstrapServers) {
+        this.bootstrapServers = bootstrapServers;
+        // acks=all with idempotence: a 202 means the event is on every in-sync replica, written once.
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 1,
+                // send() blocks the caller only without metadata for the topic; topics are created and their
+                // metadata fetched when the Broker is applied, so this bound is a safety net, not a wait.
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
+                ProducerConfig.CLIENT_ID_CONFIG, "kiln-broker-ingress"),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** @return the cluster this log writes to */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /**
+     * Creates the Broker's topic unless it exists (or is external), and loads its metadata.
+     *
+     * @param config the Broker's settings
+     * @throws IllegalStateException with a message that says what failed
+     */
+    public void prepare(KafkaBrokerConfig config) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000))) {
+            if (!config.external()) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(config.topic(), config.partitions(), config.replicationFactor())))
+                            .all().get(20, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+            admin.describeTopics(List.of(config.topic())).allTopicNames().get(20, TimeUnit.SECONDS);
+            producer.partitionsFor(config.topic());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Kafka at " + bootstrapServers + ": topic " + config.topic() + ": " + e.getCause().getMessage(), e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within 20s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while preparing topic " + config.topic(), e);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new IllegalStateException("Kafka at " + bootstrapServers + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Appends an event.
+     *
+     * @param topic the Broker's topic
+     * @param event the event as accepted (TTL and arrival time set)
+     * @return completes once Kafka acknowledged the write; fails with the producer's error
+     */
+    public Future<Void> append(String topic, CloudEvent event) {
+        Object key = event.getExtension("partitionkey");
+        ProducerRecord<String, byte[]> record = KafkaMessageFactory
+                .<String>createWriter(topic, null, null, key == null ? null : key.toString()).writeBinary(event);
+        Promise<Void> acked = Promise.promise();
+        try {
+            producer.send(record, (metadata, error) -> {
+                if (error == null) {
+                    acked.complete();
+                } else {
+                    acked.fail(error);
+                }
+            });
+        } catch (RuntimeException e) {
+            acked.tryFail(e);
+        }
+        return acked.future();
+    }
+
+    @Override
+    public void close() {
+        producer.close(java.time.Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,110 @@
+package dev.kiln.testing.kafka;
+
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real single-node Kafka broker (KRaft, combined broker and controller) in the test JVM, started once per
+ * test class:
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final KafkaBroker kafka = new KafkaBroker();
+ * ... kafka.bootstrapServers() ...
+ * }</pre>
+ *
+ * <p>Kafka's own test kit rather than a hand-rolled launcher: it is what Kafka tests itself with, and it needs
+ * only Maven Central. The replication settings matter: without them {@code __consumer_offsets} is created with
+ * a replication factor of 3 on a one-node cluster and consumer groups wait forever.
+ */
+public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
+
+    private KafkaClusterTestKit cluster;
+
+    /** Starts the broker before the class's first test; also usable without JUnit via {@link #start()}. */
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        close();
+    }
+
+    /**
+     * Formats and starts the broker and waits until it serves clients.
+     *
+     * @return this
+     * @throws Exception when it does not start
+     */
+    public synchronized KafkaBroker start() throws Exception {
+        if (cluster != null) {
+            return this;
+        }
+        KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("offsets.topic.num.partitions", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .build();
+        try {
+            kit.format();
+            kit.startup();
+            kit.waitForReadyBrokers();
+        } catch (Exception e) {
+            kit.close();
+            throw e;
+        }
+        cluster = kit;
+        return this;
+    }
+
+    /** @return {@code host:port} of the broker's client listener */
+    public String bootstrapServers() {
+        if (cluster == null) {
+            throw new IllegalStateException("the Kafka broker is not started");
+        }
+        return cluster.bootstrapServers();
+    }
+
+    /**
+     * Creates a topic and waits for it.
+     *
+     * @param name the topic
+     * @param partitions its partitions
+     */
+    public void createTopic(String name, int partitions) throws Exception {
+        try (Admin admin = admin()) {
+            admin.createTopics(java.util.List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** @return an admin client for this broker; close it */
+    public Admin admin() {
+        Properties p = new Properties();
+        p.putAll(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+        return Admin.create(p);
+    }
+
+    /** Stops the broker and deletes its data; safe to call twice (the test kit's own close is not). */
+    @Override
+    public synchronized void close() throws Exception {
+        if (cluster != null) {
+            KafkaClusterTestKit kit = cluster;
+            cluster = null;
+            kit.close();
+        }
+    }
+}
