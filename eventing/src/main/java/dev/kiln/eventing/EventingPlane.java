@@ -285,7 +285,8 @@ public final class EventingPlane implements AutoCloseable {
      * @throws IllegalArgumentException when the event's {@code knativebrokerttl} is not an integer
      */
     public Future<Admission> publish(String namespace, String broker, CloudEvent event) {
-        BrokerRuntime b = brokers.get(key(namespace, broker));
+        String brokerKey = key(namespace, broker);
+        BrokerRuntime b = brokers.get(brokerKey);
         if (b == null) {
             return Future.succeededFuture(Admission.NOT_FOUND);
         }
@@ -308,7 +309,7 @@ public final class EventingPlane implements AutoCloseable {
             });
         }
         List<TriggerRuntime> matching = new ArrayList<>();
-        for (TriggerRuntime t : triggersByBroker.getOrDefault(key(namespace, broker), Map.of()).values()) {
+        for (TriggerRuntime t : triggersByBroker.getOrDefault(brokerKey, Map.of()).values()) {
             if (t.ready() && t.filter().evaluate(accepted).delivers()) {
                 if (!t.lane().reserve()) {
                     matching.forEach(m -> m.lane().release());

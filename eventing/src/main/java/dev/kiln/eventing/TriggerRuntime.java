@@ -34,6 +34,8 @@ final class TriggerRuntime {
     /** The consumer when the Broker is durable; guarded by the plane's lock. */
     private TriggerConsumer consumer;
     private volatile String consumerError;
+    /** The subscriber's URL when it is a plain {@code uri} (parsed once), else null. */
+    private final URI fixedSubscriber;
     /** The merged policy, recomputed only when the Broker is applied again (a new BrokerRuntime). */
     private volatile Merged merged;
 
@@ -60,8 +62,21 @@ final class TriggerRuntime {
         } catch (IllegalArgumentException e) {
             errors.add("spec", e.getMessage());
         }
+        this.fixedSubscriber = fixedUri(trigger);
         this.metrics = new DeliveryMetrics(plane.metrics());
         this.lane = new Lane(plane.options().laneCapacity(), plane.options().laneConcurrency(), this::deliver);
+    }
+
+    private static URI fixedUri(Trigger trigger) {
+        var d = trigger.getSpec() == null ? null : trigger.getSpec().getSubscriber();
+        if (d == null || d.getRef() != null || d.getUri() == null || d.getUri().isBlank()) {
+            return null;
+        }
+        try {
+            return URI.create(d.getUri());
+        } catch (IllegalArgumentException e) {
+            return null; // reported by resolve() when delivering
+        }
     }
 
     String namespace() {
@@ -151,9 +166,11 @@ final class TriggerRuntime {
 
     /** Delivers one event that passed the filter; completes when the outcome is final, never fails. */
     private Future<?> deliver(CloudEvent event) {
-        URI subscriber;
+        URI subscriber = fixedSubscriber;
         try {
-            subscriber = plane.resolve(trigger.getSpec().getSubscriber(), namespace);
+            if (subscriber == null) {
+                subscriber = plane.resolve(trigger.getSpec().getSubscriber(), namespace); // a ref: its address may change
+            }
         } catch (DestinationResolver.UnresolvableException e) {
             // Nothing to retry against: straight to the dead-letter sink, if any (dropped with a log line otherwise).
             return plane.dispatcher().deadLetter(Ttl.strip(event), EventingPlane.describe(trigger.getSpec().getSubscriber(), namespace),

@@ -155,7 +155,12 @@ public final class Dispatcher implements AutoCloseable {
      * @return the attempt; never a failed future
      */
     Future<Attempt> send(CloudEvent event, URI target, DeliveryPolicy policy, Map<String, String> headers) {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(target.toString())
+        // From the parsed URI's parts: setAbsoluteURI would parse the URL again for every attempt.
+        boolean tls = "https".equalsIgnoreCase(target.getScheme());
+        String path = target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setSsl(tls).setHost(target.getHost())
+                .setPort(target.getPort() > 0 ? target.getPort() : tls ? 443 : 80)
+                .setURI(target.getRawQuery() == null ? path : path + "?" + target.getRawQuery())
                 .setTimeout(policy.timeout().toMillis());
         MultiMap requestHeaders = MultiMap.caseInsensitiveMultiMap();
         ByteArrayOutputStream body = new ByteArrayOutputStream();

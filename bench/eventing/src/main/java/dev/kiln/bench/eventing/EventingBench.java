@@ -1,0 +1,314 @@
+package dev.kiln.bench.eventing;
+
+import dev.kiln.eventing.EventingOptions;
+import dev.kiln.eventing.EventingPlane;
+import dev.kiln.eventing.ResourceState;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * The eventing data plane's benchmark, in one JVM on 127.0.0.1 with wrk as the load generator:
+ * <ol>
+ * <li>the raw HTTP echo rate of the subscriber (the limit: nothing in front of it);</li>
+ * <li>for 1 Trigger, 10 Triggers (1 matching) and a 3-step Sequence: the saturation rate (events/s the
+ *     subscriber receives while wrk drives ingress), then p50/p99 from ingress to the subscriber while a paced
+ *     sender offers half that rate;</li>
+ * <li>FilterBench (JMH): one filter evaluation per dialect.</li>
+ * </ol>
+ * Options: {@code --seconds 10 --warmup 5 --jmh true --out FILE}.
+ */
+public final class EventingBench {
+
+    private static final String TYPE = "dev.kiln.bench.t0";
+
+    private EventingBench() {
+    }
+
+    record Scenario(String name, String url) {
+    }
+
+    record Result(String name, double ingressPerSecond, long ingressErrors, double deliveredPerSecond, double pacedRate,
+            double p50Millis, double p99Millis, long pacedErrors) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        int seconds = Integer.parseInt(opts.getOrDefault("seconds", "10"));
+        int warmup = Integer.parseInt(opts.getOrDefault("warmup", "5"));
+        Path out = Path.of(opts.getOrDefault("out", "bench/results/eventing-" + LocalDate.now() + ".md"));
+
+        Vertx vertx = Vertx.vertx();
+        Sink sink = new Sink();
+        HttpServer server = vertx.createHttpServer().requestHandler(sink::handle).listen(0, "127.0.0.1")
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        String sinkBase = "http://127.0.0.1:" + server.actualPort();
+        Path lua = Files.createTempFile("kiln-event", ".lua");
+        Files.writeString(lua, """
+                wrk.method = "POST"
+                wrk.body = '{"order":42,"region":"eu"}'
+                wrk.headers["ce-specversion"] = "1.0"
+                wrk.headers["ce-id"] = "bench-1"
+                wrk.headers["ce-source"] = "/bench"
+                wrk.headers["ce-type"] = "%s"
+                wrk.headers["Content-Type"] = "application/json"
+                """.formatted(TYPE));
+
+        List<String> log = new ArrayList<>();
+        try (EventingPlane plane = EventingPlane.start(EventingOptions.defaults())) {
+            for (String doc : manifests(sinkBase).split("(?m)^---\\s*$")) {
+                HasMetadata r = Serialization.unmarshal(doc);
+                ResourceState state = plane.apply(r);
+                if (!state.ready()) {
+                    throw new IllegalStateException(r.getKind() + " " + r.getMetadata().getName() + ": " + state);
+                }
+            }
+            wrk(sinkBase + "/sink", warmup, lua);
+            String raw = wrk(sinkBase + "/sink", seconds, lua);
+            double rawRate = number(raw, "Requests/sec:\\s+([\\d.]+)");
+            System.err.printf("raw echo: %.0f req/s%n", rawRate);
+
+            List<Result> results = new ArrayList<>();
+            for (Scenario s : List.of(new Scenario("1 trigger", plane.baseUrl() + "/one/default"),
+                    new Scenario("10 triggers, 1 matching", plane.baseUrl() + "/ten/default"),
+                    new Scenario("3-step sequence", plane.baseUrl() + "/sequences/seq/chain"))) {
+                String url = s.url();
+                wrk(url, warmup, lua);
+                drain(sink);
+                long before = sink.count.get();
+                long t0 = System.nanoTime();
+                String load = wrk(url, seconds, lua);
+                drain(sink); // what ingress accepted is delivered after wrk stops too; count it
+                double delivered = (sink.count.get() - before) / ((System.nanoTime() - t0) / 1e9);
+                double rate = delivered / 2;
+                paced(vertx, url, rate, warmup, sink); // steady state only: the first seconds at a new rate are not measured
+                Paced paced = paced(vertx, url, rate, seconds, sink);
+                Result r = new Result(s.name(), number(load, "Requests/sec:\\s+([\\d.]+)"),
+                        (long) number(load, "Non-2xx or 3xx responses:\\s+(\\d+)"), delivered, rate, paced.p50, paced.p99, paced.errors);
+                System.err.println(r);
+                results.add(r);
+            }
+            Map<String, Double> filters = Boolean.parseBoolean(opts.getOrDefault("jmh", "true")) ? jmh() : Map.of();
+            String report = report(rawRate, results, filters, seconds);
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            Files.writeString(out, report);
+            System.out.println(report);
+        } finally {
+            vertx.close();
+        }
+    }
+
+    static String manifests(String sink) {
+        StringBuilder y = new StringBuilder("""
+                apiVersion: eventing.knative.dev/v1
+                kind: Broker
+                metadata: {name: default, namespace: one}
+                ---
+                apiVersion: eventing.knative.dev/v1
+                kind: Trigger
+                metadata: {name: only, namespace: one}
+                spec:
+                  broker: default
+                  filters: [{exact: {type: %s}}]
+                  subscriber: {uri: '%s/sink'}
+                ---
+                apiVersion: eventing.knative.dev/v1
+                kind: Broker
+                metadata: {name: default, namespace: ten}
+                """.formatted(TYPE, sink));
+        for (int i = 0; i < 10; i++) {
+            y.append("""
+                    ---
+                    apiVersion: eventing.knative.dev/v1
+                    kind: Trigger
+                    metadata: {name: t%d, namespace: ten}
+                    spec:
+                      broker: default
+                      filters: [{exact: {type: dev.kiln.bench.t%d}}]
+                      subscriber: {uri: '%s/sink'}
+                    """.formatted(i, i, sink));
+        }
+        y.append("""
+                ---
+                apiVersion: flows.knative.dev/v1
+                kind: Sequence
+                metadata: {name: chain, namespace: seq}
+                spec:
+                  steps:
+                  - uri: '%1$s/step'
+                  - uri: '%1$s/step'
+                  - uri: '%1$s/sink'
+                """.formatted(sink));
+        return y.toString();
+    }
+
+    /** The subscriber: {@code /sink} counts and times events; {@code /step} replies with the event it got. */
+    static final class Sink {
+        final AtomicLong count = new AtomicLong();
+        volatile long[] latencies;
+        final AtomicInteger recorded = new AtomicInteger();
+
+        void handle(io.vertx.core.http.HttpServerRequest req) {
+            req.body().onSuccess(body -> {
+                if (req.path().equals("/step")) {
+                    var resp = req.response().setStatusCode(200);
+                    req.headers().forEach(h -> {
+                        String name = h.getKey().toLowerCase(Locale.ROOT);
+                        if (name.startsWith("ce-") || name.equals("content-type")) {
+                            resp.putHeader(name, h.getValue());
+                        }
+                    });
+                    resp.end(body);
+                    return;
+                }
+                count.incrementAndGet();
+                String sent = req.getHeader("ce-benchsent");
+                long[] l = latencies;
+                if (sent != null && l != null) {
+                    int i = recorded.getAndIncrement();
+                    if (i < l.length) {
+                        l[i] = System.nanoTime() - Long.parseLong(sent);
+                    }
+                }
+                req.response().setStatusCode(202).end();
+            });
+        }
+    }
+
+    record Paced(double p50, double p99, long errors) {
+    }
+
+    /** Offers {@code rate} events/s for {@code seconds} (open loop), each stamped; returns ingress→subscriber latency. */
+    static Paced paced(Vertx vertx, String url, double rate, int seconds, Sink sink) throws Exception {
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
+                new PoolOptions().setHttp1MaxSize(64));
+        long total = (long) (rate * seconds);
+        sink.latencies = new long[(int) Math.min(Integer.MAX_VALUE - 8, total + 1000)];
+        sink.recorded.set(0);
+        AtomicLong sent = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        long start = System.nanoTime();
+        long timer = vertx.setPeriodic(1, id -> {
+            long due = Math.min(total, (long) ((System.nanoTime() - start) / 1e9 * rate));
+            while (sent.get() < due) {
+                long n = sent.incrementAndGet();
+                RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
+                        .putHeader("ce-specversion", "1.0").putHeader("ce-id", "p-" + n).putHeader("ce-source", "/bench")
+                        .putHeader("ce-type", TYPE).putHeader("Content-Type", "application/json")
+                        .putHeader("ce-benchsent", Long.toString(System.nanoTime()));
+                client.request(o).compose(r -> r.send(Buffer.buffer("{\"order\":42,\"region\":\"eu\"}")))
+                        .onComplete(ar -> {
+                            if (ar.failed() || ar.result().statusCode() != 202) {
+                                errors.incrementAndGet();
+                            }
+                        });
+            }
+        });
+        Thread.sleep(seconds * 1000L + 200);
+        vertx.cancelTimer(timer);
+        drain(sink);
+        client.close();
+        int n = Math.min(sink.recorded.get(), sink.latencies.length);
+        long[] l = Arrays.copyOf(sink.latencies, n);
+        sink.latencies = null;
+        Arrays.sort(l);
+        if (n == 0) {
+            return new Paced(Double.NaN, Double.NaN, errors.get());
+        }
+        return new Paced(l[n / 2] / 1e6, l[(int) Math.min(n - 1, Math.ceil(n * 0.99) - 1)] / 1e6, errors.get());
+    }
+
+    /** Waits until the subscriber has seen nothing new for 300 ms. */
+    static void drain(Sink sink) throws InterruptedException {
+        long last = -1;
+        while (sink.count.get() != last) {
+            last = sink.count.get();
+            Thread.sleep(300);
+        }
+    }
+
+    static String wrk(String url, int seconds, Path lua) throws Exception {
+        Process p = new ProcessBuilder("wrk", "-t1", "-c16", "-d" + seconds + "s", "--latency", "-s", lua.toString(), url)
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("wrk failed: " + out);
+        }
+        return out;
+    }
+
+    static double number(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    static Map<String, Double> jmh() throws Exception {
+        Map<String, Double> scores = new LinkedHashMap<>();
+        for (RunResult r : new Runner(new OptionsBuilder().include(FilterBench.class.getName()).forks(1)
+                .warmupIterations(3).warmupTime(TimeValue.seconds(1)).measurementIterations(5).measurementTime(TimeValue.seconds(1))
+                .build()).run()) {
+            scores.put(r.getParams().getParam("filter"), r.getPrimaryResult().getScore());
+        }
+        return scores;
+    }
+
+    static String report(double raw, List<Result> results, Map<String, Double> filters, int seconds) {
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "Run of %s on %d CPUs, %s %s, JDK %s. Plane, subscriber and paced sender share one JVM;"
+                        + " wrk (`-t1 -c16 -d%ds`) runs beside it on the same cores.%n%n", LocalDate.now(), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"), seconds));
+        md.append(String.format(Locale.ROOT, "Raw HTTP echo (wrk straight at the subscriber): **%.0f req/s**.%n%n", raw));
+        md.append("| path | ingress 2xx req/s (wrk) | ingress non-2xx | delivered events/s | of raw echo | paced at | p50 ms | p99 ms | paced errors |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        for (Result r : results) {
+            md.append(String.format(Locale.ROOT, "| %s | %.0f | %d | **%.0f** | %.0f%% | %.0f/s | %.2f | **%.2f** | %d |%n", r.name(),
+                    r.ingressPerSecond(), r.ingressErrors(), r.deliveredPerSecond(), 100 * r.deliveredPerSecond() / raw, r.pacedRate(),
+                    r.p50Millis(), r.p99Millis(), r.pacedErrors()));
+        }
+        if (!filters.isEmpty()) {
+            md.append("\nFilter evaluation (JMH, average time, 1 fork, 3×1 s warm-up, 5×1 s measured):\n\n| filter | ns/event |\n|---|---|\n");
+            filters.forEach((k, v) -> md.append(String.format(Locale.ROOT, "| %s | %.1f |%n", k, v)));
+        }
+        Result one = results.get(0);
+        md.append("\nTargets:\n\n| check | measured | target | met |\n|---|---|---|---|\n");
+        md.append(String.format(Locale.ROOT, "| through 1 trigger vs raw echo | %.0f%% | ≥ 50%% | %s |%n", 100 * one.deliveredPerSecond() / raw,
+                one.deliveredPerSecond() >= raw / 2 ? "yes" : "**no**"));
+        for (Result r : results) {
+            md.append(String.format(Locale.ROOT, "| p99 at half saturation, %s | %.2f ms | ≤ 5 ms | %s |%n", r.name(), r.p99Millis(),
+                    r.p99Millis() <= 5 ? "yes" : "**no**"));
+        }
+        if (!filters.isEmpty()) {
+            double worst = filters.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+            md.append(String.format(Locale.ROOT, "| slowest filter evaluation | %.0f ns | ≤ 1000 ns | %s |%n", worst, worst <= 1000 ? "yes" : "**no**"));
+        }
+        return md.toString();
+    }
+}
