@@ -160,14 +160,15 @@ class DurableBrokerIT {
             received.add(r.event().getId());
             return Subscribers.Response.of(202);
         });
-        Path yaml = Files.writeString(dir.resolve("plane.yaml"), manifests("kill", sub, "{retry: 5, backoffPolicy: linear, backoffDelay: PT0.2S}"));
+        Path yaml = Files.writeString(dir.resolve("plane.yaml"), manifests("kill", sub, "{retry: 5, backoffPolicy: linear, backoffDelay: PT0.2S, timeout: PT2S}"));
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         Set<String> accepted = ConcurrentHashMap.newKeySet();
         int total = 200;
-        Process plane = startPlane(port, yaml, dir.resolve("first.log"));
+        Path logs = Files.createDirectories(Path.of("target", "durable-kill"));
+        Process plane = startPlane(port, yaml, logs.resolve("first.log"));
         int acceptedAtKill = -1;
         int receivedAtKill = -1;
         try {
@@ -191,7 +192,7 @@ class DurableBrokerIT {
                     acceptedAtKill = accepted.size();
                     receivedAtKill = received.size();
                     plane.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL: no shutdown hook, no final commit
-                    plane = startPlane(port, yaml, dir.resolve("second.log"));
+                    plane = startPlane(port, yaml, logs.resolve("second.log"));
                 }
             }
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(received).containsAll(accepted));
