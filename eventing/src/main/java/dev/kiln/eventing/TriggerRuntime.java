@@ -32,7 +32,7 @@ final class TriggerRuntime {
     private final Lane lane;
     private final DeliveryMetrics metrics;
     /** The consumer when the Broker is durable; guarded by the plane's lock. */
-    private TriggerConsumer consumer;
+    private volatile TriggerConsumer consumer;
     private volatile String consumerError;
     /** The subscriber's URL when it is a plain {@code uri} (parsed once), else null. */
     private final URI fixedSubscriber;
@@ -146,6 +146,10 @@ final class TriggerRuntime {
         }
         if (consumerError != null) {
             return ResourceState.notReady("KafkaUnavailable", consumerError);
+        }
+        TriggerConsumer c = consumer;
+        if (c != null && c.failure() != null) {
+            return ResourceState.notReady("ConsumerStopped", c.failure());
         }
         try {
             return ResourceState.ready(plane.resolve(trigger.getSpec().getSubscriber(), namespace).toString());

@@ -48,6 +48,7 @@ public final class TriggerConsumer implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private volatile boolean running = true;
     private volatile long drainUntil = Long.MAX_VALUE;
+    private volatile String failure;
 
     /**
      * Prepares the group and starts consuming.
@@ -89,6 +90,11 @@ public final class TriggerConsumer implements AutoCloseable {
     /** @return the Broker's settings this consumer reads with */
     public KafkaBrokerConfig config() {
         return config;
+    }
+
+    /** @return why the consumer stopped on its own (its Trigger is then not ready), or null while it runs */
+    public String failure() {
+        return failure;
     }
 
     /** @return deliveries not final yet */
@@ -162,8 +168,9 @@ public final class TriggerConsumer implements AutoCloseable {
         } catch (WakeupException e) {
             commitSync(consumer.assignment());
         } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, group + ": consumer stopped; undelivered events stay in topic " + config.topic()
-                    + " and are delivered after a restart", e);
+            failure = "the consumer of topic " + config.topic() + " stopped: " + e + "; undelivered events stay in the topic:"
+                    + " apply the Trigger again (or restart) to resume";
+            LOG.log(Level.SEVERE, group + ": " + failure, e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
