@@ -420,6 +420,9 @@ public final class EventingPlane implements AutoCloseable {
         // Durable Triggers finish what is in flight (briefly) and commit; the rest is read again next start.
         List<Thread> stopping = new ArrayList<>();
         for (TriggerRuntime t : triggers.values()) {
+            if (!t.consuming()) {
+                continue;
+            }
             Thread th = new Thread(t::stopConsuming, "kiln-stop-" + t.namespace());
             th.start();
             stopping.add(th);

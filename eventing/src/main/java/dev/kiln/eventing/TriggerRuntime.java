@@ -128,6 +128,11 @@ final class TriggerRuntime {
         }
     }
 
+    /** @return whether a durable Broker's consumer runs for this Trigger */
+    boolean consuming() {
+        return consumer != null;
+    }
+
     /** Stops the consumer, if any, letting deliveries in flight finish briefly so their offsets are committed. */
     void stopConsuming() {
         TriggerConsumer c = consumer;

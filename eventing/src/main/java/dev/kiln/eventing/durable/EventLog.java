@@ -50,9 +50,10 @@ public final class EventLog implements AutoCloseable {
                 new StringSerializer(), new ByteArraySerializer());
     }
 
-    /** @return the cluster this log writes to */
-    public String bootstrapServers() {
-        return bootstrapServers;
+    /** An admin client with bounded timeouts: topic and group set-up must fail with a message, not hang. */
+    static Admin admin(String bootstrapServers) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000));
     }
 
     /**
@@ -62,8 +63,7 @@ public final class EventLog implements AutoCloseable {
      * @throws IllegalStateException with a message that says what failed
      */
     public void prepare(KafkaBrokerConfig config) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000))) {
+        try (Admin admin = admin(bootstrapServers)) {
             if (!config.external()) {
                 try {
                     admin.createTopics(List.of(new NewTopic(config.topic(), config.partitions(), config.replicationFactor())))

@@ -13,7 +13,6 @@ import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -82,11 +81,6 @@ public final class TriggerConsumer implements AutoCloseable {
         thread.start();
     }
 
-    /** @return the consumer group */
-    public String group() {
-        return group;
-    }
-
     /** @return the Broker's settings this consumer reads with */
     public KafkaBrokerConfig config() {
         return config;
@@ -97,14 +91,8 @@ public final class TriggerConsumer implements AutoCloseable {
         return failure;
     }
 
-    /** @return deliveries not final yet */
-    public int inFlight() {
-        return tracker.pending();
-    }
-
     private void startAtEndIfNew() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000))) {
+        try (Admin admin = EventLog.admin(config.bootstrapServers())) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get(20, TimeUnit.SECONDS);
             if (!committed.isEmpty()) {

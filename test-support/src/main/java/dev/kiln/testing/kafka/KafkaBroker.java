@@ -1,11 +1,5 @@
 package dev.kiln.testing.kafka;
 
-import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -77,25 +71,6 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, A
             throw new IllegalStateException("the Kafka broker is not started");
         }
         return cluster.bootstrapServers();
-    }
-
-    /**
-     * Creates a topic and waits for it.
-     *
-     * @param name the topic
-     * @param partitions its partitions
-     */
-    public void createTopic(String name, int partitions) throws Exception {
-        try (Admin admin = admin()) {
-            admin.createTopics(java.util.List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        }
-    }
-
-    /** @return an admin client for this broker; close it */
-    public Admin admin() {
-        Properties p = new Properties();
-        p.putAll(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
-        return Admin.create(p);
     }
 
     /** Stops the broker and deletes its data; safe to call twice (the test kit's own close is not). */
