@@ -41,7 +41,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *     sender offers half that rate;</li>
  * <li>FilterBench (JMH): one filter evaluation per dialect.</li>
  * </ol>
- * Options: {@code --seconds 10 --warmup 5 --jmh true --out FILE}.
+ * Options: {@code --seconds 10 --warmup 5 --load 0.5 --jmh true --out FILE} ({@code --load}: the paced rate as a
+ * fraction of the saturation rate).
  */
 public final class EventingBench {
 
@@ -64,6 +65,7 @@ public final class EventingBench {
         }
         int seconds = Integer.parseInt(opts.getOrDefault("seconds", "10"));
         int warmup = Integer.parseInt(opts.getOrDefault("warmup", "5"));
+        double load = Double.parseDouble(opts.getOrDefault("load", "0.5")); // the paced rate, as a fraction of saturation
         Path out = Path.of(opts.getOrDefault("out", "bench/results/eventing-" + LocalDate.now() + ".md"));
 
         Vertx vertx = Vertx.vertx();
@@ -105,14 +107,14 @@ public final class EventingBench {
                 drain(sink);
                 long before = sink.count.get();
                 long t0 = System.nanoTime();
-                String load = wrk(url, seconds, lua);
+                String loaded = wrk(url, seconds, lua);
                 drain(sink); // what ingress accepted is delivered after wrk stops too; count it
                 double delivered = (sink.count.get() - before) / ((System.nanoTime() - t0) / 1e9);
-                double rate = delivered / 2;
+                double rate = delivered * load;
                 paced(vertx, url, rate, warmup, sink); // steady state only: the first seconds at a new rate are not measured
                 Paced paced = paced(vertx, url, rate, seconds, sink);
-                Result r = new Result(s.name(), number(load, "Requests/sec:\\s+([\\d.]+)"),
-                        (long) number(load, "Non-2xx or 3xx responses:\\s+(\\d+)"), delivered, rate, paced.p50, paced.p99, paced.errors);
+                Result r = new Result(s.name(), number(loaded, "Requests/sec:\\s+([\\d.]+)"),
+                        (long) number(loaded, "Non-2xx or 3xx responses:\\s+(\\d+)"), delivered, rate, paced.p50, paced.p99, paced.errors);
                 System.err.println(r);
                 results.add(r);
             }
@@ -174,6 +176,7 @@ public final class EventingBench {
     static final class Sink {
         final AtomicLong count = new AtomicLong();
         volatile long[] latencies;
+        volatile long[] sentAt;
         final AtomicInteger recorded = new AtomicInteger();
 
         void handle(io.vertx.core.http.HttpServerRequest req) {
@@ -195,7 +198,9 @@ public final class EventingBench {
                 if (sent != null && l != null) {
                     int i = recorded.getAndIncrement();
                     if (i < l.length) {
-                        l[i] = System.nanoTime() - Long.parseLong(sent);
+                        long at = Long.parseLong(sent);
+                        l[i] = System.nanoTime() - at;
+                        sentAt[i] = at;
                     }
                 }
                 req.response().setStatusCode(202).end();
@@ -211,7 +216,8 @@ public final class EventingBench {
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
                 new PoolOptions().setHttp1MaxSize(64));
         long total = (long) (rate * seconds);
-        sink.latencies = new long[(int) Math.min(Integer.MAX_VALUE - 8, total + 1000)];
+        sink.sentAt = new long[(int) Math.min(Integer.MAX_VALUE - 8, total + 1000)];
+        sink.latencies = new long[sink.sentAt.length];
         sink.recorded.set(0);
         AtomicLong sent = new AtomicLong();
         AtomicLong errors = new AtomicLong();
@@ -238,12 +244,28 @@ public final class EventingBench {
         client.close();
         int n = Math.min(sink.recorded.get(), sink.latencies.length);
         long[] l = Arrays.copyOf(sink.latencies, n);
+        timeline(start, Arrays.copyOf(sink.sentAt, n), l);
         sink.latencies = null;
         Arrays.sort(l);
         if (n == 0) {
             return new Paced(Double.NaN, Double.NaN, errors.get());
         }
         return new Paced(l[n / 2] / 1e6, l[(int) Math.min(n - 1, Math.ceil(n * 0.99) - 1)] / 1e6, errors.get());
+    }
+
+    /** Prints the five 100 ms windows (by send time) with the slowest events: shows whether the tail is a few stalls or steady. */
+    static void timeline(long start, long[] sentAt, long[] latencies) {
+        Map<Long, long[]> windows = new java.util.TreeMap<>();
+        for (int i = 0; i < sentAt.length; i++) {
+            long[] w = windows.computeIfAbsent((sentAt[i] - start) / 100_000_000L, k -> new long[2]);
+            w[0]++;
+            w[1] = Math.max(w[1], latencies[i]);
+        }
+        long over = Arrays.stream(latencies).filter(v -> v > 5_000_000L).count();
+        System.err.printf("  events over 5 ms: %d of %d; slowest 100 ms windows:", over, latencies.length);
+        windows.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1])).limit(5)
+                .forEach(e -> System.err.printf(" [t=%.1fs n=%d max=%.1fms]", e.getKey() / 10.0, e.getValue()[0], e.getValue()[1] / 1e6));
+        System.err.println();
     }
 
     /** Waits until the subscriber has seen nothing new for 300 ms. */
