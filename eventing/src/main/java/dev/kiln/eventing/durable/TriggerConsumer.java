@@ -1,5 +1,6 @@
 package dev.kiln.eventing.durable;
 
+import dev.kiln.kafka.OffsetTracker;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.KafkaMessageFactory;
 import io.vertx.core.Future;

@@ -1,4 +1,4 @@
-package dev.kiln.eventing.durable;
+package dev.kiln.kafka;
 
 import java.util.Collection;
 import java.util.HashMap;
@@ -7,12 +7,18 @@ import java.util.TreeSet;
 
 /**
  * Which offsets may be committed when deliveries finish out of order: per partition, everything below the
- * oldest record whose delivery is not final yet. Committing only that far is what makes a durable Broker
- * at-least-once: after a crash, every record without a final outcome is read and delivered again.
+ * oldest record whose delivery is not final yet. Committing only that far is what makes a durable Broker (and a
+ * KafkaSource) at-least-once: after a crash, every record without a final outcome is read and delivered again.
  *
  * <p>Records are polled on the consumer's thread and finish on delivery threads, hence the locking.
+ *
+ * @param <P> how partitions are named (Kafka's {@code TopicPartition})
  */
-final class OffsetTracker<P> {
+public final class OffsetTracker<P> {
+
+    /** An empty tracker. */
+    public OffsetTracker() {
+    }
 
     private final Map<P, Partition> partitions = new HashMap<>();
 
@@ -23,14 +29,14 @@ final class OffsetTracker<P> {
     }
 
     /** A record was polled and its delivery started. */
-    synchronized void started(P partition, long offset) {
+    public synchronized void started(P partition, long offset) {
         Partition p = partitions.computeIfAbsent(partition, k -> new Partition());
         p.pending.add(offset);
         p.next = Math.max(p.next, offset + 1);
     }
 
     /** A record's delivery is final (delivered, dead-lettered or given up on); ignored after {@link #forget}. */
-    synchronized void finished(P partition, long offset) {
+    public synchronized void finished(P partition, long offset) {
         Partition p = partitions.get(partition);
         if (p != null) {
             p.pending.remove(offset);
@@ -38,7 +44,7 @@ final class OffsetTracker<P> {
     }
 
     /** @return deliveries not yet final, over every partition */
-    synchronized int pending() {
+    public synchronized int pending() {
         int n = 0;
         for (Partition p : partitions.values()) {
             n += p.pending.size();
@@ -50,7 +56,7 @@ final class OffsetTracker<P> {
      * @return for each partition whose committable offset moved since the last call: the offset to commit
      *     (Kafka's convention: the next record to read)
      */
-    synchronized Map<P, Long> committable() {
+    public synchronized Map<P, Long> committable() {
         Map<P, Long> out = new HashMap<>();
         for (Map.Entry<P, Partition> e : partitions.entrySet()) {
             Partition p = e.getValue();
@@ -64,7 +70,7 @@ final class OffsetTracker<P> {
     }
 
     /** @return every partition's committable offset, moved or not (for the final commit on close or revocation) */
-    synchronized Map<P, Long> current(Collection<P> owned) {
+    public synchronized Map<P, Long> current(Collection<P> owned) {
         Map<P, Long> out = new HashMap<>();
         for (P key : owned) {
             Partition p = partitions.get(key);
@@ -78,7 +84,7 @@ final class OffsetTracker<P> {
     }
 
     /** Drops partitions this consumer no longer owns (rebalance); their late outcomes are ignored. */
-    synchronized void forget(Collection<P> lost) {
+    public synchronized void forget(Collection<P> lost) {
         lost.forEach(partitions::remove);
     }
 }

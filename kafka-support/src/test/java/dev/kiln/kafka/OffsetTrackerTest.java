@@ -1,4 +1,4 @@
-package dev.kiln.eventing.durable;
+package dev.kiln.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,169 @@
+package dev.kiln.sources.github;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.sources.AdapterSettings;
+import dev.kiln.sources.Env;
+import dev.kiln.sources.http.TraceContext;
+import dev.kiln.sources.http.Webhook;
+import dev.kiln.sources.send.SinkSender;
+import dev.kiln.sources.send.SourceMetrics;
+import io.cloudevents.CloudEvent;
+import io.vertx.core.Future;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Receives GitHub webhook deliveries. In order: the signature over the raw body (401), the content type
+ * ({@code application/json}, or {@code application/x-www-form-urlencoded} with the JSON in {@code payload}; 415
+ * otherwise), the JSON itself (400), then:
+ * <ul>
+ * <li>{@code ping} is answered 200 and not forwarded: it says the hook was set up, nothing about the repository,
+ *     and forwarding it would run functions whenever a hook is created or tested;</li>
+ * <li>events not in {@code GITHUB_EVENT_TYPES}, and repositories not in {@code GITHUB_REPOSITORIES}, are answered
+ *     200 and dropped, with a metric;</li>
+ * <li>everything else is sent to the sink, and the answer is 202 only once the sink accepted it; otherwise 502, so
+ *     the delivery shows as failed in GitHub's log and can be redelivered from there (GitHub does not retry).</li>
+ * </ul>
+ */
+public final class GitHubWebhook implements Webhook {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * The GitHub-specific settings.
+     *
+     * @param secret {@code GITHUB_SECRET_TOKEN}: the hook's secret, or null
+     * @param eventTypes {@code GITHUB_EVENT_TYPES}: events to forward (empty or {@code *}: all)
+     * @param repositories {@code GITHUB_REPOSITORIES}: {@code owner/repo} or {@code owner} entries to accept (empty: all)
+     */
+    public record Settings(String secret, Set<String> eventTypes, List<String> repositories) {
+
+        /** Reads the settings; without a secret, refuses unless {@code GITHUB_ALLOW_UNSIGNED=true}. */
+        public static Settings from(Env env) {
+            String secret = env.optional("GITHUB_SECRET_TOKEN", null);
+            if (secret == null && !env.bool("GITHUB_ALLOW_UNSIGNED", false)) {
+                env.problem("GITHUB_SECRET_TOKEN is not set: without it anyone who can reach the webhook can send events"
+                        + " (set GITHUB_ALLOW_UNSIGNED=true to accept unsigned deliveries anyway)");
+            }
+            return new Settings(secret, Set.copyOf(env.list("GITHUB_EVENT_TYPES")),
+                    env.list("GITHUB_REPOSITORIES").stream().map(r -> r.toLowerCase(Locale.ROOT)).toList());
+        }
+    }
+
+    private final Settings settings;
+    private final AdapterSettings adapter;
+    private final SinkSender sender;
+    private final SourceMetrics metrics;
+
+    /**
+     * @param settings GitHub's settings
+     * @param adapter the sink and send policy
+     * @param sender sends to the sink
+     * @param metrics counts outcomes
+     */
+    public GitHubWebhook(Settings settings, AdapterSettings adapter, SinkSender sender, SourceMetrics metrics) {
+        this.settings = settings;
+        this.adapter = adapter;
+        this.sender = sender;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public Future<Response> handle(Request request) {
+        var h = request.headers();
+        if (settings.secret() != null) {
+            String problem = GitHubSignature.check(settings.secret(), h.get(GitHubSignature.HEADER), h.get("X-Hub-Signature"), request.body());
+            if (problem != null) {
+                return answer(401, "unauthorized", problem);
+            }
+        }
+        String event = h.get("X-GitHub-Event");
+        if (event == null || event.isBlank()) {
+            return answer(400, "bad_request", "missing X-GitHub-Event header: not a GitHub webhook delivery");
+        }
+        String delivery = h.get("X-GitHub-Delivery");
+        if (delivery == null || delivery.isBlank()) {
+            return answer(400, "bad_request", "missing X-GitHub-Delivery header");
+        }
+        byte[] json;
+        String contentType = h.get("Content-Type") == null ? "" : h.get("Content-Type").toLowerCase(Locale.ROOT);
+        if (contentType.startsWith("application/json")) {
+            json = request.body();
+        } else if (contentType.startsWith("application/x-www-form-urlencoded")) {
+            json = formPayload(request.body());
+            if (json == null) {
+                return answer(400, "bad_request", "form-encoded delivery without a payload field");
+            }
+        } else {
+            return answer(415, "unsupported_media_type", "Content-Type must be application/json or application/x-www-form-urlencoded, got '"
+                    + contentType + "'");
+        }
+        JsonNode payload;
+        try {
+            payload = JSON.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return answer(400, "bad_request", "payload is not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            return answer(400, "bad_request", "payload is not JSON: " + e.getMessage());
+        }
+        if (payload == null || !payload.isObject()) {
+            return answer(400, "bad_request", "payload is not a JSON object");
+        }
+        if (event.equals("ping")) {
+            return answer(200, "ping", "pong: the hook reaches Kiln (ping events are not forwarded)");
+        }
+        if (!settings.eventTypes().isEmpty() && !settings.eventTypes().contains("*") && !settings.eventTypes().contains(event)) {
+            metrics.dropped("event_type");
+            return answer(200, "dropped", "ignored: " + event + " is not in this source's eventTypes");
+        }
+        String repository = GitHubEvents.text(payload, "repository", "full_name");
+        if (!settings.repositories().isEmpty() && !accepts(repository)) {
+            metrics.dropped("repository");
+            return answer(200, "dropped", "ignored: repository " + repository + " is not one of this source's repositories");
+        }
+        Map<String, String> headers = new HashMap<>();
+        h.forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
+        CloudEvent ce = TraceContext.carry(GitHubEvents.toCloudEvent(event, delivery, headers, json, payload), headers);
+        return sender.send(ce, adapter.sink(), adapter.send()).map(r -> {
+            if (r.accepted()) {
+                metrics.request("accepted");
+                return new Response(202, "accepted as " + ce.getType() + " " + ce.getId());
+            }
+            metrics.request("send_failed");
+            return new Response(502, "the sink did not accept the event: " + r.describe());
+        });
+    }
+
+    private boolean accepts(String fullName) {
+        if (fullName == null) {
+            return false;
+        }
+        String name = fullName.toLowerCase(Locale.ROOT);
+        String owner = name.contains("/") ? name.substring(0, name.indexOf('/')) : name;
+        return settings.repositories().stream().anyMatch(r -> r.equals(name) || r.equals(owner) || r.equals(owner + "/*"));
+    }
+
+    private Future<Response> answer(int status, String outcome, String message) {
+        metrics.request(outcome);
+        return Future.succeededFuture(new Response(status, message));
+    }
+
+    /** @return the JSON of the form's {@code payload} field, or null */
+    static byte[] formPayload(byte[] body) {
+        String form = new String(body, StandardCharsets.US_ASCII);
+        Map<String, String> fields = java.util.Arrays.stream(form.split("&")).map(p -> p.split("=", 2))
+                .filter(kv -> kv.length == 2)
+                .collect(Collectors.toMap(kv -> URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+                        kv -> URLDecoder.decode(kv[1], StandardCharsets.UTF_8), (a, b) -> a));
+        String payload = fields.get("payload");
+        return payload == null ? null : payload.getBytes(StandardCharsets.UTF_8);
+    }
+}
