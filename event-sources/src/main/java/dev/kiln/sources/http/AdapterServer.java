@@ -97,9 +97,11 @@ public final class AdapterServer implements AutoCloseable {
 
     private void tooLarge(HttpServerRequest req) {
         metrics.request("too_large");
-        // Connection: close, so the rest of an oversized body is not read.
+        // Then close the connection, so the rest of an oversized body is never read, and a client waiting on
+        // Expect: 100-continue gets its answer instead of waiting.
         req.response().setStatusCode(413).putHeader("Connection", "close")
-                .end("payload larger than " + maxBodyBytes + " bytes\n");
+                .end("payload larger than " + maxBodyBytes + " bytes\n")
+                .onComplete(v -> req.connection().close());
     }
 
     private static long parse(String length) {
