@@ -26,18 +26,27 @@ public final class RecordingSink implements AutoCloseable {
     public final AtomicInteger requests = new AtomicInteger();
     /** What to answer; change it to make the sink fail or recover. */
     public volatile int status = 202;
+    /** How long to wait before answering, to make the sink slow. */
+    public volatile long delayMillis;
 
     /** Starts on a free port of 127.0.0.1. */
     public RecordingSink() throws Exception {
         server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
             requests.incrementAndGet();
-            int answer = status;
-            if (answer >= 200 && answer < 300) {
-                Map<String, String> headers = new HashMap<>();
-                req.headers().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
-                accepted.add(HttpMessageFactory.createReader(headers, body.getBytes()).toEvent());
+            Runnable respond = () -> {
+                int answer = status;
+                if (answer >= 200 && answer < 300) {
+                    Map<String, String> headers = new HashMap<>();
+                    req.headers().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
+                    accepted.add(HttpMessageFactory.createReader(headers, body.getBytes()).toEvent());
+                }
+                req.response().setStatusCode(answer).end();
+            };
+            if (delayMillis > 0) {
+                vertx.setTimer(delayMillis, t -> respond.run());
+            } else {
+                respond.run();
             }
-            req.response().setStatusCode(answer).end();
         })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
@@ -51,6 +60,7 @@ public final class RecordingSink implements AutoCloseable {
         accepted.clear();
         requests.set(0);
         status = 202;
+        delayMillis = 0;
     }
 
     @Override

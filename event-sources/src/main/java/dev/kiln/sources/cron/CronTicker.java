@@ -5,6 +5,7 @@ import dev.kiln.api.validation.CronSchedules;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 
 /**
  * When a cron schedule fires, and what happens to ticks that were missed. Pure: the runner passes the clock's
@@ -41,7 +42,8 @@ public final class CronTicker {
 
     /** @return the first tick strictly after {@code now} */
     public ZonedDateTime next(Instant now) {
-        return schedule.nextExecution(now.atZone(zone))
+        // Whole seconds: cron-utils keeps the reference time's nanoseconds in what it returns.
+        return schedule.nextExecution(now.atZone(zone).truncatedTo(ChronoUnit.SECONDS)).map(t -> t.truncatedTo(ChronoUnit.SECONDS))
                 .orElseThrow(() -> new IllegalStateException("the schedule never fires again"));
     }
 

@@ -19,6 +19,8 @@ class CronTickerTest {
                 Arguments.of("every minute", "* * * * *", "UTC", "2026-11-22T10:15:30Z", "2026-11-22T10:16:00Z"),
                 Arguments.of("on the minute: strictly after", "* * * * *", "UTC", "2026-11-22T10:16:00Z", "2026-11-22T10:17:00Z"),
                 Arguments.of("with seconds", "*/10 * * * * *", "UTC", "2026-11-22T10:15:31Z", "2026-11-22T10:15:40Z"),
+                Arguments.of("every second, from a fraction of one: a whole second", "* * * * * *", "UTC", "2026-11-22T10:15:31.541Z",
+                        "2026-11-22T10:15:32Z"),
                 Arguments.of("09:00 in Paris is 08:00 UTC in winter", "0 9 * * *", "Europe/Paris", "2026-11-22T07:00:00Z", "2026-11-22T08:00:00Z"),
                 Arguments.of("descriptor", "@hourly", "UTC", "2026-11-22T10:15:00Z", "2026-11-22T11:00:00Z"),
                 Arguments.of("Sunday as 7", "0 0 * * 7", "UTC", "2026-11-22T10:00:00Z", "2026-11-29T00:00:00Z"));
