@@ -29,6 +29,7 @@ public final class RunningAdapter implements AutoCloseable {
     private final SinkSender sender;
     private final AutoCloseable part;
     private final AdapterServer server;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private RunningAdapter(Vertx vertx, SourceMetrics metrics, SinkSender sender, AutoCloseable part, AdapterServer server) {
         this.vertx = vertx;
@@ -99,6 +100,9 @@ public final class RunningAdapter implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         try {
             if (part != null) {
                 part.close();

@@ -214,33 +214,36 @@ public final class KafkaAdapter implements AutoCloseable {
         paused.removeAll(gone);
     }
 
+    /** A record on its way, with the queue it was taken from. */
+    private record Started(TopicPartition partition, PartitionQueue queue, ConsumerRecord<byte[], byte[]> record) {
+    }
+
     /** Starts every record that ordering and the in-flight bound allow. */
     private void dispatch() {
-        List<Map.Entry<TopicPartition, ConsumerRecord<byte[], byte[]>>> start = new ArrayList<>();
+        List<Started> start = new ArrayList<>();
         synchronized (this) {
             for (Map.Entry<TopicPartition, PartitionQueue> e : partitions.entrySet()) {
                 PartitionQueue q = e.getValue();
                 while (!q.queued.isEmpty() && (settings.ordered() ? q.inFlight == 0 : inFlight < settings.maxInFlight())) {
                     q.inFlight++;
                     inFlight++;
-                    start.add(Map.entry(e.getKey(), q.queued.poll()));
+                    start.add(new Started(e.getKey(), q, q.queued.poll()));
                 }
             }
         }
-        for (var s : start) {
-            process(s.getValue()).onComplete(ar -> finished(s.getKey(), s.getValue()));
+        for (Started s : start) {
+            process(s.record()).onComplete(ar -> finished(s));
         }
     }
 
-    private void finished(TopicPartition tp, ConsumerRecord<byte[], byte[]> record) {
+    private void finished(Started s) {
         synchronized (this) {
             inFlight--;
-            PartitionQueue q = partitions.get(tp);
-            if (q != null) {
-                q.inFlight--;
-            }
+            // The queue the record came from, even if a rebalance replaced it since: counting against the new one
+            // would leave it below zero, and an ordered partition would never start another record.
+            s.queue().inFlight--;
         }
-        tracker.finished(tp, record.offset()); // ignored when the partition was revoked meanwhile
+        tracker.finished(s.partition(), s.record().offset()); // ignored when the partition was revoked meanwhile
         if (running) {
             dispatch();
         }

@@ -173,6 +173,38 @@ class KafkaSourceIT {
     }
 
     /**
+     * A second adapter joins the group mid-stream and the first leaves later: two rebalances while records are in
+     * flight. Every record still arrives, and each partition keeps going after its queue was replaced.
+     */
+    @Test
+    void rebalancesMidStreamLoseNothing() throws Exception {
+        topic("rebalanced", 4);
+        int total = 400;
+        produce("rebalanced", total);
+        sink.delayMillis = 5;
+        Map<String, String> env = env("rebalanced", "ordered");
+        RunningAdapter first = RunningAdapter.start("kafka", env);
+        try (RunningAdapter second = startAfter(total / 8, env)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> sequence(sink.accepted).size() >= total / 2);
+            first.close();
+            await().atMost(Duration.ofSeconds(90)).until(() -> sequence(sink.accepted).size() == total);
+        } finally {
+            first.close();
+        }
+        assertThat(sequence(sink.accepted)).isEqualTo(IntStream.range(0, total).boxed().collect(Collectors.toSet()));
+    }
+
+    /** Joins the group while every partition has a slow record in flight, so outcomes arrive after the rebalance. */
+    static RunningAdapter startAfter(int accepted, Map<String, String> env) throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> sink.accepted.size() >= accepted);
+        sink.delayMillis = 1500;
+        RunningAdapter joined = RunningAdapter.start("kafka", env);
+        Thread.sleep(3000);
+        sink.delayMillis = 5;
+        return joined;
+    }
+
+    /**
      * The adapter runs as its own process ({@code kiln-event-sources kafka}) and is killed with SIGKILL while records
      * are in flight, then started again: every record reaches the sink at least once; duplicates are counted.
      */
