@@ -146,17 +146,24 @@ public final class KafkaAdapter implements AutoCloseable {
             consumer.subscribe(settings.topics(), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+                    if (!revoked.isEmpty()) {
+                        LOG.log(Level.INFO, "partitions revoked: {0}", revoked);
+                    }
                     commitSync(tracker.current(revoked));
                     drop(revoked);
                 }
 
                 @Override
                 public void onPartitionsLost(Collection<TopicPartition> lost) {
+                    LOG.log(Level.WARNING, "partitions lost to another member: {0}", lost);
                     drop(lost); // another member owns them already: committing now could move its offsets back
                 }
 
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> added) {
+                    if (!added.isEmpty()) {
+                        LOG.log(Level.INFO, "partitions assigned: {0}", added);
+                    }
                     assigned = true;
                 }
             });

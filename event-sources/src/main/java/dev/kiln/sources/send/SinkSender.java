@@ -2,6 +2,7 @@ package dev.kiln.sources.send;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.http.HttpMessageFactory;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -48,6 +49,7 @@ public final class SinkSender implements AutoCloseable {
     private final HttpClient http;
     private final CeOverrides overrides;
     private final SourceMetrics metrics;
+    private final Context context;
 
     /**
      * @param vertx the Vert.x instance whose timers run the backoff
@@ -60,6 +62,7 @@ public final class SinkSender implements AutoCloseable {
                 new PoolOptions().setHttp1MaxSize(32));
         this.overrides = overrides;
         this.metrics = metrics;
+        this.context = vertx.getOrCreateContext();
     }
 
     /**
@@ -74,7 +77,13 @@ public final class SinkSender implements AutoCloseable {
         CloudEvent out = overrides.apply(event);
         Promise<Result> done = Promise.promise();
         long start = System.nanoTime();
-        attempt(out, sink, policy, 1, done, start);
+        if (Vertx.currentContext() != null) {
+            attempt(out, sink, policy, 1, done, start);
+        } else {
+            // Off Vert.x's threads (the Kafka consumer's), requests go through the sender's own event loop: issued from
+            // foreign threads, one in a few thousand waited forever for a pooled connection in bench/run-sources.
+            context.runOnContext(v -> attempt(out, sink, policy, 1, done, start));
+        }
         return done.future();
     }
 
@@ -126,12 +135,20 @@ public final class SinkSender implements AutoCloseable {
             }
         }).writeBinary(event);
         options.setHeaders(headers);
-        return http.request(options)
+        Promise<Answer> answer = Promise.promise();
+        http.request(options)
                 .compose(req -> req.send(Buffer.buffer(body.toByteArray())))
                 .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), cut(b.toString(StandardCharsets.UTF_8)),
                         retryAfter(resp.getHeader("Retry-After")))))
-                .recover(err -> Future.succeededFuture(new Answer(0, err.getClass().getSimpleName()
-                        + (err.getMessage() == null ? "" : ": " + err.getMessage()), 0)));
+                .onComplete(ar -> answer.tryComplete(ar.succeeded() ? ar.result() : new Answer(0, ar.cause().getClass().getSimpleName()
+                        + (ar.cause().getMessage() == null ? "" : ": " + ar.cause().getMessage()), 0)));
+        // A watchdog of our own: an attempt must end even when the client's timeout does not cover where it is stuck.
+        long watchdog = vertx.setTimer(timeout.toMillis() + 500, t -> {
+            if (answer.tryComplete(new Answer(0, "no answer within " + timeout.toMillis() + " ms", 0))) {
+                LOG.log(Level.WARNING, "event {0}: no answer from {1} within {2} ms", new Object[] {event.getId(), sink, timeout.toMillis()});
+            }
+        });
+        return answer.future().onComplete(ar -> vertx.cancelTimer(watchdog));
     }
 
     private static String cut(String body) {

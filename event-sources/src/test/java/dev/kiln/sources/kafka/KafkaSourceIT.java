@@ -173,8 +173,10 @@ class KafkaSourceIT {
     }
 
     /**
-     * A second adapter joins the group mid-stream and the first leaves later: two rebalances while records are in
-     * flight. Every record still arrives, and each partition keeps going after its queue was replaced.
+     * A second adapter joins the group while every partition has a slow record in flight: the rebalance hands some
+     * partitions back to the first adapter before those records finish. Both keep running, and every record still
+     * arrives: each partition keeps going after its queue was replaced. Then the first leaves (another rebalance)
+     * and the second finishes the topic.
      */
     @Test
     void rebalancesMidStreamLoseNothing() throws Exception {
@@ -185,7 +187,7 @@ class KafkaSourceIT {
         Map<String, String> env = env("rebalanced", "ordered");
         RunningAdapter first = RunningAdapter.start("kafka", env);
         try (RunningAdapter second = startAfter(total / 8, env)) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> sequence(sink.accepted).size() >= total / 2);
+            await().atMost(Duration.ofSeconds(60)).until(() -> sequence(sink.accepted).size() >= total * 3 / 4);
             first.close();
             await().atMost(Duration.ofSeconds(90)).until(() -> sequence(sink.accepted).size() == total);
         } finally {

@@ -2,6 +2,7 @@ package dev.kiln.eventing.delivery;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.http.HttpMessageFactory;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -22,6 +23,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -35,12 +37,14 @@ public final class Dispatcher implements AutoCloseable {
 
     private final Vertx vertx;
     private final HttpClient http;
+    private final Context context;
 
     /** @param vertx the Vert.x instance whose event loop and timers run deliveries */
     public Dispatcher(Vertx vertx) {
         this.vertx = vertx;
         this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
                 new PoolOptions().setHttp1MaxSize(64));
+        this.context = vertx.getOrCreateContext();
     }
 
     /**
@@ -177,11 +181,29 @@ public final class Dispatcher implements AutoCloseable {
         requestHeaders.set("Prefer", "reply");
         headers.forEach(requestHeaders::set);
         options.setHeaders(requestHeaders);
-        return http.request(options)
+        Promise<Attempt> attempt = Promise.promise();
+        Runnable issue = () -> http.request(options)
                 .compose(req -> req.send(Buffer.buffer(body.toByteArray())))
                 .compose(resp -> resp.body().map(b -> toAttempt(resp.statusCode(), resp.headers(), b.getBytes())))
-                .recover(err -> Future.succeededFuture(new Attempt(0, new byte[0], null,
-                        err.getClass().getSimpleName() + (err.getMessage() == null ? "" : ": " + err.getMessage()))));
+                .onComplete(ar -> attempt.tryComplete(ar.succeeded() ? ar.result() : new Attempt(0, new byte[0], null,
+                        ar.cause().getClass().getSimpleName() + (ar.cause().getMessage() == null ? "" : ": " + ar.cause().getMessage()))));
+        if (Vertx.currentContext() != null) {
+            issue.run();
+        } else {
+            // Off Vert.x's threads (a durable Trigger's Kafka consumer, the Kafka producer's callbacks), requests go
+            // through the dispatcher's own event loop: issued from foreign threads, one in a few thousand waited forever
+            // for a pooled connection (measured with the same client in bench/run-sources).
+            context.runOnContext(v -> issue.run());
+        }
+        // A watchdog of our own: the client's timeout does not cover every place a request can wait (one in tens of
+        // thousands hung for good in bench/run-sources), and an attempt that never ends is a delivery that never ends.
+        long timeout = policy.timeout().toMillis();
+        long watchdog = vertx.setTimer(timeout + 500, t -> {
+            if (attempt.tryComplete(new Attempt(0, new byte[0], null, "no answer within " + timeout + " ms"))) {
+                LOG.log(Level.WARNING, "event {0}: no answer from {1} within {2} ms", new Object[] {event.getId(), target, timeout});
+            }
+        });
+        return attempt.future().onComplete(ar -> vertx.cancelTimer(watchdog));
     }
 
     /** A 2xx is a reply when it carries a CloudEvent, nothing when empty, and a failure otherwise. */

@@ -75,7 +75,8 @@ public final class SourcesBench {
             String secret = "bench-secret";
             byte[] body = pushPayload();
             String signature = GitHubSignature.sign(secret, body);
-            try (RunningAdapter github = RunningAdapter.start("github", Map.of("K_SINK", sinkUrl, "HOST", "127.0.0.1", "PORT", "0",
+            boolean webhooks = Boolean.parseBoolean(opts.getOrDefault("webhooks", "true"));
+            if (webhooks) try (RunningAdapter github = RunningAdapter.start("github", Map.of("K_SINK", sinkUrl, "HOST", "127.0.0.1", "PORT", "0",
                     "GITHUB_SECRET_TOKEN", secret))) {
                 String url = "http://127.0.0.1:" + github.port() + "/";
                 Path lua = Files.createTempFile("kiln-github", ".lua");
@@ -106,7 +107,7 @@ public final class SourcesBench {
                 kafka.start();
                 md.append(String.format(Locale.ROOT, "Kafka → sink accepted, %d records of ~200 bytes on a 4-partition topic, from adapter start:%n%n", records));
                 md.append("| ordering | records/s | seconds |\n|---|---|---|\n");
-                for (String ordering : List.of("unordered", "ordered")) {
+                for (String ordering : List.of(opts.getOrDefault("orderings", "unordered,ordered").split(","))) {
                     String topic = "bench-" + ordering;
                     produce(kafka.bootstrapServers(), topic, records);
                     received.set(0);
