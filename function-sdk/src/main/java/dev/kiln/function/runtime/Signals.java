@@ -12,7 +12,13 @@ final class Signals {
     /** @return whether the handler was installed */
     static boolean onTerm(Runnable handler) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> new Thread(handler, "kiln-drain").start());
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> {
+                // Not a daemon (the signal dispatcher is one, and threads inherit it): once drain stops the server's
+                // threads, a daemon drain thread would let the JVM exit before the close hook and the last log line ran.
+                Thread drain = new Thread(handler, "kiln-drain");
+                drain.setDaemon(false);
+                drain.start();
+            });
             return true;
         } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
             return false;
