@@ -42,7 +42,8 @@ class WebhookIT {
                 "GITHUB_REPOSITORIES", "codertocat/hello-world,octo-org"));
         github = RunningAdapter.start("github", gh);
         Map<String, String> gl = new HashMap<>(common);
-        gl.putAll(Map.of("NAME", "project-hook", "GITLAB_SECRET_TOKEN", TOKEN, "GITLAB_EVENT_TYPES", "push_events,job_events"));
+        gl.putAll(Map.of("NAME", "project-hook", "GITLAB_SECRET_TOKEN", TOKEN, "GITLAB_EVENT_TYPES", "push_events,job_events",
+                "MAX_BODY_BYTES", Integer.toString(64 << 10)));
         gitlab = RunningAdapter.start("gitlab", gl);
     }
 
@@ -172,16 +173,46 @@ class WebhookIT {
         assertThat(sink.requests).hasValue(attempts);
     }
 
+    /**
+     * Raw sockets, so the test sees exactly when the server answers: after the headers and a first slice of the
+     * body, not after 25 MB.
+     */
     @Test
     void bodiesOverTwentyFiveMegabytesAreRefusedBeforeTheyAreRead() throws Exception {
-        byte[] body = new byte[AdapterSettings.MAX_BODY_BYTES + 1];
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + github.port() + "/")).expectContinue(true)
-                .timeout(Duration.ofSeconds(20))
-                .header("X-GitHub-Event", "push").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        HttpResponse<String> r = CLIENT.send(req, HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(413);
+        String head = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-GitHub-Event: push\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + (AdapterSettings.MAX_BODY_BYTES + 1) + "\r\n\r\n";
+        assertThat(rawExchange(github.port(), head, new byte[64 << 10])).startsWith("HTTP/1.1 413");
         assertThat(sink.requests).hasValue(0);
+    }
+
+    @Test
+    void chunkedBodiesAreCutOffOnceTheyPassTheLimit() throws Exception {
+        String head = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Gitlab-Event: Push Hook\r\nX-Gitlab-Token: " + TOKEN
+                + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+        java.io.ByteArrayOutputStream chunks = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 4; i++) { // 4 x 32 KiB against the GitLab adapter's 64 KiB limit
+            chunks.writeBytes(("8000\r\n").getBytes(StandardCharsets.US_ASCII));
+            chunks.writeBytes(new byte[0x8000]);
+            chunks.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        assertThat(rawExchange(gitlab.port(), head, chunks.toByteArray())).startsWith("HTTP/1.1 413");
+        assertThat(sink.requests).hasValue(0);
+    }
+
+    /** Sends the head and body (stopping quietly if the server closes early) and returns the status line. */
+    static String rawExchange(int port, String head, byte[] body) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            var out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            try {
+                out.write(body);
+                out.flush();
+            } catch (java.io.IOException closedEarly) {
+                // the server answered and closed before taking the whole body: what is being tested
+            }
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+        }
     }
 
     static Map<String, String> gitlabHeaders(String hook, String token) {

@@ -1,19 +1,15 @@
 package dev.kiln.sources.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.sources.AdapterSettings;
 import dev.kiln.sources.Env;
-import dev.kiln.sources.http.TraceContext;
+import dev.kiln.sources.http.Forwarder;
 import dev.kiln.sources.http.Webhook;
 import dev.kiln.sources.send.SinkSender;
 import dev.kiln.sources.send.SourceMetrics;
-import io.cloudevents.CloudEvent;
 import io.vertx.core.Future;
-import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,8 +30,6 @@ import java.util.stream.Collectors;
  * </ul>
  */
 public final class GitHubWebhook implements Webhook {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * The GitHub-specific settings.
@@ -59,9 +53,7 @@ public final class GitHubWebhook implements Webhook {
     }
 
     private final Settings settings;
-    private final AdapterSettings adapter;
-    private final SinkSender sender;
-    private final SourceMetrics metrics;
+    private final Forwarder forward;
 
     /**
      * @param settings GitHub's settings
@@ -71,9 +63,7 @@ public final class GitHubWebhook implements Webhook {
      */
     public GitHubWebhook(Settings settings, AdapterSettings adapter, SinkSender sender, SourceMetrics metrics) {
         this.settings = settings;
-        this.adapter = adapter;
-        this.sender = sender;
-        this.metrics = metrics;
+        this.forward = new Forwarder(adapter, sender, metrics);
     }
 
     @Override
@@ -82,16 +72,16 @@ public final class GitHubWebhook implements Webhook {
         if (settings.secret() != null) {
             String problem = GitHubSignature.check(settings.secret(), h.get(GitHubSignature.HEADER), h.get("X-Hub-Signature"), request.body());
             if (problem != null) {
-                return answer(401, "unauthorized", problem);
+                return forward.answer(401, "unauthorized", problem);
             }
         }
         String event = h.get("X-GitHub-Event");
         if (event == null || event.isBlank()) {
-            return answer(400, "bad_request", "missing X-GitHub-Event header: not a GitHub webhook delivery");
+            return forward.answer(400, "bad_request", "missing X-GitHub-Event header: not a GitHub webhook delivery");
         }
         String delivery = h.get("X-GitHub-Delivery");
         if (delivery == null || delivery.isBlank()) {
-            return answer(400, "bad_request", "missing X-GitHub-Delivery header");
+            return forward.answer(400, "bad_request", "missing X-GitHub-Delivery header");
         }
         byte[] json;
         String contentType = h.get("Content-Type") == null ? "" : h.get("Content-Type").toLowerCase(Locale.ROOT);
@@ -100,46 +90,29 @@ public final class GitHubWebhook implements Webhook {
         } else if (contentType.startsWith("application/x-www-form-urlencoded")) {
             json = formPayload(request.body());
             if (json == null) {
-                return answer(400, "bad_request", "form-encoded delivery without a payload field");
+                return forward.answer(400, "bad_request", "form-encoded delivery without a payload field");
             }
         } else {
-            return answer(415, "unsupported_media_type", "Content-Type must be application/json or application/x-www-form-urlencoded, got '"
+            return forward.answer(415, "unsupported_media_type", "Content-Type must be application/json or application/x-www-form-urlencoded, got '"
                     + contentType + "'");
         }
-        JsonNode payload;
-        try {
-            payload = JSON.readTree(json);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return answer(400, "bad_request", "payload is not JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            return answer(400, "bad_request", "payload is not JSON: " + e.getMessage());
+        Forwarder.Payload parsed = Forwarder.parse(json);
+        if (parsed.problem() != null) {
+            return forward.answer(400, "bad_request", parsed.problem());
         }
-        if (payload == null || !payload.isObject()) {
-            return answer(400, "bad_request", "payload is not a JSON object");
-        }
+        JsonNode payload = parsed.json();
         if (event.equals("ping")) {
-            return answer(200, "ping", "pong: the hook reaches Kiln (ping events are not forwarded)");
+            return forward.answer(200, "ping", "pong: the hook reaches Kiln (ping events are not forwarded)");
         }
         if (!settings.eventTypes().isEmpty() && !settings.eventTypes().contains("*") && !settings.eventTypes().contains(event)) {
-            metrics.dropped("event_type");
-            return answer(200, "dropped", "ignored: " + event + " is not in this source's eventTypes");
+            return forward.drop("event_type", event + " is not in this source's eventTypes");
         }
         String repository = GitHubEvents.text(payload, "repository", "full_name");
         if (!settings.repositories().isEmpty() && !accepts(repository)) {
-            metrics.dropped("repository");
-            return answer(200, "dropped", "ignored: repository " + repository + " is not one of this source's repositories");
+            return forward.drop("repository", "repository " + repository + " is not one of this source's repositories");
         }
-        Map<String, String> headers = new HashMap<>();
-        h.forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
-        CloudEvent ce = TraceContext.carry(GitHubEvents.toCloudEvent(event, delivery, headers, json, payload), headers);
-        return sender.send(ce, adapter.sink(), adapter.send()).map(r -> {
-            if (r.accepted()) {
-                metrics.request("accepted");
-                return new Response(202, "accepted as " + ce.getType() + " " + ce.getId());
-            }
-            metrics.request("send_failed");
-            return new Response(502, "the sink did not accept the event: " + r.describe());
-        });
+        Map<String, String> headers = Forwarder.lowerCase(h);
+        return forward.forward(GitHubEvents.toCloudEvent(event, delivery, headers, json, payload), headers);
     }
 
     private boolean accepts(String fullName) {
@@ -149,11 +122,6 @@ public final class GitHubWebhook implements Webhook {
         String name = fullName.toLowerCase(Locale.ROOT);
         String owner = name.contains("/") ? name.substring(0, name.indexOf('/')) : name;
         return settings.repositories().stream().anyMatch(r -> r.equals(name) || r.equals(owner) || r.equals(owner + "/*"));
-    }
-
-    private Future<Response> answer(int status, String outcome, String message) {
-        metrics.request(outcome);
-        return Future.succeededFuture(new Response(status, message));
     }
 
     /** @return the JSON of the form's {@code payload} field, or null */

@@ -1,21 +1,17 @@
 package dev.kiln.sources.gitlab;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.api.sources.v1alpha1.GitLabEventTypes;
 import dev.kiln.sources.AdapterSettings;
 import dev.kiln.sources.Env;
-import dev.kiln.sources.http.TraceContext;
+import dev.kiln.sources.http.Forwarder;
 import dev.kiln.sources.http.Webhook;
 import dev.kiln.sources.send.SinkSender;
 import dev.kiln.sources.send.SourceMetrics;
-import io.cloudevents.CloudEvent;
 import io.vertx.core.Future;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -31,8 +27,6 @@ import java.util.Set;
  * GitLab and not checked here yet; the secret token is.
  */
 public final class GitLabWebhook implements Webhook {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * The GitLab-specific settings.
@@ -69,9 +63,7 @@ public final class GitLabWebhook implements Webhook {
     }
 
     private final Settings settings;
-    private final AdapterSettings adapter;
-    private final SinkSender sender;
-    private final SourceMetrics metrics;
+    private final Forwarder forward;
 
     /**
      * @param settings GitLab's settings
@@ -81,9 +73,7 @@ public final class GitLabWebhook implements Webhook {
      */
     public GitLabWebhook(Settings settings, AdapterSettings adapter, SinkSender sender, SourceMetrics metrics) {
         this.settings = settings;
-        this.adapter = adapter;
-        this.sender = sender;
-        this.metrics = metrics;
+        this.forward = new Forwarder(adapter, sender, metrics);
     }
 
     @Override
@@ -92,49 +82,32 @@ public final class GitLabWebhook implements Webhook {
         if (settings.secret() != null) {
             String token = h.get("X-Gitlab-Token");
             if (token == null) {
-                return answer(401, "unauthorized", "missing X-Gitlab-Token header (set the webhook's secret token in GitLab)");
+                return forward.answer(401, "unauthorized", "missing X-Gitlab-Token header (set the webhook's secret token in GitLab)");
             }
             if (!sameSecret(settings.secret(), token)) {
-                return answer(401, "unauthorized", "X-Gitlab-Token does not match the configured secret token");
+                return forward.answer(401, "unauthorized", "X-Gitlab-Token does not match the configured secret token");
             }
         }
         String hook = h.get("X-Gitlab-Event");
         if (hook == null || hook.isBlank()) {
-            return answer(400, "bad_request", "missing X-Gitlab-Event header: not a GitLab webhook delivery");
+            return forward.answer(400, "bad_request", "missing X-Gitlab-Event header: not a GitLab webhook delivery");
         }
-        JsonNode payload;
-        try {
-            payload = JSON.readTree(request.body());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return answer(400, "bad_request", "payload is not JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            return answer(400, "bad_request", "payload is not JSON: " + e.getMessage());
+        Forwarder.Payload parsed = Forwarder.parse(request.body());
+        if (parsed.problem() != null) {
+            return forward.answer(400, "bad_request", parsed.problem());
         }
-        if (payload == null || !payload.isObject()) {
-            return answer(400, "bad_request", "payload is not a JSON object");
-        }
+        JsonNode payload = parsed.json();
         if (!settings.hooks().isEmpty() && !settings.hooks().contains(hook.trim())) {
-            metrics.dropped("event_type");
-            return answer(200, "dropped", "ignored: " + hook + " is not in this source's eventTypes");
+            return forward.drop("event_type", hook + " is not in this source's eventTypes");
         }
         String path = GitLabEvents.text(payload, "project", "path_with_namespace");
         String url = GitLabEvents.text(payload, "project", "web_url");
         if (!settings.projects().isEmpty() && !accepts(path, url)) {
-            metrics.dropped("project");
-            return answer(200, "dropped", "ignored: project " + (path != null ? path : url) + " is not one of this source's projects");
+            return forward.drop("project", "project " + (path != null ? path : url) + " is not one of this source's projects");
         }
-        Map<String, String> headers = new HashMap<>();
-        h.forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
-        CloudEvent ce = TraceContext.carry(GitLabEvents.toCloudEvent(hook.trim(), h.get("Idempotency-Key"), h.get("X-Gitlab-Event-UUID"),
+        Map<String, String> headers = Forwarder.lowerCase(h);
+        return forward.forward(GitLabEvents.toCloudEvent(hook.trim(), h.get("Idempotency-Key"), h.get("X-Gitlab-Event-UUID"),
                 h.get("X-Gitlab-Instance"), request.body(), payload), headers);
-        return sender.send(ce, adapter.sink(), adapter.send()).map(r -> {
-            if (r.accepted()) {
-                metrics.request("accepted");
-                return new Response(202, "accepted as " + ce.getType() + " " + ce.getId());
-            }
-            metrics.request("send_failed");
-            return new Response(502, "the sink did not accept the event: " + r.describe());
-        });
     }
 
     private boolean accepts(String path, String url) {
@@ -153,8 +126,4 @@ public final class GitLabWebhook implements Webhook {
         }
     }
 
-    private Future<Response> answer(int status, String outcome, String message) {
-        metrics.request(outcome);
-        return Future.succeededFuture(new Response(status, message));
-    }
 }

@@ -1,0 +1,93 @@
+package dev.kiln.sources.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.sources.AdapterSettings;
+import dev.kiln.sources.send.SinkSender;
+import dev.kiln.sources.send.SourceMetrics;
+import io.cloudevents.CloudEvent;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What every webhook receiver does once it knows what it got: answer with a counted outcome, parse the JSON
+ * payload, drop unwanted events with a reason, and forward the rest, answering 202 only once the sink accepted
+ * (502 otherwise, so the delivery shows as failed at GitHub or GitLab).
+ */
+public final class Forwarder {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final AdapterSettings adapter;
+    private final SinkSender sender;
+    private final SourceMetrics metrics;
+
+    /**
+     * @param adapter the sink and send policy
+     * @param sender sends to the sink
+     * @param metrics counts outcomes
+     */
+    public Forwarder(AdapterSettings adapter, SinkSender sender, SourceMetrics metrics) {
+        this.adapter = adapter;
+        this.sender = sender;
+        this.metrics = metrics;
+    }
+
+    /** @return an answer, counted under {@code outcome} */
+    public Future<Webhook.Response> answer(int status, String outcome, String message) {
+        metrics.request(outcome);
+        return Future.succeededFuture(new Webhook.Response(status, message));
+    }
+
+    /** @return 200 for an authentic event dropped on purpose, counted under {@code reason} */
+    public Future<Webhook.Response> drop(String reason, String message) {
+        metrics.dropped(reason);
+        return answer(200, "dropped", "ignored: " + message);
+    }
+
+    /**
+     * A parsed payload, or why it could not be parsed.
+     *
+     * @param json the JSON object, or null
+     * @param problem why not, or null
+     */
+    public record Payload(JsonNode json, String problem) {
+    }
+
+    /** @return the body as a JSON object, or the problem to answer 400 with */
+    public static Payload parse(byte[] body) {
+        try {
+            JsonNode node = JSON.readTree(body);
+            return node != null && node.isObject() ? new Payload(node, null) : new Payload(null, "payload is not a JSON object");
+        } catch (JsonProcessingException e) {
+            return new Payload(null, "payload is not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            return new Payload(null, "payload is not JSON: " + e.getMessage());
+        }
+    }
+
+    /** @return the headers by lower-case name */
+    public static Map<String, String> lowerCase(MultiMap headers) {
+        Map<String, String> out = new HashMap<>();
+        headers.forEach((k, v) -> out.put(k.toLowerCase(Locale.ROOT), v));
+        return out;
+    }
+
+    /** Sends the event (with the request's trace context) and answers 202 once the sink accepted it, else 502. */
+    public Future<Webhook.Response> forward(CloudEvent mapped, Map<String, String> headers) {
+        CloudEvent ce = TraceContext.carry(mapped, headers);
+        return sender.send(ce, adapter.sink(), adapter.send()).map(r -> {
+            if (r.accepted()) {
+                metrics.request("accepted");
+                return new Webhook.Response(202, "accepted as " + ce.getType() + " " + ce.getId());
+            }
+            metrics.request("send_failed");
+            return new Webhook.Response(502, "the sink did not accept the event: " + r.describe());
+        });
+    }
+}
