@@ -1,0 +1,309 @@
+package dev.kiln.builder.git;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectLoader;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+/**
+ * Git sources for builds, with JGit: resolve a revision (branch, tag, full or short SHA) to a commit with
+ * {@code ls-remote}, fetch commits into a content-addressed cache (one bare repository per URL, fetched
+ * incrementally: only missing objects travel), and export one commit's {@code contextDir} to a directory.
+ *
+ * <p>Each failure has its own {@link SourceException.Reason}: a revision that does not exist, a repository that
+ * does not, a host that cannot be reached and credentials that are missing or refused.
+ */
+public final class GitSources {
+
+    private static final Pattern FULL_SHA = Pattern.compile("[0-9a-fA-F]{40}");
+    private static final Pattern SHORT_SHA = Pattern.compile("[0-9a-fA-F]{7,39}");
+    private static final int TIMEOUT_SECONDS = 30;
+
+    private final Path cacheDir;
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+    /**
+     * The result of resolving a revision.
+     *
+     * @param commit the full commit SHA
+     * @param ref the ref it came from ({@code refs/heads/main}), or null for a SHA
+     */
+    public record Resolved(String commit, String ref) {
+    }
+
+    /** @param cacheDir where bare repositories are kept (created when missing) */
+    public GitSources(Path cacheDir) {
+        this.cacheDir = cacheDir;
+    }
+
+    /**
+     * @param url the repository URL
+     * @param revision a branch, a tag, a full or short SHA, or null for the remote's HEAD
+     * @param credentials credentials, or {@link GitCredentials#NONE}
+     * @return the commit
+     * @throws SourceException naming why not
+     */
+    public Resolved resolve(String url, String revision, GitCredentials credentials) throws SourceException {
+        String rev = revision == null || revision.isBlank() ? Constants.HEAD : revision.trim();
+        if (FULL_SHA.matcher(rev).matches()) {
+            return new Resolved(rev.toLowerCase(Locale.ROOT), null);
+        }
+        Collection<Ref> refs = lsRemote(url, credentials);
+        for (String name : List.of(rev, Constants.R_HEADS + rev, Constants.R_TAGS + rev)) {
+            for (Ref r : refs) {
+                if (r.getName().equals(name)) {
+                    ObjectId id = r.getPeeledObjectId() != null ? r.getPeeledObjectId() : r.getObjectId();
+                    // Annotated tags: the commit is what the tag points at (advertised as <tag>^{}).
+                    for (Ref peeled : refs) {
+                        if (peeled.getName().equals(name + "^{}")) {
+                            id = peeled.getObjectId();
+                        }
+                    }
+                    return new Resolved(id.name(), r.getName());
+                }
+            }
+        }
+        if (SHORT_SHA.matcher(rev).matches()) {
+            String prefix = rev.toLowerCase(Locale.ROOT);
+            Set<String> tips = new TreeSet<>();
+            refs.stream().map(r -> r.getObjectId().name()).filter(id -> id.startsWith(prefix)).forEach(tips::add);
+            if (tips.size() == 1) {
+                return new Resolved(tips.iterator().next(), null);
+            }
+            String found = resolveAbbreviated(url, prefix, credentials);
+            if (found != null) {
+                return new Resolved(found, null);
+            }
+        }
+        throw new SourceException(SourceException.Reason.RevisionNotFound, "revision '" + rev + "' is not a branch, tag or commit of "
+                + url + describe(refs), null);
+    }
+
+    /**
+     * Makes sure a commit is in the cache, fetching only what is missing.
+     *
+     * @return the cache's bare repository for this URL
+     */
+    public Path fetch(String url, String commit, GitCredentials credentials) throws SourceException {
+        Path dir = repoDir(url);
+        synchronized (locks.computeIfAbsent(dir.toString(), k -> new Object())) {
+            try (Repository repo = open(dir)) {
+                if (has(repo, commit)) {
+                    return dir;
+                }
+                fetchAll(repo, url, credentials);
+                if (!has(repo, commit)) {
+                    throw new SourceException(SourceException.Reason.RevisionNotFound, "commit " + commit
+                            + " is not reachable from any branch or tag of " + url, null);
+                }
+                return dir;
+            } catch (IOException e) {
+                throw new SourceException(SourceException.Reason.InvalidSource, "the source cache at " + dir + " is unusable: " + e, e);
+            }
+        }
+    }
+
+    /**
+     * Writes one commit's {@code contextDir} (the whole tree when blank) to {@code target}.
+     *
+     * @throws SourceException when the commit is not cached, or {@code contextDir} escapes the repository or is not a
+     *     directory at that commit
+     */
+    public void export(String url, String commit, String contextDir, Path target) throws SourceException {
+        String context = contextPath(contextDir);
+        Path dir = repoDir(url);
+        try (Repository repo = open(dir); RevWalk walk = new RevWalk(repo)) {
+            RevCommit c = walk.parseCommit(ObjectId.fromString(commit));
+            TreeWalk tree;
+            if (context.isEmpty()) {
+                tree = new TreeWalk(repo);
+                tree.addTree(c.getTree());
+            } else {
+                TreeWalk at = TreeWalk.forPath(repo, context, c.getTree());
+                if (at == null || !at.getFileMode(0).equals(FileMode.TREE)) {
+                    throw new SourceException(SourceException.Reason.InvalidSource, "contextDir '" + contextDir
+                            + "' is not a directory at commit " + commit.substring(0, 12), null);
+                }
+                tree = new TreeWalk(repo);
+                tree.addTree(at.getObjectId(0));
+            }
+            try (TreeWalk t = tree) {
+                t.setRecursive(true);
+                Files.createDirectories(target);
+                while (t.next()) {
+                    FileMode mode = t.getFileMode(0);
+                    if (mode.equals(FileMode.GITLINK) || mode.equals(FileMode.SYMLINK)) {
+                        continue; // submodules are not fetched; symlinks could point outside the context
+                    }
+                    Path file = target.resolve(t.getPathString()).normalize();
+                    Files.createDirectories(file.getParent());
+                    ObjectLoader blob = repo.open(t.getObjectId(0));
+                    try (InputStream in = blob.openStream(); OutputStream out = Files.newOutputStream(file)) {
+                        in.transferTo(out);
+                    }
+                    if (mode.equals(FileMode.EXECUTABLE_FILE)) {
+                        try {
+                            var perms = Files.getPosixFilePermissions(file);
+                            perms.add(PosixFilePermission.OWNER_EXECUTE);
+                            Files.setPosixFilePermissions(file, perms);
+                        } catch (UnsupportedOperationException e) {
+                            // not a POSIX file system: nothing to keep
+                        }
+                    }
+                }
+            }
+        } catch (MissingObjectException e) {
+            throw new SourceException(SourceException.Reason.RevisionNotFound, "commit " + commit + " is not in the cache: fetch it first", e);
+        } catch (IOException e) {
+            throw new SourceException(SourceException.Reason.InvalidSource, "cannot export " + commit + ": " + e, e);
+        }
+    }
+
+    /**
+     * @return the context directory as a repository path without leading or trailing slashes ("" for the root)
+     * @throws SourceException when it is absolute or climbs out of the repository
+     */
+    static String contextPath(String contextDir) throws SourceException {
+        if (contextDir == null || contextDir.isBlank() || contextDir.strip().equals(".")) {
+            return "";
+        }
+        String c = contextDir.strip().replace('\\', '/');
+        Path normalized = Path.of(c).normalize();
+        if (c.startsWith("/") || normalized.startsWith("..")) {
+            throw new SourceException(SourceException.Reason.InvalidSource, "contextDir '" + contextDir
+                    + "' must be a path inside the repository (relative, and not leading out with '..')", null);
+        }
+        return normalized.toString();
+    }
+
+    private String resolveAbbreviated(String url, String prefix, GitCredentials credentials) throws SourceException {
+        Path dir = repoDir(url);
+        synchronized (locks.computeIfAbsent(dir.toString(), k -> new Object())) {
+            try (Repository repo = open(dir)) {
+                fetchAll(repo, url, credentials);
+                ObjectId id = repo.resolve(prefix + "^{commit}");
+                return id == null ? null : id.name();
+            } catch (org.eclipse.jgit.errors.AmbiguousObjectException e) {
+                throw new SourceException(SourceException.Reason.RevisionNotFound, "short SHA " + prefix + " is ambiguous in " + url
+                        + ": give more characters", e);
+            } catch (IOException e) {
+                return null;
+            }
+        }
+    }
+
+    private Collection<Ref> lsRemote(String url, GitCredentials credentials) throws SourceException {
+        try {
+            return Git.lsRemoteRepository().setRemote(url).setCredentialsProvider(credentials.provider()).setTimeout(TIMEOUT_SECONDS).call();
+        } catch (GitAPIException e) {
+            throw classify(url, credentials, e);
+        }
+    }
+
+    private void fetchAll(Repository repo, String url, GitCredentials credentials) throws SourceException {
+        try (Git git = Git.wrap(repo)) {
+            git.fetch().setRemote(url).setCredentialsProvider(credentials.provider()).setTimeout(TIMEOUT_SECONDS)
+                    .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*")).call();
+        } catch (GitAPIException e) {
+            throw classify(url, credentials, e);
+        }
+    }
+
+    /** JGit reports transport failures by message; these are its stable texts (JGitText). */
+    static SourceException classify(String url, GitCredentials credentials, Exception e) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            all.append(t.getClass().getName()).append(": ").append(t.getMessage()).append('\n');
+        }
+        String text = all.toString().toLowerCase(Locale.ROOT);
+        if (text.contains("not authorized") || text.contains("authentication is required") || text.contains("authentication not supported")) {
+            return new SourceException(SourceException.Reason.AuthenticationFailed, url + " refused "
+                    + (credentials.username() == null ? "access without credentials: set spec.source.git.secretRef"
+                            : "the credentials of " + credentials + ": check the secret"), e);
+        }
+        if (text.contains("unknownhostexception") || text.contains("connectexception") || text.contains("connection refused")
+                || text.contains("sockettimeoutexception") || text.contains("timed out") || text.contains("no route to host")) {
+            return new SourceException(SourceException.Reason.RepositoryUnreachable, url + " cannot be reached: " + rootMessage(e), e);
+        }
+        if (text.contains("not found") || text.contains("repository not found") || text.contains("not exist")) {
+            return new SourceException(SourceException.Reason.RepositoryNotFound, "there is no Git repository at " + url, e);
+        }
+        return new SourceException(SourceException.Reason.RepositoryUnreachable, url + ": " + rootMessage(e), e);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
+    private static String describe(Collection<Ref> refs) {
+        List<String> names = new ArrayList<>();
+        for (Ref r : refs) {
+            String n = r.getName();
+            if (n.startsWith(Constants.R_HEADS) || n.startsWith(Constants.R_TAGS) && !n.endsWith("^{}")) {
+                names.add(Repository.shortenRefName(n));
+            }
+        }
+        if (names.isEmpty()) {
+            return " (it has no branches or tags)";
+        }
+        return " (it has " + String.join(", ", names.subList(0, Math.min(10, names.size()))) + (names.size() > 10 ? ", ..." : "") + ")";
+    }
+
+    private Path repoDir(String url) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(url.strip().replaceAll("/+$", "").getBytes(StandardCharsets.UTF_8));
+            return cacheDir.resolve("repos").resolve(HexFormat.of().formatHex(h, 0, 12) + ".git");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Repository open(Path dir) throws IOException {
+        Repository repo = new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build();
+        if (!Files.exists(dir.resolve("objects"))) {
+            repo.create(true);
+        }
+        return repo;
+    }
+
+    private static boolean has(Repository repo, String commit) {
+        try {
+            return repo.getObjectDatabase().has(ObjectId.fromString(commit));
+        } catch (IllegalArgumentException | IOException e) {
+            return false;
+        }
+    }
+}

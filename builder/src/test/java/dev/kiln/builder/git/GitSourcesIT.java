@@ -1,0 +1,148 @@
+package dev.kiln.builder.git;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Revision resolution, the fetch cache and exports, against a real smart-HTTP Git server. */
+class GitSourcesIT {
+
+    @TempDir
+    static Path dir;
+    static GitHttpServer server;
+    static GitHttpServer.Repo repo;
+    static GitHttpServer.Repo secret;
+    static RevCommit first;
+    static RevCommit second;
+    static GitSources sources;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path base = Files.createDirectories(dir.resolve("served"));
+        Files.createDirectories(base.resolve("public"));
+        Files.createDirectories(base.resolve("private"));
+        server = new GitHttpServer(base);
+        repo = server.new Repo("public/greeter.git");
+        first = repo.commit("first", "README.md", "hello", "fn/pom.xml", "<project/>", "fn/src/Main.java", "class Main {}");
+        repo.tag("v1", true);
+        second = repo.commit("second", "README.md", "hello again");
+        repo.tag("light", false);
+        secret = server.new Repo("private/secret.git");
+        secret.commit("private", "a.txt", "a");
+        sources = new GitSources(dir.resolve("cache"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        repo.close();
+        secret.close();
+        server.close();
+    }
+
+    String url() {
+        return server.url("public/greeter.git");
+    }
+
+    @Test
+    void branchesTagsAndShasResolveToCommits() throws Exception {
+        assertThat(sources.resolve(url(), "main", GitCredentials.NONE)).isEqualTo(new GitSources.Resolved(second.name(), "refs/heads/main"));
+        assertThat(sources.resolve(url(), null, GitCredentials.NONE).commit()).as("no revision: the remote's HEAD").isEqualTo(second.name());
+        assertThat(sources.resolve(url(), "v1", GitCredentials.NONE).commit()).as("annotated tag: the commit it points at").isEqualTo(first.name());
+        assertThat(sources.resolve(url(), "light", GitCredentials.NONE).commit()).isEqualTo(second.name());
+        assertThat(sources.resolve(url(), "refs/tags/v1", GitCredentials.NONE).commit()).isEqualTo(first.name());
+        assertThat(sources.resolve(url(), first.name(), GitCredentials.NONE).commit()).isEqualTo(first.name());
+        assertThat(sources.resolve(url(), second.name().substring(0, 8), GitCredentials.NONE).commit())
+                .as("a short SHA of a branch tip").isEqualTo(second.name());
+    }
+
+    @Test
+    void aMovedBranchResolvesToItsNewCommitAndFetchesOnlyWhatIsNew() throws Exception {
+        try (GitHttpServer.Repo moving = server.new Repo("public/moving.git")) {
+            RevCommit a = moving.commit("a", "f.txt", "1");
+            String url = server.url("public/moving.git");
+            assertThat(sources.resolve(url, "main", GitCredentials.NONE).commit()).isEqualTo(a.name());
+            sources.fetch(url, a.name(), GitCredentials.NONE);
+            int before = server.requests.get();
+            sources.fetch(url, a.name(), GitCredentials.NONE);
+            assertThat(server.requests.get()).as("a cached commit needs no request").isEqualTo(before);
+
+            RevCommit b = moving.commit("b", "f.txt", "2");
+            assertThat(sources.resolve(url, "main", GitCredentials.NONE).commit()).isEqualTo(b.name());
+            assertThat(sources.resolve(url, a.name().substring(0, 9), GitCredentials.NONE).commit())
+                    .as("a short SHA that is no longer a tip: found in the cache after a fetch").isEqualTo(a.name());
+            sources.fetch(url, b.name(), GitCredentials.NONE);
+            Path out = dir.resolve("moving-" + b.name());
+            sources.export(url, b.name(), null, out);
+            assertThat(out.resolve("f.txt")).hasContent("2");
+        }
+    }
+
+    @Test
+    void exportWritesTheContextDirectoryOnly() throws Exception {
+        sources.fetch(url(), first.name(), GitCredentials.NONE);
+        Path out = dir.resolve("export-fn");
+        sources.export(url(), first.name(), "fn", out);
+        assertThat(out.resolve("pom.xml")).hasContent("<project/>");
+        assertThat(out.resolve("src/Main.java")).exists();
+        assertThat(out.resolve("README.md")).doesNotExist();
+    }
+
+    @Test
+    void aContextDirThatIsNotThereIsRefused() throws Exception {
+        sources.fetch(url(), first.name(), GitCredentials.NONE);
+        assertThatThrownBy(() -> sources.export(url(), first.name(), "nope", dir.resolve("x")))
+                .isInstanceOf(SourceException.class).hasMessageContaining("contextDir 'nope' is not a directory");
+        assertThatThrownBy(() -> sources.export(url(), first.name(), "README.md", dir.resolve("y")))
+                .isInstanceOf(SourceException.class).hasMessageContaining("is not a directory");
+    }
+
+    @Test
+    void aMissingRevisionSaysWhatThereIs() {
+        assertThatThrownBy(() -> sources.resolve(url(), "nope", GitCredentials.NONE)).isInstanceOf(SourceException.class)
+                .hasMessageContaining("revision 'nope' is not a branch, tag or commit").hasMessageContaining("main")
+                .satisfies(e -> assertThat(((SourceException) e).reason()).isEqualTo(SourceException.Reason.RevisionNotFound));
+        assertThatThrownBy(() -> sources.fetch(url(), "0123456789012345678901234567890123456789", GitCredentials.NONE))
+                .satisfies(e -> assertThat(((SourceException) e).reason()).isEqualTo(SourceException.Reason.RevisionNotFound));
+    }
+
+    @Test
+    void aRepositoryThatDoesNotExist() {
+        assertThatThrownBy(() -> sources.resolve(server.url("public/nothing.git"), "main", GitCredentials.NONE))
+                .satisfies(e -> assertThat(((SourceException) e).reason()).isEqualTo(SourceException.Reason.RepositoryNotFound));
+    }
+
+    @Test
+    void anUnreachableHost() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        assertThatThrownBy(() -> sources.resolve("http://127.0.0.1:" + closed + "/git/x.git", "main", GitCredentials.NONE))
+                .hasMessageContaining("cannot be reached")
+                .satisfies(e -> assertThat(((SourceException) e).reason()).isEqualTo(SourceException.Reason.RepositoryUnreachable));
+    }
+
+    @Test
+    void privateRepositoriesNeedTheRightCredentials() throws Exception {
+        String url = server.url("private/secret.git");
+        assertThatThrownBy(() -> sources.resolve(url, "main", GitCredentials.NONE)).hasMessageContaining("secretRef")
+                .satisfies(e -> assertThat(((SourceException) e).reason()).isEqualTo(SourceException.Reason.AuthenticationFailed));
+        assertThatThrownBy(() -> sources.resolve(url, "main", new GitCredentials(GitHttpServer.USER, "wrong")))
+                .hasMessageContaining("check the secret").hasMessageNotContaining("wrong")
+                .satisfies(e -> assertThat(((SourceException) e).reason()).isEqualTo(SourceException.Reason.AuthenticationFailed));
+        GitCredentials right = new GitCredentials(GitHttpServer.USER, GitHttpServer.PASSWORD);
+        String commit = sources.resolve(url, "main", right).commit();
+        sources.fetch(url, commit, right);
+        Path out = dir.resolve("private-export");
+        sources.export(url, commit, "", out);
+        assertThat(out.resolve("a.txt")).hasContent("a");
+    }
+}
