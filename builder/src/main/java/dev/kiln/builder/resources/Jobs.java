@@ -1,0 +1,108 @@
+package dev.kiln.builder.resources;
+
+import dev.kiln.builder.plan.Strategy;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The desired Kaniko Job of a build: pure, golden-tested, no client. An init container runs
+ * {@code kiln-builder prepare} (fetch the commit into an emptyDir, write the generated Dockerfile for the {@code maven}
+ * strategy); the Kaniko container builds the context and pushes {@code <image>:<commit12>}, writing the digest to
+ * its termination message, where the controller reads it.
+ */
+public final class Jobs {
+
+    /** Labels and annotations Kiln puts on builds. */
+    public static final String FUNCTION_LABEL = "kiln.dev/function";
+    public static final String COMMIT_LABEL = "kiln.dev/commit";
+    public static final String BUILD_KEY_LABEL = "kiln.dev/build-key";
+    public static final String BUILD_KEY_ANNOTATION = "kiln.dev/build-key";
+    /** The Kaniko container's name: its termination message is the digest. */
+    public static final String KANIKO = "kaniko";
+    static final String WORKSPACE = "/workspace";
+
+    private Jobs() {
+    }
+
+    /** @return the Job's name: the Function's, {@code -build-} and the build key's first 10 characters */
+    public static String name(KanikoBuild b) {
+        return Names.child(b.functionName(), "-build-" + b.buildKey().substring(0, 10));
+    }
+
+    /**
+     * @param b the build
+     * @param config the installation's images and limits
+     * @return the Job
+     */
+    public static Job kanikoBuild(KanikoBuild b, BuilderConfig config) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("app.kubernetes.io/managed-by", "kiln");
+        labels.put("app.kubernetes.io/component", "build");
+        labels.put(FUNCTION_LABEL, b.functionName());
+        labels.put(COMMIT_LABEL, b.commit());
+        labels.put(BUILD_KEY_LABEL, b.buildKey().substring(0, Names.MAX)); // a label value holds 63 characters: the full key is annotated
+        String dockerfile = b.strategy() == Strategy.MAVEN ? "Dockerfile.kiln"
+                : b.dockerfile() == null || b.dockerfile().isBlank() ? "Dockerfile" : b.dockerfile();
+
+        List<String> prepareArgs = new ArrayList<>(List.of("prepare", "--url=" + b.gitUrl(), "--commit=" + b.commit(),
+                "--context-dir=" + b.contextDir(), "--strategy=" + b.strategy().name().toLowerCase(java.util.Locale.ROOT),
+                "--out=" + WORKSPACE));
+        List<EnvVar> gitEnv = new ArrayList<>();
+        if (b.gitSecret() != null) {
+            // Only references: the secret's values never appear in the Job's spec.
+            gitEnv.add(secretEnv("KILN_GIT_USERNAME", b.gitSecret(), "username"));
+            gitEnv.add(secretEnv("KILN_GIT_PASSWORD", b.gitSecret(), "password"));
+            gitEnv.add(secretEnv("KILN_GIT_TOKEN", b.gitSecret(), "token"));
+        }
+        Container prepare = new ContainerBuilder().withName("prepare").withImage(config.builderImage())
+                .withArgs(prepareArgs).withEnv(gitEnv)
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
+                .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(65532L).withAllowPrivilegeEscalation(false).endSecurityContext()
+                .withVolumeMounts(new VolumeMountBuilder().withName("workspace").withMountPath(WORKSPACE).build())
+                .build();
+
+        ContainerBuilder kaniko = new ContainerBuilder().withName(KANIKO).withImage(config.executorImage())
+                .withArgs("--context=dir://" + WORKSPACE, "--dockerfile=" + WORKSPACE + "/" + dockerfile,
+                        "--destination=" + b.destination(), "--digest-file=/dev/termination-log",
+                        "--cache=true", "--cache-repo=" + b.image() + "/cache", "--reproducible")
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
+                .withResources(config.resources())
+                .addToVolumeMounts(new VolumeMountBuilder().withName("workspace").withMountPath(WORKSPACE).build());
+        JobBuilder job = new JobBuilder()
+                .withNewMetadata().withName(name(b)).withNamespace(b.namespace()).withLabels(labels)
+                .addToAnnotations(BUILD_KEY_ANNOTATION, b.buildKey())
+                .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("kiln.dev/v1alpha1").withKind("Function")
+                        .withName(b.functionName()).withUid(b.functionUid()).withController(true).withBlockOwnerDeletion(true).build())
+                .endMetadata()
+                .withNewSpec().withBackoffLimit(0).withActiveDeadlineSeconds(b.timeoutSeconds())
+                .withTtlSecondsAfterFinished(config.ttlSecondsAfterFinished())
+                .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
+                .withNewSpec().withRestartPolicy("Never").withAutomountServiceAccountToken(false)
+                .withInitContainers(prepare)
+                .addNewVolume().withName("workspace").withNewEmptyDir().endEmptyDir().endVolume()
+                .endSpec().endTemplate().endSpec();
+        if (b.pushSecret() != null) {
+            kaniko.addToVolumeMounts(new VolumeMountBuilder().withName("registry-credentials").withMountPath("/kaniko/.docker").withReadOnly(true).build());
+            job.editSpec().editTemplate().editSpec().addToVolumes(new VolumeBuilder().withName("registry-credentials")
+                    .withNewSecret().withSecretName(b.pushSecret()).addNewItem().withKey(".dockerconfigjson").withPath("config.json").endItem().endSecret()
+                    .build()).endSpec().endTemplate().endSpec();
+        }
+        return job.editSpec().editTemplate().editSpec().withContainers(kaniko.build()).endSpec().endTemplate().endSpec().build();
+    }
+
+    private static EnvVar secretEnv(String name, String secret, String key) {
+        return new EnvVarBuilder().withName(name).withNewValueFrom().withNewSecretKeyRef().withName(secret).withKey(key)
+                .withOptional(true).endSecretKeyRef().endValueFrom().build();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.kiln.builder.resources;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.builder.plan.Strategy;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The Kaniko Job against golden YAML in {@code src/test/resources/golden}. After an intended change, regenerate with
+ * {@code ./mvnw test -pl builder -Dtest=JobsTest -Dgolden.update=true} and review the diff.
+ */
+class JobsTest {
+
+    static final BuilderConfig CONFIG = new BuilderConfig(
+            "ghcr.io/osscontainertools/kaniko@sha256:5d2a7b0c6e8f4a1b9c3d7e2f6a0b4c8d1e5f9a3b7c0d4e8f2a6b1c5d9e3f7a0b",
+            "ghcr.io/kiln-dev/kiln-builder@sha256:0f1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff0", 3600,
+            new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("500m")).addToRequests("memory", new Quantity("1Gi"))
+                    .addToLimits("memory", new Quantity("4Gi")).build());
+    static final String COMMIT = "9fceb02d0ae598e95dc970b74767f19372d61af8";
+    static final String KEY = "3b1f5e8a9c0d2e4f6a8b0c1d3e5f7a9b1c2d4e6f8a0b1c3d5e7f9a1b2c4d6e8f";
+
+    static Stream<Arguments> builds() {
+        return Stream.of(
+                Arguments.of("maven-private", new KanikoBuild("greeter", "demo", "5f0c2c1e-8a55-4d6b-9d40-6b7f3c1f2a10",
+                        "https://github.com/kiln-dev/greeter.git", COMMIT, "functions/greeter", "git-token", Strategy.MAVEN, null,
+                        "registry.example.com/demo/greeter", "registry-push", KEY, 1200)),
+                Arguments.of("dockerfile-public", new KanikoBuild("notify", "ci", "0b4e9f3a-1c2d-4e5f-8a9b-0c1d2e3f4a5b",
+                        "https://gitlab.example.com/ci/notify.git", COMMIT, "", null, Strategy.DOCKERFILE, "build/Containerfile",
+                        "registry.example.com/ci/notify", null, KEY, 600)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("builds")
+    void matchesGoldenYaml(String name, KanikoBuild build) throws Exception {
+        String yaml = Serialization.asYaml(Jobs.kanikoBuild(build, CONFIG));
+        Path golden = Path.of("src/test/resources/golden/kaniko-job-" + name + ".yaml");
+        if (Boolean.getBoolean("golden.update")) {
+            Files.writeString(golden, yaml);
+        }
+        assertThat(Serialization.unmarshal(yaml, Job.class)).isEqualTo(Serialization.unmarshal(Files.readString(golden), Job.class));
+        assertThat(yaml).isEqualTo(Files.readString(golden));
+    }
+
+    @Test
+    void secretsAreReferencedNeverCopied() {
+        Job job = Jobs.kanikoBuild((KanikoBuild) builds().findFirst().orElseThrow().get()[1], CONFIG);
+        var prepare = job.getSpec().getTemplate().getSpec().getInitContainers().get(0);
+        assertThat(prepare.getEnv()).allSatisfy(e -> {
+            assertThat(e.getValue()).isNull();
+            assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("git-token");
+        });
+        assertThat(job.getSpec().getTemplate().getSpec().getAutomountServiceAccountToken()).isFalse();
+        assertThat(job.getSpec().getBackoffLimit()).isZero();
+    }
+
+    @Test
+    void longFunctionNamesGiveValidJobNames() {
+        String longName = "a-function-with-a-really-long-name-that-goes-on-and-on-and-on-forever";
+        KanikoBuild b = new KanikoBuild(longName, "ns", "uid", "https://x/y.git", COMMIT, "", null, Strategy.MAVEN, null, "r/i", null, KEY, 60);
+        String name = Jobs.name(b);
+        assertThat(name).hasSizeLessThanOrEqualTo(63).endsWith("-build-" + KEY.substring(0, 10)).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+        assertThat(Jobs.name(new KanikoBuild(longName + "-2", "ns", "uid", "https://x/y.git", COMMIT, "", null, Strategy.MAVEN, null, "r/i",
+                null, KEY, 60))).as("distinct long names stay distinct").isNotEqualTo(name);
+    }
+}
