@@ -1,5 +1,6 @@
 package dev.kiln.builder.resources;
 
+import dev.kiln.builder.plan.MavenDockerfile;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 /**
@@ -10,6 +11,8 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
  * @param builderImage the image that runs {@code kiln-builder prepare}, pinned by digest
  * @param ttlSecondsAfterFinished how long finished Jobs stay for their logs
  * @param resources requests and limits of the Kaniko container
+ * @param baseImages the bases of the Dockerfile generated for the {@code maven} strategy
  */
-public record BuilderConfig(String executorImage, String builderImage, int ttlSecondsAfterFinished, ResourceRequirements resources) {
+public record BuilderConfig(String executorImage, String builderImage, int ttlSecondsAfterFinished, ResourceRequirements resources,
+        MavenDockerfile.BaseImages baseImages) {
 }

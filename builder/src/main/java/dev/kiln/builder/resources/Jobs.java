@@ -58,6 +58,10 @@ public final class Jobs {
         List<String> prepareArgs = new ArrayList<>(List.of("prepare", "--url=" + b.gitUrl(), "--commit=" + b.commit(),
                 "--context-dir=" + b.contextDir(), "--strategy=" + b.strategy().name().toLowerCase(java.util.Locale.ROOT),
                 "--out=" + WORKSPACE));
+        if (b.strategy() == Strategy.MAVEN) {
+            prepareArgs.add("--maven-image=" + config.baseImages().maven());
+            prepareArgs.add("--runtime-image=" + config.baseImages().runtime());
+        }
         List<EnvVar> gitEnv = new ArrayList<>();
         if (b.gitSecret() != null) {
             // Only references: the secret's values never appear in the Job's spec.

@@ -130,6 +130,38 @@ class GitSourcesIT {
                 .satisfies(e -> assertThat(((SourceException) e).reason()).isEqualTo(SourceException.Reason.RepositoryUnreachable));
     }
 
+    static int prepare(java.util.Map<String, String> env, java.io.StringWriter err, String... args) {
+        dev.kiln.builder.cli.Prepare prepare = new dev.kiln.builder.cli.Prepare(env);
+        return new picocli.CommandLine(prepare).setErr(new java.io.PrintWriter(err, true)).execute(args);
+    }
+
+    @Test
+    void prepareWritesTheContextAndTheGeneratedDockerfile() throws Exception {
+        Path out = dir.resolve("prepared");
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = prepare(java.util.Map.of(), err, "--url=" + url(), "--commit=" + first.name(), "--context-dir=fn", "--strategy=maven",
+                "--out=" + out, "--cache=" + dir.resolve("prepare-cache"),
+                "--maven-image=maven@sha256:" + "1".repeat(64), "--runtime-image=jre@sha256:" + "2".repeat(64));
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.resolve("pom.xml")).hasContent("<project/>");
+        assertThat(Files.readString(out.resolve("Dockerfile.kiln"))).contains("FROM maven@sha256:").contains("commit " + first.name());
+    }
+
+    @Test
+    void prepareFailsWithTheReasonAsItsMessage() throws Exception {
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = prepare(java.util.Map.of("KILN_GIT_TOKEN", GitHttpServer.PASSWORD), err, "--url=" + server.url("private/secret.git"),
+                "--commit=" + sources.resolve(server.url("private/secret.git"), "main", new GitCredentials("kiln", GitHttpServer.PASSWORD)).commit(),
+                "--out=" + dir.resolve("prepared-private"), "--cache=" + dir.resolve("prepare-cache"));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).as("fetched with the token, then found nothing to build").contains("no build strategy");
+
+        java.io.StringWriter denied = new java.io.StringWriter();
+        assertThat(prepare(java.util.Map.of(), denied, "--url=" + server.url("private/secret.git"), "--commit=" + "0".repeat(40),
+                "--out=" + dir.resolve("prepared-denied"), "--cache=" + dir.resolve("prepare-cache-2"))).isEqualTo(2);
+        assertThat(denied.toString()).startsWith("AuthenticationFailed: ");
+    }
+
     @Test
     void privateRepositoriesNeedTheRightCredentials() throws Exception {
         String url = server.url("private/secret.git");

@@ -25,7 +25,9 @@ class JobsTest {
             "ghcr.io/osscontainertools/kaniko@sha256:5d2a7b0c6e8f4a1b9c3d7e2f6a0b4c8d1e5f9a3b7c0d4e8f2a6b1c5d9e3f7a0b",
             "ghcr.io/kiln-dev/kiln-builder@sha256:0f1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff0", 3600,
             new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("500m")).addToRequests("memory", new Quantity("1Gi"))
-                    .addToLimits("memory", new Quantity("4Gi")).build());
+                    .addToLimits("memory", new Quantity("4Gi")).build(),
+            new dev.kiln.builder.plan.MavenDockerfile.BaseImages("docker.io/library/maven@sha256:" + "1".repeat(64),
+                    "docker.io/library/eclipse-temurin@sha256:" + "2".repeat(64)));
     static final String COMMIT = "9fceb02d0ae598e95dc970b74767f19372d61af8";
     static final String KEY = "3b1f5e8a9c0d2e4f6a8b0c1d3e5f7a9b1c2d4e6f8a0b1c3d5e7f9a1b2c4d6e8f";
 

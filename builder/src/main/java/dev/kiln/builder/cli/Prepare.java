@@ -1,0 +1,98 @@
+package dev.kiln.builder.cli;
+
+import dev.kiln.api.functions.v1alpha1.BuildSpec;
+import dev.kiln.builder.git.GitCredentials;
+import dev.kiln.builder.git.GitSources;
+import dev.kiln.builder.git.SourceException;
+import dev.kiln.builder.plan.MavenDockerfile;
+import dev.kiln.builder.plan.Strategy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kiln-builder prepare}: the build Job's init container. Fetches one commit, writes its context directory to
+ * {@code --out}, checks the strategy against what is there, and for {@code maven} writes the generated
+ * {@code Dockerfile.kiln}. Git credentials come from {@code KILN_GIT_TOKEN}, or {@code KILN_GIT_USERNAME} and
+ * {@code KILN_GIT_PASSWORD} (secretKeyRefs in the Job). Exit codes: 0 done, 2 the source or strategy is not
+ * usable (the message says why, and becomes the Job's termination message).
+ */
+@Command(name = "prepare", description = "Fetch a commit's context directory and write the build's Dockerfile.")
+public final class Prepare implements Callable<Integer> {
+
+    @Option(names = "--url", required = true, description = "the Git repository")
+    String url;
+    @Option(names = "--commit", required = true, description = "the full commit SHA")
+    String commit;
+    @Option(names = "--context-dir", defaultValue = "", description = "the function's directory in the repository")
+    String contextDir;
+    @Option(names = "--strategy", defaultValue = "auto", description = "auto, maven or dockerfile")
+    String strategy;
+    @Option(names = "--dockerfile", description = "the Dockerfile's path in the context (dockerfile strategy)")
+    String dockerfile;
+    @Option(names = "--out", required = true, description = "where the context is written")
+    Path out;
+    @Option(names = "--cache", description = "the Git cache (default: a directory beside --out)")
+    Path cache;
+    @Option(names = "--maven-image", description = "the maven strategy's build image, pinned by digest")
+    String mavenImage;
+    @Option(names = "--runtime-image", description = "the maven strategy's runtime image, pinned by digest")
+    String runtimeImage;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    private final Map<String, String> env;
+
+    /** Reads credentials from the process environment. */
+    public Prepare() {
+        this(System.getenv());
+    }
+
+    /** @param env where the {@code KILN_GIT_*} credentials are read from */
+    public Prepare(Map<String, String> env) {
+        this.env = env;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        try {
+            GitSources sources = new GitSources(cache != null ? cache : Files.createTempDirectory("kiln-git-cache"));
+            GitCredentials credentials = credentials();
+            sources.fetch(url, commit, credentials);
+            sources.export(url, commit, contextDir, out);
+            BuildSpec build = new BuildSpec();
+            build.strategy = strategy;
+            build.dockerfile = dockerfile;
+            Strategy detected = Strategy.detect(out, build);
+            if (detected == Strategy.MAVEN) {
+                if (mavenImage == null || runtimeImage == null) {
+                    spec.commandLine().getErr().println("the maven strategy needs --maven-image and --runtime-image");
+                    return 2;
+                }
+                Files.writeString(out.resolve("Dockerfile.kiln"), MavenDockerfile.render(new MavenDockerfile.BaseImages(mavenImage, runtimeImage), commit));
+            }
+            spec.commandLine().getOut().println("prepared " + url + " at " + commit + " (" + detected.name().toLowerCase(java.util.Locale.ROOT) + ") in " + out);
+            return 0;
+        } catch (SourceException e) {
+            spec.commandLine().getErr().println(e.reason() + ": " + e.getMessage());
+            return 2;
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("InvalidBuild: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private GitCredentials credentials() {
+        String token = env.get("KILN_GIT_TOKEN");
+        if (token != null && !token.isBlank()) {
+            return new GitCredentials("kiln", token.strip());
+        }
+        String user = env.get("KILN_GIT_USERNAME");
+        String password = env.get("KILN_GIT_PASSWORD");
+        return user != null && password != null ? new GitCredentials(user.strip(), password.strip()) : GitCredentials.NONE;
+    }
+}
