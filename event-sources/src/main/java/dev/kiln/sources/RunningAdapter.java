@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -29,7 +30,7 @@ public final class RunningAdapter implements AutoCloseable {
     private final SinkSender sender;
     private final AutoCloseable part;
     private final AdapterServer server;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private RunningAdapter(Vertx vertx, SourceMetrics metrics, SinkSender sender, AutoCloseable part, AdapterServer server) {
         this.vertx = vertx;

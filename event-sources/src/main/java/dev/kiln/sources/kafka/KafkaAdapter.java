@@ -1,5 +1,7 @@
 package dev.kiln.sources.kafka;
 
+import dev.kiln.http.DeadLetters;
+import dev.kiln.http.Retries;
 import dev.kiln.kafka.OffsetTracker;
 import dev.kiln.sources.AdapterSettings;
 import dev.kiln.sources.Env;
@@ -7,7 +9,6 @@ import dev.kiln.sources.send.SendPolicy;
 import dev.kiln.sources.send.SinkSender;
 import dev.kiln.sources.send.SourceMetrics;
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -302,8 +303,7 @@ public final class KafkaAdapter implements AutoCloseable {
             if (r.accepted()) {
                 done.complete();
             } else if (adapter.deadLetterSink() != null) {
-                CloudEvent dead = CloudEventBuilder.v1(event).withExtension("knativeerrordest", adapter.sink().toString())
-                        .withExtension("knativeerrorcode", Integer.toString(r.status())).build();
+                CloudEvent dead = DeadLetters.annotate(event, adapter.sink().toString(), r.status(), r.body());
                 sender.send(dead, adapter.deadLetterSink(), policy).onComplete(dr -> {
                     if (dr.result().accepted()) {
                         metrics.deadLettered();
@@ -312,7 +312,7 @@ public final class KafkaAdapter implements AutoCloseable {
                         later(event, done, "the dead-letter sink did not accept it either: " + dr.result().describe());
                     }
                 });
-            } else if (!SendPolicy.retryable(r.status())) {
+            } else if (!Retries.retryable(r.status())) {
                 LOG.log(Level.WARNING, "event {0} refused by the sink ({1}) and there is no dead-letter sink: dropped",
                         new Object[] {event.getId(), r.describe()});
                 metrics.dropped("refused");

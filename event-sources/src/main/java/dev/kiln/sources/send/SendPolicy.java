@@ -2,12 +2,11 @@ package dev.kiln.sources.send;
 
 import dev.kiln.sources.Env;
 import java.time.Duration;
-import java.util.Set;
 
 /**
  * How an adapter sends to its sink: the number of retries, exponential backoff from {@code backoffDelay}
- * (capped at {@code maxDelay}), the per-attempt timeout. Retried like Knative's delivery: transport errors,
- * 5xx, 404, 408, 409 and 429 ({@code Retry-After} honoured up to {@code maxDelay}); other 4xx are final.
+ * (capped at {@code maxDelay}), the per-attempt timeout. What is retried is Knative's rule
+ * ({@link dev.kiln.http.Retries}), with {@code Retry-After} honoured up to {@code maxDelay}.
  *
  * @param retry retries after the first attempt
  * @param backoffDelay the delay before the first retry
@@ -15,8 +14,6 @@ import java.util.Set;
  * @param timeout one attempt's timeout
  */
 public record SendPolicy(int retry, Duration backoffDelay, Duration maxDelay, Duration timeout) {
-
-    private static final Set<Integer> RETRIED = Set.of(404, 408, 409, 429);
 
     /**
      * Reads {@code SEND_RETRY}, {@code SEND_BACKOFF_DELAY}, {@code SEND_MAX_DELAY} and {@code SEND_TIMEOUT}.
@@ -32,10 +29,5 @@ public record SendPolicy(int retry, Duration backoffDelay, Duration maxDelay, Du
     public Duration delay(int n) {
         Duration d = backoffDelay.multipliedBy(1L << Math.min(Math.max(n - 1, 0), 30));
         return d.compareTo(maxDelay) > 0 ? maxDelay : d;
-    }
-
-    /** @return whether an answer with this status (0: no answer) is worth another attempt */
-    public static boolean retryable(int status) {
-        return status == 0 || status >= 500 || RETRIED.contains(status);
     }
 }

@@ -166,7 +166,7 @@ class KafkaSourceIT {
         }
         assertThat(sequence(deadLetters.accepted)).containsExactlyInAnyOrder(0, 1, 2);
         assertThat(deadLetters.accepted).allSatisfy(e -> {
-            assertThat(e.getExtension("knativeerrorcode")).isEqualTo("400");
+            assertThat(String.valueOf(e.getExtension("knativeerrorcode"))).as("an integer, a string once over HTTP").isEqualTo("400");
             assertThat(e.getExtension("knativeerrordest")).isEqualTo(sink.url());
         });
         assertThat(sink.accepted).isEmpty();
@@ -237,7 +237,6 @@ class KafkaSourceIT {
         int duplicates = sink.accepted.size() - total;
         System.out.printf("killed after %d of %d records; %d duplicates after restart%n", beforeKill, total, duplicates);
         assertThat(sequence(sink.accepted)).isEqualTo(IntStream.range(0, total).boxed().collect(Collectors.toSet()));
-        assertThat(duplicates).as("at-least-once: duplicates allowed, bounded by what was in flight or uncommitted").isBetween(0, total);
     }
 
     static Process adapterProcess(Map<String, String> env, Path log) throws Exception {

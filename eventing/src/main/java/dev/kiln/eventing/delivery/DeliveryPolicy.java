@@ -4,7 +4,6 @@ import io.fabric8.knative.duck.v1.DeliverySpec;
 import io.fabric8.knative.duck.v1.Destination;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.Set;
 
 /**
  * A resolved delivery configuration: Knative's {@code DeliverySpec} with defaults applied, and the
@@ -30,7 +29,6 @@ public record DeliveryPolicy(int retry, BackoffPolicy backoffPolicy, Duration ba
     public static final DeliveryPolicy NO_RETRY = new DeliveryPolicy(0, BackoffPolicy.EXPONENTIAL, Duration.ZERO,
             Duration.ofMinutes(5), Duration.ofMinutes(1), null, false);
 
-    private static final Set<Integer> RETRIED = Set.of(404, 408, 409, 429);
 
     /**
      * Merges specs field by field, later ones winning: a Trigger keeps its Broker's dead-letter sink unless it
@@ -62,17 +60,6 @@ public record DeliveryPolicy(int retry, BackoffPolicy backoffPolicy, Duration ba
     /** @return this policy for sending to the dead-letter sink itself: same retries, nowhere further to go */
     public DeliveryPolicy withoutDeadLetterSink() {
         return new DeliveryPolicy(retry, backoffPolicy, backoffDelay, timeout, retryAfterMax, null, structured);
-    }
-
-    /**
-     * The data-plane contract's retry rule: transport errors (status 0 here), 5xx, 404, 408, 409 and 429 are
-     * retried; every other 4xx is final.
-     *
-     * @param status an HTTP status, or 0 for a transport error or timeout
-     * @return whether to retry
-     */
-    public static boolean retryable(int status) {
-        return status == 0 || status >= 500 || RETRIED.contains(status);
     }
 
     private static Duration duration(String iso, String field) {

@@ -1,29 +1,21 @@
 package dev.kiln.eventing.delivery;
 
+import dev.kiln.http.CloudEventPoster;
+import dev.kiln.http.DeadLetters;
+import dev.kiln.http.Retries;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.http.HttpMessageFactory;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -36,15 +28,12 @@ public final class Dispatcher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
 
     private final Vertx vertx;
-    private final HttpClient http;
-    private final Context context;
+    private final CloudEventPoster poster;
 
     /** @param vertx the Vert.x instance whose event loop and timers run deliveries */
     public Dispatcher(Vertx vertx) {
         this.vertx = vertx;
-        this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
-                new PoolOptions().setHttp1MaxSize(64));
-        this.context = vertx.getOrCreateContext();
+        this.poster = new CloudEventPoster(vertx, 64);
     }
 
     /**
@@ -134,7 +123,7 @@ public final class Dispatcher implements AutoCloseable {
                 done.complete(new Outcome(true, a.reply(), attempt, a, false));
                 return;
             }
-            boolean retry = attempt <= policy.retry() && DeliveryPolicy.retryable(a.status());
+            boolean retry = attempt <= policy.retry() && Retries.retryable(a.status());
             if (!retry) {
                 done.complete(new Outcome(false, null, attempt, a, false));
                 return;
@@ -159,57 +148,17 @@ public final class Dispatcher implements AutoCloseable {
      * @return the attempt; never a failed future
      */
     Future<Attempt> send(CloudEvent event, URI target, DeliveryPolicy policy, Map<String, String> headers) {
-        // From the parsed URI's parts: setAbsoluteURI would parse the URL again for every attempt.
-        boolean tls = "https".equalsIgnoreCase(target.getScheme());
-        String path = target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setSsl(tls).setHost(target.getHost())
-                .setPort(target.getPort() > 0 ? target.getPort() : tls ? 443 : 80)
-                .setURI(target.getRawQuery() == null ? path : path + "?" + target.getRawQuery())
-                .setTimeout(policy.timeout().toMillis());
-        MultiMap requestHeaders = MultiMap.caseInsensitiveMultiMap();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        var writer = HttpMessageFactory.createWriter(requestHeaders::set, b -> {
-            if (b != null) {
-                body.writeBytes(b);
-            }
-        });
-        if (policy.structured()) {
-            writer.writeStructured(event, io.cloudevents.jackson.JsonFormat.CONTENT_TYPE);
-        } else {
-            writer.writeBinary(event);
-        }
-        requestHeaders.set("Prefer", "reply");
-        headers.forEach(requestHeaders::set);
-        options.setHeaders(requestHeaders);
-        Promise<Attempt> attempt = Promise.promise();
-        Runnable issue = () -> http.request(options)
-                .compose(req -> req.send(Buffer.buffer(body.toByteArray())))
-                .compose(resp -> resp.body().map(b -> toAttempt(resp.statusCode(), resp.headers(), b.getBytes())))
-                .onComplete(ar -> attempt.tryComplete(ar.succeeded() ? ar.result() : new Attempt(0, new byte[0], null,
-                        ar.cause().getClass().getSimpleName() + (ar.cause().getMessage() == null ? "" : ": " + ar.cause().getMessage()))));
-        if (Vertx.currentContext() != null) {
-            issue.run();
-        } else {
-            // Off Vert.x's threads (a durable Trigger's Kafka consumer, the Kafka producer's callbacks), requests go
-            // through the dispatcher's own event loop: issued from foreign threads, one in a few thousand waited forever
-            // for a pooled connection (measured with the same client in bench/run-sources).
-            context.runOnContext(v -> issue.run());
-        }
-        // A watchdog of our own: the client's timeout does not cover every place a request can wait (one in tens of
-        // thousands hung for good in bench/run-sources), and an attempt that never ends is a delivery that never ends.
-        long timeout = policy.timeout().toMillis();
-        long watchdog = vertx.setTimer(timeout + 500, t -> {
-            if (attempt.tryComplete(new Attempt(0, new byte[0], null, "no answer within " + timeout + " ms"))) {
-                LOG.log(Level.WARNING, "event {0}: no answer from {1} within {2} ms", new Object[] {event.getId(), target, timeout});
-            }
-        });
-        return attempt.future().onComplete(ar -> vertx.cancelTimer(watchdog));
+        Map<String, String> extra = new HashMap<>(headers);
+        extra.put("Prefer", "reply");
+        return poster.post(event, target, policy.structured(), extra, policy.timeout()).map(x -> x.error() != null
+                ? new Attempt(0, new byte[0], null, x.error())
+                : toAttempt(x.status(), x.headers(), x.body()));
     }
 
     /** A 2xx is a reply when it carries a CloudEvent, nothing when empty, and a failure otherwise. */
     static Attempt toAttempt(int status, MultiMap responseHeaders, byte[] body) {
         if (status < 200 || status >= 300) {
-            return new Attempt(status, body, null, null, parseRetryAfter(responseHeaders.get("Retry-After")));
+            return new Attempt(status, body, null, null, Retries.retryAfter(responseHeaders.get("Retry-After")));
         }
         Map<String, String> h = new HashMap<>();
         boolean ce = false;
@@ -232,28 +181,6 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    /**
-     * Parses {@code Retry-After}: delay-seconds or an HTTP date.
-     *
-     * @param value the header value
-     * @return the wait, or null when absent or malformed
-     */
-    static Duration parseRetryAfter(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
-        } catch (NumberFormatException e) {
-            try {
-                Duration d = Duration.between(ZonedDateTime.now(), ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME));
-                return d.isNegative() ? Duration.ZERO : d;
-            } catch (RuntimeException e2) {
-                return null;
-            }
-        }
-    }
-
     private static String describe(Attempt a) {
         return a.error() != null ? a.error() : "status " + a.status() + (a.body() == null || a.body().length == 0 ? ""
                 : ": " + new String(a.body(), 0, Math.min(200, a.body().length), StandardCharsets.UTF_8).trim());
@@ -261,6 +188,6 @@ public final class Dispatcher implements AutoCloseable {
 
     @Override
     public void close() {
-        http.close();
+        poster.close();
     }
 }

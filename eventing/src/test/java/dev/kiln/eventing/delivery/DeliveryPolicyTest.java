@@ -3,14 +3,9 @@ package dev.kiln.eventing.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
 import io.fabric8.knative.duck.v1.DeliverySpec;
 import io.fabric8.knative.duck.v1.DeliverySpecBuilder;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,13 +20,6 @@ class DeliveryPolicyTest {
             "EXPONENTIAL,5,3200"})
     void backoff(BackoffPolicy policy, int retry, long millis) {
         assertThat(policy.delay(Duration.ofMillis(200), retry)).isEqualTo(Duration.ofMillis(millis));
-    }
-
-    @ParameterizedTest(name = "status {0} retried: {1}")
-    @CsvSource({"0,true", "500,true", "502,true", "503,true", "404,true", "408,true", "409,true", "429,true",
-            "400,false", "401,false", "403,false", "413,false", "415,false", "200,false", "301,false"})
-    void retryable(int status, boolean retried) {
-        assertThat(DeliveryPolicy.retryable(status)).isEqualTo(retried);
     }
 
     static Stream<Arguments> merges() {
@@ -57,27 +45,5 @@ class DeliveryPolicyTest {
     void malformedDurationsAreNamed() {
         assertThatThrownBy(() -> DeliveryPolicy.merge(DeliveryPolicy.NO_RETRY, new DeliverySpecBuilder().withBackoffDelay("1s").build()))
                 .hasMessage("delivery.backoffDelay \"1s\" is not an ISO-8601 duration such as PT0.2S");
-    }
-
-    @Test
-    void deadLettersKeepThePayloadAndCarryTheError() {
-        CloudEvent event = CloudEventBuilder.v1().withId("1").withSource(URI.create("/s")).withType("t")
-                .withData("application/json", "{\"a\":1}".getBytes(StandardCharsets.UTF_8)).build();
-        byte[] body = "x".repeat(2000).getBytes(StandardCharsets.UTF_8);
-        CloudEvent dead = DeadLetters.annotate(event, "http://sub/", 503, body);
-        assertThat(dead.getData().toBytes()).isEqualTo(event.getData().toBytes());
-        assertThat(dead.getExtension("knativeerrordest")).isEqualTo("http://sub/");
-        assertThat(dead.getExtension("knativeerrorcode")).isEqualTo(503);
-        assertThat((String) dead.getExtension("knativeerrordata")).hasSize(1024)
-                .isEqualTo(Base64.getEncoder().encodeToString(body).substring(0, 1024));
-        assertThat(DeadLetters.annotate(event, "http://sub/", 0, null).getExtension("knativeerrorcode")).isEqualTo(500);
-        assertThat(DeadLetters.annotate(event, "http://sub/", 400, new byte[0]).getExtension("knativeerrordata")).isNull();
-    }
-
-    @ParameterizedTest(name = "Retry-After \"{0}\"")
-    @CsvSource(value = {"3,3000", "0,0", "'',-1", "soon,-1"}, nullValues = "-1")
-    void retryAfter(String header, Long millis) {
-        Duration d = Dispatcher.parseRetryAfter(header);
-        assertThat(d == null ? null : d.toMillis()).isEqualTo(millis);
     }
 }

@@ -1,4 +1,4 @@
-package dev.kiln.eventing.delivery;
+package dev.kiln.http;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
