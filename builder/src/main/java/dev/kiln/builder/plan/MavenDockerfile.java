@@ -50,7 +50,7 @@ public final class MavenDockerfile {
 
                 FROM dependencies AS package
                 COPY . ./
-                RUN mvn -B -q -ntp -DskipTests package \\
+                RUN mvn -B -q -ntp -Dmaven.test.skip=true package \\
                  && { test -f target/kiln/app.jar || { echo "target/kiln/app.jar is missing: package the function as templates/java-function does (app.jar beside lib/)" >&2; exit 1; }; }
 
                 FROM %2$s

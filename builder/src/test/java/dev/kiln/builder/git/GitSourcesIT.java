@@ -3,6 +3,7 @@ package dev.kiln.builder.git;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kiln.testing.git.GitHttpServer;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.kiln.builder.git;
+package dev.kiln.testing.git;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -25,17 +25,24 @@ import org.eclipse.jgit.revwalk.RevCommit;
  * {@code /git/}. Repositories under {@code /git/private/} need HTTP basic auth as {@code kiln:s3cret}. Every request
  * is counted, so tests can tell a cache hit (no request) from a fetch.
  */
-final class GitHttpServer implements AutoCloseable {
+public final class GitHttpServer implements AutoCloseable {
 
-    static final String USER = "kiln";
-    static final String PASSWORD = "s3cret";
+    /** The user of {@code /git/private/*}. */
+    public static final String USER = "kiln";
+    /** Its password. */
+    public static final String PASSWORD = "s3cret";
 
     private final Path base;
     private final Server server;
     private final ServerConnector connector;
-    final AtomicInteger requests = new AtomicInteger();
+    /** Every request served. */
+    public final AtomicInteger requests = new AtomicInteger();
 
-    GitHttpServer(Path base) throws Exception {
+    /**
+     * @param base the directory that holds the bare repositories
+     * @throws Exception when Jetty does not start
+     */
+    public GitHttpServer(Path base) throws Exception {
         this.base = base;
         server = new Server();
         connector = new ServerConnector(server);
@@ -70,15 +77,20 @@ final class GitHttpServer implements AutoCloseable {
     }
 
     /** @return the URL of a repository under the base, e.g. {@code public/greeter.git} */
-    String url(String name) {
+    public String url(String name) {
         return "http://127.0.0.1:" + connector.getLocalPort() + "/git/" + name;
     }
 
     /** A bare repository served by this server, and a working clone that commits and pushes to it. */
-    final class Repo implements AutoCloseable {
-        final Git work;
+    public final class Repo implements AutoCloseable {
+        /** The working clone. */
+        public final Git work;
 
-        Repo(String name) throws Exception {
+        /**
+         * @param name the repository's path under the base, e.g. {@code public/greeter.git}
+         * @throws Exception when it cannot be created
+         */
+        public Repo(String name) throws Exception {
             Path bare = base.resolve(name);
             try (Git b = Git.init().setBare(true).setInitialBranch("main").setDirectory(bare.toFile()).call()) {
                 b.getRepository().getConfig().setBoolean("http", null, "receivepack", true);
@@ -90,7 +102,7 @@ final class GitHttpServer implements AutoCloseable {
         }
 
         /** Writes the files, commits them on the current branch and pushes every branch and tag. */
-        RevCommit commit(String message, String... pathsAndContents) throws Exception {
+        public RevCommit commit(String message, String... pathsAndContents) throws Exception {
             Repository r = work.getRepository();
             for (int i = 0; i < pathsAndContents.length; i += 2) {
                 Path f = r.getWorkTree().toPath().resolve(pathsAndContents[i]);
@@ -103,12 +115,44 @@ final class GitHttpServer implements AutoCloseable {
             return c;
         }
 
-        void tag(String name, boolean annotated) throws Exception {
+        /**
+         * Copies a directory into the working tree (leaving out {@code target/}), commits and pushes.
+         *
+         * @param message the commit message
+         * @param source the directory to copy, e.g. an example function
+         * @param into where in the repository, "" for the root
+         * @return the commit
+         * @throws Exception when copying or committing fails
+         */
+        public RevCommit commitTree(String message, Path source, String into) throws Exception {
+            Path target = work.getRepository().getWorkTree().toPath().resolve(into);
+            try (var files = Files.walk(source)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    Path rel = source.relativize(f);
+                    if (rel.startsWith("target")) {
+                        continue;
+                    }
+                    Path to = target.resolve(rel.toString());
+                    Files.createDirectories(to.getParent());
+                    Files.copy(f, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            return commit(message);
+        }
+
+        /** @return the working clone's directory */
+        public Path workTree() {
+            return work.getRepository().getWorkTree().toPath();
+        }
+
+        /** Tags HEAD and pushes. */
+        public void tag(String name, boolean annotated) throws Exception {
             work.tag().setName(name).setAnnotated(annotated).setMessage(annotated ? "release " + name : null).call();
             push();
         }
 
-        void push() throws Exception {
+        /** Pushes every branch and tag, forced. */
+        public void push() throws Exception {
             work.push().setRemote("origin").setPushAll().setPushTags().setForce(true).call();
         }
 

@@ -1,0 +1,209 @@
+package dev.kiln.bench.builder;
+
+import dev.kiln.builder.git.GitCredentials;
+import dev.kiln.builder.host.BuildLog;
+import dev.kiln.builder.host.HostBuild;
+import dev.kiln.builder.host.HostBuilder;
+import dev.kiln.builder.host.LocalArtifacts;
+import dev.kiln.builder.host.MavenCommand;
+import dev.kiln.function.launch.JavaRuntime;
+import dev.kiln.function.launch.JvmCommand;
+import dev.kiln.testing.git.GitHttpServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.eclipse.jgit.revwalk.RevCommit;
+
+/**
+ * Host builds of {@code examples/functions/greeter} from a Git repository served over HTTP on 127.0.0.1, with Kiln's
+ * Maven wrapper:
+ * <ol>
+ * <li>cold: an empty Kiln cache and an empty Maven local repository (every plugin and dependency comes from Maven
+ *     Central), once;</li>
+ * <li>anchor: plain {@code mvn -o -DskipTests package} of the same source with the warmed repository and the
+ *     user's {@code MAVEN_OPTS}, what a developer types and waits for without Kiln;</li>
+ * <li>warm: an empty Kiln cache, the warmed Maven repository (fetch, Maven, training);</li>
+ * <li>rebuild: a one-line change committed and pushed, then built with the same Kiln cache (incremental fetch);</li>
+ * <li>cache hit: the same build key asked again.</li>
+ * </ol>
+ * Each of the last four runs {@code --rounds} times per runtime and reports the median and the spread, with the time
+ * split into source, Maven and training from the builder's progress reports.
+ * Options: {@code --rounds 3 --javas HOME[,HOME] --maven ./mvnw --out FILE}.
+ */
+public final class BuilderBench {
+
+    private BuilderBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        int rounds = Integer.parseInt(opts.getOrDefault("rounds", "3"));
+        Path maven = Path.of(opts.getOrDefault("maven", "mvnw")).toAbsolutePath();
+        Path greeter = Path.of(opts.getOrDefault("greeter", "examples/functions/greeter")).toAbsolutePath();
+        Path out = Path.of(opts.getOrDefault("out", "bench/results/builder-" + LocalDate.now() + ".md"));
+        List<JavaRuntime> javas = new ArrayList<>();
+        for (String home : opts.getOrDefault("javas", System.getProperty("java.home")).split(",")) {
+            if (!home.isBlank()) {
+                javas.add(JavaRuntime.at(Path.of(home)));
+            }
+        }
+
+        Path dir = Files.createTempDirectory("kiln-builder-bench");
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "Run of %s on %d CPUs, %s %s; Maven: %s; runtimes (training): %s.%n%n",
+                LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
+                System.getProperty("os.arch"), maven, javas.stream().map(j -> "JDK " + j.feature()).toList()));
+        try (GitHttpServer server = new GitHttpServer(Files.createDirectories(dir.resolve("served/public")).getParent())) {
+            GitHttpServer.Repo repo = server.new Repo("public/functions.git");
+            RevCommit first = repo.commitTree("the greeter", greeter, "greeter");
+            String url = server.url("public/functions.git");
+            Path sdkRepo = dir.resolve("sdk-repository");
+            LocalArtifacts.stage(sdkRepo, Path.of(JvmCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+            MavenCommand mvn = new MavenCommand(List.of(maven.toString()));
+            Path m2 = dir.resolve("m2");
+
+            md.append("| scenario | runtime | median | min | max | source | maven | training |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
+            // 1. cold: nothing cached anywhere.
+            Timed cold = build(new HostBuilder(config(dir.resolve("cache-cold"), mvn, sdkRepo, m2, javas.get(0))),
+                    request(url, first));
+            row(md, "cold (empty Kiln cache, empty Maven repository)", javas.get(0), List.of(cold));
+
+            // 2. the anchor: plain Maven, offline, same source, warmed repository.
+            List<Timed> anchor = new ArrayList<>();
+            Path checkout = repo.workTree().resolve("greeter");
+            for (int i = 0; i < rounds; i++) {
+                deleteTree(checkout.resolve("target"));
+                long t0 = System.nanoTime();
+                Process p = new ProcessBuilder(List.of(maven.toString(), "-B", "-ntp", "-o", "-DskipTests",
+                        "-Dmaven.repo.local.tail=" + sdkRepo, "-Dmaven.repo.local=" + m2, "package")).directory(checkout.toFile())
+                        .redirectErrorStream(true).redirectOutput(dir.resolve("anchor.log").toFile()).start();
+                if (p.waitFor() != 0) {
+                    throw new IllegalStateException("plain mvn package failed: " + dir.resolve("anchor.log"));
+                }
+                Duration took = Duration.ofNanos(System.nanoTime() - t0);
+                anchor.add(new Timed(took, Duration.ZERO, took, Duration.ZERO));
+            }
+            deleteTree(checkout.resolve("target"));
+            row(md, "anchor: plain `mvn -o -DskipTests package`", null, anchor);
+
+            int change = 0;
+            for (JavaRuntime java : javas) {
+                // 3. warm: Maven's repository is warm, Kiln's cache is empty.
+                List<Timed> warm = new ArrayList<>();
+                for (int i = 0; i < rounds; i++) {
+                    try (HostBuilder fresh = new HostBuilder(config(dir.resolve("cache-warm-" + java.feature() + "-" + i), mvn, sdkRepo, m2, java))) {
+                        warm.add(build(fresh, request(url, first)));
+                    }
+                }
+                row(md, "warm (empty Kiln cache, warm Maven repository)", java, warm);
+
+                // 4. rebuild after a one-line change, 5. cache hit.
+                List<Timed> rebuild = new ArrayList<>();
+                List<Timed> hit = new ArrayList<>();
+                try (HostBuilder builder = new HostBuilder(config(dir.resolve("cache-" + java.feature()), mvn, sdkRepo, m2, java))) {
+                    build(builder, request(url, first));
+                    Path source = checkout.resolve("src/main/java/dev/kiln/examples/greeter/Greeter.java");
+                    for (int i = 0; i < rounds; i++) {
+                        String code = Files.readString(source);
+                        RevCommit changed = repo.commit("one line " + (++change), "greeter/src/main/java/dev/kiln/examples/greeter/Greeter.java",
+                                code.replaceFirst("private String punctuation = \"[^\"]*\";", "private String punctuation = \"!" + change + "\";"));
+                        rebuild.add(build(builder, request(url, changed)));
+                        hit.add(build(builder, request(url, changed)));
+                    }
+                }
+                row(md, "rebuild after a one-line change (incremental fetch)", java, rebuild);
+                row(md, "cache hit (same build key)", java, hit);
+            }
+            repo.close();
+        } finally {
+            deleteTree(dir);
+        }
+        md.append("\nTarget: a warm rebuild in 10 s or less. Source = fetch and export; maven = `mvn package` (offline first);"
+                + " training = the SDK's training mode writing the runtime's class archive.\n");
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, md);
+        System.out.print(md);
+        System.err.println("report: " + out);
+    }
+
+    private static HostBuilder.Config config(Path cache, MavenCommand mvn, Path sdkRepo, Path m2, JavaRuntime java) {
+        return new HostBuilder.Config(cache, mvn, List.of(sdkRepo), m2, java, 100, 1, Map.of());
+    }
+
+    private static HostBuilder.Request request(String url, RevCommit commit) {
+        return new HostBuilder.Request(url, commit.name(), "greeter", null, GitCredentials.NONE, Duration.ofMinutes(10));
+    }
+
+    /** A build's wall time and its split, from the progress the builder reports. */
+    record Timed(Duration total, Duration source, Duration maven, Duration training) {
+    }
+
+    private static Timed build(HostBuilder builder, HostBuilder.Request request) throws Exception {
+        Map<String, Long> stepStarts = new LinkedHashMap<>();
+        BuildLog log = new BuildLog() {
+            @Override
+            public void line(String line) {
+            }
+
+            @Override
+            public void progress(String step, String detail) {
+                stepStarts.putIfAbsent(step, System.nanoTime());
+            }
+        };
+        long t0 = System.nanoTime();
+        HostBuild build = builder.build(request, log).get(15, TimeUnit.MINUTES);
+        long end = System.nanoTime();
+        if (build.cached()) {
+            return new Timed(Duration.ofNanos(end - t0), Duration.ZERO, Duration.ZERO, Duration.ZERO);
+        }
+        long source = stepStarts.getOrDefault("source", t0);
+        long maven = stepStarts.getOrDefault("maven", source);
+        long train = stepStarts.getOrDefault("train", end);
+        long done = stepStarts.getOrDefault("done", end);
+        return new Timed(Duration.ofNanos(end - t0), Duration.ofNanos(maven - source), Duration.ofNanos(train - maven), Duration.ofNanos(done - train));
+    }
+
+    private static void row(StringBuilder md, String scenario, JavaRuntime java, List<Timed> runs) {
+        List<Timed> sorted = runs.stream().sorted(Comparator.comparing(Timed::total)).toList();
+        Timed median = sorted.get(sorted.size() / 2);
+        String line = String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", scenario,
+                java == null ? "-" : "JDK " + java.feature(), fmt(median.total()), fmt(sorted.get(0).total()),
+                fmt(sorted.get(sorted.size() - 1).total()), fmt(median.source()), fmt(median.maven()), fmt(median.training()));
+        md.append(line);
+        System.err.print(line);
+    }
+
+    private static String fmt(Duration d) {
+        long ms = d.toMillis();
+        if (d.isZero()) {
+            return "-";
+        }
+        if (ms < 1) {
+            return String.format(Locale.ROOT, "%d µs", d.toNanos() / 1000);
+        }
+        return ms < 1000 ? ms + " ms" : String.format(Locale.ROOT, "%.2f s", ms / 1000.0);
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,354 @@
+package dev.kiln.builder.host;
+
+import dev.kiln.api.functions.v1alpha1.BuildSpec;
+import dev.kiln.builder.BuilderVersion;
+import dev.kiln.builder.git.GitCredentials;
+import dev.kiln.builder.git.GitSources;
+import dev.kiln.builder.git.SourceException;
+import dev.kiln.builder.plan.BuildKey;
+import dev.kiln.builder.plan.Strategy;
+import dev.kiln.function.launch.ArchiveKind;
+import dev.kiln.function.launch.JavaRuntime;
+import dev.kiln.function.launch.JvmCommand;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+
+/**
+ * Local mode's builder: a Maven function built on this machine from its Git source, with the user's Maven and
+ * {@code ~/.m2}. A build fetches the commit (through the {@link GitSources} cache), exports the context directory,
+ * runs {@code mvn package} offline first and online only when something is missing, checks the template's layout
+ * ({@code target/kiln/app.jar} beside {@code lib/}), then trains the class archive for the runtime with the SDK's
+ * training mode ({@code JvmCommand.train}). Results are kept by build key: a key that was built is never built
+ * again, and concurrent requests for one key share one build.
+ *
+ * <p>Layout under the cache directory: {@code git/} (bare repositories), {@code builds/<key>/} (the function
+ * directory and {@code build.properties}), {@code logs/<key>.log} (the last build's log, kept on failure) and
+ * {@code work/} (sources while building).
+ */
+public final class HostBuilder implements AutoCloseable {
+
+    private static final String RESULT = "build.properties";
+
+    private final Config config;
+    private final GitSources sources;
+    private final BuildQueue queue;
+
+    /**
+     * What a host builder needs.
+     *
+     * @param cacheDir where sources, builds and logs are kept
+     * @param maven the Maven to run
+     * @param tailRepositories read-only local repositories behind the user's (Kiln's SDK), may be empty
+     * @param localRepository the Maven local repository, or null for the user's
+     * @param runtime the JVM the function will run on: the archive is trained for it
+     * @param trainingRounds rounds of the SDK's training mode (0 skips training)
+     * @param maxConcurrent how many builds run at once
+     * @param env extra environment for Maven and training (e.g. {@code JAVA_HOME})
+     */
+    public record Config(Path cacheDir, MavenCommand maven, List<Path> tailRepositories, Path localRepository,
+            JavaRuntime runtime, int trainingRounds, int maxConcurrent, Map<String, String> env) {
+        /** Checks and copies. */
+        public Config {
+            Objects.requireNonNull(cacheDir, "cacheDir");
+            Objects.requireNonNull(maven, "maven");
+            Objects.requireNonNull(runtime, "runtime");
+            tailRepositories = List.copyOf(tailRepositories);
+            env = Map.copyOf(env);
+        }
+
+        /**
+         * @param cacheDir where sources, builds and logs are kept
+         * @param maven the Maven to run
+         * @param runtime the JVM the function will run on
+         * @return a configuration with the user's repository, 100 training rounds and one build at a time
+         */
+        public static Config of(Path cacheDir, MavenCommand maven, JavaRuntime runtime) {
+            return new Config(cacheDir, maven, List.of(), null, runtime, 100, 1, Map.of());
+        }
+
+        /** @param repositories read-only repositories behind the user's @return a copy with them */
+        public Config withTailRepositories(List<Path> repositories) {
+            return new Config(cacheDir, maven, repositories, localRepository, runtime, trainingRounds, maxConcurrent, env);
+        }
+
+        /** @param repository the Maven local repository @return a copy with it */
+        public Config withLocalRepository(Path repository) {
+            return new Config(cacheDir, maven, tailRepositories, repository, runtime, trainingRounds, maxConcurrent, env);
+        }
+
+        /** @param n how many builds run at once @return a copy with it */
+        public Config withMaxConcurrent(int n) {
+            return new Config(cacheDir, maven, tailRepositories, localRepository, runtime, trainingRounds, n, env);
+        }
+    }
+
+    /**
+     * One function to build.
+     *
+     * @param url the Git repository
+     * @param commit the resolved commit (full SHA)
+     * @param contextDir the function's directory in the repository, "" for the root
+     * @param spec the build spec (strategy must come out as maven), or null
+     * @param credentials Git credentials
+     * @param timeout how long Maven and training may take together
+     */
+    public record Request(String url, String commit, String contextDir, BuildSpec spec, GitCredentials credentials,
+            Duration timeout) {
+        /** @return the key this request builds */
+        public String key() {
+            return BuildKey.of(commit, contextDir == null ? "" : contextDir, spec, BuilderVersion.CURRENT);
+        }
+    }
+
+    /** @param config the configuration */
+    public HostBuilder(Config config) {
+        this.config = config;
+        this.sources = new GitSources(config.cacheDir().resolve("git"));
+        this.queue = new BuildQueue(config.maxConcurrent());
+    }
+
+    /** @return the Git sources this builder fetches through (shared so resolution uses the same cache) */
+    public GitSources sources() {
+        return sources;
+    }
+
+    /**
+     * Builds, unless the request's key has been built: then the earlier build comes back with {@code cached} set.
+     *
+     * @param request what to build
+     * @param log where output and progress go
+     * @return the build; fails with {@link HostBuildException}
+     */
+    public CompletableFuture<HostBuild> build(Request request, BuildLog log) {
+        String key = request.key();
+        HostBuild done = cached(key);
+        if (done != null) {
+            return CompletableFuture.completedFuture(done);
+        }
+        return queue.submit(key, () -> {
+            HostBuild again = cached(key);
+            return again != null ? again : run(key, request, log);
+        });
+    }
+
+    /**
+     * @param key a build key
+     * @return the finished build for that key, or null
+     */
+    public HostBuild cached(String key) {
+        Path dir = buildDir(key);
+        Path result = dir.resolve(RESULT);
+        if (!Files.isRegularFile(result)) {
+            return null;
+        }
+        try {
+            Properties p = new Properties();
+            try (var in = Files.newBufferedReader(result)) {
+                p.load(in);
+            }
+            Path appDir = dir.resolve("app");
+            String archive = p.getProperty("archive", "");
+            return new HostBuild(key, p.getProperty("commit"), appDir, classPath(appDir), p.getProperty("mainClass"),
+                    archive.isEmpty() ? null : appDir.resolve(archive), logFile(key), Duration.ZERO, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + result, e);
+        }
+    }
+
+    private HostBuild run(String key, Request request, BuildLog log) throws HostBuildException, IOException, InterruptedException {
+        long started = System.nanoTime();
+        Path work = Files.createDirectories(config.cacheDir().resolve("work")).resolve(key);
+        Path logFile = logFile(key);
+        Files.createDirectories(logFile.getParent());
+        deleteTree(work);
+        try (Writer out = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8)) {
+            Path src = work.resolve("src");
+            prepare(request, src, log);
+            Duration timeout = request.timeout() == null ? Duration.ofMinutes(10) : request.timeout();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            maven(src, out, log, timeout);
+            Path built = src.resolve("target/kiln");
+            if (!Files.isRegularFile(built.resolve(JvmCommand.APP_JAR)) || !Files.isDirectory(built.resolve("lib"))) {
+                throw new HostBuildException("BuildFailed", "target/kiln/app.jar beside target/kiln/lib/ is missing: "
+                        + "package the function as templates/java-function does (app.jar beside lib/)", List.of(), null);
+            }
+            Path staging = work.resolve("result");
+            Path appDir = staging.resolve("app");
+            Files.createDirectories(staging);
+            Files.move(built, appDir);
+            Path archive = train(appDir, out, log, Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofSeconds(30).toNanos())));
+            String mainClass = mainClass(appDir.resolve(JvmCommand.APP_JAR));
+            Properties p = new Properties();
+            p.setProperty("commit", request.commit());
+            p.setProperty("url", request.url());
+            p.setProperty("contextDir", request.contextDir() == null ? "" : request.contextDir());
+            p.setProperty("mainClass", mainClass);
+            p.setProperty("archive", archive == null ? "" : archive.getFileName().toString());
+            try (var w = Files.newBufferedWriter(staging.resolve(RESULT))) {
+                p.store(w, "Kiln host build " + key);
+            }
+            Path dir = buildDir(key);
+            Files.createDirectories(dir.getParent());
+            deleteTree(dir);
+            Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            log.progress("done", "built " + request.commit().substring(0, Math.min(12, request.commit().length())) + " in " + took.toMillis() + " ms");
+            Path finalApp = dir.resolve("app");
+            return new HostBuild(key, request.commit(), finalApp, classPath(finalApp), mainClass,
+                    archive == null ? null : finalApp.resolve(archive.getFileName()), logFile, took, false);
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private void prepare(Request request, Path src, BuildLog log) throws HostBuildException {
+        log.progress("source", "fetching " + request.url() + " at " + request.commit());
+        try {
+            GitCredentials credentials = request.credentials() == null ? GitCredentials.NONE : request.credentials();
+            sources.fetch(request.url(), request.commit(), credentials);
+            sources.export(request.url(), request.commit(), request.contextDir(), src);
+        } catch (SourceException e) {
+            throw new HostBuildException(e.reason().name(), e.getMessage(), List.of(), e);
+        }
+        Strategy strategy;
+        try {
+            strategy = Strategy.detect(src, request.spec());
+        } catch (IllegalArgumentException e) {
+            throw new HostBuildException("SourcePreparationFailed", e.getMessage(), List.of(), e);
+        }
+        if (strategy != Strategy.MAVEN) {
+            throw new HostBuildException("StrategyNotSupported", "local mode builds Maven functions on this machine; "
+                    + "the dockerfile strategy needs a container builder (deploy to a cluster, where Kaniko builds it)",
+                    List.of(), null);
+        }
+    }
+
+    private void maven(Path src, Writer out, BuildLog log, Duration timeout) throws HostBuildException, IOException, InterruptedException {
+        MavenCommand maven = config.maven();
+        Map<String, String> base = new java.util.HashMap<>(System.getenv());
+        base.putAll(config.env());
+        Map<String, String> env = new java.util.HashMap<>(config.env());
+        env.putAll(MavenCommand.environment(base));
+        log.progress("maven", "mvn package (offline)");
+        LoggedProcess.Result offline = LoggedProcess.run(
+                maven.packageCommand(true, config.tailRepositories(), config.localRepository()), src, env,
+                timeout, out, line -> onMavenLine(line, log), true);
+        if (offline.succeeded()) {
+            return;
+        }
+        if (offline.timedOut()) {
+            throw timedOut(timeout, offline);
+        }
+        if (!MavenCommand.missingOffline(offline.output())) {
+            throw new HostBuildException("BuildFailed", "mvn package failed (exit " + offline.exitCode() + ")",
+                    offline.tail(), null);
+        }
+        log.progress("maven", "mvn package (online: dependencies missing from the local repository)");
+        LoggedProcess.Result online = LoggedProcess.run(
+                maven.packageCommand(false, config.tailRepositories(), config.localRepository()), src, env,
+                timeout, out, line -> onMavenLine(line, log), false);
+        if (online.timedOut()) {
+            throw timedOut(timeout, online);
+        }
+        if (!online.succeeded()) {
+            throw new HostBuildException("BuildFailed", "mvn package failed (exit " + online.exitCode() + ")",
+                    online.tail(), null);
+        }
+    }
+
+    private static void onMavenLine(String line, BuildLog log) {
+        log.line(line);
+        MavenProgress.step(line).ifPresent(step -> log.progress("maven", step));
+    }
+
+    private static HostBuildException timedOut(Duration timeout, LoggedProcess.Result result) {
+        return new HostBuildException("BuildTimedOut", "the build took longer than " + timeout.toSeconds()
+                + "s (spec.build.timeout) and was stopped", result.tail(), null);
+    }
+
+    private Path train(Path appDir, Writer out, BuildLog log, Duration timeout) throws HostBuildException, IOException, InterruptedException {
+        JavaRuntime runtime = config.runtime();
+        if (config.trainingRounds() <= 0 || runtime.archiveKind() == ArchiveKind.NONE) {
+            return null;
+        }
+        log.progress("train", "training the " + (runtime.archiveKind() == ArchiveKind.AOT_CACHE ? "AOT cache" : "AppCDS archive")
+                + " for Java " + runtime.feature());
+        LoggedProcess.Result result = LoggedProcess.run(JvmCommand.train(runtime, appDir, config.trainingRounds()),
+                appDir, config.env(), timeout, out, log::line, false);
+        Path archive = JvmCommand.archive(runtime, appDir);
+        if (!result.succeeded() || !Files.isRegularFile(archive)) {
+            throw new HostBuildException("TrainingFailed", "the function did not start and serve its warm-up event in "
+                    + "training mode" + (result.timedOut() ? " before the build's timeout" : " (exit " + result.exitCode() + ")")
+                    + "; run it locally with java -jar target/kiln/app.jar to see why", result.tail(), null);
+        }
+        return archive;
+    }
+
+    private static String mainClass(Path appJar) throws IOException {
+        try (JarFile jar = new JarFile(appJar.toFile())) {
+            Manifest manifest = jar.getManifest();
+            String main = manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.MAIN_CLASS);
+            if (main == null) {
+                throw new IOException(appJar + " has no Main-Class in its manifest");
+            }
+            return main;
+        }
+    }
+
+    private static List<Path> classPath(Path appDir) throws IOException {
+        Path appJar = appDir.resolve(JvmCommand.APP_JAR);
+        List<Path> jars = new ArrayList<>();
+        jars.add(appJar);
+        try (JarFile jar = new JarFile(appJar.toFile())) {
+            Manifest manifest = jar.getManifest();
+            String cp = manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+            if (cp != null) {
+                for (String entry : cp.trim().split("\\s+")) {
+                    jars.add(appDir.resolve(entry));
+                }
+            }
+        }
+        return List.copyOf(jars);
+    }
+
+    private Path buildDir(String key) {
+        return config.cacheDir().resolve("builds").resolve(key);
+    }
+
+    private Path logFile(String key) {
+        return config.cacheDir().resolve("logs").resolve(key + ".log");
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        queue.close();
+    }
+}
