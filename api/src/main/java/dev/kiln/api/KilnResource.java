@@ -1,12 +1,18 @@
 package dev.kiln.api;
 
 import dev.kiln.api.validation.FieldErrors;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 /**
  * What the controller and {@code kiln dev} need from every Kiln kind: defaults applied in memory and a
  * validation that reports every error with its field path.
  */
+// Jackson finds class annotations on a type's own interfaces before its superclass: without this, HasMetadata's
+// KubernetesResource (@JsonDeserialize(using = KubernetesDeserializer.class)) would win over CustomResource's "None",
+// and fabric8's polymorphic deserializer would call itself for every Kiln kind until the stack overflowed.
+@JsonDeserialize(using = JsonDeserializer.None.class)
 public interface KilnResource extends HasMetadata {
 
     /** Fills unset fields with their defaults, in memory. Applying twice changes nothing more. */

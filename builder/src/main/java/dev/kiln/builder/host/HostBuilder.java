@@ -72,31 +72,6 @@ public final class HostBuilder implements AutoCloseable {
             tailRepositories = List.copyOf(tailRepositories);
             env = Map.copyOf(env);
         }
-
-        /**
-         * @param cacheDir where sources, builds and logs are kept
-         * @param maven the Maven to run
-         * @param runtime the JVM the function will run on
-         * @return a configuration with the user's repository, 100 training rounds and one build at a time
-         */
-        public static Config of(Path cacheDir, MavenCommand maven, JavaRuntime runtime) {
-            return new Config(cacheDir, maven, List.of(), null, runtime, 100, 1, Map.of());
-        }
-
-        /** @param repositories read-only repositories behind the user's @return a copy with them */
-        public Config withTailRepositories(List<Path> repositories) {
-            return new Config(cacheDir, maven, repositories, localRepository, runtime, trainingRounds, maxConcurrent, env);
-        }
-
-        /** @param repository the Maven local repository @return a copy with it */
-        public Config withLocalRepository(Path repository) {
-            return new Config(cacheDir, maven, tailRepositories, repository, runtime, trainingRounds, maxConcurrent, env);
-        }
-
-        /** @param n how many builds run at once @return a copy with it */
-        public Config withMaxConcurrent(int n) {
-            return new Config(cacheDir, maven, tailRepositories, localRepository, runtime, trainingRounds, n, env);
-        }
     }
 
     /**
@@ -122,11 +97,6 @@ public final class HostBuilder implements AutoCloseable {
         this.config = config;
         this.sources = new GitSources(config.cacheDir().resolve("git"));
         this.queue = new BuildQueue(config.maxConcurrent());
-    }
-
-    /** @return the Git sources this builder fetches through (shared so resolution uses the same cache) */
-    public GitSources sources() {
-        return sources;
     }
 
     /**
@@ -193,7 +163,12 @@ public final class HostBuilder implements AutoCloseable {
             Path appDir = staging.resolve("app");
             Files.createDirectories(staging);
             Files.move(built, appDir);
-            Path archive = train(appDir, out, log, Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofSeconds(30).toNanos())));
+            Duration left = Duration.ofNanos(deadline - System.nanoTime());
+            if (left.isNegative() || left.isZero()) {
+                throw new HostBuildException("BuildTimedOut", "the build took longer than " + timeout.toSeconds()
+                        + "s (spec.build.timeout) before training started", List.of(), null);
+            }
+            Path archive = train(appDir, out, log, left);
             String mainClass = mainClass(appDir.resolve(JvmCommand.APP_JAR));
             Properties p = new Properties();
             p.setProperty("commit", request.commit());
@@ -247,23 +222,29 @@ public final class HostBuilder implements AutoCloseable {
         Map<String, String> env = new java.util.HashMap<>(config.env());
         env.putAll(MavenCommand.environment(base));
         log.progress("maven", "mvn package (offline)");
+        java.util.concurrent.atomic.AtomicBoolean missing = new java.util.concurrent.atomic.AtomicBoolean();
         LoggedProcess.Result offline = LoggedProcess.run(
                 maven.packageCommand(true, config.tailRepositories(), config.localRepository()), src, env,
-                timeout, out, line -> onMavenLine(line, log), true);
+                timeout, out, line -> {
+                    onMavenLine(line, log);
+                    if (MavenCommand.missingOffline(line)) {
+                        missing.set(true);
+                    }
+                });
         if (offline.succeeded()) {
             return;
         }
         if (offline.timedOut()) {
             throw timedOut(timeout, offline);
         }
-        if (!MavenCommand.missingOffline(offline.output())) {
+        if (!missing.get()) {
             throw new HostBuildException("BuildFailed", "mvn package failed (exit " + offline.exitCode() + ")",
                     offline.tail(), null);
         }
         log.progress("maven", "mvn package (online: dependencies missing from the local repository)");
         LoggedProcess.Result online = LoggedProcess.run(
                 maven.packageCommand(false, config.tailRepositories(), config.localRepository()), src, env,
-                timeout, out, line -> onMavenLine(line, log), false);
+                timeout, out, line -> onMavenLine(line, log));
         if (online.timedOut()) {
             throw timedOut(timeout, online);
         }
@@ -291,7 +272,7 @@ public final class HostBuilder implements AutoCloseable {
         log.progress("train", "training the " + (runtime.archiveKind() == ArchiveKind.AOT_CACHE ? "AOT cache" : "AppCDS archive")
                 + " for Java " + runtime.feature());
         LoggedProcess.Result result = LoggedProcess.run(JvmCommand.train(runtime, appDir, config.trainingRounds()),
-                appDir, config.env(), timeout, out, log::line, false);
+                appDir, config.env(), timeout, out, log::line);
         Path archive = JvmCommand.archive(runtime, appDir);
         if (!result.succeeded() || !Files.isRegularFile(archive)) {
             throw new HostBuildException("TrainingFailed", "the function did not start and serve its warm-up event in "

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +30,8 @@ final class LoggedProcess {
      * @param exitCode its exit code, or -1 when it was killed for its timeout
      * @param timedOut true when it was killed for its timeout
      * @param tail its last lines
-     * @param output every line, when asked for
      */
-    record Result(int exitCode, boolean timedOut, List<String> tail, List<String> output) {
+    record Result(int exitCode, boolean timedOut, List<String> tail) {
         boolean succeeded() {
             return exitCode == 0 && !timedOut;
         }
@@ -43,13 +41,12 @@ final class LoggedProcess {
     }
 
     static Result run(List<String> command, Path dir, Map<String, String> env, Duration timeout, Writer log,
-            Consumer<String> lines, boolean keepOutput) throws IOException, InterruptedException {
+            Consumer<String> lines) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().putAll(env);
         Process process = pb.start();
         process.getOutputStream().close();
         Deque<String> tail = new ArrayDeque<>();
-        List<String> output = new ArrayList<>();
         // The reader runs on its own thread so the timeout is enforced even when the process stops writing.
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -59,9 +56,6 @@ final class LoggedProcess {
                             tail.removeFirst();
                         }
                         tail.addLast(line);
-                        if (keepOutput) {
-                            output.add(line);
-                        }
                     }
                     log.write(line);
                     log.write('\n');
@@ -89,7 +83,7 @@ final class LoggedProcess {
         }
         reader.join(5_000);
         synchronized (tail) {
-            return new Result(finished ? process.exitValue() : -1, !finished, List.copyOf(tail), List.copyOf(output));
+            return new Result(finished ? process.exitValue() : -1, !finished, List.copyOf(tail));
         }
     }
 }

@@ -98,11 +98,11 @@ public record MavenCommand(List<String> executable) {
     }
 
     /**
-     * @param output a failed offline build's output
-     * @return true when it failed because something was missing from the local repositories, so an online build
-     *     may succeed
+     * @param line a line of an offline build's output
+     * @return true when it says something was missing from the local repositories ("Cannot access central ... in
+     *     offline mode and the artifact ... has not been downloaded from it before"), so an online build may succeed
      */
-    public static boolean missingOffline(List<String> output) {
-        return output.stream().anyMatch(l -> l.contains("in offline mode") || l.contains("offline mode and the artifact"));
+    public static boolean missingOffline(String line) {
+        return line.contains("in offline mode");
     }
 }

@@ -173,8 +173,8 @@ class HostBuildIT {
                       <version>0.3.0</version>
                     </dependency>
                 """);
-        RevCommit more = repo.commitTree("greeter with one more dependency", GREETER, "more");
-        more = repo.commit("jspecify", "more/pom.xml", pom);
+        repo.commitTree("the greeter, copied", GREETER, "more");
+        RevCommit more = repo.commit("one more dependency", "more/pom.xml", pom);
         RecordingLog log = new RecordingLog();
         HostBuilder.Request request = new HostBuilder.Request(server.url("public/functions.git"), more.name(), "more",
                 null, GitCredentials.NONE, TIMEOUT);

@@ -75,7 +75,7 @@ class MavenCommandTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("offlineFailures")
     void onlyMissingArtifactsSendTheBuildOnline(String name, String line, boolean online) {
-        assertThat(MavenCommand.missingOffline(List.of("[INFO] Scanning for projects...", line))).isEqualTo(online);
+        assertThat(MavenCommand.missingOffline(line)).isEqualTo(online);
     }
 
     private static Path executable(Path file) throws Exception {

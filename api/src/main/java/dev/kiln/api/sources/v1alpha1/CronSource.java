@@ -3,8 +3,6 @@ package dev.kiln.api.sources.v1alpha1;
 import dev.kiln.api.KilnResource;
 import dev.kiln.api.validation.FieldErrors;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
-import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -14,9 +12,6 @@ import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /** A CloudEvent on a cron schedule, shaped as Knative's PingSource events ({@code dev.knative.sources.ping}). */
-// KilnResource brings KubernetesResource's @JsonDeserialize(using = KubernetesDeserializer.class) closer than
-// CustomResource's "None"; without this, fabric8's deserializer calls itself for this class until the stack overflows.
-@JsonDeserialize(using = JsonDeserializer.None.class)
 @Group(Sources.GROUP)
 @Version(Sources.VERSION)
 @Kind("CronSource")

@@ -3,8 +3,6 @@ package dev.kiln.api.sources.v1alpha1;
 import dev.kiln.api.KilnResource;
 import dev.kiln.api.validation.FieldErrors;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
-import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -17,9 +15,6 @@ import io.fabric8.kubernetes.model.annotation.Version;
  * Records of Kafka topics as CloudEvents, at least once: offsets are committed only after the sink (or the
  * dead-letter sink) accepted the event. CloudEvent records pass through; others map as Knative's KafkaSource.
  */
-// KilnResource brings KubernetesResource's @JsonDeserialize(using = KubernetesDeserializer.class) closer than
-// CustomResource's "None"; without this, fabric8's deserializer calls itself for this class until the stack overflows.
-@JsonDeserialize(using = JsonDeserializer.None.class)
 @Group(Sources.GROUP)
 @Version(Sources.VERSION)
 @Kind("KafkaSource")
