@@ -1,0 +1,59 @@
+package dev.kiln.controller;
+
+import dev.kiln.builder.git.GitSources;
+import dev.kiln.builder.plan.MavenDockerfile;
+import dev.kiln.builder.resources.BuilderConfig;
+import dev.kiln.controller.functions.CommitResolver;
+import dev.kiln.controller.functions.ImageRegistry;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/** The controller's shared objects, built once from its configuration. */
+public class Beans {
+
+    @Produces
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    void registerKinds(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent start, KubernetesClient client) {
+        KilnKinds.register(client);
+    }
+
+    @Produces
+    @Singleton
+    CommitResolver commitResolver(ControllerConfig config, KubernetesClient client, Clock clock) {
+        KilnKinds.register(client);
+        return new CommitResolver(new GitSources(Path.of(config.gitCache())), client, clock);
+    }
+
+    @Produces
+    @Singleton
+    ImageRegistry imageRegistry(ControllerConfig config) {
+        return new ImageRegistry(config.registry(), config.build().pushSecret().orElse(null));
+    }
+
+    /** Fails the start-up when an image is not pinned by digest. */
+    @Produces
+    @Singleton
+    BuilderConfig builderConfig(ControllerConfig config) {
+        ControllerConfig.Build build = config.build();
+        for (String image : new String[] {build.executorImage(), build.builderImage()}) {
+            if (!image.matches(".+@sha256:[0-9a-f]{64}")) {
+                throw new IllegalArgumentException("image '" + image + "' must be pinned by digest (name@sha256:<64 hex>)");
+            }
+        }
+        Quantity cpu = new Quantity(build.cpu());
+        Quantity memory = new Quantity(build.memory());
+        return new BuilderConfig(build.executorImage(), build.builderImage(), build.ttlSecondsAfterFinished(),
+                new ResourceRequirementsBuilder().addToRequests("cpu", cpu).addToRequests("memory", memory)
+                        .addToLimits("memory", memory).build(),
+                new MavenDockerfile.BaseImages(build.mavenImage(), build.runtimeImage()));
+    }
+}

@@ -1,0 +1,63 @@
+package dev.kiln.controller;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Optional;
+
+/**
+ * The installation's choices (the {@code kiln-controller} ConfigMap, as {@code KILN_*} environment variables):
+ * where images go and which images build and run things. Every image is pinned by digest; the controller refuses
+ * to start otherwise.
+ */
+@ConfigMapping(prefix = "kiln")
+public interface ControllerConfig {
+
+    /** @return the registry and path functions are pushed under, e.g. {@code registry.example.com/kiln} */
+    String registry();
+
+    /** @return the build settings */
+    Build build();
+
+    /** @return the event-source settings */
+    Sources sources();
+
+    /** @return where the controller keeps its Git cache (commit resolution and strategy detection) */
+    @WithDefault("/tmp/kiln-git")
+    String gitCache();
+
+    /** Build settings. */
+    interface Build {
+        /** @return the Kaniko executor (a maintained fork), pinned by digest */
+        String executorImage();
+
+        /** @return the image that runs {@code kiln-builder prepare}, pinned by digest */
+        String builderImage();
+
+        /** @return the Maven + JDK 25 image of the maven strategy, pinned by digest */
+        String mavenImage();
+
+        /** @return the JRE 25 image functions run on, pinned by digest */
+        String runtimeImage();
+
+        /** @return how long finished build Jobs stay for their logs */
+        @WithDefault("86400")
+        int ttlSecondsAfterFinished();
+
+        /** @return the Kaniko container's CPU request (its limit is twice that) */
+        @WithDefault("1")
+        String cpu();
+
+        /** @return the Kaniko container's memory request and limit */
+        @WithDefault("2Gi")
+        String memory();
+
+        /** @return the dockerconfigjson Secret used when a Function names none */
+        Optional<String> pushSecret();
+    }
+
+    /** Event-source settings. */
+    interface Sources {
+        /** @return the image that runs {@code kiln-event-sources <kind>}, pinned by digest */
+        String adapterImage();
+    }
+}

@@ -1,0 +1,288 @@
+package dev.kiln.controller.functions;
+
+import dev.kiln.api.duck.Condition;
+import dev.kiln.api.duck.ConditionSet;
+import dev.kiln.api.functions.v1alpha1.BuildStatus;
+import dev.kiln.api.functions.v1alpha1.Function;
+import dev.kiln.api.functions.v1alpha1.FunctionDefaults;
+import dev.kiln.api.functions.v1alpha1.FunctionLifecycle;
+import dev.kiln.api.functions.v1alpha1.FunctionStatus;
+import dev.kiln.api.functions.v1alpha1.FunctionValidation;
+import dev.kiln.api.functions.v1alpha1.GitSource;
+import dev.kiln.api.validation.FieldErrors;
+import dev.kiln.api.validation.GoDurations;
+import dev.kiln.builder.BuilderVersion;
+import dev.kiln.builder.git.SourceException;
+import dev.kiln.builder.plan.BuildKey;
+import dev.kiln.builder.plan.Strategy;
+import dev.kiln.builder.resources.BuildOutcome;
+import dev.kiln.builder.resources.BuilderConfig;
+import dev.kiln.builder.resources.Jobs;
+import dev.kiln.builder.resources.KanikoBuild;
+import dev.kiln.controller.StatusPatches;
+import io.fabric8.knative.serving.v1.Service;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * A Function's reconciler: validate → resolve the commit → a Kaniko Job for the build key unless an image exists
+ * for it → the image digest from the finished Job → a Knative Service running that digest → its readiness, URL
+ * and address in the Function's status. Desired objects come from pure builders ({@link Jobs},
+ * {@link KnativeServices}); this class reads, compares, creates or updates, and reports.
+ *
+ * <p>Generation-aware filtering is off: a push sets an annotation ({@link CommitResolver#REFRESH_ANNOTATION}),
+ * which must trigger a reconcile without changing the generation. Every reconcile is idempotent.
+ */
+@ControllerConfiguration(name = "functions", generationAwareEventProcessing = false)
+public class FunctionReconciler implements Reconciler<Function>, Cleaner<Function> {
+
+    private static final Logger LOG = Logger.getLogger(FunctionReconciler.class);
+    /** How soon a Function whose source failed to resolve is tried again. */
+    static final Duration SOURCE_RETRY = Duration.ofMinutes(1);
+
+    private final KubernetesClient client;
+    private final CommitResolver resolver;
+    private final BuilderConfig builderConfig;
+    private final ImageRegistry registry;
+    private final Clock clock;
+    private final Map<String, Strategy> strategies = new ConcurrentHashMap<>();
+    /** The status as the reconcile found it, per reconciler thread. */
+    private final ThreadLocal<String> before = new ThreadLocal<>();
+
+    /**
+     * @param client the Kubernetes client
+     * @param resolver commit resolution
+     * @param builderConfig build images and limits
+     * @param registry where images are pushed
+     * @param clock the time
+     */
+    public FunctionReconciler(KubernetesClient client, CommitResolver resolver, BuilderConfig builderConfig, ImageRegistry registry, Clock clock) {
+        this.client = client;
+        this.resolver = resolver;
+        this.builderConfig = builderConfig;
+        this.registry = registry;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<EventSource<?, Function>> prepareEventSources(EventSourceContext<Function> context) {
+        InformerEventSource<Job, Function> jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, Function.class)
+                .withLabelSelector("app.kubernetes.io/managed-by=kiln,app.kubernetes.io/component=build")
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Function.class))
+                .build(), context);
+        InformerEventSource<Service, Function> services = new InformerEventSource<>(InformerEventSourceConfiguration.from(Service.class, Function.class)
+                .withLabelSelector("app.kubernetes.io/managed-by=kiln")
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Function.class))
+                .build(), context);
+        return List.of(jobs, services);
+    }
+
+    @Override
+    public UpdateControl<Function> reconcile(Function function, Context<Function> context) {
+        FunctionStatus status = function.getStatus() == null ? new FunctionStatus() : function.getStatus();
+        function.setStatus(status);
+        before.set(client.getKubernetesSerialization().asJson(status));
+        FunctionLifecycle life = FunctionLifecycle.of(status, clock);
+        life.observe(function.getMetadata().getGeneration());
+
+        FieldErrors errors = FunctionValidation.validate(function);
+        if (!errors.isEmpty()) {
+            life.markInvalidSpec(errors);
+            return writeStatus(function, null);
+        }
+        FunctionDefaults.apply(function);
+        GitSource git = function.getSpec().source.git;
+
+        String commit;
+        try {
+            commit = resolver.resolve(function);
+        } catch (SourceException e) {
+            life.markSourceFailed(e.reason().name(), e.getMessage());
+            return writeStatus(function, SOURCE_RETRY);
+        }
+        life.markSourceResolved(commit);
+
+        String contextDir = git.contextDir == null ? "" : git.contextDir;
+        String key = BuildKey.of(commit, contextDir, function.getSpec().build, BuilderVersion.CURRENT);
+        boolean built = status.build != null && key.equals(status.build.key) && status.image != null
+                && life.conditions().get(FunctionLifecycle.BUILD_SUCCEEDED).map(c -> Condition.TRUE.equals(c.status)).orElse(false);
+        if (!built) {
+            built = build(function, context, life, commit, contextDir, key);
+        }
+        deploy(function, context, life, built ? commit : null);
+
+        return writeStatus(function, CommitResolver.pollInterval(function));
+    }
+
+    /**
+     * Writes the status with a JSON merge patch on the status subresource. JOSDK's own status patch is a JSON Patch
+     * computed against its cached copy, which fails when the stored object has no status yet.
+     */
+    private UpdateControl<Function> writeStatus(Function function, Duration reschedule) {
+        // Only a change is written: every write is an event, and generation-aware filtering is off.
+        if (!client.getKubernetesSerialization().asJson(function.getStatus()).equals(before.get())) {
+            StatusPatches.mergeStatus(client, function, function.getStatus());
+        }
+        UpdateControl<Function> control = UpdateControl.noUpdate();
+        return reschedule == null ? control : control.rescheduleAfter(reschedule);
+    }
+
+    /** @return true when the image for {@code key} is in the status now */
+    private boolean build(Function function, Context<Function> context, FunctionLifecycle life, String commit, String contextDir, String key) {
+        FunctionStatus status = function.getStatus();
+        Strategy strategy;
+        try {
+            strategy = strategy(function, commit, contextDir, key);
+        } catch (SourceException e) {
+            life.markBuildFailed(e.reason().name(), e.getMessage());
+            return false;
+        } catch (IllegalArgumentException e) {
+            life.markBuildFailed("SourcePreparationFailed", e.getMessage());
+            return false;
+        }
+        KanikoBuild plan = plan(function, commit, contextDir, strategy, key);
+        String jobName = Jobs.name(plan);
+        Optional<Job> job = context.getSecondaryResources(Job.class).stream()
+                .filter(j -> jobName.equals(j.getMetadata().getName())).findFirst();
+        if (job.isEmpty()) {
+            // Not in the informer's cache: ask the API server, so a restart or a slow cache never builds twice.
+            job = Optional.ofNullable(client.batch().v1().jobs().inNamespace(function.getMetadata().getNamespace()).withName(jobName).get());
+        }
+        if (job.isEmpty()) {
+            client.resource(Jobs.kanikoBuild(plan, builderConfig)).create();
+            LOG.infof("%s/%s: building %s in Job %s", function.getMetadata().getNamespace(), function.getMetadata().getName(), commit, jobName);
+            life.markBuildRunning(buildStatus(status, jobName, key, commit));
+            return false;
+        }
+        List<Pod> pods = client.pods().inNamespace(function.getMetadata().getNamespace()).withLabel("job-name", jobName).list().getItems();
+        BuildOutcome outcome = BuildOutcome.of(job.get(), pods);
+        switch (outcome.state()) {
+            case RUNNING -> {
+                life.markBuildRunning(buildStatus(status, jobName, key, commit));
+                return false;
+            }
+            case SUCCEEDED -> {
+                status.build = buildStatus(status, jobName, key, commit);
+                life.markBuildSucceeded(plan.image() + "@" + outcome.digest(), clock.instant().toString());
+                return true;
+            }
+            default -> {
+                status.build = buildStatus(status, jobName, key, commit);
+                life.markBuildFailed(outcome.reason(), outcome.message());
+                return false;
+            }
+        }
+    }
+
+    private static BuildStatus buildStatus(FunctionStatus status, String jobName, String key, String commit) {
+        if (status.build != null && key.equals(status.build.key)) {
+            return status.build;
+        }
+        BuildStatus b = new BuildStatus();
+        b.name = jobName;
+        b.key = key;
+        b.commit = commit;
+        b.startedAt = java.time.Instant.now().toString();
+        return b;
+    }
+
+    private void deploy(Function function, Context<Function> context, FunctionLifecycle life, String builtCommit) {
+        FunctionStatus status = function.getStatus();
+        String name = function.getMetadata().getName();
+        Optional<Service> existing = context.getSecondaryResources(Service.class).stream()
+                .filter(s -> name.equals(s.getMetadata().getName())).findFirst();
+        if (builtCommit != null) {
+            Service desired = KnativeServices.desired(function, status.image, builtCommit);
+            if (existing.isEmpty()) {
+                Service current = client.resources(Service.class).inNamespace(function.getMetadata().getNamespace()).withName(name).get();
+                existing = Optional.ofNullable(current);
+            }
+            if (existing.isEmpty()) {
+                existing = Optional.of(client.resource(desired).create());
+            } else if (KnativeServices.differs(existing.get(), desired)) {
+                Service update = existing.get();
+                update.getMetadata().setLabels(desired.getMetadata().getLabels());
+                update.getMetadata().setOwnerReferences(desired.getMetadata().getOwnerReferences());
+                update.setSpec(desired.getSpec());
+                existing = Optional.of(client.resource(update).update());
+            }
+        }
+        if (existing.isEmpty()) {
+            life.markServiceUnknown(FunctionLifecycle.REASON_DEPLOYING, "waiting for the first build");
+            return;
+        }
+        KnativeServiceReadiness.propagate(existing.get(), life);
+    }
+
+    private Strategy strategy(Function function, String commit, String contextDir, String key) throws SourceException {
+        Strategy known = strategies.get(key);
+        if (known != null) {
+            return known;
+        }
+        GitSource git = function.getSpec().source.git;
+        resolver.sources().fetch(git.url, commit, resolver.credentials(function));
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("kiln-strategy");
+            Path context = dir.resolve("context");
+            resolver.sources().export(git.url, commit, contextDir, context);
+            Strategy strategy = Strategy.detect(context, function.getSpec().build);
+            strategies.put(key, strategy);
+            return strategy;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private KanikoBuild plan(Function function, String commit, String contextDir, Strategy strategy, String key) {
+        var spec = function.getSpec();
+        String image = registry.imageFor(function);
+        String pushSecret = registry.pushSecretFor(function);
+        return new KanikoBuild(function.getMetadata().getName(), function.getMetadata().getNamespace(), function.getMetadata().getUid(),
+                spec.source.git.url, commit, contextDir, spec.source.git.secretRef == null ? null : spec.source.git.secretRef.getName(),
+                strategy, spec.build.dockerfile, image, pushSecret, key, GoDurations.parse(spec.build.timeout).toSeconds());
+    }
+
+    @Override
+    public DeleteControl cleanup(Function function, Context<Function> context) {
+        // Jobs and the Knative Service are owned by the Function: the API server's garbage collector removes them.
+        resolver.forget(function.getMetadata().getUid());
+        return DeleteControl.defaultDelete();
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            LOG.debugf("could not delete %s: %s", dir, e.getMessage());
+        }
+    }
+}

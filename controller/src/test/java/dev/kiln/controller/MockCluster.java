@@ -1,0 +1,74 @@
+package dev.kiln.controller;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The fabric8 mock API server in CRUD mode with Kiln's CRDs from {@code config/300-crds} (the files a cluster
+ * installs, so status is a subresource as on a real API server), and a JOSDK Operator running reconcilers against it.
+ * Server-side apply is off: the mock does not implement it (see {@code docs/decisions.md}).
+ */
+public final class MockCluster implements AutoCloseable {
+
+    static final Path CRDS = Path.of("..", "config", "300-crds");
+
+    private final KubernetesMockServer server;
+    private final KubernetesClient client;
+    private Operator operator;
+
+    public MockCluster() throws IOException {
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        client = KilnKinds.register(server.createClient());
+        try (Stream<Path> files = Files.list(CRDS)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    CustomResourceDefinition crd = client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
+                    client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+                }
+            }
+        }
+    }
+
+    /** @return a client of the mock server */
+    public KubernetesClient client() {
+        return client;
+    }
+
+    /** Starts an operator with these reconcilers (stopping the one before, as a controller restart would). */
+    public void start(List<Reconciler<?>> reconcilers) {
+        stopOperator();
+        operator = new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false)
+                .withSSABasedCreateUpdateMatchForDependentResources(false).withCloseClientOnStop(false));
+        reconcilers.forEach(r -> operator.register(r));
+        operator.start();
+    }
+
+    private void stopOperator() {
+        if (operator != null) {
+            operator.stop();
+            operator = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stopOperator();
+        client.close();
+        server.destroy();
+    }
+}

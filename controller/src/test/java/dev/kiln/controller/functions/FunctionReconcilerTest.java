@@ -1,0 +1,260 @@
+package dev.kiln.controller.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.kiln.api.duck.Condition;
+import dev.kiln.api.functions.v1alpha1.Function;
+import dev.kiln.api.functions.v1alpha1.FunctionSource;
+import dev.kiln.api.functions.v1alpha1.FunctionSpec;
+import dev.kiln.api.functions.v1alpha1.GitSource;
+import dev.kiln.builder.resources.Jobs;
+import dev.kiln.builder.git.GitSources;
+import dev.kiln.builder.plan.MavenDockerfile;
+import dev.kiln.builder.resources.BuilderConfig;
+import dev.kiln.controller.MockCluster;
+import dev.kiln.testing.git.GitHttpServer;
+import io.fabric8.knative.pkg.apis.ConditionBuilder;
+import io.fabric8.knative.serving.v1.Service;
+import io.fabric8.knative.serving.v1.ServiceStatusBuilder;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Function lifecycle against the fabric8 mock API server in CRUD mode, with a real Git server: the test plays
+ * the cluster (it completes or fails the Job, and sets the Knative Service ready), the reconciler, run by a JOSDK
+ * Operator, does the rest.
+ */
+class FunctionReconcilerTest {
+
+    static final Path GREETER = Path.of("..", "examples", "functions", "greeter").toAbsolutePath().normalize();
+    static final String DIGEST = "sha256:" + "ab".repeat(32);
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    static GitHttpServer git;
+    static GitHttpServer.Repo repo;
+    static RevCommit first;
+
+    static MockCluster cluster;
+    static KubernetesClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path base = Files.createTempDirectory("kiln-controller-git");
+        Files.createDirectories(base.resolve("public"));
+        git = new GitHttpServer(base);
+        repo = git.new Repo("public/functions.git");
+        first = repo.commitTree("the greeter", GREETER, "greeter");
+        cluster = new MockCluster();
+        client = cluster.client();
+        cluster.start(List.of(reconciler(base.resolve("git-cache"))));
+    }
+
+    static FunctionReconciler reconciler(Path gitCache) {
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        BuilderConfig builder = new BuilderConfig("ghcr.io/osscontainertools/kaniko@sha256:" + "1".repeat(64),
+                "ghcr.io/kiln-dev/kiln-builder@sha256:" + "2".repeat(64), 86400, null,
+                new MavenDockerfile.BaseImages("docker.io/library/maven@sha256:" + "3".repeat(64),
+                        "docker.io/library/eclipse-temurin@sha256:" + "4".repeat(64)));
+        return new FunctionReconciler(client, new CommitResolver(new GitSources(gitCache), client, clock), builder,
+                new ImageRegistry("registry.example.com/kiln", null), clock);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        cluster.close();
+        repo.close();
+        git.close();
+    }
+
+    static Function function(String namespace, String name) {
+        Function f = new Function();
+        f.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+        FunctionSpec spec = new FunctionSpec();
+        spec.source = new FunctionSource();
+        spec.source.git = new GitSource();
+        spec.source.git.url = git.url("public/functions.git");
+        spec.source.git.revision = "main";
+        spec.source.git.contextDir = "greeter";
+        f.setSpec(spec);
+        return f;
+    }
+
+    Function get(String namespace, String name) {
+        return client.resources(Function.class).inNamespace(namespace).withName(name).get();
+    }
+
+    static Optional<Condition> condition(Function f, String type) {
+        return f == null || f.getStatus() == null ? Optional.empty()
+                : f.getStatus().conditions.stream().filter(c -> type.equals(c.type)).findFirst();
+    }
+
+    List<Job> jobs(String namespace) {
+        return client.batch().v1().jobs().inNamespace(namespace).list().getItems();
+    }
+
+    /** Plays the cluster: the Job's pod ran Kaniko, which wrote the digest, and the Job completed. */
+    void completeBuild(Job job, String digest) {
+        String ns = job.getMetadata().getNamespace();
+        client.resource(new PodBuilder().withNewMetadata().withName(job.getMetadata().getName() + "-x").withNamespace(ns)
+                .addToLabels("job-name", job.getMetadata().getName()).endMetadata()
+                .withNewStatus().addNewContainerStatus().withName(Jobs.KANIKO).withNewState().withNewTerminated()
+                .withExitCode(0).withMessage(digest).endTerminated().endState().endContainerStatus().endStatus().build()).create();
+        job.setStatus(new JobStatusBuilder().withSucceeded(1)
+                .withConditions(new JobConditionBuilder().withType("Complete").withStatus("True").build()).build());
+        client.resource(job).updateStatus();
+    }
+
+    /** Plays Knative: the Service's revision is ready. */
+    void markReady(Service ksvc, String url) {
+        ksvc.setStatus(new ServiceStatusBuilder().withUrl(url).withNewAddress().withUrl("http://" + ksvc.getMetadata().getName() + "."
+                        + ksvc.getMetadata().getNamespace() + ".svc.cluster.local").endAddress()
+                .withConditions(new ConditionBuilder().withType("Ready").withStatus("True").build()).build());
+        client.resource(ksvc).updateStatus();
+    }
+
+    @Test
+    void aFunctionIsBuiltDeployedAndReady() {
+        String ns = "lifecycle";
+        client.resource(function(ns, "greeter")).create();
+
+        await().atMost(WAIT).until(() -> jobs(ns).size() == 1);
+        Job job = jobs(ns).get(0);
+        String uid = get(ns, "greeter").getMetadata().getUid();
+        assertThat(job.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
+            assertThat(o.getKind()).isEqualTo("Function");
+            assertThat(o.getName()).isEqualTo("greeter");
+            assertThat(o.getUid()).isEqualTo(uid);
+            assertThat(o.getController()).isTrue();
+        });
+        assertThat(job.getMetadata().getLabels()).containsEntry(Jobs.FUNCTION_LABEL, "greeter").containsEntry(Jobs.COMMIT_LABEL, first.name());
+        assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .contains("--destination=registry.example.com/kiln/" + ns + "/greeter:" + first.name().substring(0, 12));
+        await().atMost(WAIT).until(() -> condition(get(ns, "greeter"), "BuildSucceeded").map(c -> "Building".equals(c.reason)).orElse(false));
+        Function building = get(ns, "greeter");
+        assertThat(building.getStatus().commit).isEqualTo(first.name());
+        assertThat(building.getStatus().observedGeneration).isEqualTo(1L);
+        assertThat(condition(building, "SourceResolved")).map(c -> c.status).contains(Condition.TRUE);
+        assertThat(condition(building, "Ready")).map(c -> c.status).contains(Condition.UNKNOWN);
+
+        completeBuild(job, DIGEST);
+        await().atMost(WAIT).until(() -> client.resources(Service.class).inNamespace(ns).withName("greeter").get() != null);
+        Service ksvc = client.resources(Service.class).inNamespace(ns).withName("greeter").get();
+        String image = "registry.example.com/kiln/" + ns + "/greeter@" + DIGEST;
+        assertThat(ksvc.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(image);
+        assertThat(ksvc.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getName()).isEqualTo("greeter"));
+        await().atMost(WAIT).until(() -> image.equals(get(ns, "greeter").getStatus().image));
+
+        markReady(ksvc, "http://greeter." + ns + ".example.com");
+        await().atMost(WAIT).until(() -> condition(get(ns, "greeter"), "Ready").map(c -> Condition.TRUE.equals(c.status)).orElse(false));
+        Function ready = get(ns, "greeter");
+        assertThat(ready.getStatus().url).isEqualTo("http://greeter." + ns + ".example.com");
+        assertThat(ready.getStatus().address.url).isEqualTo("http://greeter." + ns + ".svc.cluster.local");
+        assertThat(jobs(ns)).as("one build for one key").hasSize(1);
+    }
+
+    @Test
+    void anInvalidSpecNamesEveryField() {
+        String ns = "invalid";
+        Function f = function(ns, "broken");
+        f.getSpec().source.git.url = "";
+        f.getSpec().timeoutSeconds = -1;
+        client.resource(f).create();
+        await().atMost(WAIT).until(() -> condition(get(ns, "broken"), "Ready").map(c -> "InvalidSpec".equals(c.reason)).orElse(false));
+        Condition ready = condition(get(ns, "broken"), "Ready").orElseThrow();
+        assertThat(ready.status).isEqualTo(Condition.FALSE);
+        assertThat(ready.message).contains("spec.source.git.url", "spec.timeoutSeconds");
+        assertThat(jobs(ns)).isEmpty();
+    }
+
+    @Test
+    void aFailedBuildSaysWhyAndDeploysNothing() {
+        String ns = "failing";
+        client.resource(function(ns, "greeter")).create();
+        await().atMost(WAIT).until(() -> jobs(ns).size() == 1);
+        Job job = jobs(ns).get(0);
+        client.resource(new PodBuilder().withNewMetadata().withName("p").withNamespace(ns).addToLabels("job-name", job.getMetadata().getName()).endMetadata()
+                .withNewStatus().addNewContainerStatus().withName(Jobs.KANIKO).withNewState().withNewTerminated()
+                .withExitCode(1).withMessage("error building image: RUN mvn package: exit code 1").endTerminated().endState().endContainerStatus().endStatus().build()).create();
+        job.setStatus(new JobStatusBuilder().withFailed(1)
+                .withConditions(new JobConditionBuilder().withType("Failed").withStatus("True").withReason("BackoffLimitExceeded").build()).build());
+        client.resource(job).updateStatus();
+        await().atMost(WAIT).until(() -> condition(get(ns, "greeter"), "BuildSucceeded").map(c -> Condition.FALSE.equals(c.status)).orElse(false));
+        Condition failed = condition(get(ns, "greeter"), "BuildSucceeded").orElseThrow();
+        assertThat(failed.reason).isEqualTo("BuildFailed");
+        assertThat(failed.message).contains("RUN mvn package: exit code 1");
+        assertThat(condition(get(ns, "greeter"), "Ready")).map(c -> c.status).contains(Condition.FALSE);
+        assertThat(client.resources(Service.class).inNamespace(ns).list().getItems()).isEmpty();
+    }
+
+    @Test
+    void aMissingSecretAndAMissingRevisionAreSourceErrors() {
+        String ns = "sources";
+        Function secret = function(ns, "private");
+        secret.getSpec().source.git.secretRef = new LocalObjectReference("nope");
+        client.resource(secret).create();
+        Function revision = function(ns, "nobranch");
+        revision.getSpec().source.git.revision = "does-not-exist";
+        client.resource(revision).create();
+        await().atMost(WAIT).until(() -> condition(get(ns, "private"), "SourceResolved").map(c -> Condition.FALSE.equals(c.status)).orElse(false));
+        Condition noSecret = condition(get(ns, "private"), "SourceResolved").orElseThrow();
+        assertThat(noSecret.reason).isEqualTo("InvalidSource");
+        assertThat(noSecret.message).contains("secret nope (spec.source.git.secretRef) does not exist in namespace sources");
+        await().atMost(WAIT).until(() -> condition(get(ns, "nobranch"), "SourceResolved").map(c -> Condition.FALSE.equals(c.status)).orElse(false));
+        assertThat(condition(get(ns, "nobranch"), "SourceResolved").orElseThrow().reason).isEqualTo("RevisionNotFound");
+        assertThat(jobs(ns)).isEmpty();
+    }
+
+    @Test
+    void aSpecChangeMidBuildBuildsTheNewKeyAndNeverDeploysTheStaleDigest() {
+        String ns = "midbuild";
+        client.resource(function(ns, "greeter")).create();
+        await().atMost(WAIT).until(() -> jobs(ns).size() == 1);
+        Job stale = jobs(ns).get(0);
+        Function f = get(ns, "greeter");
+        f.getSpec().build = new dev.kiln.api.functions.v1alpha1.BuildSpec();
+        f.getSpec().build.image = "registry.example.com/other/greeter";
+        client.resource(f).update();
+        await().atMost(WAIT).until(() -> jobs(ns).size() == 2);
+        completeBuild(stale, "sha256:" + "cd".repeat(32));
+        Job fresh = jobs(ns).stream().filter(j -> !j.getMetadata().getName().equals(stale.getMetadata().getName())).findFirst().orElseThrow();
+        await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> client.resources(Service.class).inNamespace(ns).withName("greeter").get() == null);
+        completeBuild(fresh, DIGEST);
+        await().atMost(WAIT).until(() -> client.resources(Service.class).inNamespace(ns).withName("greeter").get() != null);
+        assertThat(client.resources(Service.class).inNamespace(ns).withName("greeter").get().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("registry.example.com/other/greeter@" + DIGEST);
+        await().atMost(WAIT).until(() -> get(ns, "greeter").getStatus().observedGeneration == 2L);
+    }
+
+    @Test
+    void aDeletedJobIsRecreatedAndAnExistingOneIsAdopted() {
+        String ns = "adopt";
+        client.resource(function(ns, "greeter")).create();
+        await().atMost(WAIT).until(() -> jobs(ns).size() == 1);
+        Job job = jobs(ns).get(0);
+        client.resource(job).delete();
+        await().atMost(WAIT).until(() -> jobs(ns).size() == 1 && !job.getMetadata().getUid().equals(jobs(ns).get(0).getMetadata().getUid()));
+        // The Job a controller started before it restarted (same name for the same key) is adopted, not duplicated.
+        Job running = jobs(ns).get(0);
+        client.resource(get(ns, "greeter")).edit(f -> {
+            f.getMetadata().setAnnotations(java.util.Map.of(CommitResolver.REFRESH_ANNOTATION, "again"));
+            return f;
+        });
+        await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> jobs(ns).size() == 1
+                && running.getMetadata().getUid().equals(jobs(ns).get(0).getMetadata().getUid()));
+    }
+}
