@@ -4,9 +4,15 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.List;
 import java.util.Map;
 
-/** Status writes that work on any API server: a JSON merge patch of {@code {"status": ...}} on the subresource. */
+/**
+ * Status writes: one JSON Patch {@code add /status} on the status subresource. "add" replaces a member that exists
+ * and creates one that does not (RFC 6902 §4.1), so it works on a resource that has no status yet, where JOSDK's
+ * computed patch ("replace" under {@code /status}) fails. A JSON merge patch would do too on a real API server,
+ * but fabric8's mock server concatenates arrays in merge patches, so conditions doubled on every write.
+ */
 public final class StatusPatches {
 
     private StatusPatches() {
@@ -20,9 +26,9 @@ public final class StatusPatches {
      */
     @SuppressWarnings("unchecked")
     public static <T extends HasMetadata> void mergeStatus(KubernetesClient client, T resource, Object status) {
-        String patch = client.getKubernetesSerialization().asJson(Map.of("status", status));
+        String patch = client.getKubernetesSerialization().asJson(List.of(Map.of("op", "add", "path", "/status", "value", status)));
         client.resources((Class<T>) resource.getClass()).inNamespace(resource.getMetadata().getNamespace())
                 .withName(resource.getMetadata().getName()).subresource("status")
-                .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+                .patch(PatchContext.of(PatchType.JSON), patch);
     }
 }

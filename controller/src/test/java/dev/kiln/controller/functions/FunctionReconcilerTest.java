@@ -48,6 +48,7 @@ class FunctionReconcilerTest {
     static GitHttpServer git;
     static GitHttpServer.Repo repo;
     static RevCommit first;
+    static Path gitBase;
 
     static MockCluster cluster;
     static KubernetesClient client;
@@ -55,6 +56,7 @@ class FunctionReconcilerTest {
     @BeforeAll
     static void start() throws Exception {
         Path base = Files.createTempDirectory("kiln-controller-git");
+        gitBase = base;
         Files.createDirectories(base.resolve("public"));
         git = new GitHttpServer(base);
         repo = git.new Repo("public/functions.git");
@@ -225,10 +227,11 @@ class FunctionReconcilerTest {
         client.resource(function(ns, "greeter")).create();
         await().atMost(WAIT).until(() -> jobs(ns).size() == 1);
         Job stale = jobs(ns).get(0);
-        Function f = get(ns, "greeter");
-        f.getSpec().build = new dev.kiln.api.functions.v1alpha1.BuildSpec();
-        f.getSpec().build.image = "registry.example.com/other/greeter";
-        client.resource(f).update();
+        client.resource(get(ns, "greeter")).edit(f -> {
+            f.getSpec().build = new dev.kiln.api.functions.v1alpha1.BuildSpec();
+            f.getSpec().build.image = "registry.example.com/other/greeter";
+            return f;
+        });
         await().atMost(WAIT).until(() -> jobs(ns).size() == 2);
         completeBuild(stale, "sha256:" + "cd".repeat(32));
         Job fresh = jobs(ns).stream().filter(j -> !j.getMetadata().getName().equals(stale.getMetadata().getName())).findFirst().orElseThrow();
@@ -248,13 +251,17 @@ class FunctionReconcilerTest {
         Job job = jobs(ns).get(0);
         client.resource(job).delete();
         await().atMost(WAIT).until(() -> jobs(ns).size() == 1 && !job.getMetadata().getUid().equals(jobs(ns).get(0).getMetadata().getUid()));
-        // The Job a controller started before it restarted (same name for the same key) is adopted, not duplicated.
+        // A controller that restarts mid-build (a new operator, a new reconciler with empty caches) adopts the Job
+        // the one before started, since the Job's name comes from the build key: no second build.
         Job running = jobs(ns).get(0);
+        cluster.start(List.of(reconciler(gitBase.resolve("git-cache-after-restart"))));
         client.resource(get(ns, "greeter")).edit(f -> {
             f.getMetadata().setAnnotations(java.util.Map.of(CommitResolver.REFRESH_ANNOTATION, "again"));
             return f;
         });
-        await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> jobs(ns).size() == 1
+        await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> jobs(ns).size() == 1
                 && running.getMetadata().getUid().equals(jobs(ns).get(0).getMetadata().getUid()));
+        completeBuild(running, DIGEST);
+        await().atMost(WAIT).until(() -> client.resources(Service.class).inNamespace(ns).withName("greeter").get() != null);
     }
 }
