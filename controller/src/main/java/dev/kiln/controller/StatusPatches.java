@@ -31,4 +31,32 @@ public final class StatusPatches {
                 .withName(resource.getMetadata().getName()).subresource("status")
                 .patch(PatchContext.of(PatchType.JSON), patch);
     }
+
+    /**
+     * Writes the status only when it changed since the reconcile read it: every write is an event for the
+     * resource's own informer, and a write that changes nothing would only start another reconcile.
+     *
+     * @param client the client
+     * @param resource the resource with its new status
+     * @param status the new status
+     * @param before the status as the reconcile found it, serialised with {@link #snapshot}
+     * @param <T> the resource type
+     * @return whether a write happened
+     */
+    public static <T extends HasMetadata> boolean writeIfChanged(KubernetesClient client, T resource, Object status, String before) {
+        if (snapshot(client, status).equals(before)) {
+            return false;
+        }
+        mergeStatus(client, resource, status);
+        return true;
+    }
+
+    /**
+     * @param client the client
+     * @param status a status
+     * @return its JSON, to compare with later
+     */
+    public static String snapshot(KubernetesClient client, Object status) {
+        return client.getKubernetesSerialization().asJson(status);
+    }
 }

@@ -2,13 +2,12 @@ package dev.kiln.builder.resources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.testing.GoldenFiles;
 import dev.kiln.builder.plan.Strategy;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,12 +44,7 @@ class JobsTest {
     @MethodSource("builds")
     void matchesGoldenYaml(String name, KanikoBuild build) throws Exception {
         String yaml = Serialization.asYaml(Jobs.kanikoBuild(build, CONFIG));
-        Path golden = Path.of("src/test/resources/golden/kaniko-job-" + name + ".yaml");
-        if (Boolean.getBoolean("golden.update")) {
-            Files.writeString(golden, yaml);
-        }
-        assertThat(Serialization.unmarshal(yaml, Job.class)).isEqualTo(Serialization.unmarshal(Files.readString(golden), Job.class));
-        assertThat(yaml).isEqualTo(Files.readString(golden));
+        GoldenFiles.assertMatches("kaniko-job-" + name + ".yaml", yaml);
     }
 
     @Test

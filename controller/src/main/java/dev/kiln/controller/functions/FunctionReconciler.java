@@ -69,8 +69,6 @@ public class FunctionReconciler implements Reconciler<Function>, Cleaner<Functio
     private final ImageRegistry registry;
     private final Clock clock;
     private final Map<String, Strategy> strategies = new ConcurrentHashMap<>();
-    /** The status as the reconcile found it, per reconciler thread. */
-    private final ThreadLocal<String> before = new ThreadLocal<>();
 
     /**
      * @param client the Kubernetes client
@@ -104,14 +102,14 @@ public class FunctionReconciler implements Reconciler<Function>, Cleaner<Functio
     public UpdateControl<Function> reconcile(Function function, Context<Function> context) {
         FunctionStatus status = function.getStatus() == null ? new FunctionStatus() : function.getStatus();
         function.setStatus(status);
-        before.set(client.getKubernetesSerialization().asJson(status));
+        String before = StatusPatches.snapshot(client, status);
         FunctionLifecycle life = FunctionLifecycle.of(status, clock);
         life.observe(function.getMetadata().getGeneration());
 
         FieldErrors errors = FunctionValidation.validate(function);
         if (!errors.isEmpty()) {
             life.markInvalidSpec(errors);
-            return writeStatus(function, null);
+            return writeStatus(function, before, null);
         }
         FunctionDefaults.apply(function);
         GitSource git = function.getSpec().source.git;
@@ -121,7 +119,7 @@ public class FunctionReconciler implements Reconciler<Function>, Cleaner<Functio
             commit = resolver.resolve(function);
         } catch (SourceException e) {
             life.markSourceFailed(e.reason().name(), e.getMessage());
-            return writeStatus(function, SOURCE_RETRY);
+            return writeStatus(function, before, SOURCE_RETRY);
         }
         life.markSourceResolved(commit);
 
@@ -134,18 +132,12 @@ public class FunctionReconciler implements Reconciler<Function>, Cleaner<Functio
         }
         deploy(function, context, life, built ? commit : null);
 
-        return writeStatus(function, CommitResolver.pollInterval(function));
+        return writeStatus(function, before, CommitResolver.pollInterval(function));
     }
 
-    /**
-     * Writes the status with a JSON merge patch on the status subresource. JOSDK's own status patch is a JSON Patch
-     * computed against its cached copy, which fails when the stored object has no status yet.
-     */
-    private UpdateControl<Function> writeStatus(Function function, Duration reschedule) {
-        // Only a change is written: every write is an event, and generation-aware filtering is off.
-        if (!client.getKubernetesSerialization().asJson(function.getStatus()).equals(before.get())) {
-            StatusPatches.mergeStatus(client, function, function.getStatus());
-        }
+    /** Writes the status itself ({@link StatusPatches}) and tells JOSDK not to. */
+    private UpdateControl<Function> writeStatus(Function function, String before, Duration reschedule) {
+        StatusPatches.writeIfChanged(client, function, function.getStatus(), before);
         UpdateControl<Function> control = UpdateControl.noUpdate();
         return reschedule == null ? control : control.rescheduleAfter(reschedule);
     }

@@ -5,12 +5,11 @@ import dev.kiln.api.functions.v1alpha1.FunctionDefaults;
 import dev.kiln.api.functions.v1alpha1.FunctionSpec;
 import dev.kiln.api.functions.v1alpha1.ScaleSpec;
 import dev.kiln.builder.resources.Jobs;
+import dev.kiln.controller.Owners;
 import io.fabric8.knative.serving.v1.Service;
 import io.fabric8.knative.serving.v1.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -68,7 +67,7 @@ public final class KnativeServices {
 
         return new ServiceBuilder()
                 .withNewMetadata().withName(name).withNamespace(function.getMetadata().getNamespace()).withLabels(labels)
-                .withOwnerReferences(ownerReference(function)).endMetadata()
+                .withOwnerReferences(Owners.controllerOf(function)).endMetadata()
                 .withNewSpec().withNewTemplate()
                 .withNewMetadata().withLabels(Map.of(Jobs.FUNCTION_LABEL, name)).withAnnotations(annotations).endMetadata()
                 .withNewSpec()
@@ -76,16 +75,6 @@ public final class KnativeServices {
                 .withTimeoutSeconds(spec.timeoutSeconds == null ? (long) FunctionDefaults.TIMEOUT_SECONDS : spec.timeoutSeconds.longValue())
                 .withContainers(container)
                 .endSpec().endTemplate().endSpec().build();
-    }
-
-    /**
-     * @param function the owner
-     * @return the controller reference every object Kiln creates for the Function carries
-     */
-    public static OwnerReference ownerReference(Function function) {
-        return new OwnerReferenceBuilder().withApiVersion(function.getApiVersion()).withKind(function.getKind())
-                .withName(function.getMetadata().getName()).withUid(function.getMetadata().getUid())
-                .withController(true).withBlockOwnerDeletion(true).build();
     }
 
     /**

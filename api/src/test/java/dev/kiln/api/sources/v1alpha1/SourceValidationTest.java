@@ -103,6 +103,8 @@ class SourceValidationTest {
                         "spec.delivery.retry", "must be 0 or more"),
                 arguments("kafka backoff policy", (Supplier<KilnResource>) () -> kafkaSource(s -> delivery(s).backoffPolicy = "random"),
                         "spec.delivery.backoffPolicy", "must be linear or exponential"),
+                arguments("kafka linear backoff", (Supplier<KilnResource>) () -> kafkaSource(s -> delivery(s).backoffPolicy = "linear"),
+                        "spec.delivery.backoffPolicy", "linear is not supported by the Kafka adapter: use exponential"),
                 arguments("kafka backoff delay as Go duration", (Supplier<KilnResource>) () -> kafkaSource(s -> delivery(s).backoffDelay = "200ms"),
                         "spec.delivery.backoffDelay", "must be an ISO-8601 duration such as PT0.2S or PT1M"),
                 arguments("kafka zero timeout", (Supplier<KilnResource>) () -> kafkaSource(s -> delivery(s).timeout = "PT0S"),

@@ -1,0 +1,50 @@
+package dev.kiln.controller.sources;
+
+import dev.kiln.api.sources.v1alpha1.GitHubSource;
+import dev.kiln.controller.ControllerConfig;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.List;
+
+/** GitHubSources become a `kiln-event-sources github` adapter: see {@link SourceReconciliation}. */
+@ControllerConfiguration(name = "githubsources", generationAwareEventProcessing = false)
+public class GitHubSourceReconciler implements Reconciler<GitHubSource> {
+
+    private final SourceReconciliation<GitHubSource> reconciliation;
+
+    /**
+     * @param client the client
+     * @param config the controller's configuration (the adapter image)
+     * @param clock the clock
+     */
+    @Inject
+    public GitHubSourceReconciler(KubernetesClient client, ControllerConfig config, Clock clock) {
+        this(client, config.sources().adapterImage(), clock);
+    }
+
+    /**
+     * @param client the client
+     * @param adapterImage the event-sources image, pinned by digest
+     * @param clock the clock
+     */
+    public GitHubSourceReconciler(KubernetesClient client, String adapterImage, Clock clock) {
+        this.reconciliation = new SourceReconciliation<>(client, SourceKind.GITHUB, adapterImage, clock);
+    }
+
+    @Override
+    public List<EventSource<?, GitHubSource>> prepareEventSources(EventSourceContext<GitHubSource> context) {
+        return reconciliation.eventSources(context);
+    }
+
+    @Override
+    public UpdateControl<GitHubSource> reconcile(GitHubSource source, Context<GitHubSource> context) {
+        return reconciliation.reconcile(source, context);
+    }
+}

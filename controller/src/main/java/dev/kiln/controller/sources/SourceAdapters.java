@@ -1,0 +1,152 @@
+package dev.kiln.controller.sources;
+
+import dev.kiln.builder.resources.Names;
+import dev.kiln.controller.Owners;
+import dev.kiln.sources.AdapterEnvironment;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The workloads a source runs as, pure functions of the source and its {@link AdapterEnvironment}, golden-tested:
+ * a Deployment running {@code kiln-event-sources <kind>}, and for webhook sources a ClusterIP Service in front of
+ * it. The Service is cluster-internal on purpose: how it is exposed (an Ingress, a Gateway route, a tunnel) is the
+ * cluster owner's choice; {@code docs/controller.md} shows an Ingress.
+ */
+public final class SourceAdapters {
+
+    /** The label naming the source an adapter belongs to. */
+    public static final String SOURCE_LABEL = "sources.kiln.dev/source";
+    /** The label naming the adapter's kind (github, gitlab, kafka, cron). */
+    public static final String KIND_LABEL = "sources.kiln.dev/kind";
+    /** The component label of adapters, which the controller's informers select on. */
+    public static final String COMPONENT = "source-adapter";
+    /** The adapter container's name. */
+    public static final String CONTAINER = "adapter";
+    /** The port the adapter serves webhooks, health and metrics on. */
+    public static final int PORT = 8080;
+
+    private SourceAdapters() {
+    }
+
+    /**
+     * @param source the source
+     * @param kind the adapter's kind
+     * @return the name of its Deployment and Service: {@code <name>-<kind>source}, length-safe
+     */
+    public static String name(HasMetadata source, String kind) {
+        return Names.child(source.getMetadata().getName(), "-" + kind + "source");
+    }
+
+    /**
+     * @param source the source
+     * @param env its adapter's environment
+     * @param image the event-sources image, pinned by digest
+     * @return the adapter's Deployment
+     */
+    public static Deployment deployment(HasMetadata source, AdapterEnvironment env, String image) {
+        String name = name(source, env.kind());
+        Map<String, String> selector = selector(source, env.kind());
+        Container container = new ContainerBuilder().withName(CONTAINER).withImage(image).withArgs(env.kind())
+                .withEnv(env.variables().stream().map(SourceAdapters::envVar).toList())
+                .addNewPort().withName("http").withContainerPort(PORT).endPort()
+                .withNewReadinessProbe().withNewHttpGet().withPath("/health/readiness").withPort(new IntOrString("http")).endHttpGet().endReadinessProbe()
+                .withNewLivenessProbe().withNewHttpGet().withPath("/health/liveness").withPort(new IntOrString("http")).endHttpGet()
+                .withPeriodSeconds(10).withFailureThreshold(3).endLivenessProbe()
+                .withNewResources().addToRequests("cpu", new Quantity("50m")).addToRequests("memory", new Quantity("128Mi"))
+                .addToLimits("memory", new Quantity("256Mi")).endResources()
+                .withNewSecurityContext().withRunAsNonRoot(true).withAllowPrivilegeEscalation(false).withReadOnlyRootFilesystem(true)
+                .withNewCapabilities().withDrop("ALL").endCapabilities().withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .endSecurityContext()
+                .build();
+        return new DeploymentBuilder()
+                .withNewMetadata().withName(name).withNamespace(source.getMetadata().getNamespace()).withLabels(labels(source, env.kind()))
+                .withOwnerReferences(Owners.controllerOf(source)).endMetadata()
+                .withNewSpec().withReplicas(1).withNewSelector().withMatchLabels(selector).endSelector()
+                .withNewTemplate().withNewMetadata().withLabels(labels(source, env.kind())).endMetadata()
+                .withNewSpec()
+                // The adapter reads only its own variables; service links would add one set per Service in the namespace.
+                .withEnableServiceLinks(false)
+                .withAutomountServiceAccountToken(false)
+                .withContainers(container)
+                .endSpec().endTemplate().endSpec().build();
+    }
+
+    /**
+     * @param source a webhook source
+     * @param kind github or gitlab
+     * @return the ClusterIP Service in front of its adapter
+     */
+    public static Service service(HasMetadata source, String kind) {
+        String name = name(source, kind);
+        return new ServiceBuilder()
+                .withNewMetadata().withName(name).withNamespace(source.getMetadata().getNamespace()).withLabels(labels(source, kind))
+                .withOwnerReferences(Owners.controllerOf(source)).endMetadata()
+                .withNewSpec().withSelector(selector(source, kind))
+                .addNewPort().withName("http").withPort(80).withTargetPort(new IntOrString("http")).endPort()
+                .endSpec().build();
+    }
+
+    /**
+     * @param source a webhook source
+     * @param kind github or gitlab
+     * @return the in-cluster URL of its webhook (what an Ingress or a tunnel forwards to)
+     */
+    public static String webhookUrl(HasMetadata source, String kind) {
+        return "http://" + name(source, kind) + "." + source.getMetadata().getNamespace() + ".svc.cluster.local";
+    }
+
+    /**
+     * @param existing the Deployment in the cluster
+     * @param desired what it should be
+     * @return whether the parts Kiln owns differ (the API server defaults the rest, which Kiln must not fight over)
+     */
+    public static boolean differs(Deployment existing, Deployment desired) {
+        if (existing.getSpec() == null || existing.getSpec().getTemplate() == null || existing.getSpec().getTemplate().getSpec() == null) {
+            return true;
+        }
+        List<Container> have = existing.getSpec().getTemplate().getSpec().getContainers();
+        Container want = desired.getSpec().getTemplate().getSpec().getContainers().get(0);
+        return have == null || have.size() != 1
+                || !Objects.equals(have.get(0).getImage(), want.getImage())
+                || !Objects.equals(have.get(0).getArgs(), want.getArgs())
+                || !Objects.equals(have.get(0).getEnv(), want.getEnv())
+                || !Objects.equals(existing.getMetadata().getLabels(), desired.getMetadata().getLabels());
+    }
+
+    private static EnvVar envVar(AdapterEnvironment.Variable v) {
+        if (v.fromSecret()) {
+            // A reference: the kubelet reads the Secret; its value is never in a spec the controller writes or logs.
+            return new EnvVarBuilder().withName(v.name()).withNewValueFrom().withNewSecretKeyRef()
+                    .withName(v.secretName()).withKey(v.secretKey()).endSecretKeyRef().endValueFrom().build();
+        }
+        return new EnvVarBuilder().withName(v.name()).withValue(v.value()).build();
+    }
+
+    private static Map<String, String> selector(HasMetadata source, String kind) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(KIND_LABEL, kind);
+        labels.put(SOURCE_LABEL, Names.child(source.getMetadata().getName(), "")); // a label value holds 63 characters
+        return labels;
+    }
+
+    private static Map<String, String> labels(HasMetadata source, String kind) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("app.kubernetes.io/managed-by", "kiln");
+        labels.put("app.kubernetes.io/component", COMPONENT);
+        labels.putAll(selector(source, kind));
+        return labels;
+    }
+}

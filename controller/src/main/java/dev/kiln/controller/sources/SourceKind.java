@@ -1,0 +1,50 @@
+package dev.kiln.controller.sources;
+
+import dev.kiln.api.duck.Destination;
+import dev.kiln.api.duck.SecretValueFromSource;
+import dev.kiln.api.sources.v1alpha1.CronSource;
+import dev.kiln.api.sources.v1alpha1.CronSourceValidation;
+import dev.kiln.api.sources.v1alpha1.GitHubSource;
+import dev.kiln.api.sources.v1alpha1.GitHubSourceValidation;
+import dev.kiln.api.sources.v1alpha1.GitLabSource;
+import dev.kiln.api.sources.v1alpha1.GitLabSourceValidation;
+import dev.kiln.api.sources.v1alpha1.KafkaSource;
+import dev.kiln.api.sources.v1alpha1.KafkaSourceDefaults;
+import dev.kiln.api.sources.v1alpha1.KafkaSourceValidation;
+import dev.kiln.api.validation.FieldErrors;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * What differs between source kinds for the controller: the adapter's kind, validation and defaults from
+ * {@code api/}, the webhook secret the adapter needs, and a dead-letter sink to resolve.
+ *
+ * @param adapter the adapter command (github, gitlab, kafka, cron)
+ * @param type the resource class
+ * @param validate the kind's validation
+ * @param defaults the kind's defaults, applied in memory before the adapter's environment is derived
+ * @param secretToken the webhook secret, or null
+ * @param deadLetterSink the dead-letter destination, or null
+ * @param <S> the resource type
+ */
+public record SourceKind<S>(String adapter, Class<S> type, Function<S, FieldErrors> validate, Consumer<S> defaults,
+        Function<S, SecretValueFromSource> secretToken, Function<S, Destination> deadLetterSink) {
+
+    /** GitHub webhooks. */
+    public static final SourceKind<GitHubSource> GITHUB = new SourceKind<>("github", GitHubSource.class, GitHubSourceValidation::validate,
+            s -> { }, s -> s.getSpec().secretToken, s -> null);
+    /** GitLab webhooks. */
+    public static final SourceKind<GitLabSource> GITLAB = new SourceKind<>("gitlab", GitLabSource.class, GitLabSourceValidation::validate,
+            s -> { }, s -> s.getSpec().secretToken, s -> null);
+    /** Kafka topics. */
+    public static final SourceKind<KafkaSource> KAFKA = new SourceKind<>("kafka", KafkaSource.class, KafkaSourceValidation::validate,
+            KafkaSourceDefaults::apply, s -> null, s -> s.getSpec().delivery == null ? null : s.getSpec().delivery.deadLetterSink);
+    /** Cron schedules. */
+    public static final SourceKind<CronSource> CRON = new SourceKind<>("cron", CronSource.class, CronSourceValidation::validate,
+            s -> { }, s -> null, s -> null);
+
+    /** @return whether the adapter serves webhooks (a Service, a webhook URL and a secret) */
+    public boolean webhook() {
+        return "github".equals(adapter) || "gitlab".equals(adapter);
+    }
+}

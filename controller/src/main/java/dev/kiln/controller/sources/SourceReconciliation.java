@@ -1,0 +1,219 @@
+package dev.kiln.controller.sources;
+
+import dev.kiln.api.duck.Destination;
+import dev.kiln.api.duck.SecretValueFromSource;
+import dev.kiln.api.sources.v1alpha1.SourceLifecycle;
+import dev.kiln.api.sources.v1alpha1.SourceSpec;
+import dev.kiln.api.sources.v1alpha1.SourceStatus;
+import dev.kiln.api.sources.v1alpha1.WebhookSourceStatus;
+import dev.kiln.api.validation.FieldErrors;
+import dev.kiln.controller.StatusPatches;
+import dev.kiln.controller.sinks.SinkResolver;
+import dev.kiln.sources.AdapterEnvironment;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * What every source reconciler does, in Knative's order: validate → secrets → sink (and dead-letter sink) →
+ * the adapter's Deployment (and Service for webhooks) → its availability. The per-kind reconcilers are thin
+ * shells that JOSDK can register (it reads the resource type from their {@code Reconciler<S>}).
+ *
+ * <p>Sinks are not watched (they can be any kind); a source whose sink does not resolve yet is tried again every
+ * {@link #RETRY}, and a healthy one re-resolves every {@link #RESYNC}, so a Broker that moves is followed.
+ * Generation-aware filtering is off for sources, as for Functions: any metadata change (say
+ * {@code kubectl annotate}) reconciles at once, and the status is written only when it changed, so that converges.
+ *
+ * @param <S> the source resource
+ */
+public final class SourceReconciliation<S extends CustomResource<? extends SourceSpec, ? extends SourceStatus>> {
+
+    private static final Logger LOG = Logger.getLogger(SourceReconciliation.class);
+    /** How soon a source waiting for a sink or a secret is tried again. */
+    public static final Duration RETRY = Duration.ofSeconds(30);
+    /** How often a healthy source re-resolves its sink. */
+    public static final Duration RESYNC = Duration.ofMinutes(5);
+
+    private final KubernetesClient client;
+    private final SinkResolver sinks;
+    private final SourceKind<S> kind;
+    private final String image;
+    private final Clock clock;
+
+    /**
+     * @param client the client
+     * @param kind the source kind
+     * @param image the event-sources image, pinned by digest
+     * @param clock the clock for condition transitions
+     */
+    public SourceReconciliation(KubernetesClient client, SourceKind<S> kind, String image, Clock clock) {
+        this.client = client;
+        this.sinks = new SinkResolver(client);
+        this.kind = kind;
+        this.image = image;
+        this.clock = clock;
+    }
+
+    /** @return informers for the adapters' Deployments (and Services), mapped to their source by owner reference */
+    public List<EventSource<?, S>> eventSources(EventSourceContext<S> context) {
+        String selector = "app.kubernetes.io/managed-by=kiln,app.kubernetes.io/component=" + SourceAdapters.COMPONENT + ","
+                + SourceAdapters.KIND_LABEL + "=" + kind.adapter();
+        InformerEventSource<Deployment, S> deployments = new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class, kind.type())
+                .withName(kind.adapter() + "-deployments").withLabelSelector(selector)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(kind.type())).build(), context);
+        if (!kind.webhook()) {
+            return List.of(deployments);
+        }
+        InformerEventSource<Service, S> services = new InformerEventSource<>(InformerEventSourceConfiguration.from(Service.class, kind.type())
+                .withName(kind.adapter() + "-services").withLabelSelector(selector)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(kind.type())).build(), context);
+        return List.of(deployments, services);
+    }
+
+    /**
+     * @param source the source
+     * @param context JOSDK's context (the adapter's objects from the informers)
+     * @return no update (the status is written here) and when to look again
+     */
+    public UpdateControl<S> reconcile(S source, Context<S> context) {
+        SourceStatus status = source.getStatus();
+        String before = StatusPatches.snapshot(client, status);
+        SourceLifecycle life = SourceLifecycle.of(status, clock);
+        life.observe(source.getMetadata().getGeneration());
+        String ns = source.getMetadata().getNamespace();
+
+        FieldErrors errors = kind.validate().apply(source);
+        if (!errors.isEmpty()) {
+            life.markInvalidSpec(errors);
+            return write(source, before, null);
+        }
+        kind.defaults().accept(source);
+
+        boolean ready = true;
+        if (kind.webhook()) {
+            ready = secrets(ns, kind.secretToken().apply(source), life);
+        }
+        SinkResolver.Resolution sink = sinks.resolve(ns, source.getSpec().sink);
+        String deadLetter = null;
+        if (!sink.resolved()) {
+            life.markNoSink(sink.reason(), "spec.sink: " + sink.message());
+            ready = false;
+        } else {
+            Destination dls = kind.deadLetterSink().apply(source);
+            SinkResolver.Resolution resolved = dls == null ? null : sinks.resolve(ns, dls);
+            if (resolved != null && !resolved.resolved()) {
+                life.markNoSink(resolved.reason(), "spec.delivery.deadLetterSink: " + resolved.message());
+                ready = false;
+            } else {
+                deadLetter = resolved == null ? null : resolved.uri();
+                life.markSink(sink.uri());
+            }
+        }
+        if (!ready) {
+            // An adapter that already runs keeps its last good configuration, as Knative's sources do.
+            return write(source, before, RETRY);
+        }
+
+        AdapterEnvironment env;
+        try {
+            env = AdapterEnvironment.of(source, sink.uri(), deadLetter);
+        } catch (IllegalArgumentException e) {
+            life.markInvalidSpec(new FieldErrors().add("spec", e.getMessage()));
+            return write(source, before, null);
+        }
+        Deployment deployment = apply(source, context, SourceAdapters.deployment(source, env, image));
+        if (kind.webhook()) {
+            Service service = SourceAdapters.service(source, kind.adapter());
+            boolean exists = context.getSecondaryResources(Service.class).stream()
+                    .anyMatch(s -> service.getMetadata().getName().equals(s.getMetadata().getName()))
+                    || client.services().inNamespace(ns).withName(service.getMetadata().getName()).get() != null;
+            if (!exists) {
+                client.resource(service).create();
+            }
+            ((WebhookSourceStatus) status).webhookUrl = SourceAdapters.webhookUrl(source, kind.adapter());
+        }
+        availability(deployment, life);
+        return write(source, before, RESYNC);
+    }
+
+    private boolean secrets(String ns, SecretValueFromSource token, SourceLifecycle life) {
+        if (token == null || token.secretKeyRef == null) {
+            life.markSecrets(); // allowUnsigned: validation already required it to be explicit
+            return true;
+        }
+        String name = token.secretKeyRef.getName();
+        String key = token.secretKeyRef.getKey();
+        Secret secret = client.secrets().inNamespace(ns).withName(name).get();
+        if (secret == null) {
+            life.markNoSecrets("SecretNotFound", "secret " + name + " (spec.secretToken.secretKeyRef) does not exist in namespace " + ns);
+            return false;
+        }
+        boolean hasKey = (secret.getData() != null && secret.getData().containsKey(key))
+                || (secret.getStringData() != null && secret.getStringData().containsKey(key));
+        if (!hasKey) {
+            life.markNoSecrets("SecretKeyNotFound", "secret " + name + " has no key " + key + " (spec.secretToken.secretKeyRef.key)");
+            return false;
+        }
+        life.markSecrets();
+        return true;
+    }
+
+    private Deployment apply(S source, Context<S> context, Deployment desired) {
+        String name = desired.getMetadata().getName();
+        Optional<Deployment> existing = context.getSecondaryResources(Deployment.class).stream()
+                .filter(d -> name.equals(d.getMetadata().getName())).findFirst();
+        if (existing.isEmpty()) {
+            // Not in the informer's cache yet: ask the API server before creating, so a restart never conflicts.
+            existing = Optional.ofNullable(client.apps().deployments().inNamespace(desired.getMetadata().getNamespace()).withName(name).get());
+        }
+        if (existing.isEmpty()) {
+            LOG.infof("%s %s/%s: starting adapter %s", kind.adapter(), source.getMetadata().getNamespace(), source.getMetadata().getName(), name);
+            return client.resource(desired).create();
+        }
+        if (SourceAdapters.differs(existing.get(), desired)) {
+            Deployment update = existing.get();
+            update.getMetadata().setLabels(desired.getMetadata().getLabels());
+            update.getMetadata().setOwnerReferences(desired.getMetadata().getOwnerReferences());
+            update.setSpec(desired.getSpec());
+            return client.resource(update).update();
+        }
+        return existing.get();
+    }
+
+    private static void availability(Deployment deployment, SourceLifecycle life) {
+        var status = deployment.getStatus();
+        if (status != null && status.getAvailableReplicas() != null && status.getAvailableReplicas() > 0) {
+            life.markDeployed();
+            return;
+        }
+        Optional<DeploymentCondition> stuck = status == null || status.getConditions() == null ? Optional.empty()
+                : status.getConditions().stream().filter(c -> "Progressing".equals(c.getType()) && "False".equals(c.getStatus())).findFirst();
+        if (stuck.isPresent()) {
+            life.markNotDeployed(true, stuck.get().getReason() == null ? "DeploymentFailed" : stuck.get().getReason(),
+                    "adapter " + deployment.getMetadata().getName() + ": " + stuck.get().getMessage());
+        } else {
+            life.markNotDeployed(false, "DeploymentUnavailable", "adapter " + deployment.getMetadata().getName() + " has no available replica yet");
+        }
+    }
+
+    private UpdateControl<S> write(S source, String before, Duration reschedule) {
+        StatusPatches.writeIfChanged(client, source, source.getStatus(), before);
+        UpdateControl<S> control = UpdateControl.noUpdate();
+        return reschedule == null ? control : control.rescheduleAfter(reschedule);
+    }
+}

@@ -1,0 +1,265 @@
+package dev.kiln.controller.sources;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.kiln.api.duck.Condition;
+import dev.kiln.api.duck.DeliverySpec;
+import dev.kiln.api.duck.Destination;
+import dev.kiln.api.duck.KReference;
+import dev.kiln.api.duck.SecretValueFromSource;
+import dev.kiln.api.duck.Status;
+import dev.kiln.api.sources.v1alpha1.CronSource;
+import dev.kiln.api.sources.v1alpha1.CronSourceSpec;
+import dev.kiln.api.sources.v1alpha1.GitHubSource;
+import dev.kiln.api.sources.v1alpha1.GitHubSourceSpec;
+import dev.kiln.api.sources.v1alpha1.KafkaSource;
+import dev.kiln.api.sources.v1alpha1.KafkaSourceSpec;
+import dev.kiln.controller.MockCluster;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sources against the fabric8 mock API server in CRUD mode: the test plays the cluster (Brokers with addresses,
+ * Secrets, the Deployment controller making adapters available); the reconcilers create the adapters and report.
+ */
+class SourceReconcilerTest {
+
+    static final String IMAGE = "ghcr.io/kiln-dev/kiln-event-sources@sha256:" + "5".repeat(64);
+    static final Duration WAIT = Duration.ofSeconds(20);
+    static final ResourceDefinitionContext BROKERS = new ResourceDefinitionContext.Builder().withGroup("eventing.knative.dev")
+            .withVersion("v1").withKind("Broker").withPlural("brokers").withNamespaced(true).build();
+
+    static MockCluster cluster;
+    static KubernetesClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = new MockCluster();
+        client = cluster.client();
+        Clock clock = Clock.systemUTC();
+        cluster.start(List.of(new GitHubSourceReconciler(client, IMAGE, clock), new GitLabSourceReconciler(client, IMAGE, clock),
+                new KafkaSourceReconciler(client, IMAGE, clock), new CronSourceReconciler(client, IMAGE, clock)));
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    static void broker(String ns, String name, String url) {
+        GenericKubernetesResource broker = new GenericKubernetesResourceBuilder().withApiVersion("eventing.knative.dev/v1").withKind("Broker")
+                .withNewMetadata().withName(name).withNamespace(ns).endMetadata().build();
+        if (url != null) {
+            broker.setAdditionalProperty("status", Map.of("address", Map.of("url", url)));
+        }
+        client.genericKubernetesResources(BROKERS).inNamespace(ns).resource(broker).createOr(r -> r.update());
+    }
+
+    static Destination brokerSink(String name) {
+        return Destination.ref(new KReference("eventing.knative.dev/v1", "Broker", name));
+    }
+
+    static GitHubSource github(String ns, String name, Destination sink) {
+        GitHubSource s = new GitHubSource();
+        s.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName(name).build());
+        s.setSpec(new GitHubSourceSpec());
+        s.getSpec().sink = sink;
+        s.getSpec().eventTypes = List.of("push");
+        s.getSpec().repositories = List.of("kiln-dev/kiln");
+        s.getSpec().secretToken = SecretValueFromSource.of("hook", "token");
+        return s;
+    }
+
+    static void secret(String ns) {
+        client.resource(new SecretBuilder().withNewMetadata().withName("hook").withNamespace(ns).endMetadata()
+                .addToStringData("token", "s3cret").build()).create();
+    }
+
+    static Optional<Condition> condition(Supplier<? extends HasMetadata> get, String type) {
+        HasMetadata r = get.get();
+        Status status = r == null ? null : (Status) ((io.fabric8.kubernetes.client.CustomResource<?, ?>) r).getStatus();
+        return status == null ? Optional.empty() : status.condition(type);
+    }
+
+    static void awaitCondition(Supplier<? extends HasMetadata> get, String type, String status, String reason) {
+        await().alias(type + "=" + status + " " + reason + " on " + get.get()).atMost(WAIT).until(() -> condition(get, type).map(c -> status.equals(c.status) && (reason == null || reason.equals(c.reason))).orElse(false));
+    }
+
+    static Deployment deployment(String ns, String name) {
+        return client.apps().deployments().inNamespace(ns).withName(name).get();
+    }
+
+    /** Plays the Deployment controller: one replica is available. */
+    static void markAvailable(Deployment d) {
+        d.setStatus(new DeploymentStatusBuilder().withReplicas(1).withAvailableReplicas(1).withReadyReplicas(1).build());
+        client.resource(d).updateStatus();
+    }
+
+    @Test
+    void aGitHubSourceRunsAnAdapterBehindAServiceAndIsReadyWhenItIs() {
+        String ns = "github";
+        broker(ns, "default", "http://broker-ingress.knative-eventing.svc.cluster.local/github/default");
+        secret(ns);
+        client.resource(github(ns, "hooks", brokerSink("default"))).create();
+        Supplier<GitHubSource> get = () -> client.resources(GitHubSource.class).inNamespace(ns).withName("hooks").get();
+
+        await().atMost(WAIT).until(() -> deployment(ns, "hooks-githubsource") != null);
+        Deployment d = deployment(ns, "hooks-githubsource");
+        var container = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getImage()).isEqualTo(IMAGE);
+        assertThat(container.getArgs()).containsExactly("github");
+        assertThat(container.getEnv()).extracting(EnvVar::getName).containsExactly("K_SINK", "NAMESPACE", "NAME", "GITHUB_SECRET_TOKEN", "GITHUB_EVENT_TYPES",
+                "GITHUB_REPOSITORIES");
+        assertThat(container.getEnv().get(0).getValue()).isEqualTo("http://broker-ingress.knative-eventing.svc.cluster.local/github/default");
+        EnvVar secret = container.getEnv().get(3);
+        assertThat(secret.getValue()).as("a reference, never the value").isNull();
+        assertThat(secret.getValueFrom().getSecretKeyRef().getName()).isEqualTo("hook");
+        assertThat(secret.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("token");
+        assertThat(d.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
+            assertThat(o.getKind()).isEqualTo("GitHubSource");
+            assertThat(o.getUid()).isEqualTo(get.get().getMetadata().getUid());
+            assertThat(o.getController()).isTrue();
+        });
+        await().atMost(WAIT).until(() -> client.services().inNamespace(ns).withName("hooks-githubsource").get() != null);
+        assertThat(client.services().inNamespace(ns).withName("hooks-githubsource").get().getSpec().getSelector())
+                .isEqualTo(d.getSpec().getSelector().getMatchLabels());
+
+        awaitCondition(get, "Deployed", Condition.UNKNOWN, "DeploymentUnavailable");
+        GitHubSource pending = get.get();
+        assertThat(pending.getStatus().webhookUrl).isEqualTo("http://hooks-githubsource.github.svc.cluster.local");
+        assertThat(pending.getStatus().sinkUri).isEqualTo("http://broker-ingress.knative-eventing.svc.cluster.local/github/default");
+        assertThat(condition(get, "SinkProvided")).map(c -> c.status).contains(Condition.TRUE);
+        assertThat(condition(get, "SecretsProvided")).map(c -> c.status).contains(Condition.TRUE);
+        assertThat(condition(get, "Ready")).map(c -> c.status).contains(Condition.UNKNOWN);
+
+        markAvailable(d);
+        awaitCondition(get, "Ready", Condition.TRUE, null);
+        assertThat(get.get().getStatus().observedGeneration).isEqualTo(1L);
+    }
+
+    @Test
+    void aSinkThatDoesNotResolveSaysWhyAndStartsNothingUntilItDoes() {
+        String ns = "nosink";
+        secret(ns);
+        client.resource(github(ns, "hooks", brokerSink("missing"))).create();
+        Supplier<GitHubSource> get = () -> client.resources(GitHubSource.class).inNamespace(ns).withName("hooks").get();
+        awaitCondition(get, "SinkProvided", Condition.FALSE, "SinkNotFound");
+        assertThat(condition(get, "SinkProvided").orElseThrow().message).contains("spec.sink: Broker nosink/missing (eventing.knative.dev/v1) not found");
+        assertThat(condition(get, "Ready")).map(c -> c.status).contains(Condition.FALSE);
+
+        broker(ns, "missing", null);
+        touch(get.get());
+        awaitCondition(get, "SinkProvided", Condition.FALSE, "SinkNotAddressable");
+        assertThat(condition(get, "SinkProvided").orElseThrow().message).contains("has no status.address.url yet");
+        assertThat(deployment(ns, "hooks-githubsource")).isNull();
+
+        broker(ns, "missing", "http://broker-ingress/nosink/missing");
+        touch(get.get());
+        awaitCondition(get, "SinkProvided", Condition.TRUE, null);
+        await().atMost(WAIT).until(() -> deployment(ns, "hooks-githubsource") != null);
+    }
+
+    @Test
+    void aMissingSecretOrKeyIsReportedWithItsName() {
+        String ns = "nosecret";
+        broker(ns, "default", "http://broker-ingress/nosecret/default");
+        client.resource(github(ns, "hooks", brokerSink("default"))).create();
+        Supplier<GitHubSource> get = () -> client.resources(GitHubSource.class).inNamespace(ns).withName("hooks").get();
+        awaitCondition(get, "SecretsProvided", Condition.FALSE, "SecretNotFound");
+        assertThat(condition(get, "SecretsProvided").orElseThrow().message)
+                .isEqualTo("secret hook (spec.secretToken.secretKeyRef) does not exist in namespace nosecret");
+
+        client.resource(new SecretBuilder().withNewMetadata().withName("hook").withNamespace(ns).endMetadata()
+                .addToStringData("other", "x").build()).create();
+        touch(get.get());
+        awaitCondition(get, "SecretsProvided", Condition.FALSE, "SecretKeyNotFound");
+        assertThat(deployment(ns, "hooks-githubsource")).isNull();
+    }
+
+    @Test
+    void anInvalidSourceNamesEveryFieldAndStartsNothing() {
+        String ns = "invalid";
+        GitHubSource s = github(ns, "hooks", null);
+        s.getSpec().secretToken = null;
+        client.resource(s).create();
+        Supplier<GitHubSource> get = () -> client.resources(GitHubSource.class).inNamespace(ns).withName("hooks").get();
+        awaitCondition(get, "Ready", Condition.FALSE, "InvalidSpec");
+        assertThat(condition(get, "Ready").orElseThrow().message).contains("spec.sink", "spec.secretToken");
+        assertThat(client.apps().deployments().inNamespace(ns).list().getItems()).isEmpty();
+    }
+
+    @Test
+    void aKafkaSourceSendsToAFunctionWithADeadLetterUriAndACronSourceToAUri() {
+        String ns = "kafka";
+        dev.kiln.api.functions.v1alpha1.Function fn = new dev.kiln.api.functions.v1alpha1.Function();
+        fn.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName("billing").build());
+        fn.setSpec(new dev.kiln.api.functions.v1alpha1.FunctionSpec());
+        fn = client.resource(fn).create();
+        fn.setStatus(new dev.kiln.api.functions.v1alpha1.FunctionStatus());
+        fn.getStatus().address = new dev.kiln.api.duck.Addressable();
+        fn.getStatus().address.url = "http://billing.kafka.svc.cluster.local";
+        client.resource(fn).updateStatus();
+
+        KafkaSource kafka = new KafkaSource();
+        kafka.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName("orders").build());
+        kafka.setSpec(new KafkaSourceSpec());
+        kafka.getSpec().bootstrapServers = List.of("kafka-0.kafka:9092");
+        kafka.getSpec().topics = List.of("orders");
+        kafka.getSpec().sink = Destination.ref(new KReference("kiln.dev/v1alpha1", "Function", "billing"));
+        kafka.getSpec().delivery = new DeliverySpec();
+        kafka.getSpec().delivery.deadLetterSink = Destination.uri("http://dlq.kafka.svc.cluster.local/");
+        client.resource(kafka).create();
+
+        CronSource cron = new CronSource();
+        cron.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName("nightly").build());
+        cron.setSpec(new CronSourceSpec());
+        cron.getSpec().schedule = "0 3 * * *";
+        cron.getSpec().sink = Destination.uri("http://reports.kafka.svc.cluster.local/nightly");
+        client.resource(cron).create();
+
+        await().atMost(WAIT).until(() -> deployment(ns, "orders-kafkasource") != null && deployment(ns, "nightly-cronsource") != null);
+        Map<String, String> kafkaEnv = env(deployment(ns, "orders-kafkasource"));
+        assertThat(kafkaEnv).containsEntry("K_SINK", "http://billing.kafka.svc.cluster.local")
+                .containsEntry("K_DEAD_LETTER_SINK", "http://dlq.kafka.svc.cluster.local/")
+                .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka-0.kafka:9092").containsEntry("KAFKA_TOPICS", "orders")
+                .containsEntry("KAFKA_INITIAL_OFFSET", "latest").containsEntry("KAFKA_CONSUMER_GROUP", "kiln-kafka-source.kafka.orders");
+        assertThat(env(deployment(ns, "nightly-cronsource"))).containsEntry("K_SINK", "http://reports.kafka.svc.cluster.local/nightly")
+                .containsEntry("CRON_SCHEDULE", "0 3 * * *");
+        assertThat(client.services().inNamespace(ns).list().getItems()).as("no Service for adapters without webhooks").isEmpty();
+
+        markAvailable(deployment(ns, "orders-kafkasource"));
+        awaitCondition(() -> client.resources(KafkaSource.class).inNamespace(ns).withName("orders").get(), "Ready", Condition.TRUE, null);
+    }
+
+    static Map<String, String> env(Deployment d) {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+        return env;
+    }
+
+    /** Asks for a reconcile now instead of after the retry period, as any metadata change does. */
+    static void touch(HasMetadata source) {
+        client.resource(source).edit(s -> {
+            s.getMetadata().setAnnotations(Map.of("test/touched", String.valueOf(System.nanoTime())));
+            return s;
+        });
+    }
+}
