@@ -70,6 +70,8 @@ public final class SourceAdapters {
                 .withNewSecurityContext().withRunAsNonRoot(true).withAllowPrivilegeEscalation(false).withReadOnlyRootFilesystem(true)
                 .withNewCapabilities().withDrop("ALL").endCapabilities().withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                 .endSecurityContext()
+                // The root filesystem is read-only; the JVM and Vert.x's file cache write under /tmp.
+                .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
                 .build();
         return new DeploymentBuilder()
                 .withNewMetadata().withName(name).withNamespace(source.getMetadata().getNamespace()).withLabels(labels(source, env.kind()))
@@ -81,6 +83,7 @@ public final class SourceAdapters {
                 .withEnableServiceLinks(false)
                 .withAutomountServiceAccountToken(false)
                 .withContainers(container)
+                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
                 .endSpec().endTemplate().endSpec().build();
     }
 
