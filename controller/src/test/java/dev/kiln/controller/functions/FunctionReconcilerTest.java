@@ -13,6 +13,9 @@ import dev.kiln.builder.git.GitSources;
 import dev.kiln.builder.plan.MavenDockerfile;
 import dev.kiln.builder.resources.BuilderConfig;
 import dev.kiln.controller.MockCluster;
+import dev.kiln.controller.push.Push;
+import dev.kiln.controller.push.PushRouter;
+import dev.kiln.controller.push.RepositoryUrls;
 import dev.kiln.testing.git.GitHttpServer;
 import io.fabric8.knative.pkg.apis.ConditionBuilder;
 import io.fabric8.knative.serving.v1.Service;
@@ -263,5 +266,44 @@ class FunctionReconcilerTest {
                 && running.getMetadata().getUid().equals(jobs(ns).get(0).getMetadata().getUid()));
         completeBuild(running, DIGEST);
         await().atMost(WAIT).until(() -> client.resources(Service.class).inNamespace(ns).withName("greeter").get() != null);
+    }
+
+    @Test
+    void aPushToTheTrackedBranchRollsANewRevisionAndAPushToAnotherBranchDoesNothing() throws Exception {
+        String ns = "push";
+        try (GitHttpServer.Repo pushed = git.new Repo("public/pushed.git")) {
+            RevCommit v1 = pushed.commitTree("the greeter", GREETER, "greeter");
+            Function f = function(ns, "greeter");
+            f.getSpec().source.git.url = git.url("public/pushed.git");
+            client.resource(f).create();
+            await().atMost(WAIT).until(() -> jobs(ns).size() == 1);
+            completeBuild(jobs(ns).get(0), DIGEST);
+            await().atMost(WAIT).until(() -> client.resources(Service.class).inNamespace(ns).withName("greeter").get() != null);
+
+            PushRouter router = new PushRouter(client);
+            String cloneUrl = git.url("public/pushed.git").replace("http://", "http://someone@");
+            assertThat(router.route(new Push(java.util.Set.of(RepositoryUrls.normalize(cloneUrl)), "refs/heads/develop", "1".repeat(40), false)))
+                    .as("a branch no Function tracks").isEmpty();
+            assertThat(router.route(new Push(java.util.Set.of("github.com/someone/else"), "refs/heads/main", "1".repeat(40), false)))
+                    .as("another repository").isEmpty();
+
+            RevCommit v2 = pushed.commit("a new greeting", "greeter/NOTES.md", "v2");
+            assertThat(router.route(new Push(java.util.Set.of(RepositoryUrls.normalize(cloneUrl)), "refs/heads/main", v2.name(), false)))
+                    .containsExactly(ns + "/greeter");
+            await().atMost(WAIT).until(() -> jobs(ns).size() == 2);
+            Job rebuild = jobs(ns).stream().filter(j -> v2.name().equals(j.getMetadata().getLabels().get(Jobs.COMMIT_LABEL))).findFirst().orElseThrow();
+            assertThat(get(ns, "greeter").getMetadata().getAnnotations()).containsEntry(CommitResolver.REFRESH_ANNOTATION, v2.name());
+            String digest2 = "sha256:" + "ef".repeat(32);
+            completeBuild(rebuild, digest2);
+            await().atMost(WAIT).until(() -> client.resources(Service.class).inNamespace(ns).withName("greeter").get().getSpec().getTemplate()
+                    .getSpec().getContainers().get(0).getImage().endsWith(digest2));
+            assertThat(client.resources(Service.class).inNamespace(ns).withName("greeter").get().getSpec().getTemplate().getMetadata()
+                    .getAnnotations()).containsEntry("kiln.dev/commit", v2.name());
+            await().atMost(WAIT).until(() -> v2.name().equals(get(ns, "greeter").getStatus().commit));
+            assertThat(v1.name()).isNotEqualTo(v2.name());
+            // The same push delivered again changes nothing.
+            router.route(new Push(java.util.Set.of(RepositoryUrls.normalize(cloneUrl)), "refs/heads/main", v2.name(), false));
+            await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> jobs(ns).size() == 2);
+        }
     }
 }

@@ -1,0 +1,66 @@
+package dev.kiln.controller.push;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.message.MessageReader;
+import io.cloudevents.http.HttpMessageFactory;
+import io.cloudevents.rw.CloudEventRWException;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The controller's push endpoint: a Trigger on the Broker the GitHub or GitLab source sends to subscribes it
+ * ({@code examples/controller/push-trigger.yaml}). Binary and structured CloudEvents are read with the CloudEvents
+ * SDK. Answers: 202 with the Functions asked to rebuild; 200 for events that are not pushes (nothing to retry);
+ * 400 with a message for anything that is not a CloudEvent or not a push payload, which a retry would not mend.
+ */
+@Path("/events/push")
+public class PushResource {
+
+    private final PushRouter router;
+
+    /** @param client the client Functions are read and annotated with */
+    public PushResource(KubernetesClient client) {
+        this.router = new PushRouter(client);
+    }
+
+    /**
+     * @param headers the request's headers (binary mode: {@code ce-*})
+     * @param body the request's body
+     * @return what was done
+     */
+    @POST
+    public Response receive(@Context HttpHeaders headers, byte[] body) {
+        CloudEvent event;
+        try {
+            MessageReader reader = HttpMessageFactory.createReader(
+                    each -> headers.getRequestHeaders().forEach((name, values) -> each.accept(name, String.join(",", values))),
+                    body == null ? new byte[0] : body);
+            event = reader.toEvent();
+        } catch (CloudEventRWException | IllegalStateException e) {
+            return answer(400, Map.of("error", "not a CloudEvent: " + e.getMessage()));
+        }
+        Optional<Push> push;
+        try {
+            push = PushEvents.parse(event);
+        } catch (IllegalArgumentException e) {
+            return answer(400, Map.of("error", e.getMessage()));
+        }
+        if (push.isEmpty()) {
+            return answer(200, Map.of("ignored", event.getType() + " is not a push event"));
+        }
+        List<String> functions = router.route(push.get());
+        return answer(202, Map.of("ref", push.get().ref(), "commit", push.get().after(), "functions", functions));
+    }
+
+    private static Response answer(int status, Map<String, ?> body) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(body).build();
+    }
+}
