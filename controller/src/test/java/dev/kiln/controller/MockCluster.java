@@ -34,6 +34,11 @@ public final class MockCluster implements AutoCloseable {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         client = KilnKinds.register(server.createClient());
+        installCrds(client);
+    }
+
+    /** Creates Kiln's CRDs, as {@code config/300-crds} has them, through the client. */
+    public static void installCrds(KubernetesClient client) throws IOException {
         try (Stream<Path> files = Files.list(CRDS)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 try (InputStream in = Files.newInputStream(file)) {
