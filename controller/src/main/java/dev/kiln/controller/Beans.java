@@ -8,6 +8,7 @@ import dev.kiln.controller.functions.ImageRegistry;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
@@ -44,16 +45,33 @@ public class Beans {
     @Singleton
     BuilderConfig builderConfig(ControllerConfig config) {
         ControllerConfig.Build build = config.build();
-        for (String image : new String[] {build.executorImage(), build.builderImage()}) {
-            if (!image.matches(".+@sha256:[0-9a-f]{64}")) {
-                throw new IllegalArgumentException("image '" + image + "' must be pinned by digest (name@sha256:<64 hex>)");
-            }
-        }
+        pinned("KILN_BUILD_EXECUTOR_IMAGE", build.executorImage());
+        pinned("KILN_BUILD_BUILDER_IMAGE", build.builderImage());
+        pinned("KILN_BUILD_MAVEN_IMAGE", build.mavenImage());
+        pinned("KILN_BUILD_RUNTIME_IMAGE", build.runtimeImage());
+        pinned("KILN_SOURCES_ADAPTER_IMAGE", config.sources().adapterImage());
         Quantity cpu = new Quantity(build.cpu());
         Quantity memory = new Quantity(build.memory());
         return new BuilderConfig(build.executorImage(), build.builderImage(), build.ttlSecondsAfterFinished(),
                 new ResourceRequirementsBuilder().addToRequests("cpu", cpu).addToRequests("memory", memory)
                         .addToLimits("memory", memory).build(),
                 new MavenDockerfile.BaseImages(build.mavenImage(), build.runtimeImage()));
+    }
+
+    private static void pinned(String variable, String image) {
+        if (!image.matches(".+@sha256:[0-9a-f]{64}")) {
+            throw new IllegalArgumentException(variable + "=" + image + ": images must be pinned by digest (name@sha256:<64 hex>);"
+                    + " set it in the kiln-config ConfigMap (kustomize/overlays/*/config.env), e.g. from `crane digest <image:tag>`");
+        }
+    }
+
+    /**
+     * Leader election on the Lease {@code kiln-controller} in the controller's namespace. The operator SDK uses it in
+     * the prod profile only, so tests and {@code quarkus dev} run without a Lease.
+     */
+    @Produces
+    @Singleton
+    LeaderElectionConfiguration leaderElection() {
+        return new LeaderElectionConfiguration("kiln-controller");
     }
 }

@@ -1,0 +1,123 @@
+package dev.kiln.controller.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The install as {@code kubectl kustomize} renders it (skipped when kubectl is not on the PATH): every overlay
+ * renders, the controller gets what it needs and nothing more, and the configuration covers every required setting.
+ */
+class InstallTest {
+
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    static final Map<String, List<HasMetadata>> RENDERED = new ConcurrentHashMap<>();
+
+    static List<HasMetadata> render(String overlay) {
+        return RENDERED.computeIfAbsent(overlay, o -> {
+            try {
+                Process p = new ProcessBuilder("kubectl", "kustomize", ROOT.resolve(o).toString()).redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                assertThat(p.exitValue()).as(out).isZero();
+                return java.util.Arrays.stream(out.split("(?m)^---$")).filter(doc -> !doc.isBlank())
+                        .map(doc -> (HasMetadata) Serialization.unmarshal(doc)).toList();
+            } catch (IOException e) {
+                Assumptions.abort("kubectl is not on the PATH: " + e.getMessage());
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    static <T extends HasMetadata> T one(String overlay, Class<T> type) {
+        List<T> found = render(overlay).stream().filter(type::isInstance).map(type::cast).toList();
+        assertThat(found).hasSize(1);
+        return found.get(0);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"kustomize/base", "kustomize/overlays/dev", "kustomize/overlays/prod"})
+    void rendersEverything(String overlay) {
+        Map<String, Long> kinds = render(overlay).stream().collect(Collectors.groupingBy(HasMetadata::getKind, Collectors.counting()));
+        assertThat(kinds).containsEntry("CustomResourceDefinition", 5L).containsEntry("Deployment", 1L).containsEntry("ClusterRole", 1L)
+                .containsEntry("ConfigMap", 1L).containsEntry("Service", 1L).containsEntry("Role", 1L).containsEntry("Namespace", 1L);
+        Deployment controller = one(overlay, Deployment.class);
+        var container = controller.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+        assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+        assertThat(container.getStartupProbe().getHttpGet().getPath()).isEqualTo("/q/health/started");
+        assertThat(container.getResources().getLimits()).containsKey("memory");
+        assertThat(container.getEnvFrom()).singleElement().satisfies(e -> assertThat(e.getConfigMapRef().getName())
+                .isEqualTo(one(overlay, ConfigMap.class).getMetadata().getName()));
+        assertThat(controller.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("kiln-controller");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"kustomize/overlays/dev", "kustomize/overlays/prod"})
+    void theOverlaysSetEverySettingTheControllerRequires(String overlay) {
+        assertThat(one(overlay, ConfigMap.class).getData()).containsKeys("KILN_REGISTRY", "KILN_BUILD_EXECUTOR_IMAGE", "KILN_BUILD_BUILDER_IMAGE",
+                "KILN_BUILD_MAVEN_IMAGE", "KILN_BUILD_RUNTIME_IMAGE", "KILN_SOURCES_ADAPTER_IMAGE", "KILN_GIT_CACHE");
+    }
+
+    @Test
+    void prodRunsTwoReplicasBehindLeaderElection() {
+        assertThat(one("kustomize/overlays/prod", Deployment.class).getSpec().getReplicas()).isEqualTo(2);
+        assertThat(one("kustomize/overlays/dev", Deployment.class).getSpec().getReplicas()).isEqualTo(1);
+    }
+
+    /** Every call the controller makes, and the rule that must allow it. */
+    @ParameterizedTest(name = "{2} {0}/{1}")
+    @CsvSource({
+        "kiln.dev, functions, watch", "kiln.dev, functions, patch", "kiln.dev, functions/status, patch", "kiln.dev, functions/finalizers, update",
+        "sources.kiln.dev, githubsources, watch", "sources.kiln.dev, cronsources/status, patch", "sources.kiln.dev, kafkasources/finalizers, update",
+        "batch, jobs, create", "batch, jobs, watch", "'', pods, list", "serving.knative.dev, services, create", "serving.knative.dev, services, update",
+        "apps, deployments, create", "apps, deployments, update", "'', services, create", "'', secrets, get",
+        "eventing.knative.dev, brokers, get", "flows.knative.dev, sequences, get", "messaging.knative.dev, inmemorychannels, get",
+    })
+    void theControllerMayDoWhatItDoes(String group, String resource, String verb) {
+        assertThat(allows(group, resource, verb)).isTrue();
+    }
+
+    @ParameterizedTest(name = "not {2} {0}/{1}")
+    @CsvSource({
+        "'', secrets, list", "'', secrets, watch", "batch, jobs, delete", "apps, deployments, delete", "kiln.dev, functions, delete",
+        "'', pods, delete", "'', configmaps, get",
+    })
+    void andNothingMore(String group, String resource, String verb) {
+        assertThat(allows(group, resource, verb)).isFalse();
+        assertThat(one("kustomize/overlays/prod", ClusterRole.class).getRules()).allSatisfy(r -> {
+            assertThat(r.getVerbs()).doesNotContain("*");
+            assertThat(r.getResources()).doesNotContain("*");
+        });
+    }
+
+    static boolean allows(String group, String resource, String verb) {
+        for (PolicyRule r : one("kustomize/overlays/prod", ClusterRole.class).getRules()) {
+            if (r.getApiGroups().contains(group) && r.getResources().contains(resource) && r.getVerbs().contains(verb)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
