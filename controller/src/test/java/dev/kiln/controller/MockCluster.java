@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  */
 public final class MockCluster implements AutoCloseable {
 
-    static final Path CRDS = Path.of("..", "config", "300-crds");
+    /** Kiln's CRDs; {@code -Dkiln.crds=...} when running from elsewhere than a module (the benchmarks). */
+    static final Path CRDS = Path.of(System.getProperty("kiln.crds", "../config/300-crds"));
 
     private final KubernetesMockServer server;
     private final KubernetesClient client;
