@@ -1,6 +1,13 @@
 package dev.kiln.controller;
 
+import dev.kiln.builder.plan.MavenDockerfile;
+import dev.kiln.builder.resources.BuilderConfig;
+import dev.kiln.builder.resources.Jobs;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -48,6 +55,27 @@ public final class MockCluster implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Build settings with pinned, made-up images: the Jobs are never run, the test or benchmark plays Kaniko. */
+    public static final BuilderConfig BUILDER = new BuilderConfig("ghcr.io/osscontainertools/kaniko@sha256:" + "1".repeat(64),
+            "ghcr.io/kiln-dev/kiln-builder@sha256:" + "2".repeat(64), 86400, null,
+            new MavenDockerfile.BaseImages("docker.io/library/maven@sha256:" + "3".repeat(64),
+                    "docker.io/library/eclipse-temurin@sha256:" + "4".repeat(64)));
+
+    /**
+     * Plays the cluster for a build: the Job's pod ran Kaniko, which wrote the digest to its termination message,
+     * and the Job completed.
+     */
+    public void completeBuild(Job job, String digest) {
+        String ns = job.getMetadata().getNamespace();
+        client.resource(new PodBuilder().withNewMetadata().withName(job.getMetadata().getName() + "-x").withNamespace(ns)
+                .addToLabels("job-name", job.getMetadata().getName()).endMetadata()
+                .withNewStatus().addNewContainerStatus().withName(Jobs.KANIKO).withNewState().withNewTerminated()
+                .withExitCode(0).withMessage(digest).endTerminated().endState().endContainerStatus().endStatus().build()).create();
+        job.setStatus(new JobStatusBuilder().withSucceeded(1)
+                .withConditions(new JobConditionBuilder().withType("Complete").withStatus("True").build()).build());
+        client.resource(job).updateStatus();
     }
 
     /** @return a client of the mock server */

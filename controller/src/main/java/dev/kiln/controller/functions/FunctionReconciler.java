@@ -166,30 +166,30 @@ public class FunctionReconciler implements Reconciler<Function>, Cleaner<Functio
         if (job.isEmpty()) {
             client.resource(Jobs.kanikoBuild(plan, builderConfig)).create();
             LOG.infof("%s/%s: building %s in Job %s", function.getMetadata().getNamespace(), function.getMetadata().getName(), commit, jobName);
-            life.markBuildRunning(buildStatus(status, jobName, key, commit));
+            life.markBuildRunning(buildStatus(status, jobName, key, commit, clock));
             return false;
         }
         List<Pod> pods = client.pods().inNamespace(function.getMetadata().getNamespace()).withLabel("job-name", jobName).list().getItems();
         BuildOutcome outcome = BuildOutcome.of(job.get(), pods);
         switch (outcome.state()) {
             case RUNNING -> {
-                life.markBuildRunning(buildStatus(status, jobName, key, commit));
+                life.markBuildRunning(buildStatus(status, jobName, key, commit, clock));
                 return false;
             }
             case SUCCEEDED -> {
-                status.build = buildStatus(status, jobName, key, commit);
+                status.build = buildStatus(status, jobName, key, commit, clock);
                 life.markBuildSucceeded(plan.image() + "@" + outcome.digest(), clock.instant().toString());
                 return true;
             }
             default -> {
-                status.build = buildStatus(status, jobName, key, commit);
+                status.build = buildStatus(status, jobName, key, commit, clock);
                 life.markBuildFailed(outcome.reason(), outcome.message());
                 return false;
             }
         }
     }
 
-    private static BuildStatus buildStatus(FunctionStatus status, String jobName, String key, String commit) {
+    private static BuildStatus buildStatus(FunctionStatus status, String jobName, String key, String commit, Clock clock) {
         if (status.build != null && key.equals(status.build.key)) {
             return status.build;
         }
@@ -197,7 +197,7 @@ public class FunctionReconciler implements Reconciler<Function>, Cleaner<Functio
         b.name = jobName;
         b.key = key;
         b.commit = commit;
-        b.startedAt = java.time.Instant.now().toString();
+        b.startedAt = clock.instant().toString();
         return b;
     }
 

@@ -10,8 +10,6 @@ import dev.kiln.api.functions.v1alpha1.FunctionSpec;
 import dev.kiln.api.functions.v1alpha1.GitSource;
 import dev.kiln.builder.resources.Jobs;
 import dev.kiln.builder.git.GitSources;
-import dev.kiln.builder.plan.MavenDockerfile;
-import dev.kiln.builder.resources.BuilderConfig;
 import dev.kiln.controller.MockCluster;
 import dev.kiln.controller.push.Push;
 import dev.kiln.controller.push.PushRouter;
@@ -71,11 +69,7 @@ class FunctionReconcilerTest {
 
     static FunctionReconciler reconciler(Path gitCache) {
         java.time.Clock clock = java.time.Clock.systemUTC();
-        BuilderConfig builder = new BuilderConfig("ghcr.io/osscontainertools/kaniko@sha256:" + "1".repeat(64),
-                "ghcr.io/kiln-dev/kiln-builder@sha256:" + "2".repeat(64), 86400, null,
-                new MavenDockerfile.BaseImages("docker.io/library/maven@sha256:" + "3".repeat(64),
-                        "docker.io/library/eclipse-temurin@sha256:" + "4".repeat(64)));
-        return new FunctionReconciler(client, new CommitResolver(new GitSources(gitCache), client, clock), builder,
+        return new FunctionReconciler(client, new CommitResolver(new GitSources(gitCache), client, clock), MockCluster.BUILDER,
                 new ImageRegistry("registry.example.com/kiln", null), clock);
     }
 
@@ -112,16 +106,8 @@ class FunctionReconcilerTest {
         return client.batch().v1().jobs().inNamespace(namespace).list().getItems();
     }
 
-    /** Plays the cluster: the Job's pod ran Kaniko, which wrote the digest, and the Job completed. */
     void completeBuild(Job job, String digest) {
-        String ns = job.getMetadata().getNamespace();
-        client.resource(new PodBuilder().withNewMetadata().withName(job.getMetadata().getName() + "-x").withNamespace(ns)
-                .addToLabels("job-name", job.getMetadata().getName()).endMetadata()
-                .withNewStatus().addNewContainerStatus().withName(Jobs.KANIKO).withNewState().withNewTerminated()
-                .withExitCode(0).withMessage(digest).endTerminated().endState().endContainerStatus().endStatus().build()).create();
-        job.setStatus(new JobStatusBuilder().withSucceeded(1)
-                .withConditions(new JobConditionBuilder().withType("Complete").withStatus("True").build()).build());
-        client.resource(job).updateStatus();
+        cluster.completeBuild(job, digest);
     }
 
     /** Plays Knative: the Service's revision is ready. */

@@ -5,9 +5,6 @@ import dev.kiln.api.functions.v1alpha1.FunctionSource;
 import dev.kiln.api.functions.v1alpha1.FunctionSpec;
 import dev.kiln.api.functions.v1alpha1.GitSource;
 import dev.kiln.builder.git.GitSources;
-import dev.kiln.builder.plan.MavenDockerfile;
-import dev.kiln.builder.resources.BuilderConfig;
-import dev.kiln.builder.resources.Jobs;
 import dev.kiln.controller.MockCluster;
 import dev.kiln.controller.functions.CommitResolver;
 import dev.kiln.controller.functions.FunctionReconciler;
@@ -15,10 +12,7 @@ import dev.kiln.controller.functions.ImageRegistry;
 import dev.kiln.testing.git.GitHttpServer;
 import io.fabric8.knative.serving.v1.Service;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,11 +75,7 @@ public final class ControllerBench {
         try (MockCluster cluster = new MockCluster()) {
             KubernetesClient client = cluster.client();
             Clock clock = Clock.systemUTC();
-            BuilderConfig builder = new BuilderConfig("ghcr.io/osscontainertools/kaniko@sha256:" + "1".repeat(64),
-                    "ghcr.io/kiln-dev/kiln-builder@sha256:" + "2".repeat(64), 86400, null,
-                    new MavenDockerfile.BaseImages("docker.io/library/maven@sha256:" + "3".repeat(64),
-                            "docker.io/library/eclipse-temurin@sha256:" + "4".repeat(64)));
-            cluster.start(List.of(new FunctionReconciler(client, new CommitResolver(new GitSources(cache), client, clock), builder,
+            cluster.start(List.of(new FunctionReconciler(client, new CommitResolver(new GitSources(cache), client, clock), MockCluster.BUILDER,
                     new ImageRegistry("registry.example.com/kiln", null), clock)));
 
             long start = System.nanoTime();
@@ -106,13 +96,7 @@ public final class ControllerBench {
             long buildsStart = System.nanoTime();
             String digest = "sha256:" + "ab".repeat(32);
             for (Job job : jobs) {
-                client.resource(new PodBuilder().withNewMetadata().withName(job.getMetadata().getName() + "-x").withNamespace(ns)
-                        .addToLabels("job-name", job.getMetadata().getName()).endMetadata()
-                        .withNewStatus().addNewContainerStatus().withName(Jobs.KANIKO).withNewState().withNewTerminated()
-                        .withExitCode(0).withMessage(digest).endTerminated().endState().endContainerStatus().endStatus().build()).create();
-                job.setStatus(new JobStatusBuilder().withSucceeded(1)
-                        .withConditions(new JobConditionBuilder().withType("Complete").withStatus("True").build()).build());
-                client.resource(job).updateStatus();
+                cluster.completeBuild(job, digest);
             }
             awaitCount(() -> client.resources(Service.class).inNamespace(ns).list().getItems(), size);
             long servicesDone = System.nanoTime();
