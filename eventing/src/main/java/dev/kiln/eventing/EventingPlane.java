@@ -1,5 +1,6 @@
 package dev.kiln.eventing;
 
+import dev.kiln.api.validation.FieldErrors;
 import dev.kiln.eventing.delivery.DeliveryMetrics;
 import dev.kiln.eventing.delivery.DeliveryPolicy;
 import dev.kiln.eventing.delivery.Dispatcher;
@@ -173,6 +174,34 @@ public final class EventingPlane implements AutoCloseable {
         }
         syncConsumers();
         return state(resource);
+    }
+
+    /**
+     * Checks a Broker, Trigger, Sequence or Parallel on its own, as {@link #apply} would, without applying it: what
+     * {@code kiln dev} reports for every manifest before it starts anything.
+     *
+     * @param resource a Knative eventing resource
+     * @return every problem, with field paths (empty when it would apply cleanly)
+     * @throws IllegalArgumentException for any other kind
+     */
+    public static FieldErrors validate(HasMetadata resource) {
+        FieldErrors errors = new FieldErrors();
+        if (resource instanceof Broker b) {
+            try {
+                DeliveryPolicy.merge(DeliveryPolicy.BROKER_DEFAULT, b.getSpec() == null ? null : b.getSpec().getDelivery());
+            } catch (IllegalArgumentException e) {
+                errors.add("spec", e.getMessage());
+            }
+        } else if (resource instanceof Trigger t) {
+            TriggerRuntime.check(t, errors);
+        } else if (resource instanceof Sequence s) {
+            FlowRuntime.hops(s, errors);
+        } else if (resource instanceof Parallel p) {
+            FlowRuntime.branches(p, errors);
+        } else if (!(resource instanceof ConfigMap)) {
+            throw new IllegalArgumentException("the eventing plane hosts Broker, Trigger, Sequence and Parallel, not " + resource.getKind());
+        }
+        return errors;
     }
 
     /** Gives every ready Trigger of a ready durable Broker a consumer for that Broker's topic, and no one else. */

@@ -58,6 +58,14 @@ final class FlowRuntime {
 
     static FlowRuntime sequence(EventingPlane plane, Sequence sequence) {
         FieldErrors errors = new FieldErrors();
+        List<Hop> hops = hops(sequence, errors);
+        Destination reply = sequence.getSpec() == null ? null : sequence.getSpec().getReply();
+        List<Destination> all = hops.stream().map(Hop::to).toList();
+        return new FlowRuntime(plane, sequence, errors, all, f -> event -> f.step(hops, reply, 0, event));
+    }
+
+    /** A Sequence's steps; what is wrong with them goes to {@code errors}. */
+    static List<Hop> hops(Sequence sequence, FieldErrors errors) {
         List<SequenceStep> steps = sequence.getSpec() == null || sequence.getSpec().getSteps() == null ? List.of()
                 : sequence.getSpec().getSteps();
         if (steps.isEmpty()) {
@@ -69,13 +77,24 @@ final class FlowRuntime {
             hops.add(new Hop(new Destination(s.getCACerts(), s.getAudience(), s.getRef(), s.getUri()),
                     policy(s.getDelivery(), "spec.steps[" + i + "].delivery", errors)));
         }
-        Destination reply = sequence.getSpec() == null ? null : sequence.getSpec().getReply();
-        List<Destination> all = hops.stream().map(Hop::to).toList();
-        return new FlowRuntime(plane, sequence, errors, all, f -> event -> f.step(hops, reply, 0, event));
+        return hops;
     }
 
     static FlowRuntime parallel(EventingPlane plane, Parallel parallel) {
         FieldErrors errors = new FieldErrors();
+        List<Branch> branches = branches(parallel, errors);
+        List<Destination> all = branches.stream().map(b -> b.subscriber().to()).filter(java.util.Objects::nonNull).toList();
+        return new FlowRuntime(plane, parallel, errors, all, f -> event -> {
+            List<Future<Void>> each = new ArrayList<>();
+            for (Branch b : branches) {
+                each.add(f.branch(b, event));
+            }
+            return Future.join(each);
+        });
+    }
+
+    /** A Parallel's branches; what is wrong with them goes to {@code errors}. */
+    static List<Branch> branches(Parallel parallel, FieldErrors errors) {
         List<ParallelBranch> specs = parallel.getSpec() == null || parallel.getSpec().getBranches() == null ? List.of()
                 : parallel.getSpec().getBranches();
         if (specs.isEmpty()) {
@@ -91,14 +110,7 @@ final class FlowRuntime {
             branches.add(new Branch(b.getFilter(), new Hop(b.getSubscriber(), policy(b.getDelivery(), "spec.branches[" + i + "].delivery", errors)),
                     b.getReply() != null ? b.getReply() : reply));
         }
-        List<Destination> all = branches.stream().map(b -> b.subscriber().to()).filter(java.util.Objects::nonNull).toList();
-        return new FlowRuntime(plane, parallel, errors, all, f -> event -> {
-            List<Future<Void>> each = new ArrayList<>();
-            for (Branch b : branches) {
-                each.add(f.branch(b, event));
-            }
-            return Future.join(each);
-        });
+        return branches;
     }
 
     boolean ready() {

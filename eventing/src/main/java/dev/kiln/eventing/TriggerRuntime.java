@@ -47,6 +47,19 @@ final class TriggerRuntime {
         this.trigger = trigger;
         this.namespace = trigger.getMetadata().getNamespace() == null ? "default" : trigger.getMetadata().getNamespace();
         this.broker = trigger.getSpec() == null ? null : trigger.getSpec().getBroker();
+        this.filter = check(trigger, errors);
+        this.fixedSubscriber = fixedUri(trigger);
+        this.metrics = new DeliveryMetrics(plane.metrics());
+        this.lane = new Lane(plane.options().laneCapacity(), plane.options().laneConcurrency(), this::deliver);
+    }
+
+    /**
+     * Checks a Trigger on its own (no Broker needed), recording problems with their field paths.
+     *
+     * @return its compiled filter
+     */
+    static EventFilter check(Trigger trigger, FieldErrors errors) {
+        String broker = trigger.getSpec() == null ? null : trigger.getSpec().getBroker();
         if (trigger.getSpec() == null) {
             errors.missing("spec");
         } else if (broker == null || broker.isBlank()) {
@@ -55,16 +68,14 @@ final class TriggerRuntime {
         if (trigger.getSpec() != null && trigger.getSpec().getSubscriber() == null) {
             errors.missing("spec.subscriber");
         }
-        this.filter = trigger.getSpec() == null ? EventFilter.NONE : TriggerFilters.compile(trigger.getSpec(), errors);
+        EventFilter filter = trigger.getSpec() == null ? EventFilter.NONE : TriggerFilters.compile(trigger.getSpec(), errors);
         try {
             // Reports the Trigger's own malformed durations now rather than at the first event.
             DeliveryPolicy.merge(DeliveryPolicy.BROKER_DEFAULT, trigger.getSpec() == null ? null : trigger.getSpec().getDelivery());
         } catch (IllegalArgumentException e) {
             errors.add("spec", e.getMessage());
         }
-        this.fixedSubscriber = fixedUri(trigger);
-        this.metrics = new DeliveryMetrics(plane.metrics());
-        this.lane = new Lane(plane.options().laneCapacity(), plane.options().laneConcurrency(), this::deliver);
+        return filter;
     }
 
     private static URI fixedUri(Trigger trigger) {
