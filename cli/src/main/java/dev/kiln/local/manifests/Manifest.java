@@ -1,0 +1,24 @@
+package dev.kiln.local.manifests;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.nio.file.Path;
+
+/**
+ * One document of a manifest file, read into its kind's class.
+ *
+ * @param file the file it came from
+ * @param document its index in the file (0-based, as {@code kubectl} counts documents)
+ * @param resource the resource, its namespace defaulted to {@code default}
+ */
+public record Manifest(Path file, int document, HasMetadata resource) {
+
+    /** @return {@code Kind namespace/name}, for messages */
+    public String describe() {
+        return resource.getKind() + " " + resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
+    }
+
+    /** @return {@code file#document}, for messages */
+    public String where() {
+        return file + "#" + document;
+    }
+}
