@@ -56,7 +56,9 @@ class ExamplesTest {
         List<String> ids = new ArrayList<>();
         try (Stream<Path> files = Files.walk(EXAMPLES)) {
             for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".yaml"))
-                    .filter(f -> !f.toString().contains("/src/"))::iterator) {
+                    .filter(f -> !f.toString().contains("/src/"))
+                    // Local mode's manifests (a repository path, a Secret) are checked by the cli's ManifestsTest.
+                    .filter(f -> !f.toString().contains("/quickstart/"))::iterator) {
                 int index = 0;
                 for (JsonNode doc : readAll(file)) {
                     if (doc.has("apiVersion") && doc.has("kind")) {

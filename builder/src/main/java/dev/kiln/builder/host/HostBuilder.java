@@ -99,6 +99,11 @@ public final class HostBuilder implements AutoCloseable {
         this.queue = new BuildQueue(config.maxConcurrent());
     }
 
+    /** @return the Git cache builds fetch through, for resolving revisions with the same clones */
+    public GitSources sources() {
+        return sources;
+    }
+
     /**
      * Builds, unless the request's key has been built: then the earlier build comes back with {@code cached} set.
      *

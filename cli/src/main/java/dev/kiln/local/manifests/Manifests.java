@@ -118,6 +118,9 @@ public final class Manifests {
                     problems.add(where + " " + manifest.describe() + ": also defined at " + before.where());
                     continue;
                 }
+                if (resource instanceof Function f) {
+                    localPath(f, file);
+                }
                 for (FieldError e : validate(resource).list()) {
                     problems.add(where + " " + manifest.describe() + ": " + e.path() + ": " + e.message());
                 }
@@ -128,6 +131,21 @@ public final class Manifests {
             throw new ManifestException(problems);
         }
         return List.copyOf(manifests);
+    }
+
+    /**
+     * Local mode also takes a path for {@code spec.source.git.url} (a repository on this machine), relative to the
+     * manifest's directory: it becomes the {@code file://} URL the builder and the cluster's validation know.
+     */
+    static void localPath(Function f, Path manifest) {
+        if (f.getSpec() == null || f.getSpec().source == null || f.getSpec().source.git == null) {
+            return;
+        }
+        String url = f.getSpec().source.git.url;
+        if (url != null && (url.startsWith("./") || url.startsWith("../") || url.equals(".") || url.equals("..") || url.startsWith("/"))) {
+            Path repo = manifest.toAbsolutePath().getParent().resolve(url).normalize();
+            f.getSpec().source.git.url = repo.toUri().toString();
+        }
     }
 
     private static FieldErrors validate(HasMetadata resource) {

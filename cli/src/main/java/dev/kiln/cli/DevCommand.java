@@ -1,0 +1,82 @@
+package dev.kiln.cli;
+
+import dev.kiln.function.launch.JavaRuntime;
+import dev.kiln.local.DevPlatform;
+import dev.kiln.local.manifests.Manifest;
+import dev.kiln.local.manifests.ManifestException;
+import dev.kiln.local.manifests.Manifests;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kiln dev DIR}: the whole platform on this machine, from DIR's manifests. */
+@Command(name = "dev", description = {"Run DIR's manifests on this machine: functions built from Git and served behind activators "
+        + "that scale to zero, Brokers, Triggers, Sequences, Parallels and sources. Ctrl-C drains and stops everything."})
+final class DevCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "a directory of manifests (read recursively) or one file")
+    Path dir;
+
+    @Mixin
+    StateOption state;
+
+    @Option(names = "--port", defaultValue = "8180", description = "the eventing plane's port: Brokers at http://127.0.0.1:PORT/<namespace>/<name> (default ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--kafka", description = "bootstrap servers of a Kafka for durable Brokers (class Kafka)")
+    String kafka;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Manifest> manifests;
+        try {
+            manifests = Manifests.load(dir);
+        } catch (ManifestException e) {
+            System.err.println(Terminal.red("kiln dev: nothing started. ") + e.getMessage());
+            return Kiln.USAGE;
+        }
+        System.out.println(Terminal.bold("kiln dev") + ": " + manifests.size() + " resources from " + dir);
+        DevPlatform platform;
+        try {
+            platform = DevPlatform.start(new DevPlatform.Options(state.dir, port, 0, kafka, JavaRuntime.current()), manifests);
+        } catch (Exception e) {
+            System.err.println(Terminal.red("kiln dev: could not start: ") + e.getMessage());
+            return Kiln.FAILED;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            System.out.println("\nkiln dev: draining and stopping...");
+            platform.close();
+            stopped.countDown();
+        }, "kiln-dev-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        report(platform);
+        stopped.await();
+        return Kiln.OK;
+    }
+
+    /** Prints each resource's state when it changes, until the process is stopped. */
+    private static void report(DevPlatform platform) throws InterruptedException {
+        Map<String, String> last = new HashMap<>();
+        while (true) {
+            for (Map<String, Object> row : platform.states()) {
+                String id = row.get("kind") + " " + row.get("namespace") + "/" + row.get("name");
+                String line = "True".equals(row.get("ready")) && row.get("reason") == null
+                        ? Terminal.green("ready") + "  " + Objects.toString(row.get("url"), "")
+                        : Terminal.yellow(Objects.toString(row.get("reason"), "not ready")) + "  " + Objects.toString(row.get("message"), "");
+                if (!line.equals(last.put(id, line))) {
+                    System.out.println(String.format("%-40s %s", id, line));
+                }
+            }
+            Thread.sleep(500);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.kiln.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kiln get [kind] [name]}: what the running {@code kiln dev} has, as {@code kubectl get} shows it. */
+@Command(name = "get", description = "Show resources of the running kiln dev: READY, REASON, URL, COMMIT, AGE.")
+final class GetCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "KIND", description = "function(s), broker(s), trigger(s), sequence(s), parallel(s), githubsource(s)...")
+    String kind;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "a name, or namespace/name")
+    String name;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or yaml")
+    String output;
+
+    @Mixin
+    StateOption state;
+
+    @Override
+    public Integer call() throws Exception {
+        JsonNode dev;
+        try {
+            dev = state.running();
+        } catch (StateOption.NotRunningException e) {
+            System.err.println(e.getMessage());
+            return Kiln.NOT_RUNNING;
+        }
+        HttpResponse<String> answer = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+                HttpRequest.newBuilder(URI.create(dev.path("admin").asText() + "/status")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        List<JsonNode> rows = new ArrayList<>();
+        for (JsonNode row : new ObjectMapper().readTree(answer.body())) {
+            if (matches(row)) {
+                rows.add(row);
+            }
+        }
+        if (rows.isEmpty() && (kind != null || name != null)) {
+            System.err.println("no " + (kind == null ? "resource" : kind) + (name == null ? "" : " " + name) + " in this kiln dev");
+            return Kiln.FAILED;
+        }
+        if ("yaml".equals(output)) {
+            System.out.print(new YAMLMapper().writeValueAsString(rows));
+            return Kiln.OK;
+        }
+        System.out.println(String.format("%-14s %-26s %-6s %-22s %-32s %-12s %s", "KIND", "NAME", "READY", "REASON", "URL", "COMMIT", "AGE"));
+        for (JsonNode r : rows) {
+            System.out.println(String.format("%-14s %-26s %-6s %-22s %-32s %-12s %s", r.path("kind").asText(),
+                    r.path("namespace").asText() + "/" + r.path("name").asText(), r.path("ready").asText(), text(r, "reason"),
+                    text(r, "url"), r.path("commit").isTextual() ? r.path("commit").asText().substring(0, 12) : "", age(r)));
+        }
+        return Kiln.OK;
+    }
+
+    private boolean matches(JsonNode row) {
+        if (kind != null) {
+            String k = kind.toLowerCase(Locale.ROOT).replaceAll("s$", "");
+            if (!row.path("kind").asText().toLowerCase(Locale.ROOT).equals(k)) {
+                return false;
+            }
+        }
+        if (name != null) {
+            String full = row.path("namespace").asText() + "/" + row.path("name").asText();
+            return name.contains("/") ? name.equals(full) : name.equals(row.path("name").asText());
+        }
+        return true;
+    }
+
+    private static String text(JsonNode r, String field) {
+        return r.path(field).isTextual() ? r.path(field).asText() : "";
+    }
+
+    private static String age(JsonNode r) {
+        if (!r.path("since").isTextual()) {
+            return "";
+        }
+        long s = Duration.between(Instant.parse(r.path("since").asText()), Instant.now()).toSeconds();
+        return s < 120 ? s + "s" : s < 7200 ? s / 60 + "m" : s / 3600 + "h";
+    }
+}

@@ -1,0 +1,319 @@
+package dev.kiln.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.api.duck.Destination;
+import dev.kiln.api.duck.KReference;
+import dev.kiln.api.functions.v1alpha1.Function;
+import dev.kiln.api.sources.v1alpha1.SourceSpec;
+import dev.kiln.builder.host.HostBuilder;
+import dev.kiln.builder.host.LocalArtifacts;
+import dev.kiln.builder.host.MavenCommand;
+import dev.kiln.eventing.DestinationResolver;
+import dev.kiln.eventing.EventingOptions;
+import dev.kiln.eventing.EventingPlane;
+import dev.kiln.eventing.ResourceState;
+import dev.kiln.function.CloudFunction;
+import dev.kiln.function.launch.JavaRuntime;
+import dev.kiln.local.functions.LocalFunction;
+import dev.kiln.local.manifests.Manifest;
+import dev.kiln.sources.AdapterEnvironment;
+import dev.kiln.sources.RunningAdapter;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The whole platform on one machine, from the manifests a cluster would take: Functions host-built and served
+ * behind activators, Knative's Brokers, Triggers, Sequences and Parallels on the eventing plane, and the sources'
+ * adapters, each sending to its resolved sink. State lives under {@code .kiln/}: the build cache (a restart
+ * rebuilds nothing that did not change), logs, and {@code dev.json}, which tells {@code kiln get} and
+ * {@code kiln send} where this instance listens.
+ */
+public final class DevPlatform implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(DevPlatform.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * How {@code kiln dev} runs.
+     *
+     * @param stateDir the {@code .kiln} directory
+     * @param eventingPort the eventing plane's port (Brokers at {@code /<ns>/<name>})
+     * @param adminPort the port of {@code kiln get}'s API (0: any)
+     * @param kafka a Kafka for durable Brokers, or null
+     * @param java the runtime functions run on
+     */
+    public record Options(Path stateDir, int eventingPort, int adminPort, String kafka, JavaRuntime java) {
+    }
+
+    private final Options options;
+    private final Clock clock = Clock.systemUTC();
+    private final Vertx vertx = Vertx.vertx();
+    private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
+    private final Map<String, RunningAdapter> adapters = new LinkedHashMap<>();
+    private final Map<String, String> adapterProblems = new LinkedHashMap<>();
+    private final Map<String, Secret> secrets = new LinkedHashMap<>();
+    private final List<Manifest> manifests;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "kiln-dev-timer");
+        t.setDaemon(true);
+        return t;
+    });
+    private HostBuilder builder;
+    private EventingPlane plane;
+    private HttpServer admin;
+
+    private DevPlatform(Options options, List<Manifest> manifests) {
+        this.options = options;
+        this.manifests = manifests;
+    }
+
+    /**
+     * Starts everything; builds run in the background (each function serves once its first build is done).
+     *
+     * @param options how to run
+     * @param manifests validated manifests
+     * @return the running platform
+     * @throws Exception when a port or the state directory is not usable
+     */
+    public static DevPlatform start(Options options, List<Manifest> manifests) throws Exception {
+        DevPlatform p = new DevPlatform(options, manifests);
+        try {
+            p.startAll();
+        } catch (Exception | Error e) {
+            p.close();
+            throw e;
+        }
+        return p;
+    }
+
+    private void startAll() throws Exception {
+        // Absolute: instances run in their own directories, and their command lines name files under it.
+        Path state = Files.createDirectories(options.stateDir().toAbsolutePath().normalize());
+        Path logs = Files.createDirectories(state.resolve("logs"));
+        Path sdkRepo = state.resolve("sdk-repository");
+        LocalArtifacts.stage(sdkRepo, sdkJar());
+        builder = new HostBuilder(new HostBuilder.Config(state.resolve("cache"), MavenCommand.locate(System.getenv()), List.of(sdkRepo),
+                null, options.java(), 30, 2, System.getenv()));
+
+        for (Manifest m : manifests) {
+            if (m.resource() instanceof Secret s) {
+                secrets.put(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(), s);
+            }
+        }
+        for (Manifest m : manifests) {
+            if (m.resource() instanceof Function f) {
+                LocalFunction fn = new LocalFunction(vertx, f, builder, options.java(), logs, 0, clock);
+                functions.put(fn.id(), fn);
+            }
+        }
+        EventingOptions eventing = EventingOptions.defaults().withPort(options.eventingPort()).withResolver(this::resolveRef);
+        if (options.kafka() != null) {
+            eventing = eventing.withKafka(options.kafka());
+        }
+        plane = EventingPlane.start(eventing);
+        for (Manifest m : manifests) {
+            HasMetadata r = m.resource();
+            if (!(r instanceof Function) && !(r instanceof Secret) && !(r instanceof CustomResource<?, ?> cr && cr.getSpec() instanceof SourceSpec)) {
+                plane.apply(r);
+            }
+        }
+        for (Manifest m : manifests) {
+            if (m.resource() instanceof CustomResource<?, ?> cr && cr.getSpec() instanceof SourceSpec) {
+                startSource(m.resource(), (SourceSpec) cr.getSpec());
+            }
+        }
+        admin = AdminApi.listen(vertx, this, options.adminPort());
+        Files.writeString(state.resolve("dev.json"), JSON.writeValueAsString(Map.of("admin", "http://127.0.0.1:" + admin.actualPort(),
+                "eventing", plane.baseUrl(), "pid", ProcessHandle.current().pid())));
+        timer.scheduleWithFixedDelay(() -> functions.values().forEach(LocalFunction::reap), 1, 1, TimeUnit.SECONDS);
+        functions.values().forEach(this::refreshAndSchedule);
+    }
+
+    private void refreshAndSchedule(LocalFunction fn) {
+        fn.refresh();
+        String poll = fn.function().getSpec().source.git.pollInterval;
+        if (poll != null) {
+            long ms = dev.kiln.api.validation.GoDurations.parse(poll).toMillis();
+            timer.scheduleWithFixedDelay(fn::refresh, ms, ms, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void startSource(HasMetadata source, SourceSpec spec) {
+        String id = source.getKind() + " " + source.getMetadata().getNamespace() + "/" + source.getMetadata().getName();
+        try {
+            String sink = resolve(spec.sink, source.getMetadata().getNamespace()).toString();
+            String dls = null;
+            if (source instanceof dev.kiln.api.sources.v1alpha1.KafkaSource k && k.getSpec().delivery != null && k.getSpec().delivery.deadLetterSink != null) {
+                dls = resolve(k.getSpec().delivery.deadLetterSink, source.getMetadata().getNamespace()).toString();
+            }
+            AdapterEnvironment env = AdapterEnvironment.of(source, sink, dls);
+            Map<String, String> vars = new LinkedHashMap<>();
+            for (AdapterEnvironment.Variable v : env.variables()) {
+                vars.put(v.name(), v.fromSecret() ? secret(source.getMetadata().getNamespace(), v.secretName(), v.secretKey()) : v.value());
+            }
+            vars.put("HOST", "127.0.0.1");
+            vars.put("PORT", "0");
+            adapters.put(id, RunningAdapter.start(env.kind(), vars));
+        } catch (Exception e) {
+            adapterProblems.put(id, e.getMessage());
+            LOG.warning(id + " did not start: " + e.getMessage());
+        }
+    }
+
+    private String secret(String namespace, String name, String key) {
+        Secret s = secrets.get(namespace + "/" + name);
+        if (s == null) {
+            throw new IllegalArgumentException("secret " + namespace + "/" + name + " is not among the manifests: add a Secret with stringData." + key);
+        }
+        if (s.getStringData() != null && s.getStringData().containsKey(key)) {
+            return s.getStringData().get(key);
+        }
+        if (s.getData() != null && s.getData().containsKey(key)) {
+            return new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8);
+        }
+        throw new IllegalArgumentException("secret " + namespace + "/" + name + " has no key " + key);
+    }
+
+    private URI resolve(Destination d, String namespace) {
+        URI base = null;
+        if (d.ref != null) {
+            io.fabric8.knative.duck.v1.KReference ref = new io.fabric8.knative.duck.v1.KReference();
+            ref.setApiVersion(d.ref.apiVersion);
+            ref.setKind(d.ref.kind);
+            ref.setName(d.ref.name);
+            ref.setNamespace(d.ref.namespace);
+            base = "Broker".equals(d.ref.kind) ? URI.create(plane.baseUrl() + "/" + (d.ref.namespace == null ? namespace : d.ref.namespace) + "/" + d.ref.name)
+                    : resolveRef(ref, namespace);
+        }
+        if (d.uri == null || d.uri.isEmpty()) {
+            return base;
+        }
+        return base == null ? URI.create(d.uri) : URI.create(base + "/").resolve(d.uri);
+    }
+
+    /** Refs the eventing plane does not host: Functions (and Knative Services of the same name) are their activators. */
+    private URI resolveRef(io.fabric8.knative.duck.v1.KReference ref, String namespace) {
+        String ns = ref.getNamespace() == null || ref.getNamespace().isEmpty() ? namespace : ref.getNamespace();
+        boolean function = "Function".equals(ref.getKind()) || ("Service".equals(ref.getKind()) && String.valueOf(ref.getApiVersion()).startsWith("serving.knative.dev"));
+        LocalFunction fn = function ? functions.get(ns + "/" + ref.getName()) : null;
+        if (fn == null) {
+            throw new DestinationResolver.UnresolvableException(ref.getKind() + " " + ns + "/" + ref.getName() + " is not among the manifests");
+        }
+        return URI.create(fn.url());
+    }
+
+    /** @return the functions, by {@code namespace/name} */
+    public Map<String, LocalFunction> functions() {
+        return functions;
+    }
+
+    /** @return the eventing plane */
+    public EventingPlane plane() {
+        return plane;
+    }
+
+    /** @return every resource's state, as {@code kiln get} shows it */
+    public List<Map<String, Object>> states() {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Manifest m : manifests) {
+            HasMetadata r = m.resource();
+            if (r instanceof Secret || r instanceof io.fabric8.kubernetes.api.model.ConfigMap) {
+                continue;
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("kind", r.getKind());
+            row.put("namespace", r.getMetadata().getNamespace());
+            row.put("name", r.getMetadata().getName());
+            String id = r.getKind() + " " + r.getMetadata().getNamespace() + "/" + r.getMetadata().getName();
+            if (r instanceof Function) {
+                LocalFunction.Status s = functions.get(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName()).status();
+                row.put("ready", s.ready() ? "True" : "False");
+                row.put("reason", s.reason());
+                row.put("message", s.message());
+                row.put("url", s.url());
+                row.put("commit", s.commit());
+                row.put("instances", s.instances());
+                row.put("since", s.since().toString());
+            } else if (r instanceof CustomResource<?, ?> cr && cr.getSpec() instanceof SourceSpec) {
+                RunningAdapter a = adapters.get(id);
+                row.put("ready", a != null ? "True" : "False");
+                row.put("reason", a != null ? null : "AdapterFailed");
+                row.put("message", adapterProblems.get(id));
+                row.put("url", a != null ? "http://127.0.0.1:" + a.port() : null);
+            } else {
+                ResourceState s = plane.state(r);
+                row.put("ready", s.ready() ? "True" : "False");
+                row.put("reason", s.reason());
+                row.put("message", s.message());
+                row.put("url", s.address());
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    /** The Kiln SDK's jar on this process's class path: what host builds resolve the SDK from. */
+    private static Path sdkJar() throws IOException {
+        try {
+            Path p = Path.of(CloudFunction.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (!Files.isRegularFile(p)) {
+                throw new IOException("the Kiln SDK is not a jar here (" + p + "): run kiln from its distribution (./kiln), not from classes");
+            }
+            return p;
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        for (RunningAdapter a : adapters.values()) {
+            try {
+                a.close();
+            } catch (Exception e) {
+                LOG.fine("adapter close: " + e.getMessage());
+            }
+        }
+        for (LocalFunction f : functions.values()) {
+            stops.add(CompletableFuture.runAsync(f::close));
+        }
+        CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).orTimeout(20, TimeUnit.SECONDS).exceptionally(t -> null).join();
+        if (plane != null) {
+            try {
+                plane.close();
+            } catch (Exception e) {
+                LOG.fine("plane close: " + e.getMessage());
+            }
+        }
+        if (builder != null) {
+            try {
+                builder.close();
+            } catch (Exception e) {
+                LOG.fine("builder close: " + e.getMessage());
+            }
+        }
+        vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(t -> null).join();
+    }
+}
