@@ -56,9 +56,8 @@ final class ProcessLauncher implements Launcher {
     @Override
     public CompletableFuture<Instance> launch() {
         int port = freePort();
-        // Small heaps and one GC thread: many functions share one machine, and each serves little at a time.
-        List<String> cmd = JvmCommand.run(java, appDir, List.of("-XX:+UseSerialGC", "-Xss512k", "-XX:TieredStopAtLevel=1",
-                "-Xmx256m"));
+        // The same JVM options as training: a class archive maps only into a JVM with the heap and GC it was made with.
+        List<String> cmd = JvmCommand.run(java, appDir, List.of());
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(appDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);

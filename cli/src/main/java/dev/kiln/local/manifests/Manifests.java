@@ -118,6 +118,13 @@ public final class Manifests {
                     problems.add(where + " " + manifest.describe() + ": also defined at " + before.where());
                     continue;
                 }
+                unknownFields(resource, "", problems, where + " " + resource.getKind());
+                try {
+                    Object spec = resource.getClass().getMethod("getSpec").invoke(resource);
+                    unknownFields(spec, "spec.", problems, where + " " + resource.getKind());
+                } catch (ReflectiveOperationException e) {
+                    // no spec (ConfigMap, Secret)
+                }
                 if (resource instanceof Function f) {
                     localPath(f, file);
                 }
@@ -131,6 +138,26 @@ public final class Manifests {
             throw new ManifestException(problems);
         }
         return List.copyOf(manifests);
+    }
+
+    /**
+     * fabric8's models (Knative's kinds, ConfigMap, Secret) keep unknown fields instead of failing on them; a
+     * misspelt field at the top or in {@code spec} is reported here as strict parsing reports Kiln's own.
+     */
+    private static void unknownFields(Object o, String prefix, List<String> problems, String where) {
+        if (o == null) {
+            return;
+        }
+        try {
+            Object extra = o.getClass().getMethod("getAdditionalProperties").invoke(o);
+            if (extra instanceof Map<?, ?> m) {
+                for (Object field : m.keySet()) {
+                    problems.add(where + ": " + prefix + field + ": unknown field");
+                }
+            }
+        } catch (ReflectiveOperationException e) {
+            // Kiln's own classes: strict parsing already refused unknown fields
+        }
     }
 
     /**
