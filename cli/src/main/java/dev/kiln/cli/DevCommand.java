@@ -46,7 +46,7 @@ final class DevCommand implements Callable<Integer> {
         System.out.println(Terminal.bold("kiln dev") + ": " + manifests.size() + " resources from " + dir);
         DevPlatform platform;
         try {
-            platform = DevPlatform.start(new DevPlatform.Options(state.dir, port, 0, kafka, JavaRuntime.current()), manifests);
+            platform = DevPlatform.start(new DevPlatform.Options(state.dir, port, 0, kafka, JavaRuntime.current(), null), manifests);
         } catch (Exception e) {
             System.err.println(Terminal.red("kiln dev: could not start: ") + e.getMessage());
             return Kiln.FAILED;

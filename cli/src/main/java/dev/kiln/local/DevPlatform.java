@@ -61,8 +61,9 @@ public final class DevPlatform implements AutoCloseable {
      * @param adminPort the port of {@code kiln get}'s API (0: any)
      * @param kafka a Kafka for durable Brokers, or null
      * @param java the runtime functions run on
+     * @param maven the Maven that builds functions, or null for {@code KILN_MAVEN} or {@code mvn} on the PATH
      */
-    public record Options(Path stateDir, int eventingPort, int adminPort, String kafka, JavaRuntime java) {
+    public record Options(Path stateDir, int eventingPort, int adminPort, String kafka, JavaRuntime java, MavenCommand maven) {
     }
 
     private final Options options;
@@ -112,7 +113,7 @@ public final class DevPlatform implements AutoCloseable {
         Path logs = Files.createDirectories(state.resolve("logs"));
         Path sdkRepo = state.resolve("sdk-repository");
         LocalArtifacts.stage(sdkRepo, sdkJar());
-        builder = new HostBuilder(new HostBuilder.Config(state.resolve("cache"), MavenCommand.locate(System.getenv()), List.of(sdkRepo),
+        builder = new HostBuilder(new HostBuilder.Config(state.resolve("cache"), options.maven() != null ? options.maven() : MavenCommand.locate(System.getenv()), List.of(sdkRepo),
                 null, options.java(), 30, 2, System.getenv()));
 
         for (Manifest m : manifests) {

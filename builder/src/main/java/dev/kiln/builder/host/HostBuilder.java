@@ -164,9 +164,13 @@ public final class HostBuilder implements AutoCloseable {
                 throw new HostBuildException("BuildFailed", "target/kiln/app.jar beside target/kiln/lib/ is missing: "
                         + "package the function as templates/java-function does (app.jar beside lib/)", List.of(), null);
             }
-            Path staging = work.resolve("result");
-            Path appDir = staging.resolve("app");
-            Files.createDirectories(staging);
+            // The function moves to its final place before training: a class archive (AppCDS, AOT cache) records
+            // the class path it was trained with, and maps only into a JVM started with the same paths.
+            Path dir = buildDir(key);
+            Files.createDirectories(dir.getParent());
+            deleteTree(dir);
+            Files.createDirectories(dir);
+            Path appDir = dir.resolve("app");
             Files.move(built, appDir);
             Duration left = Duration.ofNanos(deadline - System.nanoTime());
             if (left.isNegative() || left.isZero()) {
@@ -181,13 +185,12 @@ public final class HostBuilder implements AutoCloseable {
             p.setProperty("contextDir", request.contextDir() == null ? "" : request.contextDir());
             p.setProperty("mainClass", mainClass);
             p.setProperty("archive", archive == null ? "" : archive.getFileName().toString());
-            try (var w = Files.newBufferedWriter(staging.resolve(RESULT))) {
+            // The result file is written last, atomically: until it exists, the key counts as not built (cached()).
+            Path staged = work.resolve(RESULT);
+            try (var w = Files.newBufferedWriter(staged)) {
                 p.store(w, "Kiln host build " + key);
             }
-            Path dir = buildDir(key);
-            Files.createDirectories(dir.getParent());
-            deleteTree(dir);
-            Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(staged, dir.resolve(RESULT), StandardCopyOption.ATOMIC_MOVE);
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             log.progress("done", "built " + request.commit().substring(0, Math.min(12, request.commit().length())) + " in " + took.toMillis() + " ms");
             Path finalApp = dir.resolve("app");

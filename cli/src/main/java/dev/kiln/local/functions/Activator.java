@@ -58,21 +58,27 @@ public final class Activator implements AutoCloseable {
     }
 
     private void handle(HttpServerRequest request) {
-        request.pause();
         InstancePool current = pool.get();
         if (current == null) {
             request.response().setStatusCode(503).end(name + " has no built version yet: see kiln get");
             return;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        Future.fromCompletionStage(current.acquire()).onComplete(leased -> {
+        // The body is read while an instance is found (or started), and both complete on the request's own event
+        // loop: a Vert.x request must only be touched from its context.
+        Future<Buffer> body = request.body();
+        Future<InstancePool.Lease> leased = Future.fromCompletionStage(current.acquire(), Vertx.currentContext());
+        Future.all(body, leased).onComplete(both -> {
             if (leased.failed()) {
                 request.response().setStatusCode(503).end(name + ": " + leased.cause().getMessage());
                 return;
             }
             InstancePool.Lease lease = leased.result();
-            request.resume();
-            request.body().compose(body -> forward(request, lease.port(), body, deadline)).onComplete(done -> {
+            if (body.failed()) {
+                lease.release();
+                return; // the caller went away while waiting
+            }
+            forward(request, lease.port(), body.result(), deadline).onComplete(done -> {
                 lease.release();
                 if (done.failed() && !request.response().ended()) {
                     request.response().setStatusCode(502).end(name + ": the instance failed mid-request: " + done.cause().getMessage());
