@@ -216,7 +216,7 @@ class FunctionReconcilerTest {
         client.resource(function(ns, "greeter")).create();
         await().atMost(WAIT).until(() -> jobs(ns).size() == 1);
         Job stale = jobs(ns).get(0);
-        client.resource(get(ns, "greeter")).edit(f -> {
+        client.resources(Function.class).inNamespace(ns).withName("greeter").edit(f -> {
             f.getSpec().build = new dev.kiln.api.functions.v1alpha1.BuildSpec();
             f.getSpec().build.image = "registry.example.com/other/greeter";
             return f;
@@ -244,7 +244,7 @@ class FunctionReconcilerTest {
         // the one before started, since the Job's name comes from the build key: no second build.
         Job running = jobs(ns).get(0);
         cluster.start(List.of(reconciler(gitBase.resolve("git-cache-after-restart"))));
-        client.resource(get(ns, "greeter")).edit(f -> {
+        client.resources(Function.class).inNamespace(ns).withName("greeter").edit(f -> {
             f.getMetadata().setAnnotations(java.util.Map.of(CommitResolver.REFRESH_ANNOTATION, "again"));
             return f;
         });

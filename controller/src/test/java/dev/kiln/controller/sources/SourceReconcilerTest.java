@@ -256,10 +256,12 @@ class SourceReconcilerTest {
     }
 
     /** Asks for a reconcile now instead of after the retry period, as any metadata change does. */
-    static void touch(HasMetadata source) {
-        client.resource(source).edit(s -> {
-            s.getMetadata().setAnnotations(Map.of("test/touched", String.valueOf(System.nanoTime())));
-            return s;
-        });
+    static void touch(GitHubSource source) {
+        // By name, not from the object: its resourceVersion would make the patch conflict with a status write.
+        client.resources(GitHubSource.class).inNamespace(source.getMetadata().getNamespace()).withName(source.getMetadata().getName())
+                .edit(s -> {
+                    s.getMetadata().setAnnotations(Map.of("test/touched", String.valueOf(System.nanoTime())));
+                    return s;
+                });
     }
 }
