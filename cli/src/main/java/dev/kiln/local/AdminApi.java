@@ -10,7 +10,7 @@ import java.nio.file.Path;
 /**
  * The local API {@code kiln get} and {@code kiln logs} read, on 127.0.0.1 only:
  * {@code GET /status} (every resource's state as JSON) and {@code GET /logs/<namespace>/<function>} (its instances'
- * log file).
+ * log file); and {@code POST /push}, where every Broker's push Trigger sends GitHub and GitLab pushes.
  */
 final class AdminApi {
 
@@ -22,7 +22,9 @@ final class AdminApi {
     static HttpServer listen(Vertx vertx, DevPlatform platform, int port) {
         HttpServer server = vertx.createHttpServer().requestHandler(req -> {
             String path = req.path();
-            if ("/status".equals(path)) {
+            if ("/push".equals(path) && req.method() == io.vertx.core.http.HttpMethod.POST) {
+                req.body().onSuccess(body -> push(req, platform, body.getBytes()));
+            } else if ("/status".equals(path)) {
                 try {
                     req.response().putHeader("Content-Type", "application/json").end(JSON.writeValueAsString(platform.states()));
                 } catch (JsonProcessingException e) {
@@ -42,5 +44,23 @@ final class AdminApi {
         });
         server.listen(port, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
         return server;
+    }
+
+    /** A push CloudEvent from the platform's own Trigger: 202 with the functions rebuilt, 400 for what is not a push. */
+    private static void push(io.vertx.core.http.HttpServerRequest req, DevPlatform platform, byte[] body) {
+        try {
+            io.cloudevents.CloudEvent event = io.cloudevents.http.HttpMessageFactory.createReader(
+                    each -> req.headers().forEach(h -> each.accept(h.getKey(), h.getValue())), body).toEvent();
+            var push = dev.kiln.builder.push.PushEvents.parse(event.getType(), event.getId(),
+                    event.getData() == null ? null : event.getData().toBytes());
+            if (push.isEmpty()) {
+                req.response().setStatusCode(200).end("not a push");
+                return;
+            }
+            req.response().setStatusCode(202).putHeader("Content-Type", "application/json")
+                    .end(JSON.writeValueAsString(platform.onPush(push.get())));
+        } catch (RuntimeException | JsonProcessingException e) {
+            req.response().setStatusCode(400).end(e.getMessage());
+        }
     }
 }

@@ -6,6 +6,9 @@ import dev.kiln.api.duck.KReference;
 import dev.kiln.api.functions.v1alpha1.Function;
 import dev.kiln.api.sources.v1alpha1.SourceSpec;
 import dev.kiln.builder.host.HostBuilder;
+import dev.kiln.builder.push.Push;
+import dev.kiln.builder.push.PushEvents;
+import dev.kiln.builder.push.RepositoryUrls;
 import dev.kiln.builder.host.LocalArtifacts;
 import dev.kiln.builder.host.MavenCommand;
 import dev.kiln.eventing.DestinationResolver;
@@ -132,10 +135,14 @@ public final class DevPlatform implements AutoCloseable {
             eventing = eventing.withKafka(options.kafka());
         }
         plane = EventingPlane.start(eventing);
+        admin = AdminApi.listen(vertx, this, options.adminPort());
         for (Manifest m : manifests) {
             HasMetadata r = m.resource();
             if (!(r instanceof Function) && !(r instanceof Secret) && !(r instanceof CustomResource<?, ?> cr && cr.getSpec() instanceof SourceSpec)) {
                 plane.apply(r);
+                if (r instanceof io.fabric8.knative.eventing.v1.Broker b) {
+                    plane.apply(pushTrigger(b));
+                }
             }
         }
         for (Manifest m : manifests) {
@@ -143,11 +150,47 @@ public final class DevPlatform implements AutoCloseable {
                 startSource(m.resource(), (SourceSpec) cr.getSpec());
             }
         }
-        admin = AdminApi.listen(vertx, this, options.adminPort());
         Files.writeString(state.resolve("dev.json"), JSON.writeValueAsString(Map.of("admin", "http://127.0.0.1:" + admin.actualPort(),
                 "eventing", plane.baseUrl(), "pid", ProcessHandle.current().pid())));
         timer.scheduleWithFixedDelay(() -> functions.values().forEach(LocalFunction::reap), 1, 1, TimeUnit.SECONDS);
         functions.values().forEach(this::refreshAndSchedule);
+    }
+
+    /**
+     * The Trigger local mode adds to every Broker: GitHub and GitLab pushes go to {@code kiln dev} itself, which
+     * rebuilds the functions tracking the pushed branch, as the controller's push endpoint does in a cluster. It is
+     * not listed by {@code kiln get}: it is part of the platform, not of the manifests.
+     */
+    private io.fabric8.knative.eventing.v1.Trigger pushTrigger(io.fabric8.knative.eventing.v1.Broker broker) {
+        return new io.fabric8.knative.eventing.v1.TriggerBuilder().withNewMetadata().withName("kiln-dev-push-" + broker.getMetadata().getName())
+                .withNamespace(broker.getMetadata().getNamespace()).endMetadata()
+                .withNewSpec().withBroker(broker.getMetadata().getName())
+                .addNewFilter().addNewAny().addToExact("type", PushEvents.GITHUB_PUSH).endAny()
+                .addNewAny().addToExact("type", PushEvents.GITLAB_PUSH).endAny().endFilter()
+                .withNewSubscriber().withUri("http://127.0.0.1:" + admin.actualPort() + "/push").endSubscriber()
+                .endSpec().build();
+    }
+
+    /**
+     * A push: every function whose repository and revision it moved is resolved again, and so rebuilt.
+     *
+     * @param push the push
+     * @return the functions asked to rebuild, {@code namespace/name}
+     */
+    public List<String> onPush(Push push) {
+        List<String> moved = new ArrayList<>();
+        if (push.deleted()) {
+            return moved;
+        }
+        for (LocalFunction fn : functions.values()) {
+            var git = fn.function().getSpec().source.git;
+            String url = RepositoryUrls.normalize(git.url);
+            if (url != null && push.repositories().contains(url) && push.moves(git.revision)) {
+                moved.add(fn.id());
+                fn.refresh();
+            }
+        }
+        return moved;
     }
 
     private void refreshAndSchedule(LocalFunction fn) {

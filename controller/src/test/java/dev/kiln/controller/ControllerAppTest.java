@@ -8,7 +8,7 @@ import dev.kiln.api.functions.v1alpha1.FunctionSource;
 import dev.kiln.api.functions.v1alpha1.FunctionSpec;
 import dev.kiln.api.functions.v1alpha1.GitSource;
 import dev.kiln.controller.functions.CommitResolver;
-import dev.kiln.controller.push.PushEvents;
+import dev.kiln.builder.push.PushEvents;
 import dev.kiln.testing.git.GitHttpServer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

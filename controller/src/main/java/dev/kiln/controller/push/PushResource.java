@@ -1,5 +1,7 @@
 package dev.kiln.controller.push;
 
+import dev.kiln.builder.push.Push;
+import dev.kiln.builder.push.PushEvents;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.message.MessageReader;
 import io.cloudevents.http.HttpMessageFactory;
@@ -49,7 +51,7 @@ public class PushResource {
         }
         Optional<Push> push;
         try {
-            push = PushEvents.parse(event);
+            push = PushEvents.parse(event.getType(), event.getId(), event.getData() == null ? null : event.getData().toBytes());
         } catch (IllegalArgumentException e) {
             return answer(400, Map.of("error", e.getMessage()));
         }

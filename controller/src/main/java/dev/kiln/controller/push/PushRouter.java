@@ -3,6 +3,8 @@ package dev.kiln.controller.push;
 import dev.kiln.api.functions.v1alpha1.Function;
 import dev.kiln.api.functions.v1alpha1.FunctionDefaults;
 import dev.kiln.api.functions.v1alpha1.GitSource;
+import dev.kiln.builder.push.Push;
+import dev.kiln.builder.push.RepositoryUrls;
 import dev.kiln.controller.functions.CommitResolver;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.HashMap;

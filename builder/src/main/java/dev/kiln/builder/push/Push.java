@@ -1,4 +1,4 @@
-package dev.kiln.controller.push;
+package dev.kiln.builder.push;
 
 import java.util.Set;
 

@@ -1,8 +1,7 @@
-package dev.kiln.controller.push;
+package dev.kiln.builder.push;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cloudevents.CloudEvent;
 import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.Optional;
@@ -28,23 +27,25 @@ public final class PushEvents {
     }
 
     /**
-     * @param event a CloudEvent
+     * @param type the CloudEvent's type
+     * @param id its id, for messages
+     * @param payload its data, or null
      * @return the push it reports, or empty for any other type
      * @throws IllegalArgumentException when a push event's data is not a push payload (the message says what is missing)
      */
-    public static Optional<Push> parse(CloudEvent event) {
-        boolean github = GITHUB_PUSH.equals(event.getType());
-        if (!github && !GITLAB_PUSH.equals(event.getType())) {
+    public static Optional<Push> parse(String type, String id, byte[] payload) {
+        boolean github = GITHUB_PUSH.equals(type);
+        if (!github && !GITLAB_PUSH.equals(type)) {
             return Optional.empty();
         }
-        if (event.getData() == null) {
-            throw new IllegalArgumentException(event.getType() + " event " + event.getId() + " has no data");
+        if (payload == null) {
+            throw new IllegalArgumentException(type + " event " + id + " has no data");
         }
         JsonNode data;
         try {
-            data = JSON.readTree(event.getData().toBytes());
+            data = JSON.readTree(payload);
         } catch (IOException e) {
-            throw new IllegalArgumentException(event.getType() + " event " + event.getId() + ": data is not JSON: " + e.getMessage());
+            throw new IllegalArgumentException(type + " event " + id + ": data is not JSON: " + e.getMessage());
         }
         Set<String> urls = new LinkedHashSet<>();
         JsonNode repo = github ? data.path("repository") : data.path("project");
@@ -68,7 +69,7 @@ public final class PushEvents {
         String ref = data.path("ref").asText(null);
         String after = data.path("after").asText(null);
         if (urls.isEmpty() || ref == null || after == null) {
-            throw new IllegalArgumentException(event.getType() + " event " + event.getId()
+            throw new IllegalArgumentException(type + " event " + id
                     + ": a push payload has the repository's URLs, \"ref\" and \"after\"; this one lacks "
                     + (urls.isEmpty() ? "the repository's URLs" : ref == null ? "\"ref\"" : "\"after\""));
         }
