@@ -7,8 +7,10 @@ import dev.kiln.builder.push.Push;
 import dev.kiln.builder.push.RepositoryUrls;
 import dev.kiln.controller.functions.CommitResolver;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.util.HashMap;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.jboss.logging.Logger;
 
@@ -48,12 +50,12 @@ public final class PushRouter {
             String id = f.getMetadata().getNamespace() + "/" + f.getMetadata().getName();
             String current = f.getMetadata().getAnnotations() == null ? null : f.getMetadata().getAnnotations().get(CommitResolver.REFRESH_ANNOTATION);
             if (!Objects.equals(current, push.after())) {
-                client.resources(Function.class).inNamespace(f.getMetadata().getNamespace()).withName(f.getMetadata().getName()).edit(fn -> {
-                    var annotations = fn.getMetadata().getAnnotations() == null ? new HashMap<String, String>() : new HashMap<>(fn.getMetadata().getAnnotations());
-                    annotations.put(CommitResolver.REFRESH_ANNOTATION, push.after());
-                    fn.getMetadata().setAnnotations(annotations);
-                    return fn;
-                });
+                // A merge patch of one annotation, without a resourceVersion: it cannot conflict with the reconciler's
+                // status writes, and it leaves every other annotation alone.
+                String patch = client.getKubernetesSerialization().asJson(
+                        Map.of("metadata", Map.of("annotations", Map.of(CommitResolver.REFRESH_ANNOTATION, push.after()))));
+                client.resources(Function.class).inNamespace(f.getMetadata().getNamespace()).withName(f.getMetadata().getName())
+                        .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
                 LOG.infof("%s: %s moved to %s, rebuilding", id, push.ref(), push.after());
             }
             moved.add(id);

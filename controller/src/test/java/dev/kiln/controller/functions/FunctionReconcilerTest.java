@@ -25,6 +25,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -216,11 +218,9 @@ class FunctionReconcilerTest {
         client.resource(function(ns, "greeter")).create();
         await().atMost(WAIT).until(() -> jobs(ns).size() == 1);
         Job stale = jobs(ns).get(0);
-        client.resources(Function.class).inNamespace(ns).withName("greeter").edit(f -> {
-            f.getSpec().build = new dev.kiln.api.functions.v1alpha1.BuildSpec();
-            f.getSpec().build.image = "registry.example.com/other/greeter";
-            return f;
-        });
+        // A user's change: a merge patch without a resourceVersion, as kubectl sends one.
+        client.resources(Function.class).inNamespace(ns).withName("greeter")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"build\":{\"image\":\"registry.example.com/other/greeter\"}}}");
         await().atMost(WAIT).until(() -> jobs(ns).size() == 2);
         completeBuild(stale, "sha256:" + "cd".repeat(32));
         Job fresh = jobs(ns).stream().filter(j -> !j.getMetadata().getName().equals(stale.getMetadata().getName())).findFirst().orElseThrow();
@@ -244,10 +244,8 @@ class FunctionReconcilerTest {
         // the one before started, since the Job's name comes from the build key: no second build.
         Job running = jobs(ns).get(0);
         cluster.start(List.of(reconciler(gitBase.resolve("git-cache-after-restart"))));
-        client.resources(Function.class).inNamespace(ns).withName("greeter").edit(f -> {
-            f.getMetadata().setAnnotations(java.util.Map.of(CommitResolver.REFRESH_ANNOTATION, "again"));
-            return f;
-        });
+        client.resources(Function.class).inNamespace(ns).withName("greeter")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"" + CommitResolver.REFRESH_ANNOTATION + "\":\"again\"}}}");
         await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> jobs(ns).size() == 1
                 && running.getMetadata().getUid().equals(jobs(ns).get(0).getMetadata().getUid()));
         completeBuild(running, DIGEST);
