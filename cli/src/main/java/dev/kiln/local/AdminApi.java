@@ -10,7 +10,8 @@ import java.nio.file.Path;
 /**
  * The local API {@code kiln get} and {@code kiln logs} read, on 127.0.0.1 only:
  * {@code GET /status} (every resource's state as JSON) and {@code GET /logs/<namespace>/<function>} (its instances'
- * log file); and {@code POST /push}, where every Broker's push Trigger sends GitHub and GitLab pushes.
+ * log file); {@code POST /push}, where every Broker's push Trigger sends GitHub and GitLab pushes; and
+ * {@code POST /dlq/<namespace>/<broker>}, the dead-letter sink of Brokers that name none.
  */
 final class AdminApi {
 
@@ -24,6 +25,8 @@ final class AdminApi {
             String path = req.path();
             if ("/push".equals(path) && req.method() == io.vertx.core.http.HttpMethod.POST) {
                 req.body().onSuccess(body -> push(req, platform, body.getBytes()));
+            } else if (path.startsWith("/dlq/") && req.method() == io.vertx.core.http.HttpMethod.POST) {
+                req.body().onSuccess(body -> deadLetter(req, platform, path.substring("/dlq/".length()), body.getBytes()));
             } else if ("/status".equals(path)) {
                 try {
                     req.response().putHeader("Content-Type", "application/json").end(JSON.writeValueAsString(platform.states()));
@@ -62,5 +65,32 @@ final class AdminApi {
         } catch (RuntimeException | JsonProcessingException e) {
             req.response().setStatusCode(400).end(e.getMessage());
         }
+    }
+
+    /** A dead letter of a Broker without its own sink: kept on disk (202), or 400 when it is not a CloudEvent. */
+    private static void deadLetter(io.vertx.core.http.HttpServerRequest req, DevPlatform platform, String broker, byte[] body) {
+        String[] nsName = broker.split("/");
+        if (nsName.length != 2) {
+            req.response().setStatusCode(404).end("POST /dlq/<namespace>/<broker>");
+            return;
+        }
+        io.cloudevents.CloudEvent event;
+        try {
+            event = io.cloudevents.http.HttpMessageFactory.createReader(
+                    each -> req.headers().forEach(h -> each.accept(h.getKey(), h.getValue())), body).toEvent();
+        } catch (RuntimeException e) {
+            req.response().setStatusCode(400).end("not a CloudEvent: " + e.getMessage());
+            return;
+        }
+        // Writing a file blocks: off the event loop. A failed write is a 500, so the dispatcher does not count the
+        // event as kept.
+        io.vertx.core.Vertx.currentContext().owner().<String>executeBlocking(() -> platform.deadLetters().store(nsName[0], nsName[1], event))
+                .onComplete(stored -> {
+                    if (stored.succeeded()) {
+                        req.response().setStatusCode(202).end(stored.result());
+                    } else {
+                        req.response().setStatusCode(500).end(String.valueOf(stored.cause().getMessage()));
+                    }
+                });
     }
 }

@@ -85,6 +85,7 @@ public final class DevPlatform implements AutoCloseable {
     private HostBuilder builder;
     private EventingPlane plane;
     private HttpServer admin;
+    private DeadLetterStore deadLetters;
 
     private DevPlatform(Options options, List<Manifest> manifests) {
         this.options = options;
@@ -114,6 +115,7 @@ public final class DevPlatform implements AutoCloseable {
         // Absolute: instances run in their own directories, and their command lines name files under it.
         Path state = Files.createDirectories(options.stateDir().toAbsolutePath().normalize());
         Path logs = Files.createDirectories(state.resolve("logs"));
+        deadLetters = new DeadLetterStore(state.resolve("dead-letters"));
         Path sdkRepo = state.resolve("sdk-repository");
         LocalArtifacts.stage(sdkRepo, sdkJar());
         builder = new HostBuilder(new HostBuilder.Config(state.resolve("cache"), options.maven() != null ? options.maven() : MavenCommand.locate(System.getenv()), List.of(sdkRepo),
@@ -139,9 +141,11 @@ public final class DevPlatform implements AutoCloseable {
         for (Manifest m : manifests) {
             HasMetadata r = m.resource();
             if (!(r instanceof Function) && !(r instanceof Secret) && !(r instanceof CustomResource<?, ?> cr && cr.getSpec() instanceof SourceSpec)) {
-                plane.apply(r);
                 if (r instanceof io.fabric8.knative.eventing.v1.Broker b) {
+                    plane.apply(withDeadLetters(b));
                     plane.apply(pushTrigger(b));
+                } else {
+                    plane.apply(r);
                 }
             }
         }
@@ -154,6 +158,25 @@ public final class DevPlatform implements AutoCloseable {
                 "eventing", plane.baseUrl(), "pid", ProcessHandle.current().pid())));
         timer.scheduleWithFixedDelay(() -> functions.values().forEach(LocalFunction::reap), 1, 1, TimeUnit.SECONDS);
         functions.values().forEach(this::refreshAndSchedule);
+    }
+
+    /**
+     * A Broker without a dead-letter sink gets local mode's store ({@code kiln dlq}): what a cluster would drop after
+     * the retries is kept on disk instead. A Broker that names its own sink keeps it.
+     */
+    private io.fabric8.knative.eventing.v1.Broker withDeadLetters(io.fabric8.knative.eventing.v1.Broker broker) {
+        var spec = broker.getSpec();
+        if (spec != null && spec.getDelivery() != null && spec.getDelivery().getDeadLetterSink() != null) {
+            return broker;
+        }
+        String uri = "http://127.0.0.1:" + admin.actualPort() + "/dlq/" + broker.getMetadata().getNamespace() + "/" + broker.getMetadata().getName();
+        return new io.fabric8.knative.eventing.v1.BrokerBuilder(broker).editOrNewSpec().editOrNewDelivery()
+                .withNewDeadLetterSink().withUri(uri).endDeadLetterSink().endDelivery().endSpec().build();
+    }
+
+    /** @return where dead letters of Brokers without their own sink are kept */
+    public DeadLetterStore deadLetters() {
+        return deadLetters;
     }
 
     /**

@@ -116,6 +116,19 @@ class LocalModeIT {
                   secretToken: {secretKeyRef: {name: hook, key: token}}
                   sink: {ref: {apiVersion: eventing.knative.dev/v1, kind: Broker, name: default}}
                 ---
+                apiVersion: eventing.knative.dev/v1
+                kind: Broker
+                metadata: {name: plain}
+                ---
+                apiVersion: eventing.knative.dev/v1
+                kind: Trigger
+                metadata: {name: plain-direct}
+                spec:
+                  broker: plain
+                  filters: [{exact: {type: dev.kiln.direct}}]
+                  delivery: {retry: 0}
+                  subscriber: {ref: {apiVersion: kiln.dev/v1alpha1, kind: Function, name: greeter}}
+                ---
                 apiVersion: v1
                 kind: Secret
                 metadata: {name: hook}
@@ -203,5 +216,27 @@ class LocalModeIT {
         await().atMost(BUILD).until(() -> howdy.name().equals(fn("greeter").status().commit()));
         assertThat(send("dev.kiln.hello", "{\"name\":\"Cy\"}")).isEqualTo(202);
         await().atMost(Duration.ofSeconds(60)).until(() -> loggerLog().contains("Howdy, Cy!"));
+    }
+
+    @Test
+    @Order(5)
+    void aBrokerWithoutADeadLetterSinkKeepsWhatFailedForKilnDlq() throws Exception {
+        int status = HTTP.send(HttpRequest.newBuilder(URI.create(platform.plane().baseUrl() + "/default/plain"))
+                .header("ce-specversion", "1.0").header("ce-id", "lost-1").header("ce-source", "/it").header("ce-type", "dev.kiln.direct")
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+        assertThat(status).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> platform.deadLetters().list().size() == 1);
+        DeadLetterStore.Letter letter = platform.deadLetters().list().get(0);
+        assertThat(letter.broker()).isEqualTo("default/plain");
+        assertThat(letter.event().getId()).isEqualTo("lost-1");
+        assertThat(letter.event().getExtension("knativeerrorcode")).hasToString("404");
+
+        // kiln dlq replay sends it to its Broker again; the greeter still refuses it, so it comes back as a new letter.
+        int exit = new picocli.CommandLine(new dev.kiln.cli.Kiln()).execute("dlq", "replay", letter.id(), "--state", dir.resolve(".kiln").toString());
+        assertThat(exit).isZero();
+        await().atMost(Duration.ofSeconds(30)).until(() -> platform.deadLetters().list().size() == 1
+                && !platform.deadLetters().list().get(0).id().equals(letter.id()));
+        assertThat(platform.deadLetters().get(letter.id())).as("the replayed one is gone").isNull();
     }
 }
