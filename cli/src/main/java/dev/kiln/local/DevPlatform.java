@@ -128,7 +128,7 @@ public final class DevPlatform implements AutoCloseable {
         }
         for (Manifest m : manifests) {
             if (m.resource() instanceof Function f) {
-                LocalFunction fn = new LocalFunction(vertx, f, builder, options.java(), logs, 0, clock);
+                LocalFunction fn = new LocalFunction(vertx, f, builder, this::credentials, options.java(), logs, 0, clock);
                 functions.put(fn.id(), fn);
             }
         }
@@ -245,6 +245,27 @@ public final class DevPlatform implements AutoCloseable {
             adapterProblems.put(id, e.getMessage());
             LOG.warning(id + " did not start: " + e.getMessage());
         }
+    }
+
+    /** A Function's Git credentials, from the Secret its {@code secretRef} names among the manifests. */
+    private dev.kiln.builder.git.GitCredentials credentials(Function f) throws dev.kiln.builder.git.SourceException {
+        var ref = f.getSpec().source.git.secretRef;
+        if (ref == null || ref.getName() == null) {
+            return dev.kiln.builder.git.GitCredentials.NONE;
+        }
+        Secret s = secrets.get(f.getMetadata().getNamespace() + "/" + ref.getName());
+        if (s == null) {
+            throw new dev.kiln.builder.git.SourceException(dev.kiln.builder.git.SourceException.Reason.InvalidSource, "secret " + ref.getName()
+                    + " (spec.source.git.secretRef) is not among the manifests of namespace " + f.getMetadata().getNamespace(), null);
+        }
+        Map<String, byte[]> data = new LinkedHashMap<>();
+        if (s.getData() != null) {
+            s.getData().forEach((k, v) -> data.put(k, Base64.getDecoder().decode(v)));
+        }
+        if (s.getStringData() != null) {
+            s.getStringData().forEach((k, v) -> data.put(k, v.getBytes(StandardCharsets.UTF_8)));
+        }
+        return dev.kiln.builder.git.GitCredentials.fromSecret(ref.getName(), data);
     }
 
     private String secret(String namespace, String name, String key) {

@@ -51,6 +51,9 @@ class LocalModeIT {
         repo.commitTree("the greeter", ROOT.resolve("examples/functions/greeter"), "greeter");
         repo.commitTree("the logger", ROOT.resolve("examples/functions/logger"), "logger");
         String url = git.url("public/functions.git");
+        try (GitHttpServer.Repo secret = git.new Repo("private/functions.git")) {
+            secret.commitTree("the logger, privately", ROOT.resolve("examples/functions/logger"), "logger");
+        }
         Files.writeString(dir.resolve("scenario.yaml"), """
                 apiVersion: kiln.dev/v1alpha1
                 kind: Function
@@ -133,10 +136,23 @@ class LocalModeIT {
                 kind: Secret
                 metadata: {name: hook}
                 stringData: {token: %2$s}
-                """.formatted(url, SECRET));
+                ---
+                apiVersion: kiln.dev/v1alpha1
+                kind: Function
+                metadata: {name: private-logger}
+                spec:
+                  source: {git: {url: %3$s, contextDir: logger, secretRef: {name: git-basic-auth}}}
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: git-basic-auth}
+                stringData: {username: %4$s, password: %5$s}
+                """.formatted(url, SECRET, git.url("private/functions.git"), GitHttpServer.USER, GitHttpServer.PASSWORD));
         platform = DevPlatform.start(new DevPlatform.Options(dir.resolve(".kiln"), 0, 0, null, JavaRuntime.current(),
                 new MavenCommand(java.util.List.of(ROOT.resolve("mvnw").toString()))), Manifests.load(dir));
-        await().atMost(BUILD).until(() -> fn("greeter").status().commit() != null && fn("logger").status().commit() != null);
+        // The private one is fetched with the basic-auth Secret from the manifests.
+        await().atMost(BUILD).until(() -> fn("greeter").status().commit() != null && fn("logger").status().commit() != null
+                && fn("private-logger").status().commit() != null);
     }
 
     @AfterAll

@@ -44,8 +44,16 @@ public final class LocalFunction implements AutoCloseable {
     public record Status(boolean ready, String reason, String message, String commit, String url, int instances, Instant since) {
     }
 
+    /** Where a Function's Git credentials come from (in local mode, the manifests' Secrets). */
+    @FunctionalInterface
+    public interface Credentials {
+        /** @return the credentials for the Function's repository @throws SourceException when its Secret is unusable */
+        GitCredentials of(Function function) throws SourceException;
+    }
+
     private final Function function;
     private final HostBuilder builder;
+    private final Credentials credentials;
     private final JavaRuntime java;
     private final Path logs;
     private final Clock clock;
@@ -61,14 +69,17 @@ public final class LocalFunction implements AutoCloseable {
      * @param vertx event loops for the activator
      * @param function the Function, defaults applied
      * @param builder host builds
+     * @param credentials the Git credentials of the Function's repository
      * @param java the runtime instances run on
      * @param logs where the build and instance logs go
      * @param port the activator's port (0: any)
      * @param clock the time
      */
-    public LocalFunction(Vertx vertx, Function function, HostBuilder builder, JavaRuntime java, Path logs, int port, Clock clock) {
+    public LocalFunction(Vertx vertx, Function function, HostBuilder builder, Credentials credentials, JavaRuntime java, Path logs, int port,
+            Clock clock) {
         this.function = function;
         this.builder = builder;
+        this.credentials = credentials;
         this.java = java;
         this.logs = logs;
         this.clock = clock;
@@ -105,8 +116,10 @@ public final class LocalFunction implements AutoCloseable {
     public CompletableFuture<Void> refresh() {
         GitSource git = function.getSpec().source.git;
         String commit;
+        GitCredentials auth;
         try {
-            commit = builder.sources().resolve(git.url, git.revision, GitCredentials.NONE).commit();
+            auth = credentials.of(function);
+            commit = builder.sources().resolve(git.url, git.revision, auth).commit();
         } catch (SourceException e) {
             state(e.reason().name(), e.getMessage());
             return CompletableFuture.completedFuture(null);
@@ -116,7 +129,7 @@ public final class LocalFunction implements AutoCloseable {
         }
         building = commit;
         state("Building", "building " + commit.substring(0, 12));
-        HostBuilder.Request request = new HostBuilder.Request(git.url, commit, git.contextDir, function.getSpec().build, GitCredentials.NONE,
+        HostBuilder.Request request = new HostBuilder.Request(git.url, commit, git.contextDir, function.getSpec().build, auth,
                 GoDurations.parse(function.getSpec().build.timeout));
         return builder.build(request, progress()).thenCompose(this::switchTo).handle((ok, failure) -> {
             if (failure != null) {
