@@ -1,6 +1,7 @@
 package dev.kiln.cli;
 
 import dev.kiln.function.launch.JavaRuntime;
+import dev.kiln.kafka.EmbeddedKafka;
 import dev.kiln.local.DevPlatform;
 import dev.kiln.local.manifests.Manifest;
 import dev.kiln.local.manifests.ManifestException;
@@ -31,7 +32,8 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8180", description = "the eventing plane's port: Brokers at http://127.0.0.1:PORT/<namespace>/<name> (default ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--kafka", description = "bootstrap servers of a Kafka for durable Brokers (class Kafka)")
+    @Option(names = "--kafka", description = "a Kafka for durable Brokers (class Kafka): bootstrap servers, or 'local' to start "
+            + "one in this process (KRaft, one node; its data is deleted when kiln dev stops)")
     String kafka;
 
     @Override
@@ -44,17 +46,36 @@ final class DevCommand implements Callable<Integer> {
             return Kiln.USAGE;
         }
         System.out.println(Terminal.bold("kiln dev") + ": " + manifests.size() + " resources from " + dir);
+        EmbeddedKafka local = null;
+        String servers = kafka;
         DevPlatform platform;
         try {
-            platform = DevPlatform.start(new DevPlatform.Options(state.dir, port, 0, kafka, JavaRuntime.current(), null), manifests);
+            if ("local".equals(kafka)) {
+                System.out.println("kiln dev: starting a local Kafka broker...");
+                local = new EmbeddedKafka().start();
+                servers = local.bootstrapServers();
+                System.out.println("kiln dev: Kafka at " + servers);
+            }
+            platform = DevPlatform.start(new DevPlatform.Options(state.dir, port, 0, servers, JavaRuntime.current(), null), manifests);
         } catch (Exception e) {
             System.err.println(Terminal.red("kiln dev: could not start: ") + e.getMessage());
+            if (local != null) {
+                local.close();
+            }
             return Kiln.FAILED;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        EmbeddedKafka started = local;
         Thread hook = new Thread(() -> {
             System.out.println("\nkiln dev: draining and stopping...");
             platform.close();
+            if (started != null) {
+                try {
+                    started.close();
+                } catch (Exception e) {
+                    System.err.println("kiln dev: the local Kafka did not stop cleanly: " + e.getMessage());
+                }
+            }
             stopped.countDown();
         }, "kiln-dev-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

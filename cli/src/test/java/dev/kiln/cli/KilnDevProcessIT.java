@@ -46,7 +46,7 @@ class KilnDevProcessIT {
     }
 
     @Test
-    void runsAFunctionAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
+    void runsAFunctionBehindADurableBrokerOnALocalKafkaAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("app.yaml"), """
                 apiVersion: kiln.dev/v1alpha1
                 kind: Function
@@ -56,7 +56,9 @@ class KilnDevProcessIT {
                 ---
                 apiVersion: eventing.knative.dev/v1
                 kind: Broker
-                metadata: {name: default}
+                metadata:
+                  name: default
+                  annotations: {eventing.knative.dev/broker.class: Kafka}
                 ---
                 apiVersion: eventing.knative.dev/v1
                 kind: Trigger
@@ -66,7 +68,7 @@ class KilnDevProcessIT {
                   subscriber: {ref: {apiVersion: kiln.dev/v1alpha1, kind: Function, name: logger}}
                 """.formatted(ROOT.toUri()));
         Path out = dir.resolve("out.txt");
-        Process p = kiln(dir, out, "dev", ".", "--port", "0");
+        Process p = kiln(dir, out, "dev", ".", "--port", "0", "--kafka", "local");
         try {
             await().atMost(Duration.ofMinutes(4)).until(() -> Files.readString(out).contains("Function default/logger")
                     && Files.readString(out).lines().anyMatch(l -> l.startsWith("Function default/logger") && l.contains("ready")));
@@ -78,6 +80,7 @@ class KilnDevProcessIT {
             assertThat(new CommandLine(new Kiln()).execute("get", "functions", "--state", state)).isEqualTo(Kiln.OK);
             assertThat(new CommandLine(new Kiln()).execute("get", "nosuchkind", "--state", state)).isEqualTo(Kiln.FAILED);
 
+            assertThat(Files.readString(out)).contains("kiln dev: Kafka at");
             List<ProcessHandle> children = p.descendants().toList();
             assertThat(children).as("the logger's instance").isNotEmpty();
             p.destroy(); // SIGTERM, as Ctrl-C's shutdown

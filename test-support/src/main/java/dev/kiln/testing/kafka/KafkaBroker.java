@@ -1,28 +1,23 @@
 package dev.kiln.testing.kafka;
 
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
+import dev.kiln.kafka.EmbeddedKafka;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real single-node Kafka broker (KRaft, combined broker and controller) in the test JVM, started once per
- * test class:
+ * A real single-node Kafka broker ({@link EmbeddedKafka}: KRaft, from Maven Central's jars) in the test JVM,
+ * started once per test class:
  *
  * <pre>{@code
  * @RegisterExtension
  * static final KafkaBroker kafka = new KafkaBroker();
  * ... kafka.bootstrapServers() ...
  * }</pre>
- *
- * <p>Kafka's own test kit rather than a hand-rolled launcher: it is what Kafka tests itself with, and it needs
- * only Maven Central. The replication settings matter: without them {@code __consumer_offsets} is created with
- * a replication factor of 3 on a one-node cluster and consumer groups wait forever.
  */
 public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
 
-    private KafkaClusterTestKit cluster;
+    private final EmbeddedKafka kafka = new EmbeddedKafka();
 
     /** Starts the broker before the class's first test; also usable without JUnit via {@link #start()}. */
     @Override
@@ -41,45 +36,19 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, A
      * @return this
      * @throws Exception when it does not start
      */
-    public synchronized KafkaBroker start() throws Exception {
-        if (cluster != null) {
-            return this;
-        }
-        KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("offsets.topic.num.partitions", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .build();
-        try {
-            kit.format();
-            kit.startup();
-            kit.waitForReadyBrokers();
-        } catch (Exception e) {
-            kit.close();
-            throw e;
-        }
-        cluster = kit;
+    public KafkaBroker start() throws Exception {
+        kafka.start();
         return this;
     }
 
     /** @return {@code host:port} of the broker's client listener */
     public String bootstrapServers() {
-        if (cluster == null) {
-            throw new IllegalStateException("the Kafka broker is not started");
-        }
-        return cluster.bootstrapServers();
+        return kafka.bootstrapServers();
     }
 
-    /** Stops the broker and deletes its data; safe to call twice (the test kit's own close is not). */
+    /** Stops the broker and deletes its data; safe to call twice. */
     @Override
-    public synchronized void close() throws Exception {
-        if (cluster != null) {
-            KafkaClusterTestKit kit = cluster;
-            cluster = null;
-            kit.close();
-        }
+    public void close() throws Exception {
+        kafka.close();
     }
 }
