@@ -1,16 +1,12 @@
 package dev.kiln.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.local.DeadLetterStore;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.jackson.JsonFormat;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -90,9 +86,9 @@ final class DlqCommand {
                 System.err.println("kiln dlq replay: give an ID (see kiln dlq list) or --all");
                 return Kiln.USAGE;
             }
-            JsonNode dev;
+            RunningDev dev;
             try {
-                dev = state.running();
+                dev = RunningDev.of(state);
             } catch (StateOption.NotRunningException e) {
                 System.err.println(e.getMessage());
                 return Kiln.NOT_RUNNING;
@@ -103,7 +99,6 @@ final class DlqCommand {
                 System.err.println(all ? "no dead letters" : "no dead letter " + id + " (see kiln dlq list)");
                 return all ? Kiln.OK : Kiln.FAILED;
             }
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             int failed = 0;
             for (DeadLetterStore.Letter l : letters) {
                 CloudEventBuilder clean = CloudEventBuilder.from(l.event());
@@ -112,10 +107,8 @@ final class DlqCommand {
                         clean.withoutExtension(name);
                     }
                 }
-                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(dev.path("eventing").asText() + "/" + l.broker()))
-                        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/cloudevents+json")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(new JsonFormat().serialize(clean.build()))).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> answer = dev.post(l.broker(), HttpRequest.newBuilder().header("Content-Type", "application/cloudevents+json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(new JsonFormat().serialize(clean.build()))));
                 if (answer.statusCode() / 100 == 2) {
                     store.delete(l.id());
                     System.out.println("replayed " + l.id() + " to " + l.broker());

@@ -3,10 +3,6 @@ package dev.kiln.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,18 +32,15 @@ final class GetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JsonNode dev;
+        RunningDev dev;
         try {
-            dev = state.running();
+            dev = RunningDev.of(state);
         } catch (StateOption.NotRunningException e) {
             System.err.println(e.getMessage());
             return Kiln.NOT_RUNNING;
         }
-        HttpResponse<String> answer = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
-                HttpRequest.newBuilder(URI.create(dev.path("admin").asText() + "/status")).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
         List<JsonNode> rows = new ArrayList<>();
-        for (JsonNode row : new ObjectMapper().readTree(answer.body())) {
+        for (JsonNode row : new ObjectMapper().readTree(dev.status())) {
             if (matches(row)) {
                 rows.add(row);
             }

@@ -1,14 +1,10 @@
 package dev.kiln.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,14 +46,14 @@ final class SendCommand implements Callable<Integer> {
             System.err.println("kiln send: --broker must be NAMESPACE/NAME, e.g. default/default");
             return Kiln.USAGE;
         }
-        JsonNode dev;
+        RunningDev dev;
         try {
-            dev = state.running();
+            dev = RunningDev.of(state);
         } catch (StateOption.NotRunningException e) {
             System.err.println(e.getMessage());
             return Kiln.NOT_RUNNING;
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(dev.path("eventing").asText() + "/" + broker)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder request = HttpRequest.newBuilder();
         String eventId;
         if (file != null) {
             String json = Files.readString(file);
@@ -68,8 +64,7 @@ final class SendCommand implements Callable<Integer> {
             request.header("ce-specversion", "1.0").header("ce-id", eventId).header("ce-type", type).header("ce-source", source)
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(data == null ? "" : data));
         }
-        HttpResponse<String> answer = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(request.build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = dev.post(broker, request);
         if (answer.statusCode() / 100 == 2) {
             System.out.println("sent " + eventId + " to " + broker + " (" + answer.statusCode() + ")");
             return Kiln.OK;

@@ -258,14 +258,7 @@ public final class DevPlatform implements AutoCloseable {
             throw new dev.kiln.builder.git.SourceException(dev.kiln.builder.git.SourceException.Reason.InvalidSource, "secret " + ref.getName()
                     + " (spec.source.git.secretRef) is not among the manifests of namespace " + f.getMetadata().getNamespace(), null);
         }
-        Map<String, byte[]> data = new LinkedHashMap<>();
-        if (s.getData() != null) {
-            s.getData().forEach((k, v) -> data.put(k, Base64.getDecoder().decode(v)));
-        }
-        if (s.getStringData() != null) {
-            s.getStringData().forEach((k, v) -> data.put(k, v.getBytes(StandardCharsets.UTF_8)));
-        }
-        return dev.kiln.builder.git.GitCredentials.fromSecret(ref.getName(), data);
+        return dev.kiln.builder.git.GitCredentials.fromSecret(s);
     }
 
     private String secret(String namespace, String name, String key) {

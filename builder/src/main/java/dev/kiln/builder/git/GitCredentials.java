@@ -19,6 +19,22 @@ public record GitCredentials(String username, String password) {
     public static final GitCredentials NONE = new GitCredentials(null, null);
 
     /**
+     * @param secret a Secret as the API server (or a manifest) holds it: {@code data} base64-encoded, {@code stringData} plain
+     * @return the credentials
+     * @throws SourceException when the secret holds none Kiln can use
+     */
+    public static GitCredentials fromSecret(io.fabric8.kubernetes.api.model.Secret secret) throws SourceException {
+        Map<String, byte[]> data = new java.util.HashMap<>();
+        if (secret.getData() != null) {
+            secret.getData().forEach((k, v) -> data.put(k, java.util.Base64.getDecoder().decode(v)));
+        }
+        if (secret.getStringData() != null) {
+            secret.getStringData().forEach((k, v) -> data.put(k, v.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return fromSecret(secret.getMetadata().getName(), data);
+    }
+
+    /**
      * @param data the secret's data, decoded
      * @return the credentials
      * @throws SourceException when the secret holds none Kiln can use

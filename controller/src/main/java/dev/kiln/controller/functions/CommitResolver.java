@@ -11,8 +11,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -89,14 +87,7 @@ public final class CommitResolver {
             throw new SourceException(SourceException.Reason.InvalidSource, "secret " + name
                     + " (spec.source.git.secretRef) does not exist in namespace " + function.getMetadata().getNamespace(), null);
         }
-        Map<String, byte[]> data = new HashMap<>();
-        if (secret.getData() != null) {
-            secret.getData().forEach((k, v) -> data.put(k, Base64.getDecoder().decode(v)));
-        }
-        if (secret.getStringData() != null) {
-            secret.getStringData().forEach((k, v) -> data.put(k, v.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        }
-        return GitCredentials.fromSecret(name, data);
+        return GitCredentials.fromSecret(secret);
     }
 
     /**
