@@ -255,4 +255,18 @@ class LocalModeIT {
                 && !platform.deadLetters().list().get(0).id().equals(letter.id()));
         assertThat(platform.deadLetters().get(letter.id())).as("the replayed one is gone").isNull();
     }
+
+    @Test
+    @Order(6)
+    void aCommitThatDoesNotBuildLeavesTheRunningVersionServingAndSaysWhy() throws Exception {
+        String serving = fn("greeter").status().commit();
+        repo.commit("does not compile", "greeter/src/main/java/dev/kiln/examples/greeter/Broken.java", "class Broken { oops }");
+        fn("greeter").refresh().get();
+        LocalFunction.Status status = fn("greeter").status();
+        assertThat(status.reason()).isEqualTo("BuildFailed");
+        assertThat(status.message()).contains("still serving " + serving.substring(0, 12));
+        assertThat(status.commit()).isEqualTo(serving);
+        assertThat(send("dev.kiln.hello", "{\"name\":\"Di\"}")).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(60)).until(() -> loggerLog().contains("Howdy, Di!"));
+    }
 }
