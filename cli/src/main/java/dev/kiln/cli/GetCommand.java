@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +51,8 @@ final class GetCommand implements Callable<Integer> {
             return Kiln.FAILED;
         }
         if ("yaml".equals(output)) {
-            System.out.print(new YAMLMapper().writeValueAsString(rows));
+            System.out.print(new YAMLMapper().enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).writeValueAsString(rows));
             return Kiln.OK;
         }
         System.out.println(String.format("%-14s %-26s %-6s %-22s %-32s %-12s %s", "KIND", "NAME", "READY", "REASON", "URL", "COMMIT", "AGE"));

@@ -49,20 +49,20 @@ final class AdminApi {
         return server;
     }
 
-    /** A push CloudEvent from the platform's own Trigger: 202 with the functions rebuilt, 400 for what is not a push. */
+    /** A push CloudEvent from the platform's own Trigger: 202 (the functions rebuilt in a header), 400 for what is not a push. */
     private static void push(io.vertx.core.http.HttpServerRequest req, DevPlatform platform, byte[] body) {
         try {
             io.cloudevents.CloudEvent event = io.cloudevents.http.HttpMessageFactory.createReader(
                     each -> req.headers().forEach(h -> each.accept(h.getKey(), h.getValue())), body).toEvent();
             var push = dev.kiln.builder.push.PushEvents.parse(event.getType(), event.getId(),
                     event.getData() == null ? null : event.getData().toBytes());
+            // 2xx answers carry no body: a dispatcher takes a non-empty body that is not a CloudEvent as a failure.
             if (push.isEmpty()) {
-                req.response().setStatusCode(200).end("not a push");
+                req.response().setStatusCode(200).putHeader("Kiln-Ignored", event.getType() + " is not a push event").end();
                 return;
             }
-            req.response().setStatusCode(202).putHeader("Content-Type", "application/json")
-                    .end(JSON.writeValueAsString(platform.onPush(push.get())));
-        } catch (RuntimeException | JsonProcessingException e) {
+            req.response().setStatusCode(202).putHeader("Kiln-Rebuilt", String.join(",", platform.onPush(push.get()))).end();
+        } catch (RuntimeException e) {
             req.response().setStatusCode(400).end(e.getMessage());
         }
     }
@@ -87,7 +87,7 @@ final class AdminApi {
         io.vertx.core.Vertx.currentContext().owner().<String>executeBlocking(() -> platform.deadLetters().store(nsName[0], nsName[1], event))
                 .onComplete(stored -> {
                     if (stored.succeeded()) {
-                        req.response().setStatusCode(202).end(stored.result());
+                        req.response().setStatusCode(202).putHeader("Kiln-Dead-Letter", stored.result()).end();
                     } else {
                         req.response().setStatusCode(500).end(String.valueOf(stored.cause().getMessage()));
                     }

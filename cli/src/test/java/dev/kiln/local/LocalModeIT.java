@@ -230,6 +230,9 @@ class LocalModeIT {
         assertThat(delivered.statusCode()).as(delivered.body()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(30)).until(() -> loggerLog().contains("event dev.knative.source.github.push"));
         await().atMost(BUILD).until(() -> howdy.name().equals(fn("greeter").status().commit()));
+        assertThat(loggerLog().lines().filter(l -> l.startsWith("event dev.knative.source.github.push")))
+                .as("no delivery of the push failed (kiln dev's own push Trigger included), so none was dead-lettered")
+                .noneMatch(l -> l.contains("knativeerrorcode"));
         assertThat(send("dev.kiln.hello", "{\"name\":\"Cy\"}")).isEqualTo(202);
         await().atMost(Duration.ofSeconds(60)).until(() -> loggerLog().contains("Howdy, Cy!"));
     }

@@ -9,6 +9,7 @@ import dev.kiln.api.functions.v1alpha1.FunctionSpec;
 import dev.kiln.api.functions.v1alpha1.GitSource;
 import dev.kiln.controller.functions.CommitResolver;
 import dev.kiln.builder.push.PushEvents;
+import dev.kiln.controller.push.PushResource;
 import dev.kiln.testing.git.GitHttpServer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -115,7 +116,8 @@ class ControllerAppTest {
         HttpResponse<String> accepted = post("/events/push", "application/json", push, "ce-specversion", "1.0", "ce-id", "delivery-1",
                 "ce-source", "https://github.com/kiln-dev/app", "ce-type", PushEvents.GITHUB_PUSH);
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-        assertThat(accepted.body()).contains("app/greeter");
+        assertThat(accepted.headers().firstValue(PushResource.REBUILT)).contains("app/greeter");
+        assertThat(accepted.body()).as("a 2xx body that is not a CloudEvent is a failed delivery to Knative").isEmpty();
         assertThat(client.resources(Function.class).inNamespace("app").withName("greeter").get().getMetadata().getAnnotations())
                 .containsEntry(CommitResolver.REFRESH_ANNOTATION, second.name());
         await().atMost(Duration.ofSeconds(30)).until(() -> client.batch().v1().jobs().inNamespace("app").list().getItems().size() == 2);
@@ -130,7 +132,8 @@ class ControllerAppTest {
         HttpResponse<String> other = post("/events/push", "application/cloudevents+json", """
                 {"specversion":"1.0","id":"1","source":"/s","type":"dev.knative.source.github.issues","data":{}}""");
         assertThat(other.statusCode()).isEqualTo(200);
-        assertThat(other.body()).contains("is not a push event");
+        assertThat(other.headers().firstValue(PushResource.IGNORED)).hasValueSatisfying(v -> assertThat(v).contains("is not a push event"));
+        assertThat(other.body()).isEmpty();
 
         HttpResponse<String> broken = post("/events/push", "application/cloudevents+json", """
                 {"specversion":"1.0","id":"2","source":"/s","type":"dev.knative.source.github.push","data":{"ref":"refs/heads/main"}}""");

@@ -20,11 +20,18 @@ import java.util.Optional;
 /**
  * The controller's push endpoint: a Trigger on the Broker the GitHub or GitLab source sends to subscribes it
  * ({@code examples/controller/push-trigger.yaml}). Binary and structured CloudEvents are read with the CloudEvents
- * SDK. Answers: 202 with the Functions asked to rebuild; 200 for events that are not pushes (nothing to retry);
- * 400 with a message for anything that is not a CloudEvent or not a push payload, which a retry would not mend.
+ * SDK. Answers: 202 for a push, with the Functions asked to rebuild in the {@value #REBUILT} header; 200 for
+ * events that are not pushes (nothing to retry); 400 with a message for anything that is not a CloudEvent or not a
+ * push payload, which a retry would not mend. A 2xx carries no body: Knative's dispatchers treat a non-empty 2xx
+ * body that is not a CloudEvent as a failed delivery (502), so an informative body would be retried and dead-lettered.
  */
 @Path("/events/push")
 public class PushResource {
+
+    /** The header naming the Functions a push asked to rebuild, {@code namespace/name}, comma-separated. */
+    public static final String REBUILT = "Kiln-Rebuilt";
+    /** The header saying why an event was not a push. */
+    public static final String IGNORED = "Kiln-Ignored";
 
     private final PushRouter router;
 
@@ -56,10 +63,10 @@ public class PushResource {
             return answer(400, Map.of("error", e.getMessage()));
         }
         if (push.isEmpty()) {
-            return answer(200, Map.of("ignored", event.getType() + " is not a push event"));
+            return Response.status(200).header(IGNORED, event.getType() + " is not a push event").build();
         }
         List<String> functions = router.route(push.get());
-        return answer(202, Map.of("ref", push.get().ref(), "commit", push.get().after(), "functions", functions));
+        return Response.status(202).header(REBUILT, String.join(",", functions)).build();
     }
 
     private static Response answer(int status, Map<String, ?> body) {
