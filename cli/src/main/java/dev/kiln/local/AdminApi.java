@@ -4,13 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
- * The local API {@code kiln get} and {@code kiln logs} read, on 127.0.0.1 only:
- * {@code GET /status} (every resource's state as JSON) and {@code GET /logs/<namespace>/<function>} (its instances'
- * log file); {@code POST /push}, where every Broker's push Trigger sends GitHub and GitLab pushes; and
+ * The local API of {@code kiln dev}, on 127.0.0.1 only ({@code kiln logs} reads the log files directly):
+ * {@code GET /status} (every resource's state as JSON); {@code POST /push}, where every Broker's push Trigger sends GitHub and GitLab pushes; and
  * {@code POST /dlq/<namespace>/<broker>}, the dead-letter sink of Brokers that name none.
  */
 final class AdminApi {
@@ -33,16 +30,8 @@ final class AdminApi {
                 } catch (JsonProcessingException e) {
                     req.response().setStatusCode(500).end(e.getMessage());
                 }
-            } else if (path.startsWith("/logs/")) {
-                var fn = platform.functions().get(path.substring("/logs/".length()));
-                Path log = fn == null ? null : fn.instanceLog();
-                if (log == null || !Files.exists(log)) {
-                    req.response().setStatusCode(404).end("no log for " + path.substring("/logs/".length()) + " yet");
-                } else {
-                    req.response().putHeader("Content-Type", "text/plain").sendFile(log.toString());
-                }
             } else {
-                req.response().setStatusCode(404).end("GET /status or /logs/<namespace>/<function>");
+                req.response().setStatusCode(404).end("GET /status, POST /push, POST /dlq/<namespace>/<broker>");
             }
         });
         server.listen(port, "127.0.0.1").toCompletionStage().toCompletableFuture().join();

@@ -283,8 +283,14 @@ public final class DevPlatform implements AutoCloseable {
             ref.setKind(d.ref.kind);
             ref.setName(d.ref.name);
             ref.setNamespace(d.ref.namespace);
-            base = "Broker".equals(d.ref.kind) ? URI.create(plane.baseUrl() + "/" + (d.ref.namespace == null ? namespace : d.ref.namespace) + "/" + d.ref.name)
-                    : resolveRef(ref, namespace);
+            String ns = d.ref.namespace == null ? namespace : d.ref.namespace;
+            // The plane's own addresses: Brokers at /<ns>/<name>, flows at /sequences|/parallels/<ns>/<name>.
+            base = switch (d.ref.kind) {
+                case "Broker" -> URI.create(plane.baseUrl() + "/" + ns + "/" + d.ref.name);
+                case "Sequence" -> URI.create(plane.baseUrl() + "/sequences/" + ns + "/" + d.ref.name);
+                case "Parallel" -> URI.create(plane.baseUrl() + "/parallels/" + ns + "/" + d.ref.name);
+                default -> resolveRef(ref, namespace);
+            };
         }
         if (d.uri == null || d.uri.isEmpty()) {
             return base;

@@ -119,6 +119,20 @@ class LocalModeIT {
                   secretToken: {secretKeyRef: {name: hook, key: token}}
                   sink: {ref: {apiVersion: eventing.knative.dev/v1, kind: Broker, name: default}}
                 ---
+                apiVersion: flows.knative.dev/v1
+                kind: Sequence
+                metadata: {name: log-only}
+                spec:
+                  steps:
+                    - ref: {apiVersion: kiln.dev/v1alpha1, kind: Function, name: logger}
+                ---
+                apiVersion: sources.kiln.dev/v1alpha1
+                kind: CronSource
+                metadata: {name: ticks}
+                spec:
+                  schedule: "*/2 * * * * *"
+                  sink: {ref: {apiVersion: flows.knative.dev/v1, kind: Sequence, name: log-only}}
+                ---
                 apiVersion: eventing.knative.dev/v1
                 kind: Broker
                 metadata: {name: plain}
@@ -271,5 +285,11 @@ class LocalModeIT {
         assertThat(status.commit()).isEqualTo(serving);
         assertThat(send("dev.kiln.hello", "{\"name\":\"Di\"}")).isEqualTo(202);
         await().atMost(Duration.ofSeconds(60)).until(() -> loggerLog().contains("Howdy, Di!"));
+    }
+
+    @Test
+    @Order(7)
+    void aSourceSendsToASequence() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> loggerLog().contains("event dev.knative.sources.ping from /apis/v1/namespaces/default/cronsources/ticks"));
     }
 }
