@@ -86,13 +86,7 @@ final class DlqCommand {
                 System.err.println("kiln dlq replay: give an ID (see kiln dlq list) or --all");
                 return Kiln.USAGE;
             }
-            RunningDev dev;
-            try {
-                dev = RunningDev.of(state);
-            } catch (StateOption.NotRunningException e) {
-                System.err.println(e.getMessage());
-                return Kiln.NOT_RUNNING;
-            }
+            RunningDev dev = RunningDev.of(state);
             DeadLetterStore store = store(state);
             List<DeadLetterStore.Letter> letters = all ? store.list() : java.util.Optional.ofNullable(store.get(id)).map(List::of).orElse(List.of());
             if (letters.isEmpty()) {

@@ -33,13 +33,7 @@ final class GetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RunningDev dev;
-        try {
-            dev = RunningDev.of(state);
-        } catch (StateOption.NotRunningException e) {
-            System.err.println(e.getMessage());
-            return Kiln.NOT_RUNNING;
-        }
+        RunningDev dev = RunningDev.of(state);
         List<JsonNode> rows = new ArrayList<>();
         for (JsonNode row : new ObjectMapper().readTree(dev.status())) {
             if (matches(row)) {

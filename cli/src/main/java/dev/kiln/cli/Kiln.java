@@ -26,6 +26,20 @@ public final class Kiln {
     public static void main(String[] args) {
         // One line per record, before any logger exists: "WARNING dev.kiln.local...: message".
         System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s %3$s: %5$s%6$s%n");
-        System.exit(new CommandLine(new Kiln()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * @return the command line with Kiln's exit codes: a command that needs a running {@code kiln dev} and finds none
+     *     prints why and exits with {@link #NOT_RUNNING}, wherever in the command that is found out
+     */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Kiln()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof StateOption.NotRunningException) {
+                cmd.getErr().println(e.getMessage());
+                return NOT_RUNNING;
+            }
+            throw e;
+        });
     }
 }

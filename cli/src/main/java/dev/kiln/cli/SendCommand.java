@@ -46,13 +46,7 @@ final class SendCommand implements Callable<Integer> {
             System.err.println("kiln send: --broker must be NAMESPACE/NAME, e.g. default/default");
             return Kiln.USAGE;
         }
-        RunningDev dev;
-        try {
-            dev = RunningDev.of(state);
-        } catch (StateOption.NotRunningException e) {
-            System.err.println(e.getMessage());
-            return Kiln.NOT_RUNNING;
-        }
+        RunningDev dev = RunningDev.of(state);
         HttpRequest.Builder request = HttpRequest.newBuilder();
         String eventId;
         if (file != null) {

@@ -76,6 +76,7 @@ public final class DevPlatform implements AutoCloseable {
     private final Map<String, RunningAdapter> adapters = new LinkedHashMap<>();
     private final Map<String, String> adapterProblems = new LinkedHashMap<>();
     private final Map<String, Secret> secrets = new LinkedHashMap<>();
+    private final Map<String, io.fabric8.kubernetes.api.model.ConfigMap> configMaps = new LinkedHashMap<>();
     private final List<Manifest> manifests;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "kiln-dev-timer");
@@ -124,14 +125,25 @@ public final class DevPlatform implements AutoCloseable {
         for (Manifest m : manifests) {
             if (m.resource() instanceof Secret s) {
                 secrets.put(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(), s);
+            } else if (m.resource() instanceof io.fabric8.kubernetes.api.model.ConfigMap c) {
+                configMaps.put(c.getMetadata().getNamespace() + "/" + c.getMetadata().getName(), c);
             }
         }
+        // Every function's environment first: a reference that does not resolve stops the start, with all of them.
+        Map<Function, Map<String, String>> envs = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
         for (Manifest m : manifests) {
             if (m.resource() instanceof Function f) {
-                LocalFunction fn = new LocalFunction(vertx, f, builder, this::credentials, options.java(), logs, 0, clock);
-                functions.put(fn.id(), fn);
+                envs.put(f, environment(f, problems, m.where()));
             }
         }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("function environments do not resolve:\n  " + String.join("\n  ", problems));
+        }
+        envs.forEach((f, env) -> {
+            LocalFunction fn = new LocalFunction(vertx, f, builder, this::credentials, env, options.java(), logs, 0, clock);
+            functions.put(fn.id(), fn);
+        });
         EventingOptions eventing = EventingOptions.defaults().withPort(options.eventingPort()).withResolver(this::resolveRef);
         if (options.kafka() != null) {
             eventing = eventing.withKafka(options.kafka());
@@ -259,6 +271,41 @@ public final class DevPlatform implements AutoCloseable {
                     + " (spec.source.git.secretRef) is not among the manifests of namespace " + f.getMetadata().getNamespace(), null);
         }
         return dev.kiln.builder.git.GitCredentials.fromSecret(s);
+    }
+
+    /**
+     * {@code spec.env} as a cluster's kubelet would hand it over: values, and {@code secretKeyRef} and
+     * {@code configMapKeyRef} from the manifests' Secrets and ConfigMaps. The Downward API ({@code fieldRef},
+     * {@code resourceFieldRef}) has no meaning without a pod and is reported, never dropped.
+     */
+    private Map<String, String> environment(Function f, List<String> problems, String where) {
+        Map<String, String> env = new LinkedHashMap<>();
+        String ns = f.getMetadata().getNamespace();
+        for (int i = 0; i < f.getSpec().env.size(); i++) {
+            var e = f.getSpec().env.get(i);
+            String path = where + " Function " + ns + "/" + f.getMetadata().getName() + ": spec.env[" + i + "]";
+            var from = e.getValueFrom();
+            try {
+                if (from == null) {
+                    env.put(e.getName(), e.getValue() == null ? "" : e.getValue());
+                } else if (from.getSecretKeyRef() != null) {
+                    env.put(e.getName(), secret(ns, from.getSecretKeyRef().getName(), from.getSecretKeyRef().getKey()));
+                } else if (from.getConfigMapKeyRef() != null) {
+                    var ref = from.getConfigMapKeyRef();
+                    var c = configMaps.get(ns + "/" + ref.getName());
+                    if (c == null || c.getData() == null || !c.getData().containsKey(ref.getKey())) {
+                        throw new IllegalArgumentException("ConfigMap " + ns + "/" + ref.getName() + " with key " + ref.getKey()
+                                + " is not among the manifests");
+                    }
+                    env.put(e.getName(), c.getData().get(ref.getKey()));
+                } else {
+                    throw new IllegalArgumentException("valueFrom other than secretKeyRef or configMapKeyRef needs a pod: not in local mode");
+                }
+            } catch (IllegalArgumentException bad) {
+                problems.add(path + ".valueFrom: " + bad.getMessage());
+            }
+        }
+        return env;
     }
 
     private String secret(String namespace, String name, String key) {

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code kiln dev} as a user runs it: a process of its own, refused manifests, events sent with {@code kiln send}, SIGTERM. */
 class KilnDevProcessIT {
@@ -73,12 +72,12 @@ class KilnDevProcessIT {
             await().atMost(Duration.ofMinutes(4)).until(() -> Files.readString(out).contains("Function default/logger")
                     && Files.readString(out).lines().anyMatch(l -> l.startsWith("Function default/logger") && l.contains("ready")));
             String state = dir.resolve(".kiln").toString();
-            assertThat(new CommandLine(new Kiln()).execute("send", "--type", "dev.kiln.test", "--data", "{\"n\":1}", "--id", "it-1", "--state", state))
+            assertThat(Kiln.commandLine().execute("send", "--type", "dev.kiln.test", "--data", "{\"n\":1}", "--id", "it-1", "--state", state))
                     .isEqualTo(Kiln.OK);
             Path log = dir.resolve(".kiln/logs/default.logger.log");
             await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(log) && Files.readString(log).contains("event dev.kiln.test"));
-            assertThat(new CommandLine(new Kiln()).execute("get", "functions", "--state", state)).isEqualTo(Kiln.OK);
-            assertThat(new CommandLine(new Kiln()).execute("get", "nosuchkind", "--state", state)).isEqualTo(Kiln.FAILED);
+            assertThat(Kiln.commandLine().execute("get", "functions", "--state", state)).isEqualTo(Kiln.OK);
+            assertThat(Kiln.commandLine().execute("get", "nosuchkind", "--state", state)).isEqualTo(Kiln.FAILED);
 
             assertThat(Files.readString(out)).contains("kiln dev: Kafka at");
             List<ProcessHandle> children = p.descendants().toList();
@@ -90,6 +89,6 @@ class KilnDevProcessIT {
         } finally {
             p.destroyForcibly();
         }
-        assertThat(new CommandLine(new Kiln()).execute("get", "--state", dir.resolve(".kiln").toString())).as("nothing runs").isEqualTo(Kiln.NOT_RUNNING);
+        assertThat(Kiln.commandLine().execute("get", "--state", dir.resolve(".kiln").toString())).as("nothing runs").isEqualTo(Kiln.NOT_RUNNING);
     }
 }

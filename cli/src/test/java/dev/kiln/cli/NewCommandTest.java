@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** kiln new renders the packaged template; function-sdk's TemplateTest compiles and runs what it renders. */
 class NewCommandTest {
@@ -23,7 +22,7 @@ class NewCommandTest {
 
     @Test
     void rendersAFunctionWithEveryPlaceholderReplaced(@TempDir Path dir) throws Exception {
-        int exit = new CommandLine(new Kiln()).execute("new", "order-audit", "--group", "com.acme", "--dir", dir.toString());
+        int exit = Kiln.commandLine().execute("new", "order-audit", "--group", "com.acme", "--dir", dir.toString());
         assertThat(exit).isEqualTo(Kiln.OK);
         Path out = dir.resolve("order-audit");
         assertThat(out.resolve("src/main/java/com/acme/orderaudit/OrderAudit.java")).isRegularFile();
@@ -35,7 +34,7 @@ class NewCommandTest {
             }
         }
         assertThat(Files.readString(out.resolve("pom.xml"))).contains("<artifactId>order-audit</artifactId>", "<groupId>com.acme</groupId>");
-        assertThat(new CommandLine(new Kiln()).execute("new", "order-audit", "--dir", dir.toString())).as("exists").isEqualTo(Kiln.FAILED);
-        assertThat(new CommandLine(new Kiln()).execute("new", "Order_Audit", "--dir", dir.toString())).as("not kebab-case").isEqualTo(Kiln.USAGE);
+        assertThat(Kiln.commandLine().execute("new", "order-audit", "--dir", dir.toString())).as("exists").isEqualTo(Kiln.FAILED);
+        assertThat(Kiln.commandLine().execute("new", "Order_Audit", "--dir", dir.toString())).as("not kebab-case").isEqualTo(Kiln.USAGE);
     }
 }

@@ -1,6 +1,7 @@
 package dev.kiln.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.kiln.builder.host.MavenCommand;
@@ -61,7 +62,12 @@ class LocalModeIT {
                 spec:
                   source: {git: {url: %1$s, contextDir: greeter}}
                   scale: {retention: 2s}
-                  env: [{name: KILN_REPLY_TYPE, value: dev.kiln.greeting}]
+                  env: [{name: KILN_REPLY_TYPE, valueFrom: {configMapKeyRef: {name: greeter-settings, key: reply-type}}}]
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: greeter-settings}
+                data: {reply-type: dev.kiln.greeting}
                 ---
                 apiVersion: kiln.dev/v1alpha1
                 kind: Function
@@ -266,7 +272,7 @@ class LocalModeIT {
         assertThat(letter.event().getExtension("knativeerrorcode")).hasToString("404");
 
         // kiln dlq replay sends it to its Broker again; the greeter still refuses it, so it comes back as a new letter.
-        int exit = new picocli.CommandLine(new dev.kiln.cli.Kiln()).execute("dlq", "replay", letter.id(), "--state", dir.resolve(".kiln").toString());
+        int exit = dev.kiln.cli.Kiln.commandLine().execute("dlq", "replay", letter.id(), "--state", dir.resolve(".kiln").toString());
         assertThat(exit).isZero();
         await().atMost(Duration.ofSeconds(30)).until(() -> platform.deadLetters().list().size() == 1
                 && !platform.deadLetters().list().get(0).id().equals(letter.id()));
@@ -291,5 +297,25 @@ class LocalModeIT {
     @Order(7)
     void aSourceSendsToASequence() {
         await().atMost(Duration.ofSeconds(30)).until(() -> loggerLog().contains("event dev.knative.sources.ping from /apis/v1/namespaces/default/cronsources/ticks"));
+    }
+
+    @Test
+    @Order(8)
+    void anEnvironmentThatDoesNotResolveStopsTheStartAndNamesEveryReference() throws Exception {
+        Path other = Files.createTempDirectory("kiln-local-it-env");
+        Files.writeString(other.resolve("fn.yaml"), """
+                apiVersion: kiln.dev/v1alpha1
+                kind: Function
+                metadata: {name: needy}
+                spec:
+                  source: {git: {url: %s, contextDir: logger}}
+                  env:
+                    - {name: A, valueFrom: {secretKeyRef: {name: missing, key: k}}}
+                    - {name: B, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+                """.formatted(git.url("public/functions.git")));
+        assertThatThrownBy(() -> DevPlatform.start(new DevPlatform.Options(other.resolve(".kiln"), 0, 0, null, JavaRuntime.current(), null),
+                Manifests.load(other)))
+                .hasMessageContaining("Function default/needy: spec.env[0].valueFrom: secret default/missing is not among the manifests")
+                .hasMessageContaining("spec.env[1].valueFrom: valueFrom other than secretKeyRef or configMapKeyRef needs a pod");
     }
 }

@@ -10,7 +10,6 @@ import dev.kiln.builder.host.HostBuild;
 import dev.kiln.builder.host.HostBuildException;
 import dev.kiln.builder.host.HostBuilder;
 import dev.kiln.function.launch.JavaRuntime;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,6 +18,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.logging.Logger;
 
 /**
@@ -29,6 +30,12 @@ import java.util.logging.Logger;
 public final class LocalFunction implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LocalFunction.class.getName());
+    /** Revision resolution (network I/O), off the callers' threads. */
+    private static final ExecutorService RESOLVE = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "kiln-resolve");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * What {@code kiln get} shows for a function.
@@ -54,6 +61,7 @@ public final class LocalFunction implements AutoCloseable {
     private final Function function;
     private final HostBuilder builder;
     private final Credentials credentials;
+    private final Map<String, String> env;
     private final JavaRuntime java;
     private final Path logs;
     private final Clock clock;
@@ -70,16 +78,18 @@ public final class LocalFunction implements AutoCloseable {
      * @param function the Function, defaults applied
      * @param builder host builds
      * @param credentials the Git credentials of the Function's repository
+     * @param env {@code spec.env} with every reference resolved
      * @param java the runtime instances run on
      * @param logs where the build and instance logs go
      * @param port the activator's port (0: any)
      * @param clock the time
      */
-    public LocalFunction(Vertx vertx, Function function, HostBuilder builder, Credentials credentials, JavaRuntime java, Path logs, int port,
-            Clock clock) {
+    public LocalFunction(Vertx vertx, Function function, HostBuilder builder, Credentials credentials, Map<String, String> env,
+            JavaRuntime java, Path logs, int port, Clock clock) {
         this.function = function;
         this.builder = builder;
         this.credentials = credentials;
+        this.env = Map.copyOf(env);
         this.java = java;
         this.logs = logs;
         this.clock = clock;
@@ -114,6 +124,16 @@ public final class LocalFunction implements AutoCloseable {
      * @return completes when the commit serves, or the build failed (the old version still serving)
      */
     public CompletableFuture<Void> refresh() {
+        // Resolving talks to the Git server: never on the caller's thread, which may be an event loop (a push).
+        return CompletableFuture.supplyAsync(this::buildIfMoved, RESOLVE).thenCompose(started -> started);
+    }
+
+    /**
+     * One at a time per function, so a push and a poll arriving together start one build, not two versions.
+     *
+     * @return completes when the new commit serves or failed; at once when nothing moved or it is already building
+     */
+    private synchronized CompletableFuture<Void> buildIfMoved() {
         GitSource git = function.getSpec().source.git;
         String commit;
         GitCredentials auth;
@@ -160,11 +180,7 @@ public final class LocalFunction implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("KILN_FUNCTION_NAME", function.getMetadata().getName());
         env.put("KILN_TIMEOUT_SECONDS", Integer.toString(function.getSpec().timeoutSeconds));
-        for (EnvVar e : function.getSpec().env) {
-            if (e.getValue() != null) {
-                env.put(e.getName(), e.getValue());
-            }
-        }
+        env.putAll(this.env);
         InstancePool next = new InstancePool(id(), Scale.of(function.getSpec().scale),
                 new ProcessLauncher(java, build.appDir(), env, instanceLog(), Duration.ofSeconds(60), clock), clock);
         if (current == null) {

@@ -82,7 +82,7 @@ public final class LocalBench {
                 f.getSpec().scale.retention = "1ms";
                 FunctionDefaults.apply(f);
                 Files.createDirectories(dir.resolve("logs"));
-                LocalFunction fn = new LocalFunction(vertx, f, builder, fn0 -> dev.kiln.builder.git.GitCredentials.NONE, java, dir.resolve("logs"), 0, Clock.systemUTC());
+                LocalFunction fn = new LocalFunction(vertx, f, builder, fn0 -> dev.kiln.builder.git.GitCredentials.NONE, Map.of(), java, dir.resolve("logs"), 0, Clock.systemUTC());
                 fn.refresh().get();
                 if (fn.status().commit() == null) {
                     throw new IllegalStateException("the greeter did not build: " + fn.status());
