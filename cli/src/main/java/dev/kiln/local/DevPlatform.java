@@ -1,8 +1,6 @@
 package dev.kiln.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kiln.api.duck.Destination;
-import dev.kiln.api.duck.KReference;
 import dev.kiln.api.functions.v1alpha1.Function;
 import dev.kiln.api.sources.v1alpha1.SourceSpec;
 import dev.kiln.builder.host.HostBuilder;
@@ -11,7 +9,9 @@ import dev.kiln.builder.push.PushEvents;
 import dev.kiln.builder.push.RepositoryUrls;
 import dev.kiln.builder.host.LocalArtifacts;
 import dev.kiln.builder.host.MavenCommand;
-import dev.kiln.eventing.DestinationResolver;
+import dev.kiln.contract.adapter.AdapterEnvironment;
+import dev.kiln.contract.addressing.Addressing;
+import dev.kiln.contract.addressing.Unresolvable;
 import dev.kiln.eventing.EventingOptions;
 import dev.kiln.eventing.EventingPlane;
 import dev.kiln.eventing.ResourceState;
@@ -19,7 +19,6 @@ import dev.kiln.function.CloudFunction;
 import dev.kiln.function.launch.JavaRuntime;
 import dev.kiln.local.functions.LocalFunction;
 import dev.kiln.local.manifests.Manifest;
-import dev.kiln.sources.AdapterEnvironment;
 import dev.kiln.sources.RunningAdapter;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -144,7 +143,7 @@ public final class DevPlatform implements AutoCloseable {
             LocalFunction fn = new LocalFunction(vertx, f, builder, this::credentials, env, options.java(), logs, 0, clock);
             functions.put(fn.id(), fn);
         });
-        EventingOptions eventing = EventingOptions.defaults().withPort(options.eventingPort()).withResolver(this::resolveRef);
+        EventingOptions eventing = EventingOptions.defaults().withPort(options.eventingPort()).withResolver(this::functionAddress);
         if (options.kafka() != null) {
             eventing = eventing.withKafka(options.kafka());
         }
@@ -240,10 +239,10 @@ public final class DevPlatform implements AutoCloseable {
     private void startSource(HasMetadata source, SourceSpec spec) {
         String id = source.getKind() + " " + source.getMetadata().getNamespace() + "/" + source.getMetadata().getName();
         try {
-            String sink = resolve(spec.sink, source.getMetadata().getNamespace()).toString();
+            String sink = plane.resolve(spec.sink, source.getMetadata().getNamespace()).toString();
             String dls = null;
             if (source instanceof dev.kiln.api.sources.v1alpha1.KafkaSource k && k.getSpec().delivery != null && k.getSpec().delivery.deadLetterSink != null) {
-                dls = resolve(k.getSpec().delivery.deadLetterSink, source.getMetadata().getNamespace()).toString();
+                dls = plane.resolve(k.getSpec().delivery.deadLetterSink, source.getMetadata().getNamespace()).toString();
             }
             AdapterEnvironment env = AdapterEnvironment.of(source, sink, dls);
             Map<String, String> vars = new LinkedHashMap<>();
@@ -322,36 +321,12 @@ public final class DevPlatform implements AutoCloseable {
         throw new IllegalArgumentException("secret " + namespace + "/" + name + " has no key " + key);
     }
 
-    private URI resolve(Destination d, String namespace) {
-        URI base = null;
-        if (d.ref != null) {
-            io.fabric8.knative.duck.v1.KReference ref = new io.fabric8.knative.duck.v1.KReference();
-            ref.setApiVersion(d.ref.apiVersion);
-            ref.setKind(d.ref.kind);
-            ref.setName(d.ref.name);
-            ref.setNamespace(d.ref.namespace);
-            String ns = d.ref.namespace == null ? namespace : d.ref.namespace;
-            // The plane's own addresses: Brokers at /<ns>/<name>, flows at /sequences|/parallels/<ns>/<name>.
-            base = switch (d.ref.kind) {
-                case "Broker" -> URI.create(plane.baseUrl() + "/" + ns + "/" + d.ref.name);
-                case "Sequence" -> URI.create(plane.baseUrl() + "/sequences/" + ns + "/" + d.ref.name);
-                case "Parallel" -> URI.create(plane.baseUrl() + "/parallels/" + ns + "/" + d.ref.name);
-                default -> resolveRef(ref, namespace);
-            };
-        }
-        if (d.uri == null || d.uri.isEmpty()) {
-            return base;
-        }
-        return base == null ? URI.create(d.uri) : URI.create(base + "/").resolve(d.uri);
-    }
-
     /** Refs the eventing plane does not host: Functions (and Knative Services of the same name) are their activators. */
-    private URI resolveRef(io.fabric8.knative.duck.v1.KReference ref, String namespace) {
-        String ns = ref.getNamespace() == null || ref.getNamespace().isEmpty() ? namespace : ref.getNamespace();
-        boolean function = "Function".equals(ref.getKind()) || ("Service".equals(ref.getKind()) && String.valueOf(ref.getApiVersion()).startsWith("serving.knative.dev"));
-        LocalFunction fn = function ? functions.get(ns + "/" + ref.getName()) : null;
+    private URI functionAddress(Addressing.Ref ref) {
+        boolean function = "Function".equals(ref.kind()) || ref.is("serving.knative.dev", "Service");
+        LocalFunction fn = function ? functions.get(ref.namespace() + "/" + ref.name()) : null;
         if (fn == null) {
-            throw new DestinationResolver.UnresolvableException(ref.getKind() + " " + ns + "/" + ref.getName() + " is not among the manifests");
+            throw new Unresolvable(Unresolvable.Why.NOT_FOUND, ref + " is not among the manifests");
         }
         return URI.create(fn.url());
     }

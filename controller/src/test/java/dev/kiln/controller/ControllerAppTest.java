@@ -7,7 +7,7 @@ import dev.kiln.api.functions.v1alpha1.Function;
 import dev.kiln.api.functions.v1alpha1.FunctionSource;
 import dev.kiln.api.functions.v1alpha1.FunctionSpec;
 import dev.kiln.api.functions.v1alpha1.GitSource;
-import dev.kiln.controller.functions.CommitResolver;
+import dev.kiln.contract.Labels;
 import dev.kiln.builder.push.PushEvents;
 import dev.kiln.controller.push.PushResource;
 import dev.kiln.testing.git.GitHttpServer;
@@ -119,7 +119,7 @@ class ControllerAppTest {
         assertThat(accepted.headers().firstValue(PushResource.REBUILT)).contains("app/greeter");
         assertThat(accepted.body()).as("a 2xx body that is not a CloudEvent is a failed delivery to Knative").isEmpty();
         assertThat(client.resources(Function.class).inNamespace("app").withName("greeter").get().getMetadata().getAnnotations())
-                .containsEntry(CommitResolver.REFRESH_ANNOTATION, second.name());
+                .containsEntry(Labels.REFRESH, second.name());
         await().atMost(Duration.ofSeconds(30)).until(() -> client.batch().v1().jobs().inNamespace("app").list().getItems().size() == 2);
     }
 

@@ -13,6 +13,7 @@ import dev.kiln.api.sources.v1alpha1.GitLabSource;
 import dev.kiln.api.sources.v1alpha1.GitLabSourceSpec;
 import dev.kiln.api.sources.v1alpha1.KafkaSource;
 import dev.kiln.api.sources.v1alpha1.KafkaSourceSpec;
+import dev.kiln.contract.adapter.AdapterEnvironment;
 import dev.kiln.sources.cron.CronAdapter;
 import dev.kiln.sources.github.GitHubWebhook;
 import dev.kiln.sources.gitlab.GitLabWebhook;

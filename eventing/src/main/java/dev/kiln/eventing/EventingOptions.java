@@ -1,5 +1,7 @@
 package dev.kiln.eventing;
 
+import dev.kiln.contract.addressing.Addressing;
+
 /**
  * How the eventing plane listens and queues.
  *
@@ -9,15 +11,15 @@ package dev.kiln.eventing;
  *     Broker's Triggers queue in Kafka instead)
  * @param laneConcurrency deliveries in flight per lane, and per Trigger of a durable Broker
  * @param maxBodyBytes the largest event accepted (413 above it)
- * @param resolver resolves refs the plane does not host (Functions, Services)
+ * @param resolver finds the addresses of refs the plane does not host (Functions, Services)
  * @param kafkaBootstrapServers the Kafka that durable Brokers without {@code spec.config} use, or null
  */
 public record EventingOptions(String host, int port, int laneCapacity, int laneConcurrency, int maxBodyBytes,
-        DestinationResolver resolver, String kafkaBootstrapServers) {
+        Addressing.Lookup resolver, String kafkaBootstrapServers) {
 
     /** @return defaults: 127.0.0.1, a free port, 10,000 queued and 32 in flight per lane, 10 MiB events, no Kafka */
     public static EventingOptions defaults() {
-        return new EventingOptions("127.0.0.1", 0, 10_000, 32, 10 << 20, DestinationResolver.NONE, null);
+        return new EventingOptions("127.0.0.1", 0, 10_000, 32, 10 << 20, Addressing.Lookup.NONE, null);
     }
 
     /** @param capacity per-lane capacity @param concurrency per-lane concurrency @return a copy */
@@ -31,7 +33,7 @@ public record EventingOptions(String host, int port, int laneCapacity, int laneC
     }
 
     /** @param newResolver resolves Functions, Services and other refs the plane does not host @return a copy */
-    public EventingOptions withResolver(DestinationResolver newResolver) {
+    public EventingOptions withResolver(Addressing.Lookup newResolver) {
         return new EventingOptions(host, port, laneCapacity, laneConcurrency, maxBodyBytes, newResolver, kafkaBootstrapServers);
     }
 

@@ -1,6 +1,8 @@
 package dev.kiln.eventing;
 
 import dev.kiln.api.validation.FieldErrors;
+import dev.kiln.contract.addressing.Addressing;
+import dev.kiln.contract.addressing.Unresolvable;
 import dev.kiln.eventing.delivery.DeliveryMetrics;
 import dev.kiln.eventing.delivery.DeliveryPolicy;
 import dev.kiln.eventing.delivery.Dispatcher;
@@ -73,11 +75,14 @@ public final class EventingPlane implements AutoCloseable {
     private final Map<String, Map<String, String>> configMaps = new ConcurrentHashMap<>();
     /** One producer per Kafka cluster, shared by the durable Brokers on it. */
     private final Map<String, EventLog> logs = new ConcurrentHashMap<>();
+    /** The plane's own Brokers and flows first, then the embedder's refs. */
+    private final Addressing.Lookup lookup;
 
     private EventingPlane(EventingOptions options, Vertx vertx) throws Exception {
         this.options = options;
         this.vertx = vertx;
         this.dispatcher = new Dispatcher(vertx);
+        this.lookup = ((Addressing.Lookup) this::ownAddress).orElse(options.resolver());
         this.server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setMaxInitialLineLength(8192))
                 .requestHandler(new Ingress(this, options.maxBodyBytes()))
                 .listen(options.port(), options.host())
@@ -286,14 +291,14 @@ public final class EventingPlane implements AutoCloseable {
                 BrokerRuntime b = brokers.get(key);
                 yield b == null ? ResourceState.notReady("NotFound", "Broker " + key + " is not applied")
                         : b.error() != null ? ResourceState.notReady(b.reason(), b.error())
-                        : ResourceState.ready(brokerUrl(ns, name));
+                        : ResourceState.ready(address("Broker", ns, name));
             }
             case "Trigger" -> {
                 TriggerRuntime t = triggers.get(key);
                 yield t == null ? ResourceState.notReady("NotFound", "Trigger " + key + " is not applied") : t.state();
             }
             case "Sequence", "Parallel" -> {
-                FlowRuntime f = flows.get(resource.getKind().toLowerCase() + "s/" + key);
+                FlowRuntime f = flows.get(flowKind(resource.getKind()) + "/" + key);
                 yield f == null ? ResourceState.notReady("NotFound", resource.getKind() + " " + key + " is not applied") : f.state();
             }
             case "ConfigMap" -> configMaps.containsKey(key) ? ResourceState.ready(null)
@@ -368,44 +373,52 @@ public final class EventingPlane implements AutoCloseable {
     }
 
     /**
-     * Resolves a Destination: a {@code uri}, or a {@code ref} (the plane's own kinds, else the embedder's
-     * resolver) with an optional relative {@code uri} appended.
+     * Resolves a source's sink (Kiln's own Destination) with {@link Addressing}'s rules: the plane's Brokers,
+     * Sequences and Parallels, then the embedder's lookup ({@link EventingOptions#resolver()}).
+     *
+     * @param destination the destination
+     * @param namespace the namespace of the object that names it
+     * @return the URL to send to
+     * @throws Unresolvable when it does not resolve (yet)
      */
+    public URI resolve(dev.kiln.api.duck.Destination destination, String namespace) {
+        return Addressing.resolve(destination, namespace, lookup);
+    }
+
+    /** Resolves one of Knative's Destinations (a Trigger's subscriber, a flow's step, a dead-letter sink). */
     URI resolve(Destination destination, String namespace) {
         if (destination == null) {
-            throw new DestinationResolver.UnresolvableException("no destination");
+            throw new Unresolvable(Unresolvable.Why.INVALID, "no destination");
         }
-        if (destination.getRef() == null) {
-            if (destination.getUri() == null || destination.getUri().isBlank()) {
-                throw new DestinationResolver.UnresolvableException("a destination needs a ref or a uri");
-            }
-            return URI.create(destination.getUri());
-        }
-        URI base = resolveRef(destination.getRef(), namespace);
-        return destination.getUri() == null || destination.getUri().isBlank() ? base : base.resolve(destination.getUri());
+        KReference ref = destination.getRef();
+        return ref == null ? Addressing.resolve(null, null, null, null, destination.getUri(), namespace, lookup)
+                : Addressing.resolve(ref.getApiVersion(), ref.getKind(), ref.getName(), ref.getNamespace(), destination.getUri(), namespace, lookup);
     }
 
-    private URI resolveRef(KReference ref, String namespace) {
-        String ns = ref.getNamespace() == null || ref.getNamespace().isBlank() ? namespace : ref.getNamespace();
-        String group = ref.getApiVersion() == null ? "" : ref.getApiVersion().split("/")[0];
-        if ("Broker".equals(ref.getKind()) && group.equals("eventing.knative.dev")) {
-            if (!brokers.containsKey(key(ns, ref.getName()))) {
-                throw new DestinationResolver.UnresolvableException("Broker " + ns + "/" + ref.getName() + " does not exist");
-            }
-            return URI.create(brokerUrl(ns, ref.getName()));
+    /** The addresses of what the plane hosts; {@link Unresolvable.Why#NOT_FOUND} for anything else. */
+    private URI ownAddress(Addressing.Ref ref) {
+        String key = key(ref.namespace(), ref.name());
+        boolean hosted = ref.is("eventing.knative.dev", "Broker") ? brokers.containsKey(key)
+                : ref.is("flows.knative.dev", "Sequence") || ref.is("flows.knative.dev", "Parallel")
+                ? flows.containsKey(flowKind(ref.kind()) + "/" + key) : false;
+        if (!hosted) {
+            throw new Unresolvable(Unresolvable.Why.NOT_FOUND, ref + " does not exist");
         }
-        if (("Sequence".equals(ref.getKind()) || "Parallel".equals(ref.getKind())) && group.equals("flows.knative.dev")) {
-            String kind = ref.getKind().toLowerCase() + "s";
-            if (!flows.containsKey(kind + "/" + key(ns, ref.getName()))) {
-                throw new DestinationResolver.UnresolvableException(ref.getKind() + " " + ns + "/" + ref.getName() + " does not exist");
-            }
-            return URI.create(baseUrl() + "/" + kind + "/" + ns + "/" + ref.getName());
-        }
-        return options.resolver().resolve(ref, ns);
+        return URI.create(address(ref.kind(), ref.namespace(), ref.name()));
     }
 
-    String brokerUrl(String namespace, String name) {
-        return baseUrl() + "/" + namespace + "/" + name;
+    /**
+     * Where the plane hosts a resource: Brokers at {@code /<namespace>/<name>} (as Knative's ingress), Sequences and
+     * Parallels at {@code /sequences/<namespace>/<name>} and {@code /parallels/<namespace>/<name>}.
+     */
+    String address(String kind, String namespace, String name) {
+        String ns = namespace == null || namespace.isBlank() ? "default" : namespace;
+        return "Broker".equals(kind) ? baseUrl() + "/" + ns + "/" + name : baseUrl() + "/" + flowKind(kind) + "/" + ns + "/" + name;
+    }
+
+    /** @return "sequences" or "parallels": a flow's path segment and its key's prefix */
+    static String flowKind(String kind) {
+        return kind.toLowerCase(java.util.Locale.ROOT) + "s";
     }
 
     BrokerRuntime broker(String namespace, String name) {

@@ -1,6 +1,7 @@
 package dev.kiln.eventing;
 
 import dev.kiln.api.validation.FieldErrors;
+import dev.kiln.contract.addressing.Unresolvable;
 import dev.kiln.eventing.delivery.DeliveryMetrics;
 import dev.kiln.eventing.delivery.DeliveryPolicy;
 import dev.kiln.eventing.delivery.Outcome;
@@ -137,12 +138,11 @@ final class FlowRuntime {
         for (Destination d : destinations) {
             try {
                 plane.resolve(d, namespace);
-            } catch (DestinationResolver.UnresolvableException e) {
+            } catch (Unresolvable e) {
                 return ResourceState.notReady("DestinationNotResolved", e.getMessage());
             }
         }
-        String kind = resource.getKind().toLowerCase() + "s";
-        return ResourceState.ready(plane.baseUrl() + "/" + kind + "/" + namespace + "/" + resource.getMetadata().getName());
+        return ResourceState.ready(plane.address(resource.getKind(), namespace, resource.getMetadata().getName()));
     }
 
     private Future<Void> step(List<Hop> steps, Destination reply, int i, CloudEvent event) {
@@ -171,7 +171,7 @@ final class FlowRuntime {
         URI target;
         try {
             target = plane.resolve(destination, namespace);
-        } catch (DestinationResolver.UnresolvableException e) {
+        } catch (Unresolvable e) {
             LOG.warning(resource.getKind() + " " + namespace + "/" + resource.getMetadata().getName() + ": " + e.getMessage());
             return plane.dispatcher().deadLetter(event, EventingPlane.describe(destination, namespace), Outcome.unresolved(e.getMessage()),
                     policy, Map.of("Kn-Namespace", namespace), d -> plane.resolve(d, namespace), metrics).map((CloudEvent) null);

@@ -1,6 +1,7 @@
 package dev.kiln.eventing;
 
 import dev.kiln.api.validation.FieldErrors;
+import dev.kiln.contract.addressing.Unresolvable;
 import dev.kiln.eventing.delivery.DeliveryMetrics;
 import dev.kiln.eventing.delivery.DeliveryPolicy;
 import dev.kiln.eventing.delivery.Outcome;
@@ -169,7 +170,7 @@ final class TriggerRuntime {
         }
         try {
             return ResourceState.ready(plane.resolve(trigger.getSpec().getSubscriber(), namespace).toString());
-        } catch (DestinationResolver.UnresolvableException e) {
+        } catch (Unresolvable e) {
             return ResourceState.notReady("SubscriberNotResolved", e.getMessage());
         }
     }
@@ -191,7 +192,7 @@ final class TriggerRuntime {
             if (subscriber == null) {
                 subscriber = plane.resolve(trigger.getSpec().getSubscriber(), namespace); // a ref: its address may change
             }
-        } catch (DestinationResolver.UnresolvableException e) {
+        } catch (Unresolvable e) {
             // Nothing to retry against: straight to the dead-letter sink, if any (dropped with a log line otherwise).
             return plane.dispatcher().deadLetter(Ttl.strip(event), EventingPlane.describe(trigger.getSpec().getSubscriber(), namespace),
                     Outcome.unresolved(e.getMessage()), policy(), Map.of("Kn-Namespace", namespace), d -> plane.resolve(d, namespace), metrics);

@@ -1,6 +1,8 @@
 package dev.kiln.builder.resources;
 
 import dev.kiln.builder.plan.Strategy;
+import dev.kiln.contract.Labels;
+import dev.kiln.contract.Names;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -11,7 +13,6 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,11 +24,6 @@ import java.util.Map;
  */
 public final class Jobs {
 
-    /** Labels and annotations Kiln puts on builds. */
-    public static final String FUNCTION_LABEL = "kiln.dev/function";
-    public static final String COMMIT_LABEL = "kiln.dev/commit";
-    public static final String BUILD_KEY_LABEL = "kiln.dev/build-key";
-    public static final String BUILD_KEY_ANNOTATION = "kiln.dev/build-key";
     /** The Kaniko container's name: its termination message is the digest. */
     public static final String KANIKO = "kaniko";
     static final String WORKSPACE = "/workspace";
@@ -46,12 +42,10 @@ public final class Jobs {
      * @return the Job
      */
     public static Job kanikoBuild(KanikoBuild b, BuilderConfig config) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put("app.kubernetes.io/managed-by", "kiln");
-        labels.put("app.kubernetes.io/component", "build");
-        labels.put(FUNCTION_LABEL, b.functionName());
-        labels.put(COMMIT_LABEL, b.commit());
-        labels.put(BUILD_KEY_LABEL, b.buildKey().substring(0, Names.MAX)); // a label value holds 63 characters: the full key is annotated
+        Map<String, String> labels = Labels.managed(Labels.COMPONENT_BUILD);
+        labels.put(Labels.FUNCTION, b.functionName());
+        labels.put(Labels.COMMIT, b.commit());
+        labels.put(Labels.BUILD_KEY, b.buildKey().substring(0, Names.MAX)); // a label value holds 63 characters: the full key is annotated
         String dockerfile = b.strategy() == Strategy.MAVEN ? "Dockerfile.kiln"
                 : b.dockerfile() == null || b.dockerfile().isBlank() ? "Dockerfile" : b.dockerfile();
 
@@ -85,7 +79,7 @@ public final class Jobs {
                 .addToVolumeMounts(new VolumeMountBuilder().withName("workspace").withMountPath(WORKSPACE).build());
         JobBuilder job = new JobBuilder()
                 .withNewMetadata().withName(name(b)).withNamespace(b.namespace()).withLabels(labels)
-                .addToAnnotations(BUILD_KEY_ANNOTATION, b.buildKey())
+                .addToAnnotations(Labels.BUILD_KEY, b.buildKey())
                 .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("kiln.dev/v1alpha1").withKind("Function")
                         .withName(b.functionName()).withUid(b.functionUid()).withController(true).withBlockOwnerDeletion(true).build())
                 .endMetadata()

@@ -6,6 +6,7 @@ import dev.kiln.api.validation.GoDurations;
 import dev.kiln.builder.git.GitCredentials;
 import dev.kiln.builder.git.GitSources;
 import dev.kiln.builder.git.SourceException;
+import dev.kiln.contract.Labels;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
@@ -18,13 +19,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Resolves a Function's revision to a commit, and remembers the answer: a reconcile triggered by a Job or a
  * Knative Service changing does not need another {@code ls-remote}. A Function is resolved again when its
- * generation changes, when a push asked for it ({@value #REFRESH_ANNOTATION}), or when its
+ * generation changes, when a push asked for it ({@value Labels#REFRESH}), or when its
  * {@code pollInterval} has passed.
  */
 public final class CommitResolver {
 
     /** Set by the push endpoint to the pushed commit (or a timestamp): any new value resolves again. */
-    public static final String REFRESH_ANNOTATION = "kiln.dev/refresh";
 
     private final GitSources sources;
     private final KubernetesClient client;
@@ -59,7 +59,7 @@ public final class CommitResolver {
         GitSource git = function.getSpec().source.git;
         String uid = function.getMetadata().getUid();
         String refresh = function.getMetadata().getAnnotations() == null ? null
-                : function.getMetadata().getAnnotations().get(REFRESH_ANNOTATION);
+                : function.getMetadata().getAnnotations().get(Labels.REFRESH);
         Remembered last = remembered.get(uid);
         Instant now = clock.instant();
         if (last != null && Objects.equals(last.generation(), function.getMetadata().getGeneration())

@@ -19,6 +19,7 @@ import dev.kiln.builder.resources.BuildOutcome;
 import dev.kiln.builder.resources.BuilderConfig;
 import dev.kiln.builder.resources.Jobs;
 import dev.kiln.builder.resources.KanikoBuild;
+import dev.kiln.contract.Labels;
 import dev.kiln.controller.StatusPatches;
 import io.fabric8.knative.serving.v1.Service;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -53,7 +54,7 @@ import org.jboss.logging.Logger;
  * and address in the Function's status. Desired objects come from pure builders ({@link Jobs},
  * {@link KnativeServices}); this class reads, compares, creates or updates, and reports.
  *
- * <p>Generation-aware filtering is off: a push sets an annotation ({@link CommitResolver#REFRESH_ANNOTATION}),
+ * <p>Generation-aware filtering is off: a push sets an annotation ({@link Labels#REFRESH}),
  * which must trigger a reconcile without changing the generation. Every reconcile is idempotent.
  */
 @ControllerConfiguration(name = "functions", generationAwareEventProcessing = false)
@@ -88,11 +89,11 @@ public class FunctionReconciler implements Reconciler<Function>, Cleaner<Functio
     @Override
     public List<EventSource<?, Function>> prepareEventSources(EventSourceContext<Function> context) {
         InformerEventSource<Job, Function> jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, Function.class)
-                .withLabelSelector("app.kubernetes.io/managed-by=kiln,app.kubernetes.io/component=build")
+                .withLabelSelector(Labels.selector(Labels.COMPONENT_BUILD))
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Function.class))
                 .build(), context);
         InformerEventSource<Service, Function> services = new InformerEventSource<>(InformerEventSourceConfiguration.from(Service.class, Function.class)
-                .withLabelSelector("app.kubernetes.io/managed-by=kiln")
+                .withLabelSelector(Labels.selector(null))
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Function.class))
                 .build(), context);
         return List.of(jobs, services);

@@ -4,7 +4,7 @@ import dev.kiln.api.functions.v1alpha1.Function;
 import dev.kiln.api.functions.v1alpha1.FunctionDefaults;
 import dev.kiln.api.functions.v1alpha1.FunctionSpec;
 import dev.kiln.api.functions.v1alpha1.ScaleSpec;
-import dev.kiln.builder.resources.Jobs;
+import dev.kiln.contract.Labels;
 import dev.kiln.controller.Owners;
 import io.fabric8.knative.serving.v1.Service;
 import io.fabric8.knative.serving.v1.ServiceBuilder;
@@ -26,7 +26,6 @@ public final class KnativeServices {
     static final String TARGET = "autoscaling.knative.dev/target";
     static final String RETENTION = "autoscaling.knative.dev/scale-to-zero-pod-retention-period";
     /** The commit the revision runs, for people reading the revision. */
-    static final String COMMIT_ANNOTATION = "kiln.dev/commit";
     /** The container's name. */
     static final String CONTAINER = "function";
 
@@ -42,9 +41,8 @@ public final class KnativeServices {
     public static Service desired(Function function, String image, String commit) {
         FunctionSpec spec = function.getSpec();
         String name = function.getMetadata().getName();
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put("app.kubernetes.io/managed-by", "kiln");
-        labels.put(Jobs.FUNCTION_LABEL, name);
+        Map<String, String> labels = Labels.managed(null);
+        labels.put(Labels.FUNCTION, name);
 
         Map<String, String> annotations = new LinkedHashMap<>();
         ScaleSpec scale = spec.scale == null ? new ScaleSpec() : spec.scale;
@@ -54,7 +52,7 @@ public final class KnativeServices {
         }
         annotations.put(TARGET, String.valueOf(scale.target == null ? FunctionDefaults.TARGET : scale.target));
         annotations.put(RETENTION, scale.retention == null ? FunctionDefaults.RETENTION : scale.retention);
-        annotations.put(COMMIT_ANNOTATION, commit);
+        annotations.put(Labels.COMMIT, commit);
 
         Container container = new ContainerBuilder().withName(CONTAINER).withImage(image)
                 .addNewPort().withName("http1").withContainerPort(8080).endPort()
@@ -69,7 +67,7 @@ public final class KnativeServices {
                 .withNewMetadata().withName(name).withNamespace(function.getMetadata().getNamespace()).withLabels(labels)
                 .withOwnerReferences(Owners.controllerOf(function)).endMetadata()
                 .withNewSpec().withNewTemplate()
-                .withNewMetadata().withLabels(Map.of(Jobs.FUNCTION_LABEL, name)).withAnnotations(annotations).endMetadata()
+                .withNewMetadata().withLabels(Map.of(Labels.FUNCTION, name)).withAnnotations(annotations).endMetadata()
                 .withNewSpec()
                 .withContainerConcurrency(scale.containerConcurrency == null ? null : scale.containerConcurrency.longValue())
                 .withTimeoutSeconds(spec.timeoutSeconds == null ? (long) FunctionDefaults.TIMEOUT_SECONDS : spec.timeoutSeconds.longValue())

@@ -5,7 +5,7 @@ import dev.kiln.api.functions.v1alpha1.FunctionDefaults;
 import dev.kiln.api.functions.v1alpha1.GitSource;
 import dev.kiln.builder.push.Push;
 import dev.kiln.builder.push.RepositoryUrls;
-import dev.kiln.controller.functions.CommitResolver;
+import dev.kiln.contract.Labels;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -16,7 +16,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Turns a push into rebuilds: every Function whose repository (normalised) and revision the push moved gets the
- * pushed commit in its {@value CommitResolver#REFRESH_ANNOTATION} annotation. That change reconciles the Function,
+ * pushed commit in its {@value Labels#REFRESH} annotation. That change reconciles the Function,
  * which re-resolves its revision, builds the new commit and rolls a new revision. Writing the commit (not a time)
  * makes a redelivered push a no-op.
  */
@@ -48,12 +48,12 @@ public final class PushRouter {
                 continue;
             }
             String id = f.getMetadata().getNamespace() + "/" + f.getMetadata().getName();
-            String current = f.getMetadata().getAnnotations() == null ? null : f.getMetadata().getAnnotations().get(CommitResolver.REFRESH_ANNOTATION);
+            String current = f.getMetadata().getAnnotations() == null ? null : f.getMetadata().getAnnotations().get(Labels.REFRESH);
             if (!Objects.equals(current, push.after())) {
                 // A merge patch of one annotation, without a resourceVersion: it cannot conflict with the reconciler's
                 // status writes, and it leaves every other annotation alone.
                 String patch = client.getKubernetesSerialization().asJson(
-                        Map.of("metadata", Map.of("annotations", Map.of(CommitResolver.REFRESH_ANNOTATION, push.after()))));
+                        Map.of("metadata", Map.of("annotations", Map.of(Labels.REFRESH, push.after()))));
                 client.resources(Function.class).inNamespace(f.getMetadata().getNamespace()).withName(f.getMetadata().getName())
                         .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
                 LOG.infof("%s: %s moved to %s, rebuilding", id, push.ref(), push.after());

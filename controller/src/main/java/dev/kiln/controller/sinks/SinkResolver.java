@@ -1,20 +1,21 @@
 package dev.kiln.controller.sinks;
 
 import dev.kiln.api.duck.Destination;
-import dev.kiln.api.duck.KReference;
+import dev.kiln.contract.addressing.Addressing;
+import dev.kiln.contract.addressing.Unresolvable;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.net.URI;
 import java.util.Locale;
-import java.util.Map;
 
 /**
- * Resolves a {@link Destination} to a URL as Knative's {@code resolver.URIResolver} does: a ref to any Addressable
- * (Broker, Channel, Sequence, Parallel, Knative Service, a Kiln Function: anything with {@code status.address.url})
- * becomes that URL, a core {@code v1 Service} its cluster DNS name, and a relative {@code uri} beside a ref is
- * resolved against the ref's URL.
+ * Resolves a {@link Destination} to a URL as Knative's {@code resolver.URIResolver} does, with the rules of
+ * {@link Addressing} (shared with local mode): a ref to any Addressable (Broker, Channel, Sequence, Parallel, Knative
+ * Service, a Kiln Function: anything with {@code status.address.url}) becomes that URL, a core {@code v1 Service} its
+ * cluster DNS name, and a relative {@code uri} beside a ref is resolved against the ref's URL. This class only reads
+ * the referents from the API server.
  *
  * <p>Objects are read as generic resources, so kinds Kiln has no model for (Knative Eventing's) need no client
  * classes. The plural is derived from the kind with the English rules Kubernetes kinds follow, which is what the
@@ -65,62 +66,39 @@ public final class SinkResolver {
      * @return the URL, or the reason it is not known yet
      */
     public Resolution resolve(String namespace, Destination destination) {
-        if (destination == null || (destination.ref == null && (destination.uri == null || destination.uri.isEmpty()))) {
-            return Resolution.failed(INVALID, "no ref and no uri");
-        }
-        if (destination.ref == null) {
-            return absolute(destination.uri);
-        }
-        KReference ref = destination.ref;
-        String ns = ref.namespace == null || ref.namespace.isEmpty() ? namespace : ref.namespace;
-        String what = ref.kind + " " + ns + "/" + ref.name;
-        String base;
-        if ("v1".equals(ref.apiVersion) && "Service".equals(ref.kind)) {
-            if (client.services().inNamespace(ns).withName(ref.name).get() == null) {
-                return Resolution.failed(NOT_FOUND, what + " not found");
-            }
-            base = "http://" + ref.name + "." + ns + ".svc.cluster.local";
-        } else {
-            GenericKubernetesResource object;
-            try {
-                object = client.genericKubernetesResources(context(ref.apiVersion, ref.kind)).inNamespace(ns).withName(ref.name).get();
-            } catch (KubernetesClientException e) {
-                return Resolution.failed(NOT_FOUND, what + " (" + ref.apiVersion + ") could not be read: " + e.getMessage());
-            }
-            if (object == null) {
-                return Resolution.failed(NOT_FOUND, what + " (" + ref.apiVersion + ") not found");
-            }
-            base = addressUrl(object);
-            if (base == null) {
-                return Resolution.failed(NOT_ADDRESSABLE, what + " has no status.address.url yet: is it Ready?");
-            }
-        }
-        if (destination.uri == null || destination.uri.isEmpty()) {
-            return Resolution.of(base);
-        }
-        return Resolution.of(URI.create(base.endsWith("/") ? base : base + "/").resolve(destination.uri).toString());
-    }
-
-    private static Resolution absolute(String uri) {
         try {
-            URI u = new URI(uri);
-            if (u.isAbsolute() && u.getHost() != null) {
-                return Resolution.of(uri);
-            }
-        } catch (java.net.URISyntaxException e) {
-            // reported below
+            return Resolution.of(Addressing.resolve(destination, namespace, this::address).toString());
+        } catch (Unresolvable e) {
+            return Resolution.failed(switch (e.why()) {
+                case INVALID -> INVALID;
+                case NOT_FOUND -> NOT_FOUND;
+                case NOT_ADDRESSABLE -> NOT_ADDRESSABLE;
+            }, e.getMessage());
         }
-        return Resolution.failed(INVALID, "uri " + uri + " is not an absolute URL and there is no ref to resolve it against");
     }
 
-    @SuppressWarnings("unchecked")
-    private static String addressUrl(GenericKubernetesResource object) {
-        Object status = object.getAdditionalProperties().get("status");
-        if (status instanceof Map<?, ?> s && s.get("address") instanceof Map<?, ?> address && address.get("url") instanceof String url
-                && !url.isEmpty()) {
-            return url;
+    /** A ref's address, read from the API server. */
+    private URI address(Addressing.Ref ref) {
+        if (ref.is("", "Service") && "v1".equals(ref.apiVersion())) {
+            if (client.services().inNamespace(ref.namespace()).withName(ref.name()).get() == null) {
+                throw new Unresolvable(Unresolvable.Why.NOT_FOUND, ref + " not found");
+            }
+            return Addressing.serviceAddress(ref.name(), ref.namespace());
         }
-        return null;
+        GenericKubernetesResource object;
+        try {
+            object = client.genericKubernetesResources(context(ref.apiVersion(), ref.kind())).inNamespace(ref.namespace()).withName(ref.name()).get();
+        } catch (KubernetesClientException e) {
+            throw new Unresolvable(Unresolvable.Why.NOT_FOUND, ref + " (" + ref.apiVersion() + ") could not be read: " + e.getMessage());
+        }
+        if (object == null) {
+            throw new Unresolvable(Unresolvable.Why.NOT_FOUND, ref + " (" + ref.apiVersion() + ") not found");
+        }
+        String url = Addressing.addressUrl(object.getAdditionalProperties().get("status"));
+        if (url == null) {
+            throw new Unresolvable(Unresolvable.Why.NOT_ADDRESSABLE, ref + " has no status.address.url yet: is it Ready?");
+        }
+        return URI.create(url);
     }
 
     static ResourceDefinitionContext context(String apiVersion, String kind) {

@@ -1,8 +1,9 @@
 package dev.kiln.controller.sources;
 
-import dev.kiln.builder.resources.Names;
+import dev.kiln.contract.Labels;
+import dev.kiln.contract.Names;
+import dev.kiln.contract.adapter.AdapterEnvironment;
 import dev.kiln.controller.Owners;
-import dev.kiln.sources.AdapterEnvironment;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -27,12 +28,6 @@ import java.util.Objects;
  */
 public final class SourceAdapters {
 
-    /** The label naming the source an adapter belongs to. */
-    public static final String SOURCE_LABEL = "sources.kiln.dev/source";
-    /** The label naming the adapter's kind (github, gitlab, kafka, cron). */
-    public static final String KIND_LABEL = "sources.kiln.dev/kind";
-    /** The component label of adapters, which the controller's informers select on. */
-    public static final String COMPONENT = "source-adapter";
     /** The adapter container's name. */
     public static final String CONTAINER = "adapter";
     /** The port the adapter serves webhooks, health and metrics on. */
@@ -140,15 +135,13 @@ public final class SourceAdapters {
 
     private static Map<String, String> selector(HasMetadata source, String kind) {
         Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(KIND_LABEL, kind);
-        labels.put(SOURCE_LABEL, Names.child(source.getMetadata().getName(), "")); // a label value holds 63 characters
+        labels.put(Labels.SOURCE_KIND, kind);
+        labels.put(Labels.SOURCE, Names.child(source.getMetadata().getName(), "")); // a label value holds 63 characters
         return labels;
     }
 
     private static Map<String, String> labels(HasMetadata source, String kind) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put("app.kubernetes.io/managed-by", "kiln");
-        labels.put("app.kubernetes.io/component", COMPONENT);
+        Map<String, String> labels = Labels.managed(Labels.COMPONENT_SOURCE_ADAPTER);
         labels.putAll(selector(source, kind));
         return labels;
     }

@@ -8,8 +8,9 @@ import dev.kiln.api.sources.v1alpha1.SourceStatus;
 import dev.kiln.api.sources.v1alpha1.WebhookSourceStatus;
 import dev.kiln.api.validation.FieldErrors;
 import dev.kiln.controller.StatusPatches;
+import dev.kiln.contract.Labels;
 import dev.kiln.controller.sinks.SinkResolver;
-import dev.kiln.sources.AdapterEnvironment;
+import dev.kiln.contract.adapter.AdapterEnvironment;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -71,8 +72,7 @@ public final class SourceReconciliation<S extends CustomResource<? extends Sourc
 
     /** @return informers for the adapters' Deployments (and Services), mapped to their source by owner reference */
     public List<EventSource<?, S>> eventSources(EventSourceContext<S> context) {
-        String selector = "app.kubernetes.io/managed-by=kiln,app.kubernetes.io/component=" + SourceAdapters.COMPONENT + ","
-                + SourceAdapters.KIND_LABEL + "=" + kind.adapter();
+        String selector = Labels.selector(Labels.COMPONENT_SOURCE_ADAPTER) + "," + Labels.SOURCE_KIND + "=" + kind.adapter();
         InformerEventSource<Deployment, S> deployments = new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class, kind.type())
                 .withName(kind.adapter() + "-deployments").withLabelSelector(selector)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(kind.type())).build(), context);

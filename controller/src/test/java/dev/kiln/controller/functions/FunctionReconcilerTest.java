@@ -10,6 +10,7 @@ import dev.kiln.api.functions.v1alpha1.FunctionSpec;
 import dev.kiln.api.functions.v1alpha1.GitSource;
 import dev.kiln.builder.resources.Jobs;
 import dev.kiln.builder.git.GitSources;
+import dev.kiln.contract.Labels;
 import dev.kiln.controller.MockCluster;
 import dev.kiln.builder.push.Push;
 import dev.kiln.controller.push.PushRouter;
@@ -134,7 +135,7 @@ class FunctionReconcilerTest {
             assertThat(o.getUid()).isEqualTo(uid);
             assertThat(o.getController()).isTrue();
         });
-        assertThat(job.getMetadata().getLabels()).containsEntry(Jobs.FUNCTION_LABEL, "greeter").containsEntry(Jobs.COMMIT_LABEL, first.name());
+        assertThat(job.getMetadata().getLabels()).containsEntry(Labels.FUNCTION, "greeter").containsEntry(Labels.COMMIT, first.name());
         assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
                 .contains("--destination=registry.example.com/kiln/" + ns + "/greeter:" + first.name().substring(0, 12));
         await().atMost(WAIT).until(() -> condition(get(ns, "greeter"), "BuildSucceeded").map(c -> "Building".equals(c.reason)).orElse(false));
@@ -245,7 +246,7 @@ class FunctionReconcilerTest {
         Job running = jobs(ns).get(0);
         cluster.start(List.of(reconciler(gitBase.resolve("git-cache-after-restart"))));
         client.resources(Function.class).inNamespace(ns).withName("greeter")
-                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"" + CommitResolver.REFRESH_ANNOTATION + "\":\"again\"}}}");
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"" + Labels.REFRESH + "\":\"again\"}}}");
         await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> jobs(ns).size() == 1
                 && running.getMetadata().getUid().equals(jobs(ns).get(0).getMetadata().getUid()));
         completeBuild(running, DIGEST);
@@ -275,8 +276,8 @@ class FunctionReconcilerTest {
             assertThat(router.route(new Push(java.util.Set.of(RepositoryUrls.normalize(cloneUrl)), "refs/heads/main", v2.name(), false)))
                     .containsExactly(ns + "/greeter");
             await().atMost(WAIT).until(() -> jobs(ns).size() == 2);
-            Job rebuild = jobs(ns).stream().filter(j -> v2.name().equals(j.getMetadata().getLabels().get(Jobs.COMMIT_LABEL))).findFirst().orElseThrow();
-            assertThat(get(ns, "greeter").getMetadata().getAnnotations()).containsEntry(CommitResolver.REFRESH_ANNOTATION, v2.name());
+            Job rebuild = jobs(ns).stream().filter(j -> v2.name().equals(j.getMetadata().getLabels().get(Labels.COMMIT))).findFirst().orElseThrow();
+            assertThat(get(ns, "greeter").getMetadata().getAnnotations()).containsEntry(Labels.REFRESH, v2.name());
             String digest2 = "sha256:" + "ef".repeat(32);
             completeBuild(rebuild, digest2);
             await().atMost(WAIT).until(() -> client.resources(Service.class).inNamespace(ns).withName("greeter").get().getSpec().getTemplate()

@@ -9,7 +9,7 @@ import dev.kiln.api.sources.v1alpha1.GitHubSourceSpec;
 import dev.kiln.api.sources.v1alpha1.KafkaSource;
 import dev.kiln.api.sources.v1alpha1.KafkaSourceDefaults;
 import dev.kiln.api.sources.v1alpha1.KafkaSourceSpec;
-import dev.kiln.sources.AdapterEnvironment;
+import dev.kiln.contract.adapter.AdapterEnvironment;
 import dev.kiln.testing.GoldenFiles;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;

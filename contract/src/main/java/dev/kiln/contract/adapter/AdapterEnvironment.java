@@ -1,4 +1,4 @@
-package dev.kiln.sources;
+package dev.kiln.contract.adapter;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,8 +17,9 @@ import java.util.Locale;
 
 /**
  * The environment an adapter runs with, derived from a source resource: the inverse of what the adapters read
- * ({@link AdapterSettings} and each kind's settings), kept beside them so the names live in one module. The
- * controller turns it into a Deployment's env (secrets as {@code secretKeyRef}, never copied), {@code kiln dev}
+ * ({@code dev.kiln.sources.AdapterSettings} and each kind's settings; {@code AdapterEnvironmentTest} in event-sources
+ * reads every variable back with them). It lives here, not beside the adapters, so the controller compiles against the
+ * contract and not the adapters' runtime. The controller turns it into a Deployment's env (secrets as {@code secretKeyRef}, never copied), {@code kiln dev}
  * into a child process's environment.
  *
  * @param kind the adapter's command: github, gitlab, kafka or cron

@@ -1,4 +1,4 @@
-package dev.kiln.builder.resources;
+package dev.kiln.contract;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -30,7 +30,7 @@ public final class Names {
         return parent.substring(0, Math.max(1, keep)).replaceAll("-+$", "") + "-" + hash + suffix;
     }
 
-    static String hash(String s) {
+    private static String hash(String s) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
