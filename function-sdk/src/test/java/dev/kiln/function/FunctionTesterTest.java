@@ -5,8 +5,8 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.kiln.function.fixtures.Events;
 import dev.kiln.function.fixtures.Greeter;
-import dev.kiln.function.runtime.Outcome;
 import dev.kiln.function.testing.FunctionTester;
+import dev.kiln.function.testing.Outcome;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;

@@ -13,12 +13,12 @@ import java.util.concurrent.TimeUnit;
  * watchdog thread is enough instead: at the deadline it interrupts the running call and lets the caller
  * answer 504 at once, even if the function ignores the interrupt.
  */
-public final class Deadlines implements AutoCloseable {
+final class Deadlines implements AutoCloseable {
 
     private final ScheduledThreadPoolExecutor timer;
 
     /** Creates the watchdog; its one daemon thread starts with the first deadline. */
-    public Deadlines() {
+    Deadlines() {
         timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "kiln-deadlines");
             t.setDaemon(true);

@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link #drain()} flips readiness to 503, refuses new events with 503, waits for in-flight requests up to
  * the drain timeout, closes the function and stops the server.
  */
-public final class FunctionServer implements AutoCloseable {
+final class FunctionServer implements AutoCloseable {
 
     /** Header that marks the start-up warm-up request; honoured only from the loopback interface. */
     static final String WARMUP_HEADER = "Kiln-Warmup";
@@ -80,7 +80,7 @@ public final class FunctionServer implements AutoCloseable {
      * @return the ready server
      * @throws Exception if init fails or the port is taken
      */
-    public static FunctionServer start(CloudFunction<?, ?> function, FunctionConfig config, String host) throws Exception {
+    static FunctionServer start(CloudFunction<?, ?> function, FunctionConfig config, String host) throws Exception {
         long started = ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli()).orElse(System.currentTimeMillis());
         ExecutorService executor = Threads.executor();
         Deadlines deadlines = new Deadlines();
@@ -101,12 +101,12 @@ public final class FunctionServer implements AutoCloseable {
     }
 
     /** @return the port the server listens on */
-    public int port() {
+    int port() {
         return server.getAddress().getPort();
     }
 
     /** @return whether readiness is reported */
-    public boolean isReady() {
+    boolean isReady() {
         return ready && !draining;
     }
 
@@ -116,7 +116,7 @@ public final class FunctionServer implements AutoCloseable {
      *
      * @return whether every in-flight request finished before the drain timeout
      */
-    public boolean drain() {
+    boolean drain() {
         draining = true;
         boolean drained = awaitIdle(config.drainTimeout());
         try {
@@ -190,7 +190,7 @@ public final class FunctionServer implements AutoCloseable {
             CloudEvent withTrace = withHttpTrace(event, traceparent, tracestate);
             String start = warmup ? null : metrics.nextStart();
             long t0 = System.nanoTime();
-            Outcome outcome = invoker.invoke(withTrace, warmup, onExpiry);
+            Result outcome = invoker.invoke(withTrace, warmup, onExpiry);
             if (start != null) {
                 metrics.record(start, outcome, System.nanoTime() - t0);
             }

@@ -25,10 +25,10 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Binds an event to the function's input type, calls the function under its deadline and turns the result
- * into a reply. Shared by the HTTP server and {@link dev.kiln.function.testing.FunctionTester}, so a unit test
- * exercises exactly what production runs.
+ * into a reply. Shared by the HTTP server and {@link dev.kiln.function.testing.FunctionTester} (through
+ * {@link InProcess}), so a unit test exercises exactly what production runs.
  */
-public final class Invoker {
+final class Invoker {
 
     /** Tracing extensions carried from the input to the reply (CloudEvents distributed tracing extension). */
     static final Set<String> TRACE_EXTENSIONS = Set.of("traceparent", "tracestate");
@@ -47,7 +47,7 @@ public final class Invoker {
      * @param deadlines the watchdog that enforces {@link FunctionConfig#timeout()}
      */
     @SuppressWarnings("unchecked")
-    public Invoker(CloudFunction<?, ?> function, FunctionConfig config, ObjectMapper json, Deadlines deadlines) {
+    Invoker(CloudFunction<?, ?> function, FunctionConfig config, ObjectMapper json, Deadlines deadlines) {
         this.function = (CloudFunction<Object, Object>) function;
         this.config = config;
         this.json = json;
@@ -59,7 +59,7 @@ public final class Invoker {
     }
 
     /** @return the function */
-    public CloudFunction<?, ?> function() {
+    CloudFunction<?, ?> function() {
         return function;
     }
 
@@ -69,7 +69,7 @@ public final class Invoker {
     }
 
     /** @return the type the function's input is bound to */
-    public Type inputType() {
+    Type inputType() {
         return inputType;
     }
 
@@ -80,7 +80,7 @@ public final class Invoker {
      * @param warmup whether this is the start-up warm-up call
      * @return the outcome; never throws for bad input or function errors
      */
-    public Outcome invoke(CloudEvent event, boolean warmup) {
+    Result invoke(CloudEvent event, boolean warmup) {
         return invoke(event, warmup, () -> { });
     }
 
@@ -95,17 +95,17 @@ public final class Invoker {
      * @param onExpiry what to do at the deadline, on the watchdog thread
      * @return the outcome; never throws for bad input or function errors
      */
-    Outcome invoke(CloudEvent event, boolean warmup, Runnable onExpiry) {
+    Result invoke(CloudEvent event, boolean warmup, Runnable onExpiry) {
         Set<String> accepted = function.acceptedTypes();
         if (!accepted.isEmpty() && !accepted.contains(event.getType())) {
-            return Outcome.error(404, "this function does not accept events of type " + event.getType()
+            return Result.error(404, "this function does not accept events of type " + event.getType()
                     + "; it accepts " + String.join(", ", accepted));
         }
         Object input;
         try {
             input = bind(event);
         } catch (BindingException e) {
-            return Outcome.error(e.status, e.getMessage());
+            return Result.error(e.status, e.getMessage());
         }
         Instant deadline = Instant.now().plus(config.timeout());
         InvocationContext context = new InvocationContext(event, new Reply(config.replyType(), config.replySource()),
@@ -125,25 +125,25 @@ public final class Invoker {
             return timedOut();
         }
         if (failure instanceof RejectedEventException) {
-            return Outcome.error(400, "the function rejected the event: " + failure.getMessage());
+            return Result.error(400, "the function rejected the event: " + failure.getMessage());
         }
         if (failure != null) {
-            return Outcome.error(500, "the function failed: " + failure.getClass().getName()
+            return Result.error(500, "the function failed: " + failure.getClass().getName()
                     + (failure.getMessage() == null ? "" : ": " + failure.getMessage()));
         }
         if (output == null) {
-            return Outcome.noReply();
+            return Result.noReply();
         }
         try {
-            return Outcome.reply(replyFor(event, output, context.reply()));
+            return Result.reply(replyFor(event, output, context.reply()));
         } catch (IOException | IllegalArgumentException e) {
-            return Outcome.error(500, "the function's reply could not be serialised: " + e.getMessage());
+            return Result.error(500, "the function's reply could not be serialised: " + e.getMessage());
         }
     }
 
     /** @return the outcome of a call that passed its deadline */
-    Outcome timedOut() {
-        return Outcome.error(504, "the function did not finish within " + config.timeout().toSeconds() + "s");
+    Result timedOut() {
+        return Result.error(504, "the function did not finish within " + config.timeout().toSeconds() + "s");
     }
 
     private Object bind(CloudEvent event) throws BindingException {

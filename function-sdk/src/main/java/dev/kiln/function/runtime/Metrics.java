@@ -28,7 +28,7 @@ final class Metrics {
         return cold.getAndSet(false) ? "cold" : "warm";
     }
 
-    void record(String start, Outcome outcome, long nanos) {
+    void record(String start, Result outcome, long nanos) {
         invocations.computeIfAbsent("outcome=\"" + outcome.label() + "\",start=\"" + start + "\",code=\""
                 + outcome.status() + "\"", k -> new LongAdder()).increment();
         latency.computeIfAbsent(start, k -> new Histogram()).observe(nanos / 1e9);

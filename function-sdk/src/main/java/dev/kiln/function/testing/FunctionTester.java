@@ -1,13 +1,12 @@
 package dev.kiln.function.testing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.function.CloudFunction;
 import dev.kiln.function.FunctionConfig;
-import dev.kiln.function.runtime.Deadlines;
-import dev.kiln.function.runtime.Invoker;
-import dev.kiln.function.runtime.Outcome;
 import io.cloudevents.CloudEvent;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Invokes a function in-process, through the same binding and reply code as the HTTP runtime, so a unit
@@ -22,14 +21,23 @@ import java.util.Map;
  */
 public final class FunctionTester implements AutoCloseable {
 
-    private final CloudFunction<?, ?> function;
-    private final Invoker invoker;
-    private final Deadlines deadlines = new Deadlines();
+    /** The runtime's in-process invoker: package-private there, so that users only ever see this class. */
+    private static final String IN_PROCESS = "dev.kiln.function.runtime.InProcess";
 
+    private final CloudFunction<?, ?> function;
+    private final Function<CloudEvent, Outcome> invoker;
+
+    @SuppressWarnings("unchecked")
     private FunctionTester(CloudFunction<?, ?> function, FunctionConfig config) throws Exception {
         this.function = function;
         function.init(config);
-        this.invoker = new Invoker(function, config, new ObjectMapper().findAndRegisterModules(), deadlines);
+        Constructor<?> inProcess = Class.forName(IN_PROCESS).getDeclaredConstructor(CloudFunction.class, FunctionConfig.class);
+        inProcess.setAccessible(true); // same jar, same module: always permitted
+        try {
+            this.invoker = (Function<CloudEvent, Outcome>) inProcess.newInstance(function, config);
+        } catch (InvocationTargetException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     /**
@@ -57,16 +65,16 @@ public final class FunctionTester implements AutoCloseable {
 
     /**
      * @param event the event to deliver
-     * @return the outcome: status as HTTP would answer, and the reply for 200
+     * @return the outcome: the status HTTP would answer, the reply for 200, the message for errors
      */
     public Outcome invoke(CloudEvent event) {
-        return invoker.invoke(event, false);
+        return invoker.apply(event);
     }
 
     /** Runs the close hook. */
     @Override
     public void close() throws Exception {
-        deadlines.close();
+        ((AutoCloseable) invoker).close();
         function.close();
     }
 }

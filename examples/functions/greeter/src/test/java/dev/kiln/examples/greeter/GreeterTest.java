@@ -2,8 +2,8 @@ package dev.kiln.examples.greeter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.function.runtime.Outcome;
 import dev.kiln.function.testing.FunctionTester;
+import dev.kiln.function.testing.Outcome;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;

@@ -1,10 +1,12 @@
-package dev.kiln.function;
+package dev.kiln.function.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import dev.kiln.function.CloudFunction;
+import dev.kiln.function.Context;
+import dev.kiln.function.FunctionConfig;
 import dev.kiln.function.fixtures.Greeter;
-import dev.kiln.function.runtime.FunctionServer;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;

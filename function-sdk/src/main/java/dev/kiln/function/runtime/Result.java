@@ -10,18 +10,18 @@ import io.cloudevents.CloudEvent;
  * @param reply the reply event, when status is 200
  * @param message what went wrong, for 4xx and 5xx
  */
-public record Outcome(int status, CloudEvent reply, String message) {
+record Result(int status, CloudEvent reply, String message) {
 
-    static Outcome reply(CloudEvent reply) {
-        return new Outcome(200, reply, null);
+    static Result reply(CloudEvent reply) {
+        return new Result(200, reply, null);
     }
 
-    static Outcome noReply() {
-        return new Outcome(202, null, null);
+    static Result noReply() {
+        return new Result(202, null, null);
     }
 
-    static Outcome error(int status, String message) {
-        return new Outcome(status, null, message);
+    static Result error(int status, String message) {
+        return new Result(status, null, message);
     }
 
     /** @return the metrics label of this outcome */
