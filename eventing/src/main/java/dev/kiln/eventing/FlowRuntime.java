@@ -4,7 +4,7 @@ import dev.kiln.api.validation.FieldErrors;
 import dev.kiln.contract.addressing.Unresolvable;
 import dev.kiln.eventing.delivery.DeliveryMetrics;
 import dev.kiln.eventing.delivery.DeliveryPolicy;
-import dev.kiln.eventing.delivery.Outcome;
+import dev.kiln.http.Outcome;
 import io.cloudevents.CloudEvent;
 import io.fabric8.knative.duck.v1.Destination;
 import io.fabric8.knative.flows.v1.Parallel;

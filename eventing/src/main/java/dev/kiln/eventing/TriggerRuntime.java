@@ -4,7 +4,7 @@ import dev.kiln.api.validation.FieldErrors;
 import dev.kiln.contract.addressing.Unresolvable;
 import dev.kiln.eventing.delivery.DeliveryMetrics;
 import dev.kiln.eventing.delivery.DeliveryPolicy;
-import dev.kiln.eventing.delivery.Outcome;
+import dev.kiln.http.Outcome;
 import dev.kiln.eventing.durable.KafkaBrokerConfig;
 import dev.kiln.eventing.durable.TriggerConsumer;
 import dev.kiln.eventing.filter.EventFilter;

@@ -1,18 +1,15 @@
 package dev.kiln.sources.kafka;
 
-import dev.kiln.http.DeadLetters;
 import dev.kiln.http.Retries;
-import dev.kiln.kafka.OffsetTracker;
+import dev.kiln.kafka.AtLeastOnceConsumer;
 import dev.kiln.sources.AdapterSettings;
 import dev.kiln.sources.Env;
-import dev.kiln.sources.send.SendPolicy;
 import dev.kiln.sources.send.SinkSender;
 import dev.kiln.sources.send.SourceMetrics;
 import io.cloudevents.CloudEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,12 +21,9 @@ import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -37,7 +31,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * <ul>
  * <li><b>ordered</b>: per partition one record in flight; the next waits for the sink's answer (KafkaSource's
  *     default). <b>unordered</b>: up to {@code KAFKA_MAX_IN_FLIGHT} records in flight over all partitions.</li>
- * <li><b>At-least-once</b>: an offset is committed only once every record before it has a final outcome: the sink
+ * <li><b>At-least-once</b> ({@link AtLeastOnceConsumer}, shared with durable Brokers' Triggers): an offset is
+ *     committed only once every record before it has a final outcome: the sink
  *     accepted it, the dead-letter sink accepted it, or the sink refused it with a non-retryable 4xx and there is no
  *     dead-letter sink. While the sink fails with a retryable answer (5xx, timeouts) and no dead-letter sink takes
  *     the record, it is retried every {@code SEND_MAX_DELAY} until the sink recovers: never skipped.</li>
@@ -91,7 +86,7 @@ public final class KafkaAdapter implements AutoCloseable {
 
     /** One owned partition's queue. */
     private static final class PartitionQueue {
-        final ArrayDeque<ConsumerRecord<byte[], byte[]>> queued = new ArrayDeque<>();
+        final ArrayDeque<Queued> queued = new ArrayDeque<>();
         int inFlight;
     }
 
@@ -100,11 +95,8 @@ public final class KafkaAdapter implements AutoCloseable {
     private final SinkSender sender;
     private final SourceMetrics metrics;
     private final Vertx vertx;
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final OffsetTracker<TopicPartition> tracker = new OffsetTracker<>();
+    private final AtLeastOnceConsumer<byte[], byte[]> consumer;
     private final Map<TopicPartition, PartitionQueue> partitions = new HashMap<>(); // guarded by this
-    private final Set<TopicPartition> paused = new HashSet<>(); // consumer thread only
-    private final Thread thread;
     private int inFlight; // guarded by this
     private volatile boolean running = true;
     private volatile boolean assigned;
@@ -131,10 +123,29 @@ public final class KafkaAdapter implements AutoCloseable {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, settings.initialOffset());
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(10, settings.maxInFlight()));
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.group() + "-" + adapter.name());
-        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.thread = new Thread(this::run, "kiln-kafka-source-" + adapter.name());
-        thread.setDaemon(true);
-        thread.start();
+        this.consumer = new AtLeastOnceConsumer<>("kafka-source-" + adapter.namespace() + "-" + adapter.name(),
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer()), settings.topics(), Integer.MAX_VALUE,
+                new AtLeastOnceConsumer.Handler<>() {
+                    @Override
+                    public void accept(ConsumerRecord<byte[], byte[]> record, Runnable finished) {
+                        queue(record, finished);
+                    }
+
+                    @Override
+                    public Set<TopicPartition> throttled(Set<TopicPartition> assignment) {
+                        return full();
+                    }
+
+                    @Override
+                    public void assigned(Collection<TopicPartition> added) {
+                        assigned = true;
+                    }
+
+                    @Override
+                    public void removed(Collection<TopicPartition> gone) {
+                        drop(gone);
+                    }
+                });
     }
 
     /** @return whether the group has assigned this adapter its partitions at least once (readiness) */
@@ -142,88 +153,27 @@ public final class KafkaAdapter implements AutoCloseable {
         return assigned;
     }
 
-    private void run() {
-        try {
-            consumer.subscribe(settings.topics(), new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
-                    if (!revoked.isEmpty()) {
-                        LOG.log(Level.INFO, "partitions revoked: {0}", revoked);
-                    }
-                    commitSync(tracker.current(revoked));
-                    drop(revoked);
-                }
-
-                @Override
-                public void onPartitionsLost(Collection<TopicPartition> lost) {
-                    LOG.log(Level.WARNING, "partitions lost to another member: {0}", lost);
-                    drop(lost); // another member owns them already: committing now could move its offsets back
-                }
-
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> added) {
-                    if (!added.isEmpty()) {
-                        LOG.log(Level.INFO, "partitions assigned: {0}", added);
-                    }
-                    assigned = true;
-                }
-            });
-            while (running) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                    tracker.started(tp, r.offset());
-                    synchronized (this) {
-                        partitions.computeIfAbsent(tp, k -> new PartitionQueue()).queued.add(r);
-                    }
-                }
-                dispatch();
-                backPressure();
-                Map<TopicPartition, Long> commit = tracker.committable();
-                if (!commit.isEmpty()) {
-                    consumer.commitAsync(offsets(commit), (o, e) -> {
-                        if (e != null) {
-                            LOG.log(Level.WARNING, "offset commit failed (retried with the next one): {0}", e.toString());
-                        }
-                    });
-                }
-            }
-        } catch (WakeupException e) {
-            // close() woke the consumer
-        } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "Kafka source " + adapter.namespace() + "/" + adapter.name() + " stopped consuming", e);
-        } finally {
-            try {
-                commitSync(tracker.current(consumer.assignment()));
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "final offset commit failed; uncommitted records will be read again: {0}", e.toString());
-            }
-            consumer.close(Duration.ofSeconds(5));
-        }
-    }
-
-    private void commitSync(Map<TopicPartition, Long> commit) {
-        if (!commit.isEmpty()) {
-            consumer.commitSync(offsets(commit), Duration.ofSeconds(10));
-        }
-    }
-
-    private static Map<TopicPartition, OffsetAndMetadata> offsets(Map<TopicPartition, Long> commit) {
-        Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
-        commit.forEach((tp, o) -> out.put(tp, new OffsetAndMetadata(o)));
-        return out;
-    }
-
     private void drop(Collection<TopicPartition> gone) {
-        tracker.forget(gone);
         synchronized (this) {
             // Queued records are dropped; in-flight ones still count against the bound until they finish.
             gone.forEach(partitions::remove);
         }
-        paused.removeAll(gone);
+    }
+
+    /** A polled record, with what to run once its outcome is final. */
+    private record Queued(ConsumerRecord<byte[], byte[]> record, Runnable finished) {
     }
 
     /** A record on its way, with the queue it was taken from. */
-    private record Started(TopicPartition partition, PartitionQueue queue, ConsumerRecord<byte[], byte[]> record) {
+    private record Started(PartitionQueue queue, Queued queued) {
+    }
+
+    private void queue(ConsumerRecord<byte[], byte[]> record, Runnable finished) {
+        synchronized (this) {
+            partitions.computeIfAbsent(new TopicPartition(record.topic(), record.partition()), k -> new PartitionQueue())
+                    .queued.add(new Queued(record, finished));
+        }
+        dispatch();
     }
 
     /** Starts every record that ordering and the in-flight bound allow. */
@@ -235,12 +185,12 @@ public final class KafkaAdapter implements AutoCloseable {
                 while (!q.queued.isEmpty() && (settings.ordered() ? q.inFlight == 0 : inFlight < settings.maxInFlight())) {
                     q.inFlight++;
                     inFlight++;
-                    start.add(new Started(e.getKey(), q, q.queued.poll()));
+                    start.add(new Started(q, q.queued.poll()));
                 }
             }
         }
         for (Started s : start) {
-            process(s.record()).onComplete(ar -> finished(s));
+            process(s.queued().record()).onComplete(ar -> finished(s));
         }
     }
 
@@ -251,33 +201,21 @@ public final class KafkaAdapter implements AutoCloseable {
             // would leave it below zero, and an ordered partition would never start another record.
             s.queue().inFlight--;
         }
-        tracker.finished(s.partition(), s.record().offset()); // ignored when the partition was revoked meanwhile
+        s.queued().finished().run(); // ignored when the partition was revoked meanwhile
         if (running) {
             dispatch();
         }
     }
 
-    private void backPressure() {
-        List<TopicPartition> pause = new ArrayList<>();
-        List<TopicPartition> resume = new ArrayList<>();
-        synchronized (this) {
-            for (Map.Entry<TopicPartition, PartitionQueue> e : partitions.entrySet()) {
-                boolean full = e.getValue().queued.size() >= 2 * settings.maxInFlight();
-                if (full && !paused.contains(e.getKey())) {
-                    pause.add(e.getKey());
-                } else if (!full && paused.contains(e.getKey())) {
-                    resume.add(e.getKey());
-                }
+    /** @return the partitions with more than {@code 2 × maxInFlight} records queued: paused until they drain */
+    private synchronized Set<TopicPartition> full() {
+        Set<TopicPartition> full = new HashSet<>();
+        partitions.forEach((tp, q) -> {
+            if (q.queued.size() >= 2 * settings.maxInFlight()) {
+                full.add(tp);
             }
-        }
-        if (!pause.isEmpty()) {
-            consumer.pause(pause);
-            paused.addAll(pause);
-        }
-        if (!resume.isEmpty()) {
-            consumer.resume(resume);
-            paused.removeAll(resume);
-        }
+        });
+        return full;
     }
 
     /** @return completes when the record's outcome is final; never fails */
@@ -297,22 +235,14 @@ public final class KafkaAdapter implements AutoCloseable {
     }
 
     private void deliver(CloudEvent event, Promise<Void> done) {
-        SendPolicy policy = adapter.send();
-        sender.send(event, adapter.sink(), policy).onComplete(ar -> {
-            SinkSender.Result r = ar.result();
+        sender.deliver(event, adapter.sink(), adapter.send(), adapter.deadLetterSink()).onComplete(ar -> {
+            SinkSender.Result r = ar.result(); // never a failed future
             if (r.accepted()) {
                 done.complete();
-            } else if (adapter.deadLetterSink() != null) {
-                CloudEvent dead = DeadLetters.annotate(event, adapter.sink().toString(), r.status(), r.body());
-                sender.send(dead, adapter.deadLetterSink(), policy).onComplete(dr -> {
-                    if (dr.result().accepted()) {
-                        metrics.deadLettered();
-                        done.complete();
-                    } else {
-                        later(event, done, "the dead-letter sink did not accept it either: " + dr.result().describe());
-                    }
-                });
-            } else if (!Retries.retryable(r.status())) {
+            } else if (r.deadLettered()) {
+                metrics.deadLettered();
+                done.complete();
+            } else if (adapter.deadLetterSink() == null && !Retries.retryable(r.status())) {
                 LOG.log(Level.WARNING, "event {0} refused by the sink ({1}) and there is no dead-letter sink: dropped",
                         new Object[] {event.getId(), r.describe()});
                 metrics.dropped("refused");
@@ -334,9 +264,8 @@ public final class KafkaAdapter implements AutoCloseable {
 
     /** Stops consuming and commits what is final; records still in flight are read again by the next consumer. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
-        consumer.wakeup();
-        thread.join(15_000);
+        consumer.close();
     }
 }

@@ -1,10 +1,10 @@
 package dev.kiln.sources.send;
 
-import dev.kiln.http.CloudEventPoster;
-import dev.kiln.http.Retries;
+import dev.kiln.http.Attempt;
+import dev.kiln.http.RetryPolicy;
+import dev.kiln.http.RetryingSender;
 import io.cloudevents.CloudEvent;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +14,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Sends CloudEvents to a sink in binary mode (one {@link CloudEventPoster} attempt after another),
- * retrying with exponential backoff as the {@link SendPolicy} says, after applying the {@code ceOverrides}.
- * Each failed attempt is logged; the final outcome is counted.
+ * Sends CloudEvents to a sink in binary mode, after applying the {@code ceOverrides}, with the retries the
+ * {@link SendPolicy} says: a source's {@link RetryPolicy} over the one loop every sender in Kiln shares
+ * ({@link RetryingSender}: what is retried, {@code Retry-After}, the dead-letter step). Each retry is logged; the
+ * final outcome is counted.
  */
 public final class SinkSender implements AutoCloseable {
 
@@ -30,17 +31,19 @@ public final class SinkSender implements AutoCloseable {
      * @param attempts attempts made
      * @param error what went wrong last, or null
      * @param body the last answer's body (empty without one): what a dead letter records
+     * @param deadLettered whether the dead-letter sink took the event instead
+     * @param deadLetterFailure why the dead-letter sink did not take it, or null
      */
-    public record Result(boolean accepted, int status, int attempts, String error, byte[] body) {
+    public record Result(boolean accepted, int status, int attempts, String error, byte[] body, boolean deadLettered, String deadLetterFailure) {
         /** @return a one-line description for logs and webhook answers */
         public String describe() {
             return accepted ? "accepted (" + status + ")" : (status == 0 ? error : "HTTP " + status + (error == null ? "" : ": " + error))
-                    + " after " + attempts + " attempt" + (attempts == 1 ? "" : "s");
+                    + " after " + attempts + " attempt" + (attempts == 1 ? "" : "s")
+                    + (deadLettered ? ", dead-lettered" : deadLetterFailure == null ? "" : "; " + deadLetterFailure);
         }
     }
 
-    private final Vertx vertx;
-    private final CloudEventPoster poster;
+    private final RetryingSender sender;
     private final CeOverrides overrides;
     private final SourceMetrics metrics;
 
@@ -50,8 +53,7 @@ public final class SinkSender implements AutoCloseable {
      * @param metrics where outcomes are counted
      */
     public SinkSender(Vertx vertx, CeOverrides overrides, SourceMetrics metrics) {
-        this.vertx = vertx;
-        this.poster = new CloudEventPoster(vertx, 32);
+        this.sender = new RetryingSender(vertx, 32);
         this.overrides = overrides;
         this.metrics = metrics;
     }
@@ -65,48 +67,77 @@ public final class SinkSender implements AutoCloseable {
      * @return the final outcome; never a failed future
      */
     public Future<Result> send(CloudEvent event, URI sink, SendPolicy policy) {
-        CloudEvent out = overrides.apply(event);
-        Promise<Result> done = Promise.promise();
-        long start = System.nanoTime();
-        attempt(out, sink, policy, 1, done, start);
-        return done.future();
+        return deliver(event, sink, policy, null);
     }
 
-    private void attempt(CloudEvent event, URI sink, SendPolicy policy, int n, Promise<Result> done, long start) {
-        poster.post(event, sink, false, Map.of(), policy.timeout()).onComplete(ar -> {
-            CloudEventPoster.Exchange x = ar.result(); // never a failed future
-            boolean ok = x.error() == null && x.status() >= 200 && x.status() < 300;
-            Result r = new Result(ok, x.status(), n, x.error() != null ? x.error() : ok ? null : cut(x.body()), x.body());
+    /**
+     * Sends an event, retrying as the policy says, then to the dead-letter sink, with the same retries.
+     *
+     * @param event the event (overrides are applied here)
+     * @param sink where to send it
+     * @param policy retries and timeouts
+     * @param deadLetterSink where it goes when the sink did not take it, or null
+     * @return the final outcome; never a failed future
+     */
+    public Future<Result> deliver(CloudEvent event, URI sink, SendPolicy policy, URI deadLetterSink) {
+        CloudEvent out = overrides.apply(event);
+        long start = System.nanoTime();
+        return sender.deliver(out, sink, Map.of(), new Sending(policy, deadLetterSink, metrics)).map(o -> {
+            Attempt last = o.last();
+            Result r = new Result(o.delivered(), last.status(), o.attempts(), last.error() != null ? last.error() : o.delivered() ? null : cut(last.body()),
+                    last.body() == null ? new byte[0] : last.body(), o.deadLettered(), o.deadLetterFailure());
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             if (r.accepted()) {
                 metrics.sent(took);
-                done.complete(r);
-                return;
-            }
-            if (n > policy.retry() || !Retries.retryable(r.status())) {
+            } else {
                 metrics.failed(took);
-                LOG.log(Level.WARNING, "event {0} ({1}) not accepted by {2}: {3}",
-                        new Object[] {event.getId(), event.getType(), sink, r.describe()});
-                done.complete(r);
-                return;
+                LOG.log(Level.WARNING, "event {0} ({1}) not accepted by {2}: {3}", new Object[] {out.getId(), out.getType(), sink, r.describe()});
             }
-            metrics.retried();
-            Duration retryAfter = Retries.retryAfter(x.headers().get("Retry-After"));
-            long wait = Math.max(1, Math.max(policy.delay(n).toMillis(),
-                    retryAfter == null ? 0 : Math.min(retryAfter.toMillis(), policy.maxDelay().toMillis())));
-            LOG.log(Level.FINE, "event {0}: attempt {1} failed ({2}), retrying in {3} ms",
-                    new Object[] {event.getId(), n, r.describe(), wait});
-            vertx.setTimer(wait, t -> attempt(event, sink, policy, n + 1, done, start));
+            return r;
         });
     }
 
+    /** A source's sends, as the loop sees them: exponential backoff capped at {@code maxDelay}, any 2xx accepted. */
+    private record Sending(SendPolicy policy, URI deadLetterSink, SourceMetrics metrics) implements RetryPolicy {
+
+        @Override
+        public int retry() {
+            return policy.retry();
+        }
+
+        @Override
+        public Duration backoff(int retry) {
+            return policy.delay(retry);
+        }
+
+        @Override
+        public Duration timeout() {
+            return policy.timeout();
+        }
+
+        @Override
+        public Duration retryAfterMax() {
+            return policy.maxDelay();
+        }
+
+        @Override
+        public void retrying(CloudEvent event, URI target, Attempt failed, int attempt, long waitMillis) {
+            metrics.retried();
+            LOG.log(Level.FINE, "event {0}: attempt {1} to {2} failed ({3}), retrying in {4} ms",
+                    new Object[] {event.getId(), attempt, target, failed.describe(), waitMillis});
+        }
+    }
+
     private static String cut(byte[] body) {
+        if (body == null) {
+            return null;
+        }
         String s = new String(body, StandardCharsets.UTF_8).strip();
         return s.isEmpty() ? null : s.length() > 200 ? s.substring(0, 200) + "…" : s;
     }
 
     @Override
     public void close() {
-        poster.close();
+        sender.close();
     }
 }

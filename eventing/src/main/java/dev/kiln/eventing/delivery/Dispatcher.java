@@ -1,16 +1,18 @@
 package dev.kiln.eventing.delivery;
 
+import dev.kiln.http.Attempt;
 import dev.kiln.http.CloudEventPoster;
-import dev.kiln.http.DeadLetters;
+import dev.kiln.http.Outcome;
 import dev.kiln.http.Retries;
+import dev.kiln.http.RetryPolicy;
+import dev.kiln.http.RetryingSender;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.http.HttpMessageFactory;
+import io.fabric8.knative.duck.v1.Destination;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
@@ -19,21 +21,20 @@ import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
- * Sends events to subscribers over HTTP with Knative's delivery rules: {@code Prefer: reply}, binary mode
- * unless {@code format: json}, retries with backoff on transport errors, 5xx, 404, 408, 409 and 429
- * (honouring {@code Retry-After}), then the dead-letter sink with the error extensions.
+ * Delivers events to subscribers with Knative's delivery rules: {@code Prefer: reply}, binary mode unless
+ * {@code format: json}, a 2xx with a CloudEvent is a reply and one with any other body a failure, then the
+ * dead-letter sink. The loop itself (what is retried, {@code Retry-After}, the dead letter's extensions) is
+ * {@link RetryingSender}'s; this class is the Trigger's and the flows' {@link RetryPolicy}.
  */
 public final class Dispatcher implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
 
-    private final Vertx vertx;
-    private final CloudEventPoster poster;
+    private final RetryingSender sender;
 
     /** @param vertx the Vert.x instance whose event loop and timers run deliveries */
     public Dispatcher(Vertx vertx) {
-        this.vertx = vertx;
-        this.poster = new CloudEventPoster(vertx, 64);
+        this.sender = new RetryingSender(vertx, 64);
     }
 
     /**
@@ -50,18 +51,11 @@ public final class Dispatcher implements AutoCloseable {
      * @return the outcome; never a failed future
      */
     public Future<Outcome> deliver(CloudEvent event, URI target, DeliveryPolicy policy, Map<String, String> headers,
-            Function<io.fabric8.knative.duck.v1.Destination, URI> resolver, Function<CloudEvent, Future<Void>> onReply,
-            DeliveryMetrics metrics) {
+            Function<Destination, URI> resolver, Function<CloudEvent, Future<Void>> onReply, DeliveryMetrics metrics) {
         long started = System.nanoTime();
-        Promise<Outcome> done = Promise.promise();
-        attemptLoop(event, target, policy, headers, onReply, metrics, 1, done);
-        return done.future().compose(outcome -> {
-            if (outcome.delivered()) {
-                metrics.delivered();
-                return Future.succeededFuture(outcome);
-            }
-            return deadLetter(event, target.toString(), outcome, policy, headers, resolver, metrics);
-        }).onComplete(ar -> metrics.finished(System.nanoTime() - started));
+        return sender.deliver(event, target, withPrefer(headers), new Delivery(policy, resolver, onReply, metrics))
+                .map(outcome -> counted(event, target.toString(), outcome, policy, metrics))
+                .onComplete(ar -> metrics.finished(System.nanoTime() - started));
     }
 
     /**
@@ -79,80 +73,89 @@ public final class Dispatcher implements AutoCloseable {
      * @return the outcome; never a failed future
      */
     public Future<Outcome> deadLetter(CloudEvent event, String destination, Outcome failed, DeliveryPolicy policy,
-            Map<String, String> headers, Function<io.fabric8.knative.duck.v1.Destination, URI> resolver, DeliveryMetrics metrics) {
-        if (policy.deadLetterSink() == null) {
-            metrics.dropped();
-            LOG.warning(() -> "dropped event " + event.getId() + " (" + event.getType() + ") after " + failed.attempts()
-                    + " attempts to " + destination + ": " + describe(failed.last()) + "; set delivery.deadLetterSink to keep such events");
-            return Future.succeededFuture(failed);
-        }
-        URI sink;
-        try {
-            sink = resolver.apply(policy.deadLetterSink());
-        } catch (RuntimeException e) {
-            metrics.dropped();
-            LOG.warning("dropped event " + event.getId() + ": dead-letter sink does not resolve: " + e.getMessage());
-            return Future.succeededFuture(failed);
-        }
-        CloudEvent dead = DeadLetters.annotate(event, destination, failed.last().status(), failed.last().body());
-        Promise<Outcome> dlq = Promise.promise();
-        attemptLoop(dead, sink, policy.withoutDeadLetterSink(), headers, null, metrics, 1, dlq);
-        return dlq.future().map(d -> {
-            if (d.delivered()) {
-                metrics.deadLettered();
-            } else {
-                metrics.dropped();
-                LOG.warning("dropped event " + event.getId() + ": the dead-letter sink " + sink + " failed too: " + describe(d.last()));
-            }
-            return new Outcome(false, null, failed.attempts(), failed.last(), d.delivered());
-        });
+            Map<String, String> headers, Function<Destination, URI> resolver, DeliveryMetrics metrics) {
+        return sender.deadLetter(event, destination, failed, withPrefer(headers), new Delivery(policy, resolver, null, metrics))
+                .map(outcome -> counted(event, destination, outcome, policy, metrics));
     }
 
-    private void attemptLoop(CloudEvent event, URI target, DeliveryPolicy policy, Map<String, String> headers,
-            Function<CloudEvent, Future<Void>> onReply, DeliveryMetrics metrics, int attempt, Promise<Outcome> done) {
-        metrics.attempt();
-        send(event, target, policy, headers).compose(a -> {
-            if (a.succeeded() && a.reply() != null && onReply != null) {
-                return onReply.apply(a.reply()).map(a).recover(err -> Future.succeededFuture(
-                        new Attempt(503, null, null, "the reply could not be forwarded: " + err.getMessage())));
-            }
-            return Future.succeededFuture(a);
-        }).onComplete(ar -> {
-            Attempt a = ar.result();
-            if (a.succeeded()) {
-                done.complete(new Outcome(true, a.reply(), attempt, a, false));
-                return;
-            }
-            boolean retry = attempt <= policy.retry() && Retries.retryable(a.status());
-            if (!retry) {
-                done.complete(new Outcome(false, null, attempt, a, false));
-                return;
-            }
-            metrics.retry();
-            long wait = policy.backoffPolicy().delay(policy.backoffDelay(), attempt).toMillis();
-            Duration retryAfter = a.status() == 429 || a.status() == 503 ? a.retryAfter() : null;
-            if (retryAfter != null) {
-                wait = Math.max(wait, Math.min(retryAfter.toMillis(), policy.retryAfterMax().toMillis()));
-            }
-            if (wait <= 0) {
-                attemptLoop(event, target, policy, headers, onReply, metrics, attempt + 1, done);
-            } else {
-                vertx.setTimer(wait, t -> attemptLoop(event, target, policy, headers, onReply, metrics, attempt + 1, done));
-            }
-        });
-    }
-
-    /**
-     * One HTTP attempt.
-     *
-     * @return the attempt; never a failed future
-     */
-    Future<Attempt> send(CloudEvent event, URI target, DeliveryPolicy policy, Map<String, String> headers) {
+    private static Map<String, String> withPrefer(Map<String, String> headers) {
         Map<String, String> extra = new HashMap<>(headers);
         extra.put("Prefer", "reply");
-        return poster.post(event, target, policy.structured(), extra, policy.timeout()).map(x -> x.error() != null
-                ? new Attempt(0, new byte[0], null, x.error())
-                : toAttempt(x.status(), x.headers(), x.body()));
+        return extra;
+    }
+
+    private static Outcome counted(CloudEvent event, String destination, Outcome outcome, DeliveryPolicy policy, DeliveryMetrics metrics) {
+        if (outcome.delivered()) {
+            metrics.delivered();
+        } else if (outcome.deadLettered()) {
+            metrics.deadLettered();
+        } else {
+            metrics.dropped();
+            LOG.warning(() -> "dropped event " + event.getId() + " (" + event.getType() + ") after " + outcome.attempts() + " attempts to "
+                    + destination + ": " + outcome.last().describe() + "; " + (policy.deadLetterSink() == null
+                            ? "set delivery.deadLetterSink to keep such events" : outcome.deadLetterFailure()));
+        }
+        return outcome;
+    }
+
+    /** A Trigger's or a flow hop's delivery, as the loop sees it. */
+    private record Delivery(DeliveryPolicy policy, Function<Destination, URI> resolver, Function<CloudEvent, Future<Void>> onReply,
+            DeliveryMetrics metrics) implements RetryPolicy {
+
+        @Override
+        public int retry() {
+            return policy.retry();
+        }
+
+        @Override
+        public Duration backoff(int retry) {
+            return policy.backoffPolicy().delay(policy.backoffDelay(), retry);
+        }
+
+        @Override
+        public Duration timeout() {
+            return policy.timeout();
+        }
+
+        @Override
+        public Duration retryAfterMax() {
+            return policy.retryAfterMax();
+        }
+
+        @Override
+        public boolean structured() {
+            return policy.structured();
+        }
+
+        @Override
+        public Future<Attempt> judge(CloudEventPoster.Exchange answer) {
+            Attempt a = answer.error() != null ? Attempt.of(answer) : toAttempt(answer.status(), answer.headers(), answer.body());
+            if (a.succeeded() && a.reply() != null && onReply != null) {
+                return onReply.apply(a.reply()).map(a).recover(err -> Future.succeededFuture(
+                        new Attempt(503, null, null, "the reply could not be forwarded: " + err.getMessage(), null)));
+            }
+            return Future.succeededFuture(a);
+        }
+
+        @Override
+        public URI deadLetterSink() {
+            return policy.deadLetterSink() == null ? null : resolver.apply(policy.deadLetterSink());
+        }
+
+        @Override
+        public RetryPolicy deadLetterPolicy() {
+            return new Delivery(policy, resolver, null, metrics);
+        }
+
+        @Override
+        public void attempted() {
+            metrics.attempt();
+        }
+
+        @Override
+        public void retrying(CloudEvent event, URI target, Attempt failed, int attempt, long waitMillis) {
+            metrics.retry();
+        }
     }
 
     /** A 2xx is a reply when it carries a CloudEvent, nothing when empty, and a failure otherwise. */
@@ -171,23 +174,18 @@ public final class Dispatcher implements AutoCloseable {
         ce |= contentType.startsWith("application/cloudevents+json");
         if (!ce) {
             // As Knative's broker filter does: such an answer becomes a 502, so it is retried and then dead-lettered.
-            return body.length == 0 ? new Attempt(status, body, null, null)
-                    : new Attempt(502, body, null, "the subscriber answered " + status + " with a body that is not a CloudEvent");
+            return body.length == 0 ? new Attempt(status, body, null, null, null)
+                    : new Attempt(502, body, null, "the subscriber answered " + status + " with a body that is not a CloudEvent", null);
         }
         try {
-            return new Attempt(status, body, HttpMessageFactory.createReader(h, body).toEvent(), null);
+            return new Attempt(status, body, HttpMessageFactory.createReader(h, body).toEvent(), null, null);
         } catch (RuntimeException e) {
-            return new Attempt(502, body, null, "the subscriber's reply is not a valid CloudEvent: " + e.getMessage());
+            return new Attempt(502, body, null, "the subscriber's reply is not a valid CloudEvent: " + e.getMessage(), null);
         }
-    }
-
-    private static String describe(Attempt a) {
-        return a.error() != null ? a.error() : "status " + a.status() + (a.body() == null || a.body().length == 0 ? ""
-                : ": " + new String(a.body(), 0, Math.min(200, a.body().length), StandardCharsets.UTF_8).trim());
     }
 
     @Override
     public void close() {
-        poster.close();
+        sender.close();
     }
 }

@@ -1,11 +1,10 @@
 package dev.kiln.eventing.durable;
 
-import dev.kiln.kafka.OffsetTracker;
+import dev.kiln.kafka.AtLeastOnceConsumer;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.KafkaMessageFactory;
 import io.vertx.core.Future;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,19 +15,18 @@ import java.util.logging.Logger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * One Trigger of a durable Broker: its own consumer group on the Broker's topic (as in Knative's Kafka
  * broker), a bounded number of deliveries in flight, and offsets committed only up to the oldest record whose
- * delivery is not final. A crash therefore loses nothing: every record without a final outcome is read again.
+ * delivery is not final ({@link AtLeastOnceConsumer}, shared with the KafkaSource's adapter). A crash therefore
+ * loses nothing: every record without a final outcome is read again.
  *
  * <p>A new group starts at the topic's end as it is when the Trigger is first applied: the Trigger sees
  * every event accepted after it exists, and none from before (like a Knative Trigger). The group is
@@ -43,12 +41,7 @@ public final class TriggerConsumer implements AutoCloseable {
     private final String group;
     private final int maxInFlight;
     private final Function<CloudEvent, Future<?>> handler;
-    private final OffsetTracker<TopicPartition> tracker = new OffsetTracker<>();
-    private final Thread thread;
-    private final KafkaConsumer<String, byte[]> consumer;
-    private volatile boolean running = true;
-    private volatile long drainUntil = Long.MAX_VALUE;
-    private volatile String failure;
+    private final AtLeastOnceConsumer<String, byte[]> consumer;
 
     /**
      * Prepares the group and starts consuming.
@@ -76,10 +69,8 @@ public final class TriggerConsumer implements AutoCloseable {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1, maxInFlight));
         props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, group);
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        this.thread = new Thread(this::run, "kiln-" + group);
-        thread.setDaemon(true);
-        thread.start();
+        this.consumer = new AtLeastOnceConsumer<>(group, new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer()),
+                List.of(config.topic()), maxInFlight, this::dispatch);
     }
 
     /** @return the Broker's settings this consumer reads with */
@@ -89,7 +80,9 @@ public final class TriggerConsumer implements AutoCloseable {
 
     /** @return why the consumer stopped on its own (its Trigger is then not ready), or null while it runs */
     public String failure() {
-        return failure;
+        RuntimeException e = consumer.failure();
+        return e == null ? null : "the consumer of topic " + config.topic() + " stopped: " + e + "; undelivered events stay in the topic:"
+                + " apply the Trigger again (or restart) to resume";
     }
 
     private void startAtEndIfNew() {
@@ -116,66 +109,15 @@ public final class TriggerConsumer implements AutoCloseable {
         }
     }
 
-    private void run() {
-        try {
-            consumer.subscribe(List.of(config.topic()), new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    commitSync(partitions);
-                    tracker.forget(partitions);
-                }
-
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                }
-
-                @Override
-                public void onPartitionsLost(Collection<TopicPartition> partitions) {
-                    tracker.forget(partitions); // another member owns them now: committing would be wrong
-                }
-            });
-            while (running && (drainUntil == Long.MAX_VALUE || (tracker.pending() > 0 && System.nanoTime() < drainUntil))) {
-                boolean saturated = tracker.pending() >= maxInFlight || drainUntil != Long.MAX_VALUE;
-                if (saturated) {
-                    consumer.pause(consumer.assignment());
-                } else if (!consumer.paused().isEmpty()) {
-                    consumer.resume(consumer.paused());
-                }
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(50))) {
-                    dispatch(record);
-                }
-                Map<TopicPartition, OffsetAndMetadata> offsets = offsets(tracker.committable());
-                if (!offsets.isEmpty()) {
-                    consumer.commitAsync(offsets, (o, error) -> {
-                        if (error != null) {
-                            LOG.fine(() -> group + ": commit failed (a later commit covers it): " + error);
-                        }
-                    });
-                }
-            }
-            commitSync(consumer.assignment());
-        } catch (WakeupException e) {
-            commitSync(consumer.assignment());
-        } catch (RuntimeException e) {
-            failure = "the consumer of topic " + config.topic() + " stopped: " + e + "; undelivered events stay in the topic:"
-                    + " apply the Trigger again (or restart) to resume";
-            LOG.log(Level.SEVERE, group + ": " + failure, e);
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
-        }
-    }
-
-    private void dispatch(ConsumerRecord<String, byte[]> record) {
-        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-        long offset = record.offset();
-        tracker.started(tp, offset);
+    private void dispatch(ConsumerRecord<String, byte[]> record, Runnable finished) {
         CloudEvent event;
         try {
             event = KafkaMessageFactory.createReader(record).toEvent();
         } catch (RuntimeException e) {
             // Never deliverable: skipping it beats blocking the partition behind it forever (Knative does the same).
-            LOG.warning(group + ": skipped record " + tp + "@" + offset + ": not a CloudEvent: " + e.getMessage());
-            tracker.finished(tp, offset);
+            LOG.warning(group + ": skipped record " + record.topic() + "-" + record.partition() + "@" + record.offset() + ": not a CloudEvent: "
+                    + e.getMessage());
+            finished.run();
             return;
         }
         Future<?> outcome;
@@ -185,24 +127,7 @@ public final class TriggerConsumer implements AutoCloseable {
             LOG.log(Level.SEVERE, group + ": delivery of event " + event.getId() + " failed unexpectedly; it is read again after a restart", e);
             return; // left pending: the offset stays behind it
         }
-        outcome.onComplete(ar -> tracker.finished(tp, offset));
-    }
-
-    private void commitSync(Collection<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = offsets(tracker.current(partitions));
-        if (!offsets.isEmpty()) {
-            try {
-                consumer.commitSync(offsets, Duration.ofSeconds(5));
-            } catch (RuntimeException e) {
-                LOG.warning(group + ": final commit failed; some events will be delivered again: " + e.getMessage());
-            }
-        }
-    }
-
-    private static Map<TopicPartition, OffsetAndMetadata> offsets(Map<TopicPartition, Long> committable) {
-        Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
-        committable.forEach((tp, offset) -> out.put(tp, new OffsetAndMetadata(offset)));
-        return out;
+        outcome.onComplete(ar -> finished.run());
     }
 
     /**
@@ -212,16 +137,7 @@ public final class TriggerConsumer implements AutoCloseable {
      * @param drain how long to wait for deliveries in flight
      */
     public void close(Duration drain) {
-        drainUntil = System.nanoTime() + drain.toNanos();
-        try {
-            thread.join(drain.toMillis() + 10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (thread.isAlive()) {
-            running = false;
-            consumer.wakeup();
-        }
+        consumer.close(drain);
     }
 
     @Override

@@ -1,0 +1,236 @@
+package dev.kiln.kafka;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+
+/**
+ * The one at-least-once consumer loop of Kiln (a durable Broker's Triggers, a KafkaSource's adapter): subscribe,
+ * poll on its own thread, hand each record over, and commit only up to the oldest record whose outcome is not final
+ * ({@link OffsetTracker}). A crash therefore loses nothing: every record without a final outcome is read again.
+ * <ul>
+ * <li><b>Rebalances</b>: revoked partitions are committed synchronously as far as they are final, then forgotten, so
+ *     late outcomes of their records are ignored and the new owner reads those again (a duplicate, never a loss).
+ *     Lost partitions are forgotten without a commit: another member owns them already.</li>
+ * <li><b>Flow control</b>: every partition is paused while {@code maxPending} records are not final, or while
+ *     draining; otherwise the handler chooses ({@link Handler#throttled}).</li>
+ * <li><b>Stopping</b>: {@link #close(Duration)} stops reading, waits up to the drain time for pending records, commits
+ *     what is final and leaves the rest to be read again.</li>
+ * </ul>
+ *
+ * @param <K> the record key's type
+ * @param <V> the record value's type
+ */
+public final class AtLeastOnceConsumer<K, V> implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(AtLeastOnceConsumer.class.getName());
+
+    /**
+     * What the owner does with records. Every method but {@link #accept}'s {@code finished} runs on the consumer's
+     * thread.
+     *
+     * @param <K> the record key's type
+     * @param <V> the record value's type
+     */
+    public interface Handler<K, V> {
+
+        /**
+         * Takes a polled record.
+         *
+         * @param record the record
+         * @param finished to run, on any thread, once the record's outcome is final (delivered, dead-lettered or given
+         *     up on); never run, the record stays pending and its offset uncommitted
+         */
+        void accept(ConsumerRecord<K, V> record, Runnable finished);
+
+        /**
+         * @param assignment the partitions owned now
+         * @return the partitions to keep paused while the consumer as a whole is not saturated (e.g. one whose queue
+         *     is full)
+         */
+        default Set<TopicPartition> throttled(Set<TopicPartition> assignment) {
+            return Set.of();
+        }
+
+        /** @param partitions assigned to this member */
+        default void assigned(Collection<TopicPartition> partitions) {
+        }
+
+        /** @param partitions taken from this member (revoked after their commit, or lost without one) */
+        default void removed(Collection<TopicPartition> partitions) {
+        }
+    }
+
+    private final String name;
+    private final KafkaConsumer<K, V> consumer;
+    private final List<String> topics;
+    private final int maxPending;
+    private final Handler<K, V> handler;
+    private final OffsetTracker<TopicPartition> tracker = new OffsetTracker<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile long drainUntil = Long.MAX_VALUE;
+    private volatile RuntimeException failure;
+
+    /**
+     * Subscribes and starts consuming on its own thread.
+     *
+     * @param name names the thread and the log lines, e.g. the consumer group
+     * @param consumer a consumer with auto-commit off; this class owns it from now on
+     * @param topics the topics to subscribe to
+     * @param maxPending records not final before every partition is paused
+     * @param handler takes the records
+     */
+    public AtLeastOnceConsumer(String name, KafkaConsumer<K, V> consumer, List<String> topics, int maxPending, Handler<K, V> handler) {
+        this.name = name;
+        this.consumer = consumer;
+        this.topics = List.copyOf(topics);
+        this.maxPending = maxPending;
+        this.handler = handler;
+        this.thread = new Thread(this::run, "kiln-" + name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** @return why the loop stopped on its own, or null while it runs (or after a clean close) */
+    public RuntimeException failure() {
+        return failure;
+    }
+
+    /** @return records polled whose outcome is not final yet */
+    public int pending() {
+        return tracker.pending();
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(topics, new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+                    if (!revoked.isEmpty()) {
+                        LOG.log(Level.INFO, "{0}: partitions revoked: {1}", new Object[] {name, revoked});
+                    }
+                    commitSync(revoked);
+                    tracker.forget(revoked);
+                    handler.removed(revoked);
+                }
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> lost) {
+                    LOG.log(Level.WARNING, "{0}: partitions lost to another member: {1}", new Object[] {name, lost});
+                    tracker.forget(lost); // another member owns them already: committing now could move its offsets back
+                    handler.removed(lost);
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> added) {
+                    if (!added.isEmpty()) {
+                        LOG.log(Level.INFO, "{0}: partitions assigned: {1}", new Object[] {name, added});
+                    }
+                    handler.assigned(added);
+                }
+            });
+            while (running && (drainUntil == Long.MAX_VALUE || (tracker.pending() > 0 && System.nanoTime() < drainUntil))) {
+                throttle();
+                for (ConsumerRecord<K, V> r : consumer.poll(Duration.ofMillis(50))) {
+                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                    long offset = r.offset();
+                    tracker.started(tp, offset);
+                    handler.accept(r, () -> tracker.finished(tp, offset)); // ignored when the partition was revoked meanwhile
+                }
+                Map<TopicPartition, OffsetAndMetadata> offsets = offsets(tracker.committable());
+                if (!offsets.isEmpty()) {
+                    consumer.commitAsync(offsets, (o, error) -> {
+                        if (error != null) {
+                            LOG.fine(() -> name + ": commit failed (a later commit covers it): " + error);
+                        }
+                    });
+                }
+            }
+        } catch (WakeupException e) {
+            // close() gave up waiting for the drain
+        } catch (RuntimeException e) {
+            failure = e;
+            LOG.log(Level.SEVERE, name + ": stopped consuming; records without a final outcome are read again by the next consumer", e);
+        } finally {
+            commitSync(consumer.assignment());
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Pauses every partition while saturated or draining, else exactly those the handler throttles. */
+    private void throttle() {
+        Set<TopicPartition> assignment = consumer.assignment();
+        Set<TopicPartition> pause = new HashSet<>(tracker.pending() >= maxPending || drainUntil != Long.MAX_VALUE ? assignment
+                : handler.throttled(assignment));
+        pause.retainAll(assignment);
+        Set<TopicPartition> paused = consumer.paused();
+        Set<TopicPartition> resume = new HashSet<>(paused);
+        resume.removeAll(pause);
+        if (!resume.isEmpty()) {
+            consumer.resume(resume);
+        }
+        if (!paused.containsAll(pause)) {
+            consumer.pause(pause);
+        }
+    }
+
+    private void commitSync(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = offsets(tracker.current(partitions));
+        if (!offsets.isEmpty()) {
+            try {
+                consumer.commitSync(offsets, Duration.ofSeconds(10));
+            } catch (RuntimeException e) {
+                LOG.warning(name + ": commit failed; records after " + offsets + " will be read again: " + e);
+            }
+        }
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> offsets(Map<TopicPartition, Long> committable) {
+        Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+        committable.forEach((tp, offset) -> out.put(tp, new OffsetAndMetadata(offset)));
+        return out;
+    }
+
+    /**
+     * Stops reading, waits up to {@code drain} for pending records so their offsets are committed, and leaves the rest
+     * to be read again next time.
+     *
+     * @param drain how long to wait for pending records
+     */
+    public void close(Duration drain) {
+        drainUntil = System.nanoTime() + drain.toNanos();
+        try {
+            thread.join(drain.toMillis() + 10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            running = false;
+            consumer.wakeup();
+            try {
+                thread.join(15_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Stops at once: records not final yet are read again by the next consumer. */
+    @Override
+    public void close() {
+        close(Duration.ZERO);
+    }
+}
