@@ -70,7 +70,7 @@ public final class RunningAdapter implements AutoCloseable {
             if (specific instanceof GitHubWebhook.Settings s) {
                 webhook = new GitHubWebhook(s, settings, sender, metrics);
             } else if (specific instanceof GitLabWebhook.Settings s) {
-                webhook = new GitLabWebhook(s, settings, sender, metrics);
+                webhook = new GitLabWebhook(s, settings, sender, metrics, Clock.systemUTC());
             } else if (specific instanceof KafkaAdapter.Settings s) {
                 KafkaAdapter kafka = new KafkaAdapter(s, settings, sender, metrics, vertx);
                 part = kafka;
@@ -78,7 +78,7 @@ public final class RunningAdapter implements AutoCloseable {
             } else {
                 part = new CronAdapter((CronAdapter.Settings) specific, settings, sender, metrics, vertx, Clock.systemUTC());
             }
-            AdapterServer server = new AdapterServer(vertx, settings.host(), settings.port(), webhook, metrics, settings.maxBodyBytes(), ready);
+            AdapterServer server = new AdapterServer(vertx, settings.host(), settings.port(), webhook, metrics, settings.bodies(), ready);
             return new RunningAdapter(vertx, metrics, sender, part, server);
         } catch (Exception e) {
             if (part != null) {

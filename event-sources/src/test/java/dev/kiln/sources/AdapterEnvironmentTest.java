@@ -90,7 +90,7 @@ class AdapterEnvironmentTest {
                 }),
                 Arguments.of("gitlab", gl, null, (Consumer<Map<String, String>>) env -> {
                     GitLabWebhook.Settings s = read(env, e -> GitLabWebhook.Settings.from(e));
-                    assertThat(s.secret()).isEqualTo("resolved-secret");
+                    assertThat(s.secrets()).containsExactly("resolved-secret");
                     assertThat(s.hooks()).isNotEmpty();
                     assertThat(s.projects()).containsExactly("group/project");
                 }),

@@ -3,6 +3,7 @@ package dev.kiln.sources;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.sources.github.GitHubSignature;
+import dev.kiln.sources.gitlab.GitLabSignature;
 import io.cloudevents.CloudEvent;
 import java.io.InputStream;
 import java.net.URI;
@@ -31,6 +32,11 @@ class WebhookIT {
     static RecordingSink sink;
     static RunningAdapter github;
     static RunningAdapter gitlab;
+    static RunningAdapter githubRotating;
+    static RunningAdapter gitlabSigned;
+    static final String NEW_SECRET = "new-s3cret";
+    static final String SIGNING = "whsec_" + java.util.Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
+    static final String OLD_SIGNING = "whsec_" + java.util.Base64.getEncoder().encodeToString("fedcba9876543210fedcba9876543210".getBytes());
 
     @BeforeAll
     static void start() throws Exception {
@@ -45,12 +51,20 @@ class WebhookIT {
         gl.putAll(Map.of("NAME", "project-hook", "GITLAB_SECRET_TOKEN", TOKEN, "GITLAB_EVENT_TYPES", "push_events,job_events",
                 "MAX_BODY_BYTES", Integer.toString(64 << 10)));
         gitlab = RunningAdapter.start("gitlab", gl);
+        Map<String, String> rotating = new HashMap<>(common);
+        rotating.putAll(Map.of("NAME", "rotating", "GITHUB_SECRET_TOKEN", NEW_SECRET, "GITHUB_PREVIOUS_SECRET_TOKEN", SECRET));
+        githubRotating = RunningAdapter.start("github", rotating);
+        Map<String, String> signed = new HashMap<>(common);
+        signed.putAll(Map.of("NAME", "signed", "GITLAB_SIGNING_TOKEN", SIGNING, "GITLAB_PREVIOUS_SIGNING_TOKEN", OLD_SIGNING));
+        gitlabSigned = RunningAdapter.start("gitlab", signed);
     }
 
     @AfterAll
     static void stop() throws Exception {
         github.close();
         gitlab.close();
+        githubRotating.close();
+        gitlabSigned.close();
         sink.close();
     }
 
@@ -179,10 +193,75 @@ class WebhookIT {
      */
     @Test
     void bodiesOverTwentyFiveMegabytesAreRefusedBeforeTheyAreRead() throws Exception {
-        String head = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-GitHub-Event: push\r\nContent-Type: application/json\r\n"
+        String head = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-GitHub-Event: push\r\nX-GitHub-Delivery: d-big\r\n"
+                + "Content-Type: application/json\r\n" + GitHubSignature.HEADER + ": sha256=" + "0".repeat(64) + "\r\n"
                 + "Content-Length: " + (AdapterSettings.MAX_BODY_BYTES + 1) + "\r\n\r\n";
         assertThat(rawExchange(github.port(), head, new byte[64 << 10])).startsWith("HTTP/1.1 413");
         assertThat(sink.requests).hasValue(0);
+    }
+
+    @Test
+    void whatTheHeadersDecideIsAnsweredBeforeTheBodyIsSent() throws Exception {
+        // Ten mebibytes announced, none sent: the answer must not wait for them.
+        String unsigned = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-GitHub-Event: push\r\nX-GitHub-Delivery: d-early\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + (10 << 20) + "\r\n\r\n";
+        assertThat(rawExchange(github.port(), unsigned, new byte[0])).startsWith("HTTP/1.1 401");
+        String wrongType = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-GitHub-Event: push\r\nX-GitHub-Delivery: d-early\r\n"
+                + GitHubSignature.HEADER + ": sha256=" + "0".repeat(64) + "\r\nContent-Type: text/xml\r\nContent-Length: " + (10 << 20) + "\r\n\r\n";
+        assertThat(rawExchange(github.port(), wrongType, new byte[0])).startsWith("HTTP/1.1 415");
+        String noToken = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Gitlab-Event: Push Hook\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 60000\r\n\r\n";
+        assertThat(rawExchange(gitlab.port(), noToken, new byte[0])).startsWith("HTTP/1.1 401");
+        assertThat(sink.requests).hasValue(0);
+    }
+
+    static Stream<Arguments> rotation() {
+        return Stream.of(
+                Arguments.of("the new secret", NEW_SECRET, 202, "current"),
+                Arguments.of("the previous secret, during the grace window", SECRET, 202, "previous"),
+                Arguments.of("neither", "another", 401, null));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rotation")
+    void aRotatingGitHubSourceAcceptsBothSecretsAndCountsWhichSigned(String name, String signedWith, int status, String counted) throws Exception {
+        byte[] body = resource("/github/push.json");
+        Map<String, String> h = githubHeaders("push", "d-rot", body, "application/json");
+        h.put(GitHubSignature.HEADER, GitHubSignature.sign(signedWith, body));
+        double before = githubRotating.metrics().count("kiln.source.webhook.signed", "secret", counted == null ? "current" : counted);
+        HttpResponse<String> r = post(githubRotating, h, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        if (counted != null) {
+            assertThat(githubRotating.metrics().count("kiln.source.webhook.signed", "secret", counted)).isEqualTo(before + 1);
+        }
+    }
+
+    static Stream<Arguments> gitlabSigning() {
+        long now = java.time.Instant.now().getEpochSecond();
+        return Stream.of(
+                Arguments.of("signed with the signing token", SIGNING, now, null, 202),
+                Arguments.of("signed with the previous signing token", OLD_SIGNING, now, null, 202),
+                Arguments.of("several signatures, one valid", SIGNING, now, "v1,AAAA", 202),
+                Arguments.of("signed with another token", "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]), now, null, 401),
+                Arguments.of("a timestamp ten minutes old (a replay)", SIGNING, now - 600, null, 401),
+                Arguments.of("no signature", null, now, null, 401));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("gitlabSigning")
+    void gitLabsSigningTokenIsVerified(String name, String token, long timestamp, String extraSignature, int status) throws Exception {
+        byte[] body = resource("/gitlab/push.json");
+        Map<String, String> h = gitlabHeaders("Push Hook", null);
+        String id = h.get("Idempotency-Key");
+        h.put("webhook-id", id);
+        h.put("webhook-timestamp", Long.toString(timestamp));
+        if (token != null) {
+            String signature = GitLabSignature.sign(token, id, timestamp, body);
+            h.put("webhook-signature", extraSignature == null ? signature : extraSignature + " " + signature);
+        }
+        HttpResponse<String> r = post(gitlabSigned, h, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        assertThat(sink.accepted).hasSize(status == 202 ? 1 : 0);
     }
 
     @Test

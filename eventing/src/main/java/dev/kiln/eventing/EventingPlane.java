@@ -83,8 +83,9 @@ public final class EventingPlane implements AutoCloseable {
         this.vertx = vertx;
         this.dispatcher = new Dispatcher(vertx);
         this.lookup = ((Addressing.Lookup) this::ownAddress).orElse(options.resolver());
-        this.server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setMaxInitialLineLength(8192))
-                .requestHandler(new Ingress(this, options.maxBodyBytes()))
+        this.server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setMaxInitialLineLength(8192)
+                        .setIdleTimeout(60).setIdleTimeoutUnit(TimeUnit.SECONDS))
+                .requestHandler(new Ingress(this, vertx, options.maxBodyBytes()))
                 .listen(options.port(), options.host())
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }

@@ -1,5 +1,6 @@
 package dev.kiln.eventing;
 
+import dev.kiln.http.BodyGate;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.http.HttpMessageFactory;
 import io.vertx.core.Context;
@@ -8,6 +9,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -16,15 +18,25 @@ import java.util.Map;
  * HTTP ingress, as Knative's MT broker ingress answers: POST only (OPTIONS for webhook validation), 400 for
  * something that is not a valid CloudEvent, 404 for an unknown Broker, 413 for an oversized event, 429 with
  * {@code Retry-After} when a lane is full, and 202 once the event is queued for every matching Trigger.
+ *
+ * <p>Bodies are read through a {@link BodyGate}: the size is checked while a body arrives, chunked or not (Vert.x's
+ * {@code request.body()} would buffer any size first), the bytes held at once and the requests in flight are
+ * bounded (429 with {@code Retry-After}), and a sender gets {@link #BODY_TIMEOUT} to send its body (408).
  */
 final class Ingress implements Handler<HttpServerRequest> {
 
-    private final EventingPlane plane;
-    private final int maxBodyBytes;
+    /** Requests read or answered at once: far above what the lanes take, only a bound on what a flood holds. */
+    static final int MAX_CONCURRENT_REQUESTS = 2048;
+    /** How long a sender has to send its whole body once its headers arrived. */
+    static final Duration BODY_TIMEOUT = Duration.ofSeconds(30);
 
-    Ingress(EventingPlane plane, int maxBodyBytes) {
+    private final EventingPlane plane;
+    private final BodyGate gate;
+
+    Ingress(EventingPlane plane, Vertx vertx, int maxBodyBytes) {
         this.plane = plane;
-        this.maxBodyBytes = maxBodyBytes;
+        this.gate = new BodyGate(vertx, new BodyGate.Limits(maxBodyBytes, BodyGate.Limits.heldBytesForThisHeap(),
+                MAX_CONCURRENT_REQUESTS, BODY_TIMEOUT), reason -> { });
     }
 
     @Override
@@ -48,19 +60,10 @@ final class Ingress implements Handler<HttpServerRequest> {
                     "post to /<namespace>/<broker>, /sequences/<namespace>/<name> or /parallels/<namespace>/<name>");
             return;
         }
-        String length = req.getHeader("Content-Length");
-        if (length != null && parse(length) > maxBodyBytes) {
-            reply(req, 413, "event larger than " + maxBodyBytes + " bytes");
-            return;
-        }
-        req.body().onSuccess(body -> {
-            if (body.length() > maxBodyBytes) {
-                reply(req, 413, "event larger than " + maxBodyBytes + " bytes");
-                return;
-            }
+        gate.read(req, null, body -> {
             CloudEvent event;
             try {
-                event = decode(req, body.getBytes());
+                event = decode(req, body);
             } catch (RuntimeException e) {
                 reply(req, 400, "not a valid CloudEvent: " + e.getMessage());
                 return;
@@ -84,7 +87,7 @@ final class Ingress implements Handler<HttpServerRequest> {
                     context.runOnContext(v -> answer(req, target, ar.result()));
                 }
             });
-        }).onFailure(err -> reply(req, 400, "could not read the request: " + err.getMessage()));
+        });
     }
 
     private static void answer(HttpServerRequest req, String target, EventingPlane.Admission admission) {
@@ -117,14 +120,6 @@ final class Ingress implements Handler<HttpServerRequest> {
             throw new IllegalArgumentException("send ce-* headers (binary mode) or application/cloudevents+json");
         }
         return HttpMessageFactory.createReader(headers, body).toEvent();
-    }
-
-    private static long parse(String n) {
-        try {
-            return Long.parseLong(n.trim());
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 
     private static void reply(HttpServerRequest req, int status, String message) {

@@ -8,6 +8,7 @@ import dev.kiln.sources.http.Webhook;
 import dev.kiln.sources.send.SinkSender;
 import dev.kiln.sources.send.SourceMetrics;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -17,9 +18,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Receives GitHub webhook deliveries. In order: the signature over the raw body (401), the content type
- * ({@code application/json}, or {@code application/x-www-form-urlencoded} with the JSON in {@code payload}; 415
- * otherwise), the JSON itself (400), then:
+ * Receives GitHub webhook deliveries. From the headers alone, before the body is read: the signature header
+ * (401 when missing or malformed), the event and delivery headers (400), the content type ({@code application/json},
+ * or {@code application/x-www-form-urlencoded} with the JSON in {@code payload}; 415 otherwise). Then the HMAC,
+ * computed while the body streams in (401), the JSON itself (400), then:
  * <ul>
  * <li>{@code ping} is answered 200 and not forwarded: it says the hook was set up, nothing about the repository,
  *     and forwarding it would run functions whenever a hook is created or tested;</li>
@@ -35,20 +37,31 @@ public final class GitHubWebhook implements Webhook {
      * The GitHub-specific settings.
      *
      * @param secret {@code GITHUB_SECRET_TOKEN}: the hook's secret, or null
+     * @param previousSecret {@code GITHUB_PREVIOUS_SECRET_TOKEN}: during a rotation, the secret being replaced, also
+     *     accepted; or null
      * @param eventTypes {@code GITHUB_EVENT_TYPES}: events to forward (empty or {@code *}: all)
      * @param repositories {@code GITHUB_REPOSITORIES}: {@code owner/repo} or {@code owner} entries to accept (empty: all)
      */
-    public record Settings(String secret, Set<String> eventTypes, List<String> repositories) {
+    public record Settings(String secret, String previousSecret, Set<String> eventTypes, List<String> repositories) {
 
         /** Reads the settings; without a secret, refuses unless {@code GITHUB_ALLOW_UNSIGNED=true}. */
         public static Settings from(Env env) {
             String secret = env.optional("GITHUB_SECRET_TOKEN", null);
+            String previous = env.optional("GITHUB_PREVIOUS_SECRET_TOKEN", null);
             if (secret == null && !env.bool("GITHUB_ALLOW_UNSIGNED", false)) {
                 env.problem("GITHUB_SECRET_TOKEN is not set: without it anyone who can reach the webhook can send events"
                         + " (set GITHUB_ALLOW_UNSIGNED=true to accept unsigned deliveries anyway)");
             }
-            return new Settings(secret, Set.copyOf(env.list("GITHUB_EVENT_TYPES")),
+            if (previous != null && secret == null) {
+                env.problem("GITHUB_PREVIOUS_SECRET_TOKEN is set without GITHUB_SECRET_TOKEN: a rotation needs the new secret");
+            }
+            return new Settings(secret, previous, Set.copyOf(env.list("GITHUB_EVENT_TYPES")),
                     env.list("GITHUB_REPOSITORIES").stream().map(r -> r.toLowerCase(Locale.ROOT)).toList());
+        }
+
+        /** @return the accepted secrets, current first */
+        List<String> secrets() {
+            return previousSecret == null ? List.of(secret) : List.of(secret, previousSecret);
         }
     }
 
@@ -67,34 +80,40 @@ public final class GitHubWebhook implements Webhook {
     }
 
     @Override
-    public Future<Response> handle(Request request) {
-        var h = request.headers();
+    public Delivery begin(MultiMap h) {
+        GitHubSignature.Check check = null;
         if (settings.secret() != null) {
-            String problem = GitHubSignature.check(settings.secret(), h.get(GitHubSignature.HEADER), h.get("X-Hub-Signature"), request.body());
-            if (problem != null) {
-                return forward.answer(401, "unauthorized", problem);
+            try {
+                check = GitHubSignature.start(settings.secrets(), h.get(GitHubSignature.HEADER), h.get("X-Hub-Signature"));
+            } catch (IllegalArgumentException e) {
+                return forward.refuse(401, "unauthorized", e.getMessage());
             }
         }
         String event = h.get("X-GitHub-Event");
         if (event == null || event.isBlank()) {
-            return forward.answer(400, "bad_request", "missing X-GitHub-Event header: not a GitHub webhook delivery");
+            return forward.refuse(400, "bad_request", "missing X-GitHub-Event header: not a GitHub webhook delivery");
         }
         String delivery = h.get("X-GitHub-Delivery");
         if (delivery == null || delivery.isBlank()) {
-            return forward.answer(400, "bad_request", "missing X-GitHub-Delivery header");
+            return forward.refuse(400, "bad_request", "missing X-GitHub-Delivery header");
         }
-        byte[] json;
         String contentType = h.get("Content-Type") == null ? "" : h.get("Content-Type").toLowerCase(Locale.ROOT);
-        if (contentType.startsWith("application/json")) {
-            json = request.body();
-        } else if (contentType.startsWith("application/x-www-form-urlencoded")) {
-            json = formPayload(request.body());
+        boolean form = contentType.startsWith("application/x-www-form-urlencoded");
+        if (!form && !contentType.startsWith("application/json")) {
+            return forward.refuse(415, "unsupported_media_type", "Content-Type must be application/json or application/x-www-form-urlencoded, got '"
+                    + contentType + "'");
+        }
+        return forward.delivery(check, -1, body -> received(h, event, delivery, form, body));
+    }
+
+    /** What an authenticated delivery becomes. */
+    private Future<Response> received(MultiMap h, String event, String delivery, boolean form, byte[] body) {
+        byte[] json = body;
+        if (form) {
+            json = formPayload(body);
             if (json == null) {
                 return forward.answer(400, "bad_request", "form-encoded delivery without a payload field");
             }
-        } else {
-            return forward.answer(415, "unsupported_media_type", "Content-Type must be application/json or application/x-www-form-urlencoded, got '"
-                    + contentType + "'");
         }
         Forwarder.Payload parsed = Forwarder.parse(json);
         if (parsed.problem() != null) {

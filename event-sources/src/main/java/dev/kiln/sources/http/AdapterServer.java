@@ -1,25 +1,31 @@
 package dev.kiln.sources.http;
 
+import dev.kiln.http.BodyGate;
 import dev.kiln.sources.send.SourceMetrics;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
  * The adapter's HTTP server: {@code /health/readiness}, {@code /health/liveness} and {@code /metrics} for every
- * adapter, and for webhook adapters {@code POST} on any other path. Bodies are size-limited while they arrive
- * (413 before the whole body is read), and the raw bytes reach the {@link Webhook} untouched.
+ * adapter, and for webhook adapters {@code POST} on any other path. A webhook sender nobody vouched for yet costs
+ * little: what the headers alone decide (a missing signature, an unsupported content type) is answered before the
+ * body is read; bodies are read through a {@link BodyGate} (size, bytes held, concurrent requests, slow senders);
+ * signatures are computed while the body streams in, and the raw bytes reach the {@link Webhook} untouched.
  */
 public final class AdapterServer implements AutoCloseable {
+
+    /** Keep-alive connections that send nothing for this long are closed. */
+    private static final int IDLE_TIMEOUT_SECONDS = 60;
 
     private final HttpServer server;
     private final Webhook webhook;
     private final SourceMetrics metrics;
-    private final long maxBodyBytes;
+    private final BodyGate gate;
     private final BooleanSupplier ready;
 
     /**
@@ -30,17 +36,18 @@ public final class AdapterServer implements AutoCloseable {
      * @param port the port (0: any free one)
      * @param webhook the receiver for {@code POST}, or null when the adapter takes no requests
      * @param metrics served on {@code /metrics}
-     * @param maxBodyBytes the largest body accepted
+     * @param bodies what a webhook request may cost
      * @param ready what readiness reports
      * @throws Exception when the port cannot be bound
      */
-    public AdapterServer(Vertx vertx, String host, int port, Webhook webhook, SourceMetrics metrics, long maxBodyBytes,
+    public AdapterServer(Vertx vertx, String host, int port, Webhook webhook, SourceMetrics metrics, BodyGate.Limits bodies,
             BooleanSupplier ready) throws Exception {
         this.webhook = webhook;
         this.metrics = metrics;
-        this.maxBodyBytes = maxBodyBytes;
+        this.gate = new BodyGate(vertx, bodies, metrics::request);
         this.ready = ready;
-        this.server = vertx.createHttpServer().requestHandler(this::handle).listen(port, host)
+        this.server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(IDLE_TIMEOUT_SECONDS)
+                .setIdleTimeoutUnit(TimeUnit.SECONDS)).requestHandler(this::handle).listen(port, host)
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
@@ -66,50 +73,30 @@ public final class AdapterServer implements AutoCloseable {
                     .end("method not allowed\n");
             return;
         }
-        String length = req.getHeader("Content-Length");
-        if (length != null && parse(length) > maxBodyBytes) {
-            tooLarge(req);
+        Webhook.Delivery delivery;
+        try {
+            delivery = webhook.begin(req.headers());
+        } catch (RuntimeException e) {
+            BodyGate.answerAndClose(req, 500, "internal error: " + e, false);
             return;
         }
-        Buffer body = Buffer.buffer();
-        boolean[] over = {false};
-        req.handler(chunk -> {
-            if (over[0]) {
-                return;
-            }
-            if (body.length() + chunk.length() > maxBodyBytes) {
-                over[0] = true;
-                tooLarge(req);
-                return;
-            }
-            body.appendBuffer(chunk);
-        });
-        req.endHandler(v -> {
-            if (!over[0]) {
-                webhook.handle(new Webhook.Request(req.headers(), body.getBytes())).onComplete(ar -> {
-                    Webhook.Response r = ar.succeeded() ? ar.result() : new Webhook.Response(500, "internal error: " + ar.cause());
-                    req.response().setStatusCode(r.status()).putHeader("Content-Type", "text/plain; charset=utf-8")
-                            .end(r.message() + "\n");
-                });
-            }
-        });
-    }
-
-    private void tooLarge(HttpServerRequest req) {
-        metrics.request("too_large");
-        // Then close the connection, so the rest of an oversized body is never read, and a client waiting on
-        // Expect: 100-continue gets its answer instead of waiting.
-        req.response().setStatusCode(413).putHeader("Connection", "close")
-                .end("payload larger than " + maxBodyBytes + " bytes\n")
-                .onComplete(v -> req.connection().close());
-    }
-
-    private static long parse(String length) {
-        try {
-            return Long.parseLong(length.trim());
-        } catch (NumberFormatException e) {
-            return -1;
+        if (delivery.refusal() != null) {
+            BodyGate.answerAndClose(req, delivery.refusal().status(), delivery.refusal().message(), false);
+            return;
         }
+        gate.read(req, delivery::update, body -> {
+            io.vertx.core.Future<Webhook.Response> answer;
+            try {
+                answer = delivery.complete(body);
+            } catch (RuntimeException e) {
+                answer = io.vertx.core.Future.failedFuture(e);
+            }
+            answer.onComplete(ar -> {
+                Webhook.Response r = ar.succeeded() ? ar.result() : new Webhook.Response(500, "internal error: " + ar.cause());
+                req.response().setStatusCode(r.status()).putHeader("Content-Type", "text/plain; charset=utf-8")
+                        .end(r.message() + "\n");
+            });
+        });
     }
 
     @Override

@@ -44,6 +44,49 @@ public final class Forwarder {
         return Future.succeededFuture(new Webhook.Response(status, message));
     }
 
+    /** @return a delivery refused from its headers alone (its body is never read), counted under {@code outcome} */
+    public Webhook.Delivery refuse(int status, String outcome, String message) {
+        metrics.request(outcome);
+        return Webhook.refused(new Webhook.Response(status, message));
+    }
+
+    /**
+     * A delivery whose headers were acceptable: its body goes through {@code signature} as it arrives, and once
+     * complete, is refused (401) unless a secret signed it, then handed to {@code received}.
+     *
+     * @param signature the body's signature, or null when the headers alone authenticated it
+     * @param headerSecret which secret the headers matched (a GitLab token), -1 when none was checked
+     * @param received what an authentic body becomes
+     * @return the delivery
+     */
+    public Webhook.Delivery delivery(BodySignature signature, int headerSecret, java.util.function.Function<byte[], Future<Webhook.Response>> received) {
+        return new Webhook.Delivery() {
+            @Override
+            public Webhook.Response refusal() {
+                return null;
+            }
+
+            @Override
+            public void update(io.vertx.core.buffer.Buffer chunk) {
+                if (signature != null) {
+                    signature.update(chunk);
+                }
+            }
+
+            @Override
+            public Future<Webhook.Response> complete(byte[] body) {
+                int secret = signature != null ? signature.signedBy() : headerSecret;
+                if (signature != null && secret < 0) {
+                    return answer(401, "unauthorized", signature.mismatch());
+                }
+                if (secret >= 0) {
+                    metrics.signedBy(secret == 0 ? "current" : "previous");
+                }
+                return received.apply(body);
+            }
+        };
+    }
+
     /** @return 200 for an authentic event dropped on purpose, counted under {@code reason} */
     public Future<Webhook.Response> drop(String reason, String message) {
         metrics.dropped(reason);

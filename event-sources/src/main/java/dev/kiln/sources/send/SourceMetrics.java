@@ -64,6 +64,14 @@ public final class SourceMetrics {
         registry.counter("kiln.source.webhook.requests", "source", kind, "namespace", namespace, "name", name, "outcome", outcome).increment();
     }
 
+    /**
+     * A delivery's signature matched one of the source's secrets: {@code current}, or {@code previous} during a
+     * rotation. When {@code previous} stays at zero for a while, the old secret can be removed.
+     */
+    public void signedBy(String secret) {
+        registry.counter("kiln.source.webhook.signed", "source", kind, "namespace", namespace, "name", name, "secret", secret).increment();
+    }
+
     /** An authentic event was dropped on purpose (not in eventTypes, repository not configured, ...). */
     public void dropped(String reason) {
         registry.counter("kiln.source.events.dropped", "source", kind, "namespace", namespace, "name", name, "reason", reason).increment();
