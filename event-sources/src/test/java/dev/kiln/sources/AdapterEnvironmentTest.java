@@ -49,6 +49,7 @@ class AdapterEnvironmentTest {
         GitHubSource gh = named(new GitHubSource());
         gh.setSpec(new GitHubSourceSpec());
         gh.getSpec().secretToken = SecretValueFromSource.of("hook", "token");
+        gh.getSpec().previousSecretToken = SecretValueFromSource.of("old-hook", "token");
         gh.getSpec().eventTypes = List.of("push", "pull_request");
         gh.getSpec().repositories = List.of("kiln-dev/kiln");
         gh.getSpec().ceOverrides = new dev.kiln.api.duck.CloudEventOverrides();
@@ -57,6 +58,8 @@ class AdapterEnvironmentTest {
         GitLabSource gl = named(new GitLabSource());
         gl.setSpec(new GitLabSourceSpec());
         gl.getSpec().secretToken = SecretValueFromSource.of("hook", "token");
+        gl.getSpec().signingToken = SecretValueFromSource.of("signing", "token");
+        gl.getSpec().previousSigningToken = SecretValueFromSource.of("old-signing", "token");
         gl.getSpec().eventTypes = List.of("push_events", "merge_requests_events");
         gl.getSpec().projects = List.of("group/project");
 
@@ -83,6 +86,7 @@ class AdapterEnvironmentTest {
                 Arguments.of("github", gh, null, (Consumer<Map<String, String>>) env -> {
                     GitHubWebhook.Settings s = read(env, e -> GitHubWebhook.Settings.from(e));
                     assertThat(s.secret()).isEqualTo("resolved-secret");
+                    assertThat(s.previousSecret()).as("a rotation's previous secret").isEqualTo("resolved-secret");
                     assertThat(s.eventTypes()).isEqualTo(Set.of("push", "pull_request"));
                     assertThat(s.repositories()).containsExactly("kiln-dev/kiln");
                     assertThat(common("github", env).overrides().apply(io.cloudevents.core.builder.CloudEventBuilder.v1().withId("1")
@@ -91,6 +95,7 @@ class AdapterEnvironmentTest {
                 Arguments.of("gitlab", gl, null, (Consumer<Map<String, String>>) env -> {
                     GitLabWebhook.Settings s = read(env, e -> GitLabWebhook.Settings.from(e));
                     assertThat(s.secrets()).containsExactly("resolved-secret");
+                    assertThat(s.signingTokens()).as("the signing token and the previous one").hasSize(2);
                     assertThat(s.hooks()).isNotEmpty();
                     assertThat(s.projects()).containsExactly("group/project");
                 }),
@@ -141,11 +146,11 @@ class AdapterEnvironmentTest {
         List<AdapterEnvironment.Variable> secrets = AdapterEnvironment.of(source, SINK, dls).variables().stream()
                 .filter(AdapterEnvironment.Variable::fromSecret).toList();
         if (kind.startsWith("git")) {
-            assertThat(secrets).singleElement().satisfies(v -> {
-                assertThat(v.secretName()).isEqualTo("hook");
+            assertThat(secrets).isNotEmpty().allSatisfy(v -> {
                 assertThat(v.secretKey()).isEqualTo("token");
                 assertThat(v.value()).isNull();
             });
+            assertThat(secrets.get(0).secretName()).isEqualTo("hook");
         } else {
             assertThat(secrets).isEmpty();
         }

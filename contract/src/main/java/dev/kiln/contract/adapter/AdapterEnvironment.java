@@ -67,6 +67,7 @@ public record AdapterEnvironment(String kind, List<Variable> variables) {
             kind = "github";
             common = gh.getSpec();
             secret(vars, "GITHUB_SECRET_TOKEN", gh.getSpec().secretToken);
+            secret(vars, "GITHUB_PREVIOUS_SECRET_TOKEN", gh.getSpec().previousSecretToken);
             list(vars, "GITHUB_EVENT_TYPES", gh.getSpec().eventTypes);
             list(vars, "GITHUB_REPOSITORIES", gh.getSpec().repositories);
             flag(vars, "GITHUB_ALLOW_UNSIGNED", gh.getSpec().allowUnsigned);
@@ -74,6 +75,9 @@ public record AdapterEnvironment(String kind, List<Variable> variables) {
             kind = "gitlab";
             common = gl.getSpec();
             secret(vars, "GITLAB_SECRET_TOKEN", gl.getSpec().secretToken);
+            secret(vars, "GITLAB_PREVIOUS_SECRET_TOKEN", gl.getSpec().previousSecretToken);
+            secret(vars, "GITLAB_SIGNING_TOKEN", gl.getSpec().signingToken);
+            secret(vars, "GITLAB_PREVIOUS_SIGNING_TOKEN", gl.getSpec().previousSigningToken);
             list(vars, "GITLAB_EVENT_TYPES", gl.getSpec().eventTypes);
             list(vars, "GITLAB_PROJECTS", gl.getSpec().projects);
             flag(vars, "GITLAB_ALLOW_UNSIGNED", gl.getSpec().allowUnsigned);

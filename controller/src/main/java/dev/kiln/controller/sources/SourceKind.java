@@ -12,6 +12,7 @@ import dev.kiln.api.sources.v1alpha1.KafkaSource;
 import dev.kiln.api.sources.v1alpha1.KafkaSourceDefaults;
 import dev.kiln.api.sources.v1alpha1.KafkaSourceValidation;
 import dev.kiln.api.validation.FieldErrors;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -23,25 +24,25 @@ import java.util.function.Function;
  * @param type the resource class
  * @param validate the kind's validation
  * @param defaults the kind's defaults, applied in memory before the adapter's environment is derived
- * @param secretToken the webhook secret, or null
+ * @param secrets the secrets the adapter reads, by field path (empty for kinds that read none)
  * @param deadLetterSink the dead-letter destination, or null
  * @param <S> the resource type
  */
 public record SourceKind<S>(String adapter, Class<S> type, Function<S, FieldErrors> validate, Consumer<S> defaults,
-        Function<S, SecretValueFromSource> secretToken, Function<S, Destination> deadLetterSink) {
+        Function<S, Map<String, SecretValueFromSource>> secrets, Function<S, Destination> deadLetterSink) {
 
     /** GitHub webhooks. */
     public static final SourceKind<GitHubSource> GITHUB = new SourceKind<>("github", GitHubSource.class, GitHubSourceValidation::validate,
-            s -> { }, s -> s.getSpec().secretToken, s -> null);
+            s -> { }, s -> s.getSpec().adapterSecrets(), s -> null);
     /** GitLab webhooks. */
     public static final SourceKind<GitLabSource> GITLAB = new SourceKind<>("gitlab", GitLabSource.class, GitLabSourceValidation::validate,
-            s -> { }, s -> s.getSpec().secretToken, s -> null);
+            s -> { }, s -> s.getSpec().adapterSecrets(), s -> null);
     /** Kafka topics. */
     public static final SourceKind<KafkaSource> KAFKA = new SourceKind<>("kafka", KafkaSource.class, KafkaSourceValidation::validate,
-            KafkaSourceDefaults::apply, s -> null, s -> s.getSpec().delivery == null ? null : s.getSpec().delivery.deadLetterSink);
+            KafkaSourceDefaults::apply, s -> Map.of(), s -> s.getSpec().delivery == null ? null : s.getSpec().delivery.deadLetterSink);
     /** Cron schedules. */
     public static final SourceKind<CronSource> CRON = new SourceKind<>("cron", CronSource.class, CronSourceValidation::validate,
-            s -> { }, s -> null, s -> null);
+            s -> { }, s -> Map.of(), s -> null);
 
     /** @return whether the adapter serves webhooks (a Service, a webhook URL and a secret) */
     public boolean webhook() {

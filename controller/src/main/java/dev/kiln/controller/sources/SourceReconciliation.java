@@ -27,6 +27,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -106,7 +107,7 @@ public final class SourceReconciliation<S extends CustomResource<? extends Sourc
 
         boolean ready = true;
         if (kind.webhook()) {
-            ready = secrets(ns, kind.secretToken().apply(source), life);
+            ready = secrets(ns, kind.secrets().apply(source), life);
         }
         SinkResolver.Resolution sink = sinks.resolve(ns, source.getSpec().sink);
         String deadLetter = null;
@@ -151,23 +152,23 @@ public final class SourceReconciliation<S extends CustomResource<? extends Sourc
         return write(source, before, RESYNC);
     }
 
-    private boolean secrets(String ns, SecretValueFromSource token, SourceLifecycle life) {
-        if (token == null || token.secretKeyRef == null) {
-            life.markSecrets(); // allowUnsigned: validation already required it to be explicit
-            return true;
-        }
-        String name = token.secretKeyRef.getName();
-        String key = token.secretKeyRef.getKey();
-        Secret secret = client.secrets().inNamespace(ns).withName(name).get();
-        if (secret == null) {
-            life.markNoSecrets("SecretNotFound", "secret " + name + " (spec.secretToken.secretKeyRef) does not exist in namespace " + ns);
-            return false;
-        }
-        boolean hasKey = (secret.getData() != null && secret.getData().containsKey(key))
-                || (secret.getStringData() != null && secret.getStringData().containsKey(key));
-        if (!hasKey) {
-            life.markNoSecrets("SecretKeyNotFound", "secret " + name + " has no key " + key + " (spec.secretToken.secretKeyRef.key)");
-            return false;
+    private boolean secrets(String ns, Map<String, SecretValueFromSource> secrets, SourceLifecycle life) {
+        // allowUnsigned without secrets: validation already required it to be explicit
+        for (Map.Entry<String, SecretValueFromSource> entry : secrets.entrySet()) {
+            String path = entry.getKey();
+            String name = entry.getValue().secretKeyRef.getName();
+            String key = entry.getValue().secretKeyRef.getKey();
+            Secret secret = client.secrets().inNamespace(ns).withName(name).get();
+            if (secret == null) {
+                life.markNoSecrets("SecretNotFound", "secret " + name + " (" + path + ".secretKeyRef) does not exist in namespace " + ns);
+                return false;
+            }
+            boolean hasKey = (secret.getData() != null && secret.getData().containsKey(key))
+                    || (secret.getStringData() != null && secret.getStringData().containsKey(key));
+            if (!hasKey) {
+                life.markNoSecrets("SecretKeyNotFound", "secret " + name + " has no key " + key + " (" + path + ".secretKeyRef.key)");
+                return false;
+            }
         }
         life.markSecrets();
         return true;

@@ -197,6 +197,29 @@ class SourceReconcilerTest {
     }
 
     @Test
+    void aRotationsPreviousSecretIsCheckedAndPassedAsAReference() {
+        String ns = "rotation";
+        broker(ns, "default", "http://broker-ingress/rotation/default");
+        secret(ns);
+        GitHubSource rotating = github(ns, "hooks", brokerSink("default"));
+        rotating.getSpec().previousSecretToken = SecretValueFromSource.of("old-hook", "token");
+        client.resource(rotating).create();
+        Supplier<GitHubSource> get = () -> client.resources(GitHubSource.class).inNamespace(ns).withName("hooks").get();
+        awaitCondition(get, "SecretsProvided", Condition.FALSE, "SecretNotFound");
+        assertThat(condition(get, "SecretsProvided").orElseThrow().message)
+                .isEqualTo("secret old-hook (spec.previousSecretToken.secretKeyRef) does not exist in namespace rotation");
+
+        client.resource(new SecretBuilder().withNewMetadata().withName("old-hook").withNamespace(ns).endMetadata()
+                .addToStringData("token", "old").build()).create();
+        touch(get.get());
+        await().atMost(WAIT).until(() -> deployment(ns, "hooks-githubsource") != null);
+        EnvVar previous = deployment(ns, "hooks-githubsource").getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getName().equals("GITHUB_PREVIOUS_SECRET_TOKEN")).findFirst().orElseThrow();
+        assertThat(previous.getValue()).as("a reference, never the value").isNull();
+        assertThat(previous.getValueFrom().getSecretKeyRef().getName()).isEqualTo("old-hook");
+    }
+
+    @Test
     void anInvalidSourceNamesEveryFieldAndStartsNothing() {
         String ns = "invalid";
         GitHubSource s = github(ns, "hooks", null);

@@ -3,7 +3,9 @@ package dev.kiln.api.sources.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.kiln.api.duck.SecretValueFromSource;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Which GitHub repositories and events to receive, and the secret that signs them. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -23,6 +25,12 @@ public class GitHubSourceSpec extends SourceSpec {
     /** The webhook secret: deliveries must carry a valid X-Hub-Signature-256 made with it. */
     public SecretValueFromSource secretToken;
 
+    /**
+     * During a rotation, the secret being replaced: deliveries signed with it are accepted too, until it is
+     * removed (watch kiln_source_webhook_signed_total{secret="previous"} fall to nothing first).
+     */
+    public SecretValueFromSource previousSecretToken;
+
     /** Token with admin:repo_hook scope, to register the webhook (optional: register it by hand otherwise). */
     public SecretValueFromSource accessToken;
 
@@ -31,4 +39,12 @@ public class GitHubSourceSpec extends SourceSpec {
 
     /** Accept unsigned deliveries when no secretToken is set. Anyone who can reach the URL can then send events. */
     public Boolean allowUnsigned;
+
+    /** @return the secrets the adapter reads, by field path: the webhook secret and, during a rotation, the previous one */
+    public Map<String, SecretValueFromSource> adapterSecrets() {
+        Map<String, SecretValueFromSource> secrets = new LinkedHashMap<>();
+        WebhookChecks.put(secrets, "spec.secretToken", secretToken);
+        WebhookChecks.put(secrets, "spec.previousSecretToken", previousSecretToken);
+        return secrets;
+    }
 }

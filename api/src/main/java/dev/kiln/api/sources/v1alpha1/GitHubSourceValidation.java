@@ -34,7 +34,7 @@ public final class GitHubSourceValidation {
         }
         WebhookChecks.eventTypes(errors, spec.eventTypes, GitHubEventTypes.ALL::contains,
                 "is not a GitHub webhook event (e.g. push, pull_request, release, or * for all)");
-        WebhookChecks.secrets(errors, spec.secretToken, spec.accessToken, spec.allowUnsigned);
+        WebhookChecks.secrets(errors, spec.adapterSecrets(), spec.accessToken, spec.allowUnsigned);
         if (spec.githubAPIURL != null) {
             Checks.httpUrl(errors, "spec.githubAPIURL", spec.githubAPIURL);
         }

@@ -3,7 +3,9 @@ package dev.kiln.api.sources.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.kiln.api.duck.SecretValueFromSource;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Which GitLab projects and events to receive, and the token that authenticates them. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -20,9 +22,31 @@ public class GitLabSourceSpec extends SourceSpec {
     /** The webhook secret token: deliveries must carry it in X-Gitlab-Token. */
     public SecretValueFromSource secretToken;
 
+    /** During a rotation, the secret token being replaced: deliveries carrying it are accepted too, until it is removed. */
+    public SecretValueFromSource previousSecretToken;
+
+    /**
+     * GitLab's HMAC signing token (whsec_...): deliveries must then carry a valid webhook-signature (Standard
+     * Webhooks) made with it, with a timestamp within 5 minutes. May be set with or instead of secretToken.
+     */
+    public SecretValueFromSource signingToken;
+
+    /** During a rotation, the signing token being replaced: signatures made with it are accepted too. */
+    public SecretValueFromSource previousSigningToken;
+
     /** Token with the api scope, to register the webhook (optional: register it by hand otherwise). */
     public SecretValueFromSource accessToken;
 
-    /** Accept deliveries without a token when no secretToken is set. Anyone who can reach the URL can then send events. */
+    /** Accept deliveries without a token when neither secretToken nor signingToken is set. Anyone who can reach the URL can then send events. */
     public Boolean allowUnsigned;
+
+    /** @return the secrets the adapter reads, by field path */
+    public Map<String, SecretValueFromSource> adapterSecrets() {
+        Map<String, SecretValueFromSource> secrets = new LinkedHashMap<>();
+        WebhookChecks.put(secrets, "spec.secretToken", secretToken);
+        WebhookChecks.put(secrets, "spec.previousSecretToken", previousSecretToken);
+        WebhookChecks.put(secrets, "spec.signingToken", signingToken);
+        WebhookChecks.put(secrets, "spec.previousSigningToken", previousSigningToken);
+        return secrets;
+    }
 }

@@ -34,7 +34,7 @@ public final class GitLabSourceValidation {
         }
         WebhookChecks.eventTypes(errors, spec.eventTypes, GitLabEventTypes.HOOK_HEADERS::containsKey,
                 "is not a GitLab project-hook event (e.g. push_events, tag_push_events, merge_requests_events)");
-        WebhookChecks.secrets(errors, spec.secretToken, spec.accessToken, spec.allowUnsigned);
+        WebhookChecks.secrets(errors, spec.adapterSecrets(), spec.accessToken, spec.allowUnsigned);
         return errors;
     }
 }

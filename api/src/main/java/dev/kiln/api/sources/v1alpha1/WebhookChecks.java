@@ -4,6 +4,7 @@ import dev.kiln.api.duck.SecretValueFromSource;
 import dev.kiln.api.validation.Checks;
 import dev.kiln.api.validation.FieldErrors;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /** Checks that GitHub and GitLab sources share. */
@@ -24,14 +25,34 @@ final class WebhookChecks {
         }
     }
 
-    /** A webhook without a secret accepts anything from anyone: refused unless explicitly allowed. */
-    static void secrets(FieldErrors errors, SecretValueFromSource secretToken, SecretValueFromSource accessToken,
+    /**
+     * A webhook without a secret accepts anything from anyone: refused unless explicitly allowed. A previous secret
+     * (a rotation) needs the secret that replaces it.
+     *
+     * @param adapterSecrets the secrets by field path; the first is the one a webhook needs
+     */
+    static void secrets(FieldErrors errors, Map<String, SecretValueFromSource> adapterSecrets, SecretValueFromSource accessToken,
             Boolean allowUnsigned) {
-        if (secretToken == null && !Boolean.TRUE.equals(allowUnsigned)) {
+        boolean authenticated = adapterSecrets.keySet().stream().anyMatch(p -> !p.startsWith("spec.previous"));
+        if (!authenticated && !Boolean.TRUE.equals(allowUnsigned)) {
             errors.add("spec.secretToken", "is required: webhooks without a secret accept events from anyone "
                     + "(set spec.allowUnsigned: true to accept that)");
         }
-        Checks.secretValue(errors, "spec.secretToken", secretToken, false);
+        adapterSecrets.forEach((path, value) -> {
+            Checks.secretValue(errors, path, value, false);
+            if (path.startsWith("spec.previous")) {
+                String current = "spec." + Character.toLowerCase(path.charAt("spec.previous".length())) + path.substring("spec.previous".length() + 1);
+                if (!adapterSecrets.containsKey(current)) {
+                    errors.add(path, "needs " + current + ": a rotation accepts the previous secret next to the new one");
+                }
+            }
+        });
         Checks.secretValue(errors, "spec.accessToken", accessToken, false);
+    }
+
+    static void put(Map<String, SecretValueFromSource> secrets, String path, SecretValueFromSource value) {
+        if (value != null) {
+            secrets.put(path, value);
+        }
     }
 }

@@ -63,6 +63,15 @@ class SourceValidationTest {
                         "spec.secretToken.secretKeyRef.key", "is required"),
                 arguments("github secret without secretKeyRef", (Supplier<KilnResource>) () -> gitHubSource(s -> s.getSpec().secretToken = new SecretValueFromSource()),
                         "spec.secretToken.secretKeyRef", "is required"),
+                arguments("github previous secret without a secret", (Supplier<KilnResource>) () -> gitHubSource(s -> {
+                            s.getSpec().previousSecretToken = s.getSpec().secretToken;
+                            s.getSpec().secretToken = null;
+                            s.getSpec().allowUnsigned = true;
+                        }), "spec.previousSecretToken", "needs spec.secretToken: a rotation accepts the previous secret next to the new one"),
+                arguments("github previous secret without key", (Supplier<KilnResource>) () -> gitHubSource(s -> s.getSpec().previousSecretToken = SecretValueFromSource.of("old-hook", null)),
+                        "spec.previousSecretToken.secretKeyRef.key", "is required"),
+                arguments("gitlab previous signing token without a signing token", (Supplier<KilnResource>) () -> gitLabSource(s -> s.getSpec().previousSigningToken = SecretValueFromSource.of("old", "token")),
+                        "spec.previousSigningToken", "needs spec.signingToken: a rotation accepts the previous secret next to the new one"),
                 arguments("github access token bad secret name", (Supplier<KilnResource>) () -> gitHubSource(s -> s.getSpec().accessToken = SecretValueFromSource.of("GH", "token")),
                         "spec.accessToken.secretKeyRef.name", "must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.'"),
                 arguments("github api url not http", (Supplier<KilnResource>) () -> gitHubSource(s -> s.getSpec().githubAPIURL = "api.github.example.com"),
@@ -152,6 +161,11 @@ class SourceValidationTest {
                     s.getSpec().allowUnsigned = true;
                 })),
                 arguments("github uri sink", (Supplier<KilnResource>) () -> gitHubSource(s -> s.getSpec().sink = Destination.uri("http://127.0.0.1:8080/demo/default"))),
+                arguments("github rotating its secret", (Supplier<KilnResource>) () -> gitHubSource(s -> s.getSpec().previousSecretToken = SecretValueFromSource.of("old-hook", "token"))),
+                arguments("gitlab with a signing token instead of a secret token", (Supplier<KilnResource>) () -> gitLabSource(s -> {
+                    s.getSpec().signingToken = s.getSpec().secretToken;
+                    s.getSpec().secretToken = null;
+                })),
                 arguments("gitlab subgroup project", (Supplier<KilnResource>) () -> gitLabSource(s -> s.getSpec().projects = List.of("https://gitlab.example.com/a/b/c"))),
                 arguments("kafka ipv6 and many topics", (Supplier<KilnResource>) () -> kafkaSource(s -> {
                     s.getSpec().bootstrapServers = List.of("[::1]:9092", "127.0.0.1:9093");
