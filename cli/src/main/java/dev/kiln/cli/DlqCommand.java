@@ -2,10 +2,7 @@ package dev.kiln.cli;
 
 import dev.kiln.local.DeadLetterStore;
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.jackson.JsonFormat;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -95,20 +92,12 @@ final class DlqCommand {
             }
             int failed = 0;
             for (DeadLetterStore.Letter l : letters) {
-                CloudEventBuilder clean = CloudEventBuilder.from(l.event());
-                for (String name : l.event().getExtensionNames()) {
-                    if (name.startsWith("knativeerror")) {
-                        clean.withoutExtension(name);
-                    }
-                }
-                HttpResponse<String> answer = dev.post(l.broker(), HttpRequest.newBuilder().header("Content-Type", "application/cloudevents+json")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(new JsonFormat().serialize(clean.build()))));
-                if (answer.statusCode() / 100 == 2) {
-                    store.delete(l.id());
+                DeadLetterStore.Replay replay = store.replay(l, dev.eventing());
+                if (replay.accepted()) {
                     System.out.println("replayed " + l.id() + " to " + l.broker());
                 } else {
                     failed++;
-                    System.err.println("kiln dlq replay: " + l.broker() + " answered " + answer.statusCode() + " for " + l.id() + ": " + answer.body());
+                    System.err.println("kiln dlq replay: " + l.broker() + " answered " + replay.status() + " for " + l.id() + ": " + replay.body());
                 }
             }
             return failed == 0 ? Kiln.OK : Kiln.FAILED;

@@ -25,6 +25,11 @@ final class RunningDev {
         return new RunningDev(state.running());
     }
 
+    /** @return the eventing plane's base URL: Brokers are at {@code <base>/<namespace>/<name>} */
+    String eventing() {
+        return dev.path("eventing").asText();
+    }
+
     /**
      * POSTs one event to a Broker.
      *
@@ -33,7 +38,7 @@ final class RunningDev {
      * @return the Broker's answer
      */
     HttpResponse<String> post(String broker, HttpRequest.Builder request) throws IOException, InterruptedException {
-        return HTTP.send(request.uri(URI.create(dev.path("eventing").asText() + "/" + broker)).timeout(Duration.ofSeconds(30)).build(),
+        return HTTP.send(request.uri(URI.create(eventing() + "/" + broker)).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -78,6 +78,8 @@ class KilnDevProcessIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(log) && Files.readString(log).contains("event dev.kiln.test"));
             assertThat(Kiln.commandLine().execute("get", "functions", "--state", state)).isEqualTo(Kiln.OK);
             assertThat(Kiln.commandLine().execute("get", "nosuchkind", "--state", state)).isEqualTo(Kiln.FAILED);
+            assertThat(Kiln.commandLine().execute("dlq", "replay", "--all", "--state", state)).as("nothing to replay").isEqualTo(Kiln.OK);
+            assertThat(Kiln.commandLine().execute("dlq", "replay", "--state", state)).isEqualTo(Kiln.USAGE);
 
             assertThat(Files.readString(out)).contains("kiln dev: Kafka at");
             List<ProcessHandle> children = p.descendants().toList();

@@ -1,9 +1,15 @@
 package dev.kiln.local;
 
 import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.format.EventFormat;
 import io.cloudevents.jackson.JsonFormat;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -19,6 +25,8 @@ import java.util.stream.Stream;
 public final class DeadLetterStore {
 
     private static final EventFormat JSON = new JsonFormat();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     /**
      * One dead letter.
@@ -28,6 +36,20 @@ public final class DeadLetterStore {
      * @param event the event as it was dead-lettered
      */
     public record Letter(String id, String broker, CloudEvent event) {
+    }
+
+    /**
+     * What a replay got.
+     *
+     * @param letter the letter sent again
+     * @param status the Broker's HTTP status
+     * @param body the Broker's answer
+     */
+    public record Replay(Letter letter, int status, String body) {
+        /** @return whether the Broker took it (and the letter is gone) */
+        public boolean accepted() {
+            return status / 100 == 2;
+        }
     }
 
     private final Path dir;
@@ -79,6 +101,31 @@ public final class DeadLetterStore {
     /** @param id a letter to forget (after a successful replay) */
     public void delete(String id) throws IOException {
         Files.deleteIfExists(file(id));
+    }
+
+    /**
+     * Sends a letter to its Broker again, without the {@code knativeerror*} extensions the failed delivery added, and
+     * forgets it when the Broker accepts it.
+     *
+     * @param letter a letter of this store
+     * @param eventing the eventing plane's base URL (Brokers are at {@code <base>/<namespace>/<name>})
+     * @return the Broker's answer
+     */
+    public Replay replay(Letter letter, String eventing) throws IOException, InterruptedException {
+        CloudEventBuilder clean = CloudEventBuilder.from(letter.event());
+        for (String name : letter.event().getExtensionNames()) {
+            if (name.startsWith("knativeerror")) {
+                clean.withoutExtension(name);
+            }
+        }
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(eventing + "/" + letter.broker()))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/cloudevents+json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.serialize(clean.build()))).build(), HttpResponse.BodyHandlers.ofString());
+        Replay replay = new Replay(letter, answer.statusCode(), answer.body());
+        if (replay.accepted()) {
+            delete(letter.id());
+        }
+        return replay;
     }
 
     private Path file(String id) {

@@ -272,8 +272,8 @@ class LocalModeIT {
         assertThat(letter.event().getExtension("knativeerrorcode")).hasToString("404");
 
         // kiln dlq replay sends it to its Broker again; the greeter still refuses it, so it comes back as a new letter.
-        int exit = dev.kiln.cli.Kiln.commandLine().execute("dlq", "replay", letter.id(), "--state", dir.resolve(".kiln").toString());
-        assertThat(exit).isZero();
+        DeadLetterStore.Replay replay = platform.deadLetters().replay(letter, platform.plane().baseUrl());
+        assertThat(replay.accepted()).as(replay.body()).isTrue();
         await().atMost(Duration.ofSeconds(30)).until(() -> platform.deadLetters().list().size() == 1
                 && !platform.deadLetters().list().get(0).id().equals(letter.id()));
         assertThat(platform.deadLetters().get(letter.id())).as("the replayed one is gone").isNull();
