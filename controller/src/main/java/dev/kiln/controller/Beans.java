@@ -5,8 +5,6 @@ import dev.kiln.builder.plan.MavenDockerfile;
 import dev.kiln.builder.resources.BuilderConfig;
 import dev.kiln.controller.functions.CommitResolver;
 import dev.kiln.controller.functions.ImageRegistry;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import jakarta.enterprise.inject.Produces;
@@ -50,11 +48,8 @@ public class Beans {
         pinned("KILN_BUILD_MAVEN_IMAGE", build.mavenImage());
         pinned("KILN_BUILD_RUNTIME_IMAGE", build.runtimeImage());
         pinned("KILN_SOURCES_ADAPTER_IMAGE", config.sources().adapterImage());
-        Quantity cpu = new Quantity(build.cpu());
-        Quantity memory = new Quantity(build.memory());
         return new BuilderConfig(build.executorImage(), build.builderImage(), build.ttlSecondsAfterFinished(),
-                new ResourceRequirementsBuilder().addToRequests("cpu", cpu).addToRequests("memory", memory)
-                        .addToLimits("memory", memory).build(),
+                BuilderConfig.kanikoResources(build.cpu(), build.memory()),
                 new MavenDockerfile.BaseImages(build.mavenImage(), build.runtimeImage()));
     }
 

@@ -33,10 +33,10 @@ public interface ControllerConfig {
         /** @return the image that runs {@code kiln-builder prepare}, pinned by digest */
         String builderImage();
 
-        /** @return the Maven + JDK 25 image of the maven strategy, pinned by digest */
+        /** @return the maven strategy's build image (Maven 3.9+ with a JDK 17+), pinned by digest */
         String mavenImage();
 
-        /** @return the JRE 25 image functions run on, pinned by digest */
+        /** @return the image functions run on (a JRE 17+: the class archive is trained for its JVM at build time), pinned by digest */
         String runtimeImage();
 
         /** @return how long finished build Jobs stay for their logs */

@@ -64,15 +64,19 @@ public final class MockCluster implements AutoCloseable {
                     "docker.io/library/eclipse-temurin@sha256:" + "4".repeat(64)));
 
     /**
-     * Plays the cluster for a build: the Job's pod ran Kaniko, which wrote the digest to its termination message,
-     * and the Job completed.
+     * Plays the cluster for a build: the Job's pod ran Kaniko, which wrote the pushed image (repository@digest) to its
+     * termination message, and the Job completed.
      */
     public void completeBuild(Job job, String digest) {
         String ns = job.getMetadata().getNamespace();
+        // What Kaniko writes with --image-name-with-digest-file: the destination's repository (tag dropped), @, digest.
+        String destination = job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs().stream()
+                .filter(a -> a.startsWith("--destination=")).findFirst().orElseThrow().substring("--destination=".length());
+        String image = destination.substring(0, destination.lastIndexOf(':')) + "@" + digest + "\n";
         client.resource(new PodBuilder().withNewMetadata().withName(job.getMetadata().getName() + "-x").withNamespace(ns)
                 .addToLabels("job-name", job.getMetadata().getName()).endMetadata()
                 .withNewStatus().addNewContainerStatus().withName(Jobs.KANIKO).withNewState().withNewTerminated()
-                .withExitCode(0).withMessage(digest).endTerminated().endState().endContainerStatus().endStatus().build()).create();
+                .withExitCode(0).withMessage(image).endTerminated().endState().endContainerStatus().endStatus().build()).create();
         job.setStatus(new JobStatusBuilder().withSucceeded(1)
                 .withConditions(new JobConditionBuilder().withType("Complete").withStatus("True").build()).build());
         client.resource(job).updateStatus();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kiln.function.fixtures.Greeter;
+import dev.kiln.function.launch.ArchiveTrainer;
 import dev.kiln.function.launch.JavaRuntime;
 import dev.kiln.function.launch.JvmCommand;
 import dev.kiln.function.runtime.FunctionMain;
@@ -92,10 +93,34 @@ class TrainingIT {
         assertThat(archive).isRegularFile();
         assertThat(Files.size(archive)).isGreaterThan(100_000);
 
-        int port = freePort();
-        Path runLog = app.resolve("run-" + java.feature() + ".log");
         List<String> command = JvmCommand.run(java, app, List.of("-Xlog:class+load=info"));
         assertThat(command).anyMatch(arg -> arg.endsWith(archive.toString()));
+        servesFromTheArchive(command, app.resolve("run-" + java.feature() + ".log"));
+    }
+
+    /** What an image's build does (MavenDockerfile): ArchiveTrainer in the runtime's JVM, then java @jvm.args. */
+    @ParameterizedTest(name = "Java {0}")
+    @MethodSource("runtimes")
+    void archiveTrainerTrainsForItsOwnRuntimeAndWritesTheOptionsThatMapIt(JavaRuntime java) throws Exception {
+        Path archive = JvmCommand.archive(java, app);
+        Files.deleteIfExists(archive);
+        Files.deleteIfExists(app.resolve(ArchiveTrainer.OPTIONS_FILE));
+
+        Path trainLog = app.resolve("trainer-" + java.feature() + ".log");
+        Process training = start(List.of(java.java().toString(), "-cp", app.resolve(JvmCommand.APP_JAR).toString(),
+                ArchiveTrainer.class.getName(), app.toString(), "--rounds=20"), trainLog, 0);
+        assertThat(training.waitFor(120, TimeUnit.SECONDS)).as("training finished").isTrue();
+        assertThat(training.exitValue()).as(Files.readString(trainLog)).isZero();
+        assertThat(Files.readString(trainLog)).contains("trained greeter with 60 events");
+        assertThat(archive).isRegularFile();
+        assertThat(app.resolve(ArchiveTrainer.OPTIONS_FILE)).hasContent(java.archiveKind().readFlag() + archive);
+
+        servesFromTheArchive(List.of(java.java().toString(), "@" + app.resolve(ArchiveTrainer.OPTIONS_FILE), "-Xlog:class+load=info",
+                "-jar", app.resolve(JvmCommand.APP_JAR).toString()), app.resolve("trainer-run-" + java.feature() + ".log"));
+    }
+
+    private static void servesFromTheArchive(List<String> command, Path runLog) throws Exception {
+        int port = freePort();
         Process serving = start(command, runLog, port);
         try {
             HttpClient http = HttpClient.newHttpClient();

@@ -15,7 +15,6 @@ import dev.kiln.contract.addressing.Unresolvable;
 import dev.kiln.eventing.EventingOptions;
 import dev.kiln.eventing.EventingPlane;
 import dev.kiln.eventing.ResourceState;
-import dev.kiln.function.CloudFunction;
 import dev.kiln.function.launch.JavaRuntime;
 import dev.kiln.local.functions.LocalFunction;
 import dev.kiln.local.manifests.Manifest;
@@ -117,7 +116,7 @@ public final class DevPlatform implements AutoCloseable {
         Path logs = Files.createDirectories(state.resolve("logs"));
         deadLetters = new DeadLetterStore(state.resolve("dead-letters"));
         Path sdkRepo = state.resolve("sdk-repository");
-        LocalArtifacts.stage(sdkRepo, sdkJar());
+        LocalArtifacts.stage(sdkRepo, LocalArtifacts.sdkJar());
         builder = new HostBuilder(new HostBuilder.Config(state.resolve("cache"), options.maven() != null ? options.maven() : MavenCommand.locate(System.getenv()), List.of(sdkRepo),
                 null, options.java(), 30, 2, System.getenv()));
 
@@ -379,19 +378,6 @@ public final class DevPlatform implements AutoCloseable {
             rows.add(row);
         }
         return rows;
-    }
-
-    /** The Kiln SDK's jar on this process's class path: what host builds resolve the SDK from. */
-    private static Path sdkJar() throws IOException {
-        try {
-            Path p = Path.of(CloudFunction.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (!Files.isRegularFile(p)) {
-                throw new IOException("the Kiln SDK is not a jar here (" + p + "): run kiln from its distribution (./kiln), not from classes");
-            }
-            return p;
-        } catch (java.net.URISyntaxException e) {
-            throw new IOException(e);
-        }
     }
 
     @Override

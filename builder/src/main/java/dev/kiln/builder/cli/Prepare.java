@@ -4,6 +4,7 @@ import dev.kiln.api.functions.v1alpha1.BuildSpec;
 import dev.kiln.builder.git.GitCredentials;
 import dev.kiln.builder.git.GitSources;
 import dev.kiln.builder.git.SourceException;
+import dev.kiln.builder.host.LocalArtifacts;
 import dev.kiln.builder.plan.MavenDockerfile;
 import dev.kiln.builder.plan.Strategy;
 import java.nio.file.Files;
@@ -15,10 +16,11 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code kiln-builder prepare}: the build Job's init container. Fetches one commit, writes its context directory to
- * {@code --out}, checks the strategy against what is there, and for {@code maven} writes the generated
- * {@code Dockerfile.kiln}. Git credentials come from {@code KILN_GIT_TOKEN}, or {@code KILN_GIT_USERNAME} and
- * {@code KILN_GIT_PASSWORD} (secretKeyRefs in the Job). Exit codes: 0 done, 2 the source or strategy is not
- * usable (the message says why, and becomes the Job's termination message).
+ * {@code --out}, checks the strategy against what is there, and for {@code maven} stages Kiln's function SDK (jar and
+ * flattened pom) as a Maven repository in {@code .kiln-repository/} and writes the generated {@code Dockerfile.kiln},
+ * which chains that repository. Git credentials come from {@code KILN_GIT_TOKEN}, or {@code KILN_GIT_USERNAME} and
+ * {@code KILN_GIT_PASSWORD} (secretKeyRefs in the Job). Exit codes: 0 done, 1 the builder itself failed (e.g. a disk
+ * error), 2 the source or strategy is not usable (the message says why, and becomes the Job's termination message).
  */
 @Command(name = "prepare", description = "Fetch a commit's context directory and write the build's Dockerfile.")
 public final class Prepare implements Callable<Integer> {
@@ -41,6 +43,8 @@ public final class Prepare implements Callable<Integer> {
     String mavenImage;
     @Option(names = "--runtime-image", description = "the maven strategy's runtime image, pinned by digest")
     String runtimeImage;
+    @Option(names = "--sdk-jar", description = "the function SDK staged for the maven strategy (default: the one this builder runs with)")
+    Path sdkJar;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -73,7 +77,15 @@ public final class Prepare implements Callable<Integer> {
                     spec.commandLine().getErr().println("the maven strategy needs --maven-image and --runtime-image");
                     return 2;
                 }
+                Path sdkRepository = out.resolve(MavenDockerfile.SDK_REPOSITORY);
+                if (Files.exists(sdkRepository, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    spec.commandLine().getErr().println("InvalidBuild: the context has " + MavenDockerfile.SDK_REPOSITORY
+                            + ", where Kiln stages its function SDK for the maven strategy; rename it");
+                    return 2;
+                }
+                String sdk = LocalArtifacts.stage(sdkRepository, sdkJar != null ? sdkJar : LocalArtifacts.sdkJar());
                 Files.writeString(out.resolve("Dockerfile.kiln"), MavenDockerfile.render(new MavenDockerfile.BaseImages(mavenImage, runtimeImage), commit));
+                spec.commandLine().getOut().println("staged " + sdk + " in " + sdkRepository);
             }
             spec.commandLine().getOut().println("prepared " + url + " at " + commit + " (" + detected.name().toLowerCase(java.util.Locale.ROOT) + ") in " + out);
             return 0;
@@ -83,6 +95,9 @@ public final class Prepare implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("InvalidBuild: " + e.getMessage());
             return 2;
+        } catch (java.io.IOException e) {
+            spec.commandLine().getErr().println("PrepareFailed: " + e.getMessage());
+            return 1;
         }
     }
 

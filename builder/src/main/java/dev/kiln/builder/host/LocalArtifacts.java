@@ -1,5 +1,6 @@
 package dev.kiln.builder.host;
 
+import dev.kiln.function.launch.JvmCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -18,6 +19,24 @@ import java.util.jar.JarFile;
 public final class LocalArtifacts {
 
     private LocalArtifacts() {
+    }
+
+    /**
+     * @return the jar of the function SDK this builder runs with (its own dependency), which it stages for the
+     *     functions it builds: a function's build resolves exactly this SDK
+     * @throws IOException when the SDK's classes were not loaded from a jar (a build run from class directories)
+     */
+    public static Path sdkJar() throws IOException {
+        Path location;
+        try {
+            location = Path.of(JvmCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException | IllegalArgumentException | SecurityException e) {
+            throw new IOException("cannot tell where the Kiln SDK was loaded from: " + e.getMessage(), e);
+        }
+        if (!Files.isRegularFile(location)) {
+            throw new IOException("the Kiln SDK is not a jar here (" + location + "): run Kiln from its distribution, not from class directories");
+        }
+        return location;
     }
 
     /**

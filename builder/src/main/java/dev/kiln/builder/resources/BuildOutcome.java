@@ -17,14 +17,20 @@ import java.util.regex.Pattern;
  * @param state running, succeeded or failed
  * @param reason the condition reason ({@code Building}, {@code Succeeded}, {@code BuildFailed}, ...)
  * @param message what happened, with the tail of the failing container's log for failures
- * @param digest {@code sha256:...} when succeeded, else null
+ * @param image the pushed image as Kaniko wrote it ({@code <repository>@sha256:...}) when succeeded, else null
  */
-public record BuildOutcome(State state, String reason, String message, String digest) {
+public record BuildOutcome(State state, String reason, String message, String image) {
 
     /** Where a build is. */
     public enum State { RUNNING, SUCCEEDED, FAILED }
 
-    private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
+    /** A line of Kaniko's {@code --image-name-with-digest-file}: the repository it pushed to, {@code @}, the digest. */
+    private static final Pattern IMAGE = Pattern.compile("[^\\s@]+@(sha256:[0-9a-f]{64})");
+    /** @return the pushed image's digest, {@code sha256:...}, when succeeded, else null */
+    public String digest() {
+        return image == null ? null : image.substring(image.lastIndexOf('@') + 1);
+    }
+
     /** Lines of a failing container's log kept in the message. */
     static final int TAIL_LINES = 20;
 
@@ -40,10 +46,12 @@ public record BuildOutcome(State state, String reason, String message, String di
         if (complete.isPresent()) {
             ContainerStateTerminated kaniko = terminated(pod, false, Jobs.KANIKO);
             String message = kaniko == null || kaniko.getMessage() == null ? "" : kaniko.getMessage().strip();
-            if (DIGEST.matcher(message).matches()) {
-                return new BuildOutcome(State.SUCCEEDED, "Succeeded", "built and pushed " + message, message);
+            // One line per destination; a build has one.
+            String first = message.lines().findFirst().orElse("").strip();
+            if (IMAGE.matcher(first).matches()) {
+                return new BuildOutcome(State.SUCCEEDED, "Succeeded", "built and pushed " + first, first);
             }
-            return new BuildOutcome(State.FAILED, "NoDigest", "the build finished but wrote no image digest to its termination message"
+            return new BuildOutcome(State.FAILED, "NoDigest", "the build finished but wrote no image digest (<repository>@sha256:...) to its termination message"
                     + (message.isEmpty() ? "" : ": " + tail(message)), null);
         }
         if (failed.isPresent()) {

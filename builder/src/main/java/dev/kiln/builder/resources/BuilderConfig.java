@@ -1,7 +1,10 @@
 package dev.kiln.builder.resources;
 
 import dev.kiln.builder.plan.MavenDockerfile;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import java.math.BigDecimal;
 
 /**
  * What the cluster's installation decides about builds (the controller's ConfigMap): images pinned by digest,
@@ -15,4 +18,23 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
  */
 public record BuilderConfig(String executorImage, String builderImage, int ttlSecondsAfterFinished, ResourceRequirements resources,
         MavenDockerfile.BaseImages baseImages) {
+
+    /**
+     * The Kaniko container's resources: the CPU request and a limit of twice that (a build is bursty: Maven and
+     * the layer snapshots use all the CPU they get, and the request keeps builds from crowding a node); the memory
+     * request equal to its limit, so a build is never the first to be evicted under memory pressure.
+     *
+     * @param cpu the CPU request, a Kubernetes quantity such as {@code 1} or {@code 500m}
+     * @param memory the memory request and limit, such as {@code 2Gi}
+     * @return the requirements
+     * @throws IllegalArgumentException when a quantity does not parse
+     */
+    public static ResourceRequirements kanikoResources(String cpu, String memory) {
+        Quantity cpuRequest = Quantity.parse(cpu);
+        Quantity cpuLimit = new Quantity(new BigDecimal(cpuRequest.getAmount()).multiply(BigDecimal.valueOf(2)).stripTrailingZeros().toPlainString(),
+                cpuRequest.getFormat());
+        Quantity mem = Quantity.parse(memory);
+        return new ResourceRequirementsBuilder().addToRequests("cpu", cpuRequest).addToRequests("memory", mem)
+                .addToLimits("cpu", cpuLimit).addToLimits("memory", mem).build();
+    }
 }

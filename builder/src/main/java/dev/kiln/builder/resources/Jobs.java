@@ -19,13 +19,20 @@ import java.util.Map;
 /**
  * The desired Kaniko Job of a build: pure, golden-tested, no client. An init container runs
  * {@code kiln-builder prepare} (fetch the commit into an emptyDir, write the generated Dockerfile for the {@code maven}
- * strategy); the Kaniko container builds the context and pushes {@code <image>:<commit12>}, writing the digest to
- * its termination message, where the controller reads it.
+ * strategy); the Kaniko container builds the context and pushes {@code <image>:<commit12>}, writing the pushed
+ * image's name with its digest to its termination message, where the controller reads it ({@link BuildOutcome}).
  */
 public final class Jobs {
 
-    /** The Kaniko container's name: its termination message is the digest. */
+    /** The Kaniko container's name: its termination message is the pushed image, {@code <repository>@sha256:<digest>}. */
     public static final String KANIKO = "kaniko";
+    /**
+     * Where Kaniko writes the pushed image's name with its digest ({@code --image-name-with-digest-file}): the
+     * container's termination message, read back by {@link BuildOutcome}. Kaniko writes the repository as it
+     * pushed it (normalized, e.g. {@code index.docker.io/...}), so Kiln never pairs a digest with a name it
+     * computed itself.
+     */
+    static final String TERMINATION_LOG = "/dev/termination-log";
     static final String WORKSPACE = "/workspace";
 
     private Jobs() {
@@ -55,6 +62,8 @@ public final class Jobs {
         if (b.strategy() == Strategy.MAVEN) {
             prepareArgs.add("--maven-image=" + config.baseImages().maven());
             prepareArgs.add("--runtime-image=" + config.baseImages().runtime());
+        } else {
+            prepareArgs.add("--dockerfile=" + dockerfile); // prepare checks that the Dockerfile Kaniko will read is there
         }
         List<EnvVar> gitEnv = new ArrayList<>();
         if (b.gitSecret() != null) {
@@ -72,7 +81,7 @@ public final class Jobs {
 
         ContainerBuilder kaniko = new ContainerBuilder().withName(KANIKO).withImage(config.executorImage())
                 .withArgs("--context=dir://" + WORKSPACE, "--dockerfile=" + WORKSPACE + "/" + dockerfile,
-                        "--destination=" + b.destination(), "--digest-file=/dev/termination-log",
+                        "--destination=" + b.destination(), "--image-name-with-digest-file=" + TERMINATION_LOG,
                         "--cache=true", "--cache-repo=" + b.image() + "/cache", "--reproducible")
                 .withTerminationMessagePolicy("FallbackToLogsOnError")
                 .withResources(config.resources())

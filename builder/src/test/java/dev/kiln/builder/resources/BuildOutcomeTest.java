@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BuildOutcomeTest {
 
     static final String DIGEST = "sha256:" + "ab".repeat(32);
+    static final String IMAGE = "registry.example.com/demo/greeter@" + DIGEST;
 
     static Job job(String condition, String reason) {
         JobBuilder b = new JobBuilder().withNewSpec().withActiveDeadlineSeconds(600L).endSpec();
@@ -54,9 +55,16 @@ class BuildOutcomeTest {
                 Arguments.of("Kaniko image cannot be pulled", job(null, null),
                         List.of(pod(prepared, waiting("kaniko", "ImagePullBackOff", "not found"))), BuildOutcome.State.RUNNING, "Building",
                         "cannot pull the Kaniko image: not found"),
-                Arguments.of("succeeded", job("Complete", null), List.of(pod(prepared, terminated("kaniko", 0, "Completed", DIGEST + "\n"))),
-                        BuildOutcome.State.SUCCEEDED, "Succeeded", "built and pushed " + DIGEST),
+                Arguments.of("succeeded: the image Kaniko pushed", job("Complete", null),
+                        List.of(pod(prepared, terminated("kaniko", 0, "Completed", IMAGE + "\n"))),
+                        BuildOutcome.State.SUCCEEDED, "Succeeded", "built and pushed " + IMAGE),
+                Arguments.of("succeeded: the repository as Kaniko normalized it", job("Complete", null),
+                        List.of(pod(prepared, terminated("kaniko", 0, "Completed", "index.docker.io/acme/greeter@" + DIGEST + "\n"))),
+                        BuildOutcome.State.SUCCEEDED, "Succeeded", "built and pushed index.docker.io/acme/greeter@" + DIGEST),
                 Arguments.of("complete without a digest", job("Complete", null), List.of(pod(prepared, terminated("kaniko", 0, "Completed", "done"))),
+                        BuildOutcome.State.FAILED, "NoDigest", "wrote no image digest"),
+                Arguments.of("complete with a digest but no image name", job("Complete", null),
+                        List.of(pod(prepared, terminated("kaniko", 0, "Completed", DIGEST + "\n"))),
                         BuildOutcome.State.FAILED, "NoDigest", "wrote no image digest"),
                 Arguments.of("timed out", job("Failed", "DeadlineExceeded"), List.of(), BuildOutcome.State.FAILED, "BuildTimedOut", "(600 s)"),
                 Arguments.of("source fetch failed", job("Failed", "BackoffLimitExceeded"),
@@ -76,6 +84,12 @@ class BuildOutcomeTest {
         assertThat(o.reason()).isEqualTo(reason);
         assertThat(o.message()).contains(message);
         assertThat(o.digest()).isEqualTo(state == BuildOutcome.State.SUCCEEDED ? DIGEST : null);
+        if (state == BuildOutcome.State.SUCCEEDED) {
+            assertThat(o.image()).as("the image as Kaniko wrote it, never a name Kiln pairs with the digest")
+                    .isEqualTo(message.substring("built and pushed ".length()));
+        } else {
+            assertThat(o.image()).isNull();
+        }
         if (name.contains("tail")) {
             assertThat(o.message()).doesNotContain("line 30\n").contains("line 50");
         }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.testing.GoldenFiles;
 import dev.kiln.builder.plan.Strategy;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.stream.Stream;
@@ -23,8 +21,7 @@ class JobsTest {
     static final BuilderConfig CONFIG = new BuilderConfig(
             "ghcr.io/osscontainertools/kaniko@sha256:5d2a7b0c6e8f4a1b9c3d7e2f6a0b4c8d1e5f9a3b7c0d4e8f2a6b1c5d9e3f7a0b",
             "ghcr.io/kiln-dev/kiln-builder@sha256:0f1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff0", 3600,
-            new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("500m")).addToRequests("memory", new Quantity("1Gi"))
-                    .addToLimits("memory", new Quantity("4Gi")).build(),
+            BuilderConfig.kanikoResources("1", "2Gi"), // kiln-config's defaults
             new dev.kiln.builder.plan.MavenDockerfile.BaseImages("docker.io/library/maven@sha256:" + "1".repeat(64),
                     "docker.io/library/eclipse-temurin@sha256:" + "2".repeat(64)));
     static final String COMMIT = "9fceb02d0ae598e95dc970b74767f19372d61af8";

@@ -179,7 +179,7 @@ public class FunctionReconciler implements Reconciler<Function>, Cleaner<Functio
             }
             case SUCCEEDED -> {
                 status.build = buildStatus(status, jobName, key, commit, clock);
-                life.markBuildSucceeded(plan.image() + "@" + outcome.digest(), clock.instant().toString());
+                life.markBuildSucceeded(outcome.image(), clock.instant().toString());
                 return true;
             }
             default -> {

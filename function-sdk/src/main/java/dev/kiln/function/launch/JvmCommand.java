@@ -43,14 +43,21 @@ public final class JvmCommand {
     public static List<String> run(JavaRuntime java, Path appDir, List<String> jvmOptions) {
         List<String> cmd = new ArrayList<>();
         cmd.add(java.java().toString());
-        Path archive = archive(java, appDir);
-        if (archive != null && Files.isRegularFile(archive)) {
-            cmd.add(java.archiveKind().readFlag() + archive);
-        }
+        cmd.addAll(archiveOptions(java, appDir));
         cmd.addAll(jvmOptions);
         cmd.add("-jar");
         cmd.add(appDir.resolve(APP_JAR).toString());
         return cmd;
+    }
+
+    /**
+     * @param java the runtime
+     * @param appDir the function directory
+     * @return the JVM options that map this runtime's archive: one option when the archive exists, else none
+     */
+    public static List<String> archiveOptions(JavaRuntime java, Path appDir) {
+        Path archive = archive(java, appDir);
+        return archive != null && Files.isRegularFile(archive) ? List.of(java.archiveKind().readFlag() + archive) : List.of();
     }
 
     /**

@@ -1,0 +1,82 @@
+package dev.kiln.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.builder.resources.BuilderConfig;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The build settings of kiln-config as the Kaniko container gets them. */
+class BeansTest {
+
+    static final String PINNED = "@sha256:" + "a".repeat(64);
+
+    @ParameterizedTest(name = "cpu {0}, memory {1}")
+    @CsvSource({
+        "1,    2Gi,   2",
+        "500m, 1Gi,   1000m",
+        "1.5,  3Gi,   3",
+        "250m, 512Mi, 500m"})
+    void theKanikoContainerGetsItsCpuRequestAndALimitOfTwiceThat(String cpu, String memory, String cpuLimit) {
+        BuilderConfig config = new Beans().builderConfig(config(cpu, memory));
+
+        assertThat(config.resources().getRequests()).isEqualTo(Map.of("cpu", new Quantity(cpu), "memory", new Quantity(memory)));
+        assertThat(config.resources().getLimits()).isEqualTo(Map.of("cpu", new Quantity(cpuLimit), "memory", new Quantity(memory)));
+    }
+
+    static ControllerConfig config(String cpu, String memory) {
+        ControllerConfig.Build build = new ControllerConfig.Build() {
+            public String executorImage() {
+                return "kaniko" + PINNED;
+            }
+
+            public String builderImage() {
+                return "kiln-builder" + PINNED;
+            }
+
+            public String mavenImage() {
+                return "maven" + PINNED;
+            }
+
+            public String runtimeImage() {
+                return "jre" + PINNED;
+            }
+
+            public int ttlSecondsAfterFinished() {
+                return 60;
+            }
+
+            public String cpu() {
+                return cpu;
+            }
+
+            public String memory() {
+                return memory;
+            }
+
+            public Optional<String> pushSecret() {
+                return Optional.empty();
+            }
+        };
+        return new ControllerConfig() {
+            public String registry() {
+                return "registry.example.com/kiln";
+            }
+
+            public Build build() {
+                return build;
+            }
+
+            public Sources sources() {
+                return () -> "kiln-event-sources" + PINNED;
+            }
+
+            public String gitCache() {
+                return "/tmp/kiln-git";
+            }
+        };
+    }
+}
