@@ -6,7 +6,6 @@ import dev.kiln.api.sources.v1alpha1.SourceSpec;
 import dev.kiln.builder.host.HostBuilder;
 import dev.kiln.builder.push.Push;
 import dev.kiln.builder.push.PushEvents;
-import dev.kiln.builder.push.RepositoryUrls;
 import dev.kiln.builder.host.LocalArtifacts;
 import dev.kiln.builder.host.MavenCommand;
 import dev.kiln.contract.adapter.AdapterEnvironment;
@@ -26,13 +25,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,9 +70,8 @@ public final class DevPlatform implements AutoCloseable {
     private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
     private final Map<String, RunningAdapter> adapters = new LinkedHashMap<>();
     private final Map<String, String> adapterProblems = new LinkedHashMap<>();
-    private final Map<String, Secret> secrets = new LinkedHashMap<>();
-    private final Map<String, io.fabric8.kubernetes.api.model.ConfigMap> configMaps = new LinkedHashMap<>();
     private final List<Manifest> manifests;
+    private final ManifestIndex index;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "kiln-dev-timer");
         t.setDaemon(true);
@@ -89,6 +85,7 @@ public final class DevPlatform implements AutoCloseable {
     private DevPlatform(Options options, List<Manifest> manifests) {
         this.options = options;
         this.manifests = manifests;
+        this.index = new ManifestIndex(manifests);
     }
 
     /**
@@ -120,26 +117,21 @@ public final class DevPlatform implements AutoCloseable {
         builder = new HostBuilder(new HostBuilder.Config(state.resolve("cache"), options.maven() != null ? options.maven() : MavenCommand.locate(System.getenv()), List.of(sdkRepo),
                 null, options.java(), 30, 2, System.getenv()));
 
-        for (Manifest m : manifests) {
-            if (m.resource() instanceof Secret s) {
-                secrets.put(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(), s);
-            } else if (m.resource() instanceof io.fabric8.kubernetes.api.model.ConfigMap c) {
-                configMaps.put(c.getMetadata().getNamespace() + "/" + c.getMetadata().getName(), c);
-            }
-        }
         // Every function's environment first: a reference that does not resolve stops the start, with all of them.
         Map<Function, Map<String, String>> envs = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         for (Manifest m : manifests) {
             if (m.resource() instanceof Function f) {
-                envs.put(f, environment(f, problems, m.where()));
+                ManifestIndex.Environment env = index.environment(f, m.where());
+                envs.put(f, env.values());
+                problems.addAll(env.problems());
             }
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("function environments do not resolve:\n  " + String.join("\n  ", problems));
         }
         envs.forEach((f, env) -> {
-            LocalFunction fn = new LocalFunction(vertx, f, builder, this::credentials, env, options.java(), logs, 0, clock);
+            LocalFunction fn = new LocalFunction(vertx, f, builder, index::credentials, env, options.java(), logs, 0, clock);
             functions.put(fn.id(), fn);
         });
         EventingOptions eventing = EventingOptions.defaults().withPort(options.eventingPort()).withResolver(this::functionAddress);
@@ -212,16 +204,10 @@ public final class DevPlatform implements AutoCloseable {
      */
     public List<String> onPush(Push push) {
         List<String> moved = new ArrayList<>();
-        if (push.deleted()) {
-            return moved;
-        }
-        for (LocalFunction fn : functions.values()) {
-            var git = fn.function().getSpec().source.git;
-            String url = RepositoryUrls.normalize(git.url);
-            if (url != null && push.repositories().contains(url) && push.moves(git.revision)) {
-                moved.add(fn.id());
-                fn.refresh();
-            }
+        for (Function f : PushRebuilds.moved(push, functions.values().stream().map(LocalFunction::function).toList())) {
+            LocalFunction fn = functions.get(f.getMetadata().getNamespace() + "/" + f.getMetadata().getName());
+            moved.add(fn.id());
+            fn.refresh();
         }
         return moved;
     }
@@ -244,10 +230,7 @@ public final class DevPlatform implements AutoCloseable {
                 dls = plane.resolve(k.getSpec().delivery.deadLetterSink, source.getMetadata().getNamespace()).toString();
             }
             AdapterEnvironment env = AdapterEnvironment.of(source, sink, dls);
-            Map<String, String> vars = new LinkedHashMap<>();
-            for (AdapterEnvironment.Variable v : env.variables()) {
-                vars.put(v.name(), v.fromSecret() ? secret(source.getMetadata().getNamespace(), v.secretName(), v.secretKey()) : v.value());
-            }
+            Map<String, String> vars = new LinkedHashMap<>(index.adapterVariables(env, source.getMetadata().getNamespace()));
             vars.put("HOST", "127.0.0.1");
             vars.put("PORT", "0");
             adapters.put(id, RunningAdapter.start(env.kind(), vars));
@@ -255,69 +238,6 @@ public final class DevPlatform implements AutoCloseable {
             adapterProblems.put(id, e.getMessage());
             LOG.warning(id + " did not start: " + e.getMessage());
         }
-    }
-
-    /** A Function's Git credentials, from the Secret its {@code secretRef} names among the manifests. */
-    private dev.kiln.builder.git.GitCredentials credentials(Function f) throws dev.kiln.builder.git.SourceException {
-        var ref = f.getSpec().source.git.secretRef;
-        if (ref == null || ref.getName() == null) {
-            return dev.kiln.builder.git.GitCredentials.NONE;
-        }
-        Secret s = secrets.get(f.getMetadata().getNamespace() + "/" + ref.getName());
-        if (s == null) {
-            throw new dev.kiln.builder.git.SourceException(dev.kiln.builder.git.SourceException.Reason.InvalidSource, "secret " + ref.getName()
-                    + " (spec.source.git.secretRef) is not among the manifests of namespace " + f.getMetadata().getNamespace(), null);
-        }
-        return dev.kiln.builder.git.GitCredentials.fromSecret(s);
-    }
-
-    /**
-     * {@code spec.env} as a cluster's kubelet would hand it over: values, and {@code secretKeyRef} and
-     * {@code configMapKeyRef} from the manifests' Secrets and ConfigMaps. The Downward API ({@code fieldRef},
-     * {@code resourceFieldRef}) has no meaning without a pod and is reported, never dropped.
-     */
-    private Map<String, String> environment(Function f, List<String> problems, String where) {
-        Map<String, String> env = new LinkedHashMap<>();
-        String ns = f.getMetadata().getNamespace();
-        for (int i = 0; i < f.getSpec().env.size(); i++) {
-            var e = f.getSpec().env.get(i);
-            String path = where + " Function " + ns + "/" + f.getMetadata().getName() + ": spec.env[" + i + "]";
-            var from = e.getValueFrom();
-            try {
-                if (from == null) {
-                    env.put(e.getName(), e.getValue() == null ? "" : e.getValue());
-                } else if (from.getSecretKeyRef() != null) {
-                    env.put(e.getName(), secret(ns, from.getSecretKeyRef().getName(), from.getSecretKeyRef().getKey()));
-                } else if (from.getConfigMapKeyRef() != null) {
-                    var ref = from.getConfigMapKeyRef();
-                    var c = configMaps.get(ns + "/" + ref.getName());
-                    if (c == null || c.getData() == null || !c.getData().containsKey(ref.getKey())) {
-                        throw new IllegalArgumentException("ConfigMap " + ns + "/" + ref.getName() + " with key " + ref.getKey()
-                                + " is not among the manifests");
-                    }
-                    env.put(e.getName(), c.getData().get(ref.getKey()));
-                } else {
-                    throw new IllegalArgumentException("valueFrom other than secretKeyRef or configMapKeyRef needs a pod: not in local mode");
-                }
-            } catch (IllegalArgumentException bad) {
-                problems.add(path + ".valueFrom: " + bad.getMessage());
-            }
-        }
-        return env;
-    }
-
-    private String secret(String namespace, String name, String key) {
-        Secret s = secrets.get(namespace + "/" + name);
-        if (s == null) {
-            throw new IllegalArgumentException("secret " + namespace + "/" + name + " is not among the manifests: add a Secret with stringData." + key);
-        }
-        if (s.getStringData() != null && s.getStringData().containsKey(key)) {
-            return s.getStringData().get(key);
-        }
-        if (s.getData() != null && s.getData().containsKey(key)) {
-            return new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8);
-        }
-        throw new IllegalArgumentException("secret " + namespace + "/" + name + " has no key " + key);
     }
 
     /** Refs the eventing plane does not host: Functions (and Knative Services of the same name) are their activators. */
@@ -342,42 +262,23 @@ public final class DevPlatform implements AutoCloseable {
 
     /** @return every resource's state, as {@code kiln get} shows it */
     public List<Map<String, Object>> states() {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (Manifest m : manifests) {
-            HasMetadata r = m.resource();
-            if (r instanceof Secret || r instanceof io.fabric8.kubernetes.api.model.ConfigMap) {
-                continue;
+        return StatusTable.rows(manifests, new StatusTable.States() {
+            @Override
+            public LocalFunction.Status function(String id) {
+                return functions.get(id).status();
             }
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("kind", r.getKind());
-            row.put("namespace", r.getMetadata().getNamespace());
-            row.put("name", r.getMetadata().getName());
-            String id = r.getKind() + " " + r.getMetadata().getNamespace() + "/" + r.getMetadata().getName();
-            if (r instanceof Function) {
-                LocalFunction.Status s = functions.get(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName()).status();
-                row.put("ready", s.ready() ? "True" : "False");
-                row.put("reason", s.reason());
-                row.put("message", s.message());
-                row.put("url", s.url());
-                row.put("commit", s.commit());
-                row.put("instances", s.instances());
-                row.put("since", s.since().toString());
-            } else if (r instanceof CustomResource<?, ?> cr && cr.getSpec() instanceof SourceSpec) {
+
+            @Override
+            public StatusTable.Adapter adapter(String id) {
                 RunningAdapter a = adapters.get(id);
-                row.put("ready", a != null ? "True" : "False");
-                row.put("reason", a != null ? null : "AdapterFailed");
-                row.put("message", adapterProblems.get(id));
-                row.put("url", a != null ? "http://127.0.0.1:" + a.port() : null);
-            } else {
-                ResourceState s = plane.state(r);
-                row.put("ready", s.ready() ? "True" : "False");
-                row.put("reason", s.reason());
-                row.put("message", s.message());
-                row.put("url", s.address());
+                return new StatusTable.Adapter(a == null ? null : a.port(), adapterProblems.get(id));
             }
-            rows.add(row);
-        }
-        return rows;
+
+            @Override
+            public ResourceState eventing(HasMetadata resource) {
+                return plane.state(resource);
+            }
+        });
     }
 
     @Override

@@ -1,0 +1,87 @@
+package dev.kiln.local;
+
+import dev.kiln.api.functions.v1alpha1.Function;
+import dev.kiln.api.sources.v1alpha1.SourceSpec;
+import dev.kiln.eventing.ResourceState;
+import dev.kiln.local.functions.LocalFunction;
+import dev.kiln.local.manifests.Manifest;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.CustomResource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every resource's state as {@code kiln get} and {@code kiln dev}'s output show it: one row per manifest (Secrets
+ * and ConfigMaps are inputs, not resources that run), with {@code kind}, {@code namespace}, {@code name},
+ * {@code ready}, {@code reason}, {@code message}, {@code url}, and for Functions {@code commit}, {@code instances}
+ * and {@code since}.
+ */
+final class StatusTable {
+
+    /** Where the states come from. */
+    interface States {
+        /** @param id {@code namespace/name} @return the Function's state */
+        LocalFunction.Status function(String id);
+
+        /** @param id {@code Kind namespace/name} @return the source adapter's state */
+        Adapter adapter(String id);
+
+        /** @param resource a Broker, Trigger, Sequence or Parallel @return its state on the eventing plane */
+        ResourceState eventing(HasMetadata resource);
+    }
+
+    /**
+     * A source's adapter.
+     *
+     * @param port its port when it runs, else null
+     * @param problem why it does not run, else null
+     */
+    record Adapter(Integer port, String problem) {
+    }
+
+    private StatusTable() {
+    }
+
+    static List<Map<String, Object>> rows(List<Manifest> manifests, States states) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Manifest m : manifests) {
+            HasMetadata r = m.resource();
+            if (r instanceof Secret || r instanceof ConfigMap) {
+                continue;
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("kind", r.getKind());
+            row.put("namespace", r.getMetadata().getNamespace());
+            row.put("name", r.getMetadata().getName());
+            if (r instanceof Function) {
+                LocalFunction.Status s = states.function(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName());
+                row.put("ready", s.ready() ? "True" : "False");
+                row.put("reason", s.reason());
+                row.put("message", s.message());
+                row.put("url", s.url());
+                row.put("commit", s.commit());
+                row.put("instances", s.instances());
+                row.put("since", s.since().toString());
+            } else if (r instanceof CustomResource<?, ?> cr && cr.getSpec() instanceof SourceSpec) {
+                Adapter a = states.adapter(m.describe());
+                boolean running = a != null && a.port() != null;
+                row.put("ready", running ? "True" : "False");
+                row.put("reason", running ? null : "AdapterFailed");
+                row.put("message", a == null ? null : a.problem());
+                row.put("url", running ? "http://127.0.0.1:" + a.port() : null);
+            } else {
+                ResourceState s = states.eventing(r);
+                row.put("ready", s.ready() ? "True" : "False");
+                row.put("reason", s.reason());
+                row.put("message", s.message());
+                row.put("url", s.address());
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+}

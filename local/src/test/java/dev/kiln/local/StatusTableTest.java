@@ -1,0 +1,78 @@
+package dev.kiln.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.eventing.ResourceState;
+import dev.kiln.local.functions.LocalFunction;
+import dev.kiln.local.manifests.Manifest;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** kiln get's rows: one per resource that runs, each from its own part of the platform. */
+class StatusTableTest {
+
+    static final List<Manifest> MANIFESTS = TestManifests.of("""
+            apiVersion: kiln.dev/v1alpha1
+            kind: Function
+            metadata: {name: fn}
+            spec: {source: {git: {url: https://example.com/a.git}}}
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: hook}
+            stringData: {token: t}
+            ---
+            apiVersion: eventing.knative.dev/v1
+            kind: Broker
+            metadata: {name: default}
+            ---
+            apiVersion: sources.kiln.dev/v1alpha1
+            kind: CronSource
+            metadata: {name: ticks}
+            spec: {schedule: "* * * * *", sink: {ref: {apiVersion: eventing.knative.dev/v1, kind: Broker, name: default}}}
+            ---
+            apiVersion: sources.kiln.dev/v1alpha1
+            kind: GitHubSource
+            metadata: {name: hooks}
+            spec:
+              repositories: [acme/fns]
+              eventTypes: [push]
+              secretToken: {secretKeyRef: {name: hook, key: token}}
+              sink: {ref: {apiVersion: eventing.knative.dev/v1, kind: Broker, name: default}}
+            """);
+
+    static final Instant SINCE = Instant.parse("2026-01-01T00:00:00Z");
+
+    @Test
+    void aRowPerResourceThatRunsFromItsOwnState() {
+        List<Map<String, Object>> rows = StatusTable.rows(MANIFESTS, new StatusTable.States() {
+            @Override
+            public LocalFunction.Status function(String id) {
+                assertThat(id).isEqualTo("default/fn");
+                return new LocalFunction.Status(true, "BuildFailed", "mvn package failed; still serving 0123456789ab", "0123456789abcdef",
+                        "http://127.0.0.1:1234", 2, SINCE);
+            }
+
+            @Override
+            public StatusTable.Adapter adapter(String id) {
+                return id.equals("CronSource default/ticks") ? new StatusTable.Adapter(4321, null) : new StatusTable.Adapter(null, "no secret");
+            }
+
+            @Override
+            public ResourceState eventing(HasMetadata resource) {
+                return new ResourceState(true, null, null, "http://127.0.0.1:8180/default/default");
+            }
+        });
+        assertThat(rows).extracting(r -> r.get("kind")).as("the Secret is an input, not a row").containsExactly("Function", "Broker", "CronSource", "GitHubSource");
+        assertThat(rows.get(0)).containsEntry("ready", "True").containsEntry("reason", "BuildFailed").containsEntry("commit", "0123456789abcdef")
+                .containsEntry("url", "http://127.0.0.1:1234").containsEntry("instances", 2).containsEntry("since", SINCE.toString())
+                .containsEntry("namespace", "default").containsEntry("name", "fn");
+        assertThat(rows.get(1)).containsEntry("ready", "True").containsEntry("url", "http://127.0.0.1:8180/default/default");
+        assertThat(rows.get(2)).containsEntry("ready", "True").containsEntry("url", "http://127.0.0.1:4321").containsEntry("reason", null);
+        assertThat(rows.get(3)).containsEntry("ready", "False").containsEntry("reason", "AdapterFailed").containsEntry("message", "no secret")
+                .containsEntry("url", null);
+    }
+}
