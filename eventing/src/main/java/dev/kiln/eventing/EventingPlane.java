@@ -157,7 +157,8 @@ public final class EventingPlane implements AutoCloseable {
     public synchronized ResourceState apply(HasMetadata resource) {
         String key = key(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
         if (resource instanceof Broker b) {
-            brokers.put(key, brokerRuntime(b));
+            brokers.put(key, BrokerRuntime.of(b, (ns, name) -> configMaps.get(key(ns, name)), options.kafkaBootstrapServers(),
+                    servers -> logs.computeIfAbsent(servers, EventLog::new)));
         } else if (resource instanceof Trigger t) {
             // Events already queued for a replaced Trigger are still delivered by its old runtime.
             TriggerRuntime runtime = new TriggerRuntime(this, t);
@@ -216,34 +217,6 @@ public final class EventingPlane implements AutoCloseable {
             BrokerRuntime b = brokers.get(key(t.namespace(), t.broker()));
             t.consume(b != null && b.error() == null && t.ready() ? b.durable() : null);
         }
-    }
-
-    private BrokerRuntime brokerRuntime(Broker broker) {
-        DeliveryPolicy policy;
-        try {
-            policy = DeliveryPolicy.merge(DeliveryPolicy.BROKER_DEFAULT, broker.getSpec() == null ? null : broker.getSpec().getDelivery());
-        } catch (IllegalArgumentException e) {
-            return new BrokerRuntime(DeliveryPolicy.BROKER_DEFAULT, "InvalidSpec", "spec." + e.getMessage(), null, null);
-        }
-        KafkaBrokerConfig durable;
-        try {
-            if (!KafkaBrokerConfig.isDurable(broker)) {
-                return new BrokerRuntime(policy, null, null, null, null);
-            }
-            durable = KafkaBrokerConfig.of(broker, (ns, name) -> configMaps.get(key(ns, name)), options.kafkaBootstrapServers());
-        } catch (IllegalArgumentException e) {
-            return new BrokerRuntime(policy, "InvalidSpec", e.getMessage(), null, null);
-        }
-        EventLog log;
-        try {
-            log = logs.computeIfAbsent(durable.bootstrapServers(), EventLog::new);
-            log.prepare(durable);
-        } catch (org.apache.kafka.common.KafkaException e) {
-            return new BrokerRuntime(policy, "InvalidSpec", "bootstrap.servers " + durable.bootstrapServers() + ": " + e.getMessage(), null, null);
-        } catch (IllegalStateException e) {
-            return new BrokerRuntime(policy, "KafkaUnavailable", e.getMessage() + "; apply the Broker again once Kafka is up", null, null);
-        }
-        return new BrokerRuntime(policy, null, null, durable, log);
     }
 
     /**
@@ -309,8 +282,8 @@ public final class EventingPlane implements AutoCloseable {
     }
 
     /**
-     * Broker ingress without HTTP (sources in the same JVM, replies): TTL, arrival time, then the matching
-     * Triggers' queues (in memory) or the Broker's topic (durable).
+     * Broker ingress without HTTP (sources in the same JVM, replies): TTL, arrival time, then the Broker's
+     * runtime ({@link BrokerRuntime#admit}): the matching Triggers' queues (in memory) or its topic (durable).
      *
      * @param namespace the Broker's namespace
      * @param broker its name
@@ -337,24 +310,7 @@ public final class EventingPlane implements AutoCloseable {
         }
         CloudEvent accepted = CloudEventBuilder.from(event).withExtension(Ttl.EXTENSION, ttl)
                 .withExtension("knativearrivaltime", OffsetDateTime.now(ZoneOffset.UTC).toString()).build();
-        if (b.durable() != null) {
-            return b.log().append(b.durable().topic(), accepted).map(Admission.ACCEPTED).otherwise(err -> {
-                LOG.warning(() -> "broker " + namespace + "/" + broker + " refused event " + event.getId() + ": Kafka did not take it: " + err);
-                return Admission.UNAVAILABLE;
-            });
-        }
-        List<TriggerRuntime> matching = new ArrayList<>();
-        for (TriggerRuntime t : triggersByBroker.getOrDefault(brokerKey, Map.of()).values()) {
-            if (t.ready() && t.filter().evaluate(accepted).delivers()) {
-                if (!t.lane().reserve()) {
-                    matching.forEach(m -> m.lane().release());
-                    return Future.succeededFuture(Admission.FULL);
-                }
-                matching.add(t);
-            }
-        }
-        matching.forEach(t -> t.lane().enqueue(accepted));
-        return Future.succeededFuture(Admission.ACCEPTED);
+        return b.admit(accepted, triggersByBroker.getOrDefault(brokerKey, Map.of()).values());
     }
 
     /** Accepts an event for a Sequence or Parallel ({@code kind} is "sequences" or "parallels"). */
@@ -476,17 +432,5 @@ public final class EventingPlane implements AutoCloseable {
         logs.values().forEach(EventLog::close);
         dispatcher.close();
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
-
-    /**
-     * A Broker's settings, checked once when applied.
-     *
-     * @param policy its delivery over Knative's broker defaults, the base its Triggers merge over
-     * @param reason why it is not ready (a condition reason), or null
-     * @param error what is wrong and what to do, or null
-     * @param durable its Kafka topic when it is of class Kafka, else null (in memory)
-     * @param log the producer for its topic, when durable
-     */
-    record BrokerRuntime(DeliveryPolicy policy, String reason, String error, KafkaBrokerConfig durable, EventLog log) {
     }
 }

@@ -40,7 +40,7 @@ final class TriggerRuntime {
     /** The merged policy, recomputed only when the Broker is applied again (a new BrokerRuntime). */
     private volatile Merged merged;
 
-    private record Merged(EventingPlane.BrokerRuntime broker, DeliveryPolicy policy) {
+    private record Merged(BrokerRuntime broker, DeliveryPolicy policy) {
     }
 
     TriggerRuntime(EventingPlane plane, Trigger trigger) {
@@ -99,16 +99,23 @@ final class TriggerRuntime {
         return broker == null ? "" : broker;
     }
 
-    EventFilter filter() {
-        return filter;
-    }
-
     Lane lane() {
         return lane;
     }
 
     boolean ready() {
         return errors.isEmpty();
+    }
+
+    /**
+     * Whether this Trigger takes an event: the one place both kinds of Broker ask (in memory at ingress, durable in
+     * this Trigger's consumer).
+     *
+     * @param event an event its Broker accepted
+     * @return whether the Trigger is ready and its filter delivers the event
+     */
+    boolean matches(CloudEvent event) {
+        return ready() && filter.evaluate(event).delivers();
     }
 
     DeliveryMetrics metrics() {
@@ -132,7 +139,7 @@ final class TriggerRuntime {
             // Knative's Kafka broker names Trigger groups the same way; stable, so a restart resumes where it was.
             String group = "kiln-trigger-" + namespace + "-" + trigger.getMetadata().getName();
             consumer = new TriggerConsumer(durable, group, plane.options().laneConcurrency(),
-                    event -> filter.evaluate(event).delivers() ? deliver(event) : Future.succeededFuture());
+                    event -> matches(event) ? deliver(event) : Future.succeededFuture());
             consumerError = null;
         } catch (IllegalStateException e) {
             consumerError = e.getMessage() + "; apply the Trigger again once Kafka is up";
@@ -176,7 +183,7 @@ final class TriggerRuntime {
     }
 
     private DeliveryPolicy policy() {
-        EventingPlane.BrokerRuntime b = plane.broker(namespace, broker());
+        BrokerRuntime b = plane.broker(namespace, broker());
         Merged m = merged;
         if (m == null || m.broker() != b) {
             m = new Merged(b, DeliveryPolicy.merge(b == null ? DeliveryPolicy.BROKER_DEFAULT : b.policy(), trigger.getSpec().getDelivery()));
