@@ -1,0 +1,112 @@
+package dev.kiln.api.functions.v1alpha1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.api.duck.Conditions;
+import dev.kiln.api.validation.FieldErrors;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** A Function's conditions through its life, as knative keeps its {@code *_lifecycle_test} tables. */
+class FunctionLifecycleTest {
+
+    static final List<String> ORDER = List.of("SourceResolved", "BuildSucceeded", "ServiceReady", "Ready");
+    static final String SHA = "9fceb02d0ae598e95dc970b74767f19372d61af8";
+
+    static Stream<Arguments> lifecycle() {
+        return Stream.of(
+                row("fresh: every condition Unknown", l -> { },
+                        "SourceResolved=Unknown BuildSucceeded=Unknown ServiceReady=Unknown Ready=Unknown"),
+                row("source resolved: still Unknown", l -> l.markSourceResolved(SHA),
+                        "SourceResolved=True BuildSucceeded=Unknown ServiceReady=Unknown Ready=Unknown"),
+                row("source unreachable: Ready False with its reason", l -> l.markSourceFailed("RepositoryUnreachable", "no route"),
+                        "SourceResolved=False/RepositoryUnreachable BuildSucceeded=Unknown ServiceReady=Unknown Ready=False/RepositoryUnreachable"),
+                row("building: Ready Unknown, Building", l -> {
+                    l.markSourceResolved(SHA);
+                    l.markBuildRunning(build());
+                }, "SourceResolved=True BuildSucceeded=Unknown/Building ServiceReady=Unknown Ready=Unknown/Building"),
+                row("build failed: Ready False", l -> {
+                    l.markSourceResolved(SHA);
+                    l.markBuildRunning(build());
+                    l.markBuildFailed("BuildFailed", "mvn: compilation error");
+                }, "SourceResolved=True BuildSucceeded=False/BuildFailed ServiceReady=Unknown Ready=False/BuildFailed"),
+                row("deploying the image: Ready Unknown, Deploying", l -> {
+                    l.markSourceResolved(SHA);
+                    l.markBuildSucceeded("r/greeter@sha256:1", "2026-01-01T00:00:00Z");
+                    l.markServiceUnknown(FunctionLifecycle.REASON_DEPLOYING, "waiting");
+                }, "SourceResolved=True BuildSucceeded=True ServiceReady=Unknown/Deploying Ready=Unknown/Deploying"),
+                row("happy: Ready True", FunctionLifecycleTest::happy,
+                        "SourceResolved=True BuildSucceeded=True ServiceReady=True Ready=True"),
+                row("a new build while serving: Ready Unknown until it is built", l -> {
+                    happy(l);
+                    l.markBuildRunning(build());
+                }, "SourceResolved=True BuildSucceeded=Unknown/Building ServiceReady=True Ready=Unknown/Building"),
+                row("the service fails after being ready: Ready False with the service's reason", l -> {
+                    happy(l);
+                    l.markServiceFailed("RevisionFailed", "container exited");
+                }, "SourceResolved=True BuildSucceeded=True ServiceReady=False/RevisionFailed Ready=False/RevisionFailed"),
+                row("a failed build then a good one: Ready True again", l -> {
+                    l.markSourceResolved(SHA);
+                    l.markBuildFailed("BuildFailed", "broken");
+                    l.markBuildSucceeded("r/greeter@sha256:2", null);
+                    l.markServiceReady("http://greeter.demo.example.com", "http://greeter.demo.svc.cluster.local");
+                }, "SourceResolved=True BuildSucceeded=True ServiceReady=True Ready=True"),
+                row("the first failure in declared order names Ready", l -> {
+                    l.markServiceFailed("RevisionFailed", "x");
+                    l.markSourceFailed("RevisionNotFound", "no branch main");
+                }, "SourceResolved=False/RevisionNotFound BuildSucceeded=Unknown ServiceReady=False/RevisionFailed Ready=False/RevisionNotFound"),
+                row("an invalid spec: Ready False, InvalidSpec", l -> {
+                    FieldErrors errors = new FieldErrors();
+                    errors.missing("spec.source.git.url");
+                    l.markInvalidSpec(errors);
+                }, "SourceResolved=Unknown BuildSucceeded=Unknown ServiceReady=Unknown Ready=False/InvalidSpec"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource
+    void lifecycle(Consumer<FunctionLifecycle> marks, String expected) {
+        FunctionStatus status = new FunctionStatus();
+        marks.accept(FunctionLifecycle.of(status, Clock.systemUTC()));
+        assertThat(Conditions.render(status, ORDER)).isEqualTo(expected);
+    }
+
+    @Test
+    void theHappyPathFillsTheStatus() {
+        FunctionStatus status = new FunctionStatus();
+        FunctionLifecycle l = FunctionLifecycle.of(status, Clock.systemUTC());
+        happy(l);
+        l.observe(3L);
+        assertThat(status.commit).isEqualTo(SHA);
+        assertThat(status.image).isEqualTo("r/greeter@sha256:1");
+        assertThat(status.build.completedAt).isEqualTo("2026-01-01T00:00:00Z");
+        assertThat(status.url).isEqualTo("http://greeter.demo.example.com");
+        assertThat(status.address.url).isEqualTo("http://greeter.demo.svc.cluster.local");
+        assertThat(status.observedGeneration).isEqualTo(3L);
+        assertThat(status.ready()).isTrue();
+    }
+
+    private static void happy(FunctionLifecycle l) {
+        l.markSourceResolved(SHA);
+        l.markBuildRunning(build());
+        l.markBuildSucceeded("r/greeter@sha256:1", "2026-01-01T00:00:00Z");
+        l.markServiceReady("http://greeter.demo.example.com", "http://greeter.demo.svc.cluster.local");
+    }
+
+    private static BuildStatus build() {
+        BuildStatus b = new BuildStatus();
+        b.name = "greeter-build-9fceb02d";
+        b.commit = SHA;
+        return b;
+    }
+
+    private static Arguments row(String name, Consumer<FunctionLifecycle> marks, String expected) {
+        return Arguments.of(Named.of(name, marks), expected);
+    }
+}
