@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -74,8 +75,7 @@ public final class EventLog implements AutoCloseable {
                     }
                 }
             }
-            admin.describeTopics(List.of(config.topic())).allTopicNames().get(20, TimeUnit.SECONDS);
-            producer.partitionsFor(config.topic());
+            awaitMetadata(admin, config);
         } catch (ExecutionException e) {
             throw new IllegalStateException("Kafka at " + bootstrapServers + ": topic " + config.topic() + ": " + e.getCause().getMessage(), e);
         } catch (TimeoutException e) {
@@ -85,6 +85,27 @@ public final class EventLog implements AutoCloseable {
             throw new IllegalStateException("interrupted while preparing topic " + config.topic(), e);
         } catch (org.apache.kafka.common.KafkaException e) {
             throw new IllegalStateException("Kafka at " + bootstrapServers + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Waits until the topic's metadata can be read. A topic just created is not known to every broker at once (the
+     * controller answers CreateTopics before their metadata caches have it), so "does not host this topic-partition"
+     * is waited out for a topic Kiln created, within 20 s; an external topic that is not there is reported at once.
+     */
+    private void awaitMetadata(Admin admin, KafkaBrokerConfig config) throws ExecutionException, TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            try {
+                admin.describeTopics(List.of(config.topic())).allTopicNames().get(20, TimeUnit.SECONDS);
+                producer.partitionsFor(config.topic());
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || config.external() || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            Thread.sleep(100);
         }
     }
 
