@@ -22,7 +22,6 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -119,12 +118,11 @@ public final class KafkaAdapter implements AutoCloseable {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.group());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, settings.initialOffset());
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(10, settings.maxInFlight()));
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.group() + "-" + adapter.name());
         this.consumer = new AtLeastOnceConsumer<>("kafka-source-" + adapter.namespace() + "-" + adapter.name(),
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer()), settings.topics(), Integer.MAX_VALUE,
+                props, new ByteArrayDeserializer(), new ByteArrayDeserializer(), settings.topics(), Integer.MAX_VALUE,
                 new AtLeastOnceConsumer.Handler<>() {
                     @Override
                     public void accept(ConsumerRecord<byte[], byte[]> record, Runnable finished) {

@@ -16,7 +16,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -63,14 +62,12 @@ public final class TriggerConsumer implements AutoCloseable {
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, group + "-0");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // Only reached for partitions added after the group was set up: those are read from their start.
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1, maxInFlight));
-        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, group);
-        this.consumer = new AtLeastOnceConsumer<>(group, new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer()),
-                List.of(config.topic()), maxInFlight, this::dispatch);
+        this.consumer = new AtLeastOnceConsumer<>(group, props, new StringDeserializer(), new ByteArrayDeserializer(), List.of(config.topic()),
+                maxInFlight, this::dispatch);
     }
 
     /** @return the Broker's settings this consumer reads with */
