@@ -63,7 +63,7 @@ class LayeringTest {
                         noClasses().that().resideInAPackage("dev.kiln.contract..").should().dependOnClassesThat(IO), OpensASocket.class),
                 rule("*.resources builders use no client: desired objects come from pure builders",
                         noClasses().that().resideInAPackage("dev.kiln..resources..").should().dependOnClassesThat(CLIENT), UsesAClient.class),
-                // By package, not by module: local mode lives in cli/ for now and will get its own module.
+                // By package, not by module: it held while local mode lived in cli/, and holds now that it has local/.
                 rule("the controller never imports local mode",
                         noClasses().that().resideInAPackage("dev.kiln.controller..").should().dependOnClassesThat().resideInAPackage("dev.kiln.local.."),
                         ImportsLocalMode.class),
