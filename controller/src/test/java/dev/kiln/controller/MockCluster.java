@@ -1,15 +1,22 @@
 package dev.kiln.controller;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.builder.plan.MavenDockerfile;
 import dev.kiln.builder.resources.BuilderConfig;
 import dev.kiln.builder.resources.Jobs;
-import io.fabric8.kubernetes.api.model.PodBuilder;
+import dev.kiln.controller.cluster.ApiRequest;
+import dev.kiln.controller.cluster.ClusterDispatcher;
+import dev.kiln.controller.cluster.JobController;
+import dev.kiln.controller.cluster.KnativeServing;
+import dev.kiln.controller.cluster.Rbac;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -22,27 +29,57 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 /**
- * The fabric8 mock API server in CRUD mode with Kiln's CRDs from {@code config/300-crds} (the files a cluster
- * installs, so status is a subresource as on a real API server), and a JOSDK Operator running reconcilers against it.
- * Server-side apply is off: the mock does not implement it (see {@code docs/decisions.md}).
+ * A test cluster: the fabric8 mock API server in CRUD mode with Kiln's CRDs from {@code config/300-crds} (the files a
+ * cluster installs, so status is a subresource as on a real API server), and in front of and behind it what a real
+ * cluster adds ({@link ClusterDispatcher}): RBAC from {@code config/} for the controller's requests, Knative
+ * Serving's webhook and controller ({@link KnativeServing}), the Job controller ({@link JobController}) and the
+ * garbage collector. A JOSDK Operator runs reconcilers against it with {@link #controllerClient()}, which acts as
+ * Kiln's ServiceAccount; {@link #client()} is the test's own, unrestricted.
+ *
+ * <p>Server-side apply is off: the mock does not implement it (see {@code docs/decisions.md}).
  */
 public final class MockCluster implements AutoCloseable {
 
     /** Kiln's CRDs; {@code -Dkiln.crds=...} when running from elsewhere than a module (the benchmarks). */
     static final Path CRDS = Path.of(System.getProperty("kiln.crds", "../config/300-crds"));
+    /** The install's kustomization, for its RBAC. */
+    static final Path CONFIG = CRDS.getParent();
+    /** Kiln's controller, as its ServiceAccount in {@code config/200-serviceaccount.yaml}. */
+    public static final String CONTROLLER_USER = "system:serviceaccount:kiln-system:kiln-controller";
+    /** What Knative Eventing's core installs for addressable resolution (see the file's header). */
+    public static final String KNATIVE_EVENTING_ROLES = "/cluster/knative-eventing-addressable-resolvers.yaml";
 
+    private final ClusterDispatcher dispatcher;
     private final KubernetesMockServer server;
     private final KubernetesClient client;
+    private final KubernetesClient controllerClient;
+    private final KnativeServing serving;
+    private final JobController jobs;
+    private final ExecutorService garbageCollector = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "test-cluster-gc");
+        t.setDaemon(true);
+        return t;
+    });
     private Operator operator;
 
     public MockCluster() throws IOException {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+        dispatcher = new ClusterDispatcher(new Rbac(Rbac.fromKustomization(CONFIG)).with(roles(KNATIVE_EVENTING_ROLES)));
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         client = KilnKinds.register(server.createClient());
+        Config asController = new ConfigBuilder(client.getConfiguration()).withImpersonateUsername(CONTROLLER_USER).build();
+        controllerClient = KilnKinds.register(new KubernetesClientBuilder().withConfig(asController).build());
         installCrds(client);
+        client.apiextensions().v1().customResourceDefinitions().resource(knativeServiceCrd()).create();
+        dispatcher.collector(this::collectDependents);
+        serving = new KnativeServing(client);
+        jobs = new JobController(client);
+        startComponents();
     }
 
     /** Creates Kiln's CRDs, as {@code config/300-crds} has them, through the client. */
@@ -57,6 +94,28 @@ public final class MockCluster implements AutoCloseable {
         }
     }
 
+    /** Knative's Service CRD as far as the API server's behaviour goes: namespaced, status a subresource. */
+    private static CustomResourceDefinition knativeServiceCrd() {
+        return new CustomResourceDefinitionBuilder().withNewMetadata().withName("services.serving.knative.dev").endMetadata()
+                .withNewSpec().withGroup("serving.knative.dev").withScope("Namespaced")
+                .withNewNames().withKind("Service").withPlural("services").withSingular("service").withListKind("ServiceList").endNames()
+                .addNewVersion().withName("v1").withServed(true).withStorage(true).withNewSubresources().withNewStatus().endStatus().endSubresources()
+                .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema()
+                .endVersion().endSpec().build();
+    }
+
+    /**
+     * @param resource a YAML file on the test class path
+     * @return its RBAC objects
+     */
+    public static List<HasMetadata> roles(String resource) {
+        try {
+            return Rbac.fromFile(Path.of(MockCluster.class.getResource(resource).toURI()));
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Build settings with pinned, made-up images: the Jobs are never run, the test or benchmark plays Kaniko. */
     public static final BuilderConfig BUILDER = new BuilderConfig("ghcr.io/osscontainertools/kaniko@sha256:" + "1".repeat(64),
             "ghcr.io/kiln-dev/kiln-builder@sha256:" + "2".repeat(64), 86400, null,
@@ -68,44 +127,101 @@ public final class MockCluster implements AutoCloseable {
      * termination message, and the Job completed.
      */
     public void completeBuild(Job job, String digest) {
-        String ns = job.getMetadata().getNamespace();
         // What Kaniko writes with --image-name-with-digest-file: the destination's repository (tag dropped), @, digest.
         String destination = job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs().stream()
                 .filter(a -> a.startsWith("--destination=")).findFirst().orElseThrow().substring("--destination=".length());
-        String image = destination.substring(0, destination.lastIndexOf(':')) + "@" + digest + "\n";
-        client.resource(new PodBuilder().withNewMetadata().withName(job.getMetadata().getName() + "-x").withNamespace(ns)
-                .addToLabels("job-name", job.getMetadata().getName()).endMetadata()
-                .withNewStatus().addNewContainerStatus().withName(Jobs.KANIKO).withNewState().withNewTerminated()
-                .withExitCode(0).withMessage(image).endTerminated().endState().endContainerStatus().endStatus().build()).create();
-        job.setStatus(new JobStatusBuilder().withSucceeded(1)
-                .withConditions(new JobConditionBuilder().withType("Complete").withStatus("True").build()).build());
-        client.resource(job).updateStatus();
+        jobs.succeed(job, Jobs.KANIKO, destination.substring(0, destination.lastIndexOf(':')) + "@" + digest + "\n");
     }
 
-    /** @return a client of the mock server */
+    /** @return Knative Serving, to hold or fail revisions */
+    public KnativeServing serving() {
+        return serving;
+    }
+
+    /** @return the Job controller, to end builds */
+    public JobController jobs() {
+        return jobs;
+    }
+
+    /** @return the test's client: unrestricted, as a cluster admin */
     public KubernetesClient client() {
         return client;
     }
 
-    /** Starts an operator with these reconcilers (stopping the one before, as a controller restart would). */
+    /** @return the controller's client: every request is authorized by the install's RBAC */
+    public KubernetesClient controllerClient() {
+        return controllerClient;
+    }
+
+    /** @return the controller's requests RBAC denied since the last {@link #clearRecords()} */
+    public List<ApiRequest> denied() {
+        return dispatcher.denied();
+    }
+
+    /** @return the controller's requests since the last {@link #clearRecords()} */
+    public List<ApiRequest> requests() {
+        return dispatcher.requests();
+    }
+
+    /** Forgets recorded requests. */
+    public void clearRecords() {
+        dispatcher.clearRecords();
+    }
+
+    /** @param more roles installed beside Kiln's and Knative Eventing's, e.g. a Knative extension's */
+    public void install(List<HasMetadata> more) {
+        dispatcher.rbac(dispatcher.rbac().with(more));
+    }
+
+    /** Starts an operator with these reconcilers on the controller's client (stopping the one before, as a restart). */
     public void start(List<Reconciler<?>> reconcilers) {
         stopOperator();
-        operator = new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false)
+        operator = new Operator(o -> o.withKubernetesClient(controllerClient).withUseSSAToPatchPrimaryResource(false)
                 .withSSABasedCreateUpdateMatchForDependentResources(false).withCloseClientOnStop(false));
         reconcilers.forEach(r -> operator.register(r));
         operator.start();
     }
 
-    private void stopOperator() {
+    /** Stops the controller: the cluster runs on without it. */
+    public void stopOperator() {
         if (operator != null) {
             operator.stop();
             operator = null;
         }
     }
 
+    private void startComponents() {
+        serving.start();
+        jobs.start();
+    }
+
+    /** The garbage collector: an object's dependents go with it (background propagation). */
+    private void collectDependents(JsonNode deleted) {
+        String uid = deleted.path("metadata").path("uid").asText(null);
+        if (uid == null) {
+            return;
+        }
+        garbageCollector.execute(() -> {
+            for (JsonNode o : dispatcher.objects()) {
+                boolean dependent = false;
+                for (JsonNode ref : o.path("metadata").path("ownerReferences")) {
+                    dependent |= uid.equals(ref.path("uid").asText());
+                }
+                if (dependent) {
+                    HasMetadata object = client.getKubernetesSerialization().unmarshal(o.toString());
+                    client.resource(object).delete();
+                }
+            }
+        });
+    }
+
     @Override
     public void close() {
         stopOperator();
+        serving.close();
+        jobs.close();
+        garbageCollector.shutdownNow();
+        controllerClient.close();
         client.close();
         server.destroy();
     }

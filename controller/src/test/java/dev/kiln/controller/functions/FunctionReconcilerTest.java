@@ -21,10 +21,7 @@ import io.fabric8.knative.serving.v1.Service;
 import io.fabric8.knative.serving.v1.ServiceStatusBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -72,8 +69,14 @@ class FunctionReconcilerTest {
 
     static FunctionReconciler reconciler(Path gitCache) {
         java.time.Clock clock = java.time.Clock.systemUTC();
-        return new FunctionReconciler(client, new CommitResolver(new GitSources(gitCache), client, clock), MockCluster.BUILDER,
+        KubernetesClient controller = cluster.controllerClient();
+        return new FunctionReconciler(controller, new CommitResolver(new GitSources(gitCache), controller, clock), MockCluster.BUILDER,
                 new ImageRegistry("registry.example.com/kiln", null), clock);
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void theInstallsRbacAllowedEveryRequest() {
+        assertThat(cluster.denied()).as("requests the install's RBAC forbids").isEmpty();
     }
 
     @AfterAll
@@ -113,14 +116,6 @@ class FunctionReconcilerTest {
         cluster.completeBuild(job, digest);
     }
 
-    /** Plays Knative: the Service's revision is ready. */
-    void markReady(Service ksvc, String url) {
-        ksvc.setStatus(new ServiceStatusBuilder().withUrl(url).withNewAddress().withUrl("http://" + ksvc.getMetadata().getName() + "."
-                        + ksvc.getMetadata().getNamespace() + ".svc.cluster.local").endAddress()
-                .withConditions(new ConditionBuilder().withType("Ready").withStatus("True").build()).build());
-        client.resource(ksvc).updateStatus();
-    }
-
     @Test
     void aFunctionIsBuiltDeployedAndReady() {
         String ns = "lifecycle";
@@ -153,7 +148,6 @@ class FunctionReconcilerTest {
         assertThat(ksvc.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getName()).isEqualTo("greeter"));
         await().atMost(WAIT).until(() -> image.equals(get(ns, "greeter").getStatus().image));
 
-        markReady(ksvc, "http://greeter." + ns + ".example.com");
         await().atMost(WAIT).until(() -> condition(get(ns, "greeter"), "Ready").map(c -> Condition.TRUE.equals(c.status)).orElse(false));
         Function ready = get(ns, "greeter");
         assertThat(ready.getStatus().url).isEqualTo("http://greeter." + ns + ".example.com");
@@ -181,12 +175,7 @@ class FunctionReconcilerTest {
         client.resource(function(ns, "greeter")).create();
         await().atMost(WAIT).until(() -> jobs(ns).size() == 1);
         Job job = jobs(ns).get(0);
-        client.resource(new PodBuilder().withNewMetadata().withName("p").withNamespace(ns).addToLabels("job-name", job.getMetadata().getName()).endMetadata()
-                .withNewStatus().addNewContainerStatus().withName(Jobs.KANIKO).withNewState().withNewTerminated()
-                .withExitCode(1).withMessage("error building image: RUN mvn package: exit code 1").endTerminated().endState().endContainerStatus().endStatus().build()).create();
-        job.setStatus(new JobStatusBuilder().withFailed(1)
-                .withConditions(new JobConditionBuilder().withType("Failed").withStatus("True").withReason("BackoffLimitExceeded").build()).build());
-        client.resource(job).updateStatus();
+        cluster.jobs().fail(job, Jobs.KANIKO, "error building image: RUN mvn package: exit code 1");
         await().atMost(WAIT).until(() -> condition(get(ns, "greeter"), "BuildSucceeded").map(c -> Condition.FALSE.equals(c.status)).orElse(false));
         Condition failed = condition(get(ns, "greeter"), "BuildSucceeded").orElseThrow();
         assertThat(failed.reason).isEqualTo("BuildFailed");

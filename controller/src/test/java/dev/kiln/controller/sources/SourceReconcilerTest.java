@@ -57,8 +57,14 @@ class SourceReconcilerTest {
         cluster = new MockCluster();
         client = cluster.client();
         Clock clock = Clock.systemUTC();
-        cluster.start(List.of(new GitHubSourceReconciler(client, IMAGE, clock), new GitLabSourceReconciler(client, IMAGE, clock),
-                new KafkaSourceReconciler(client, IMAGE, clock), new CronSourceReconciler(client, IMAGE, clock)));
+        KubernetesClient controller = cluster.controllerClient();
+        cluster.start(List.of(new GitHubSourceReconciler(controller, IMAGE, clock), new GitLabSourceReconciler(controller, IMAGE, clock),
+                new KafkaSourceReconciler(controller, IMAGE, clock), new CronSourceReconciler(controller, IMAGE, clock)));
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void theInstallsRbacAllowedEveryRequest() {
+        assertThat(cluster.denied()).as("requests the install's RBAC forbids").isEmpty();
     }
 
     @AfterAll

@@ -1,0 +1,162 @@
+package dev.kiln.controller.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * fabric8's CRUD dispatcher with what a real API server adds in front and behind, for Kiln's tests:
+ *
+ * <ul>
+ *   <li><b>Authorization</b>: a request made as a user ({@code Impersonate-User}, as the controller's client is
+ *       configured) is recorded and checked against {@link Rbac}; a denied one is answered 403 with the API server's
+ *       message, and kept in {@link #denied()} so a test can fail on it.</li>
+ *   <li><b>Admission</b>: Knative Serving's defaulting webhook on Service creates and updates
+ *       ({@link KnativeServing#setDefaults}).</li>
+ *   <li><b>Garbage collection</b>: an object deleted for good takes its dependents (ownerReferences) with it, in
+ *       the background, as the garbage collector's default propagation does.</li>
+ * </ul>
+ *
+ * Requests without a user are the test's and the modelled cluster components' own, and are not authorized.
+ */
+public final class ClusterDispatcher extends KubernetesCrudDispatcher {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String KNATIVE_SERVICES = "^/apis/serving\\.knative\\.dev/v1/namespaces/[^/]+/services(/[^/?]+)?(\\?.*)?$";
+
+    private final List<ApiRequest> requests = new CopyOnWriteArrayList<>();
+    private final List<ApiRequest> denied = new CopyOnWriteArrayList<>();
+    private volatile Rbac rbac;
+    private volatile Consumer<JsonNode> collector = o -> {
+    };
+
+    /** @param rbac the roles the users' requests are authorized by */
+    public ClusterDispatcher(Rbac rbac) {
+        this.rbac = rbac;
+    }
+
+    /** @param rbac the roles from now on */
+    public void rbac(Rbac rbac) {
+        this.rbac = rbac;
+    }
+
+    /** @return the roles in force */
+    public Rbac rbac() {
+        return rbac;
+    }
+
+    /** @param collector called with every object deleted for good, to delete its dependents */
+    public void collector(Consumer<JsonNode> collector) {
+        this.collector = collector;
+    }
+
+    /** @return every request made as a user, in order */
+    public List<ApiRequest> requests() {
+        return List.copyOf(requests);
+    }
+
+    /** @return the requests RBAC denied */
+    public List<ApiRequest> denied() {
+        return List.copyOf(denied);
+    }
+
+    /** Forgets the recorded requests and denials. */
+    public void clearRecords() {
+        requests.clear();
+        denied.clear();
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+        String user = request.getHeader("Impersonate-User");
+        ApiRequest api = ApiRequest.parse(user, request.getMethod(), request.getPath());
+        if (user != null) {
+            requests.add(api);
+            if (!rbac.allows(user, api)) {
+                denied.add(api);
+                return forbidden(user, api);
+            }
+        }
+        String path = request.getPath();
+        if (api.isResourceRequest() && path.matches(KNATIVE_SERVICES) && api.subresource() == null) {
+            if ("PATCH".equals(request.getMethod())) {
+                // Kiln never patches a Knative Service; the webhook on patches is not modelled, so say so loudly.
+                return new MockResponse().setResponseCode(501).setBody("the test cluster does not model Knative's webhook on patches");
+            }
+            if ("POST".equals(request.getMethod()) || "PUT".equals(request.getMethod())) {
+                request = admit(request, api, user);
+            }
+        }
+        JsonNode deleted = "DELETE".equals(request.getMethod()) && api.name() != null ? stored(path) : null;
+        MockResponse response = super.dispatch(request);
+        if (deleted != null && response.code() == 200 && stored(path) == null) {
+            collector.accept(deleted);
+        }
+        return response;
+    }
+
+    private JsonNode stored(String path) {
+        MockResponse r = super.handleGet(path.replaceAll("\\?.*", ""));
+        if (r.code() != 200) {
+            return null;
+        }
+        try {
+            return JSON.readTree(r.getBody().readUtf8());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private RecordedRequest admit(RecordedRequest request, ApiRequest api, String user) {
+        try {
+            ObjectNode service = (ObjectNode) JSON.readTree(request.getUtf8Body());
+            JsonNode old = "PUT".equals(request.getMethod()) ? stored(request.getPath()) : null;
+            KnativeServing.setDefaults(service, old, user);
+            byte[] body = JSON.writeValueAsBytes(service);
+            return new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(), request.getHeaders(), new Buffer(body));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static MockResponse forbidden(String user, ApiRequest api) {
+        String what = api.isResourceRequest()
+                ? "cannot " + api.verb() + " resource \"" + api.resource() + "\"" + (api.subresource() == null ? "" : " subresource \"" + api.subresource() + "\"")
+                + " in API group \"" + api.group() + "\"" + (api.namespace() == null ? " at the cluster scope" : " in the namespace \"" + api.namespace() + "\"")
+                : "cannot " + api.verb() + " path \"" + api.path() + "\"";
+        String message = (api.name() == null ? api.resource() : api.resource() + " \"" + api.name() + "\"") + " is forbidden: User \"" + user + "\" " + what;
+        ObjectNode status = JSON.createObjectNode().put("kind", "Status").put("apiVersion", "v1").put("status", "Failure")
+                .put("message", message).put("reason", "Forbidden").put("code", 403);
+        ObjectNode details = status.putObject("details").put("kind", api.resource());
+        if (api.name() != null) {
+            details.put("name", api.name());
+        }
+        if (api.group() != null) {
+            details.put("group", api.group());
+        }
+        return new MockResponse().setResponseCode(403).setBody(status.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** @return every stored object, as JSON */
+    public List<JsonNode> objects() {
+        List<JsonNode> all = new ArrayList<>();
+        for (String json : new ArrayList<>(getMap().values())) {
+            try {
+                all.add(JSON.readTree(json));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return all;
+    }
+}

@@ -1,0 +1,154 @@
+package dev.kiln.controller.cluster;
+
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Kubernetes' Job controller and kubelet for Kiln's build Jobs ({@code pkg/controller/job}): a new Job gets a Pod
+ * {@code <job>-<5 chars>} owned by it, labelled {@code job-name}, {@code controller-uid} and their
+ * {@code batch.kubernetes.io/} twins, and {@code status.active=1}. The test decides how the containers end
+ * ({@link #succeed}, {@link #fail}); the Pod's container statuses carry the termination messages and the Job gets
+ * the conditions the controller writes: {@code SuccessCriteriaMet} then {@code Complete}, or {@code FailureTarget}
+ * then {@code Failed} with {@code BackoffLimitExceeded} ({@code DeadlineExceeded} for a timeout).
+ */
+public final class JobController implements AutoCloseable {
+
+    private final KubernetesClient client;
+    private SharedIndexInformer<Job> informer;
+
+    public JobController(KubernetesClient client) {
+        this.client = client;
+    }
+
+    public void start() {
+        informer = client.batch().v1().jobs().inAnyNamespace().inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Job job) {
+                startPod(job);
+            }
+
+            @Override
+            public void onUpdate(Job old, Job job) {
+            }
+
+            @Override
+            public void onDelete(Job job, boolean unknown) {
+            }
+        });
+    }
+
+    private synchronized void startPod(Job job) {
+        if (job.getStatus() != null && job.getStatus().getStartTime() != null || pod(job) != null) {
+            return;
+        }
+        String uid = job.getMetadata().getUid();
+        String name = job.getMetadata().getName() + "-" + suffix();
+        var spec = job.getSpec().getTemplate().getSpec();
+        Pod pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(job.getMetadata().getNamespace())
+                .addToLabels("job-name", job.getMetadata().getName()).addToLabels("batch.kubernetes.io/job-name", job.getMetadata().getName())
+                .addToLabels("controller-uid", uid).addToLabels("batch.kubernetes.io/controller-uid", uid)
+                .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("batch/v1").withKind("Job").withName(job.getMetadata().getName())
+                        .withUid(uid).withController(true).withBlockOwnerDeletion(true).build())
+                .endMetadata().withSpec(spec)
+                .withNewStatus().withPhase("Running")
+                .withInitContainerStatuses(spec.getInitContainers() == null ? List.of() : spec.getInitContainers().stream()
+                        .map(c -> new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage()).withNewState().withNewTerminated()
+                                .withExitCode(0).withReason("Completed").endTerminated().endState().build()).toList())
+                .withContainerStatuses(spec.getContainers().stream().map(c -> new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage())
+                        .withNewState().withNewRunning().withStartedAt(Instant.now().toString()).endRunning().endState().build()).toList())
+                .endStatus().build();
+        client.resource(pod).create();
+        Job update = client.resource(job).get();
+        update.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder().withStartTime(Instant.now().toString()).withActive(1)
+                .withReady(1).build());
+        client.resource(update).updateStatus();
+    }
+
+    private static String suffix() {
+        String alphabet = "bcdfghjklmnpqrstvwxz2456789";
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            s.append(alphabet.charAt(ThreadLocalRandom.current().nextInt(alphabet.length())));
+        }
+        return s.toString();
+    }
+
+    /** @return the Job's Pod, or null */
+    public Pod pod(Job job) {
+        return client.pods().inNamespace(job.getMetadata().getNamespace()).withLabel("controller-uid", job.getMetadata().getUid()).list()
+                .getItems().stream().findFirst().orElse(null);
+    }
+
+    /**
+     * The container named {@code container} exits 0 with this termination message, and the Job completes.
+     *
+     * @param job the Job
+     * @param container the main container
+     * @param terminationMessage what it wrote to its termination log
+     */
+    public void succeed(Job job, String container, String terminationMessage) {
+        finish(job, container, 0, terminationMessage, null);
+    }
+
+    /**
+     * The container exits 1 with this termination message, and the Job fails ({@code backoffLimit} is reached).
+     *
+     * @param job the Job
+     * @param container the container that failed
+     * @param terminationMessage what it wrote
+     */
+    public void fail(Job job, String container, String terminationMessage) {
+        finish(job, container, 1, terminationMessage, "BackoffLimitExceeded");
+    }
+
+    private synchronized void finish(Job job, String container, int exitCode, String message, String failure) {
+        startPod(client.resource(job).get());
+        Pod pod = pod(job);
+        String now = Instant.now().toString();
+        pod.getStatus().setPhase(exitCode == 0 ? "Succeeded" : "Failed");
+        pod.getStatus().getContainerStatuses().stream().filter(s -> s.getName().equals(container)).forEach(s -> s.setState(new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+                .withNewTerminated().withExitCode(exitCode).withReason(exitCode == 0 ? "Completed" : "Error").withMessage(message)
+                .withFinishedAt(now).endTerminated().build()));
+        client.resource(pod).updateStatus();
+        Job update = client.resource(job).get();
+        var status = update.getStatus();
+        status.setActive(0);
+        status.setReady(0);
+        List<JobCondition> conditions;
+        if (failure == null) {
+            status.setSucceeded(1);
+            status.setCompletionTime(now);
+            conditions = List.of(condition("SuccessCriteriaMet", "CompletionsReached", "Reached expected number of succeeded pods", now),
+                    condition("Complete", "CompletionsReached", "Reached expected number of succeeded pods", now));
+        } else {
+            status.setFailed(1);
+            conditions = List.of(condition("FailureTarget", failure, "Job has reached the specified backoff limit", now),
+                    condition("Failed", failure, "Job has reached the specified backoff limit", now));
+        }
+        status.setConditions(conditions);
+        client.resource(update).updateStatus();
+    }
+
+    private static JobCondition condition(String type, String reason, String message, String at) {
+        return new JobConditionBuilder().withType(type).withStatus("True").withReason(reason).withMessage(message)
+                .withLastProbeTime(at).withLastTransitionTime(at).build();
+    }
+
+    @Override
+    public void close() {
+        if (informer != null) {
+            informer.close();
+        }
+    }
+}
