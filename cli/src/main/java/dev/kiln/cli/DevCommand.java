@@ -56,7 +56,7 @@ final class DevCommand implements Callable<Integer> {
                 servers = local.bootstrapServers();
                 System.out.println("kiln dev: Kafka at " + servers);
             }
-            platform = DevPlatform.start(new DevPlatform.Options(state.dir, port, 0, servers, JavaRuntime.current(), null), manifests);
+            platform = DevPlatform.start(new DevPlatform.Options(state.dir, port, 0, servers, JavaRuntime.current(), null, null), manifests);
         } catch (Exception e) {
             System.err.println(Terminal.red("kiln dev: could not start: ") + e.getMessage());
             if (local != null) {

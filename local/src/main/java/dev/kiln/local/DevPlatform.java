@@ -8,6 +8,7 @@ import dev.kiln.builder.push.Push;
 import dev.kiln.builder.push.PushEvents;
 import dev.kiln.builder.host.LocalArtifacts;
 import dev.kiln.builder.host.MavenCommand;
+import dev.kiln.builder.host.MavenRepositories;
 import dev.kiln.contract.adapter.AdapterEnvironment;
 import dev.kiln.contract.addressing.Addressing;
 import dev.kiln.contract.addressing.Unresolvable;
@@ -60,8 +61,11 @@ public final class DevPlatform implements AutoCloseable {
      * @param kafka a Kafka for durable Brokers, or null
      * @param java the runtime functions run on
      * @param maven the Maven that builds functions, or null for {@code KILN_MAVEN} or {@code mvn} on the PATH
+     * @param mavenRepository the local repository function builds write (what they download), or null for the user's
+     *     Kiln cache ({@link MavenRepositories}); the staged SDK and the user's {@code ~/.m2} are read behind it
      */
-    public record Options(Path stateDir, int eventingPort, int adminPort, String kafka, JavaRuntime java, MavenCommand maven) {
+    public record Options(Path stateDir, int eventingPort, int adminPort, String kafka, JavaRuntime java, MavenCommand maven,
+            Path mavenRepository) {
     }
 
     private final Options options;
@@ -114,8 +118,9 @@ public final class DevPlatform implements AutoCloseable {
         deadLetters = new DeadLetterStore(state.resolve("dead-letters"));
         Path sdkRepo = state.resolve("sdk-repository");
         LocalArtifacts.stage(sdkRepo, LocalArtifacts.sdkJar());
-        builder = new HostBuilder(new HostBuilder.Config(state.resolve("cache"), options.maven() != null ? options.maven() : MavenCommand.locate(System.getenv()), List.of(sdkRepo),
-                null, options.java(), 30, 2, System.getenv()));
+        MavenRepositories repositories = MavenRepositories.forUser(sdkRepo, System.getenv(), Path.of(System.getProperty("user.home")));
+        builder = new HostBuilder(new HostBuilder.Config(state.resolve("cache"), options.maven() != null ? options.maven() : MavenCommand.locate(System.getenv()),
+                repositories.tails(), options.mavenRepository() != null ? options.mavenRepository() : repositories.kiln(), options.java(), 30, 2, System.getenv()));
 
         // Every function's environment first: a reference that does not resolve stops the start, with all of them.
         Map<Function, Map<String, String>> envs = new LinkedHashMap<>();

@@ -169,7 +169,7 @@ class LocalModeIT {
                 stringData: {username: %4$s, password: %5$s}
                 """.formatted(url, SECRET, git.url("private/functions.git"), GitHttpServer.USER, GitHttpServer.PASSWORD));
         platform = DevPlatform.start(new DevPlatform.Options(dir.resolve(".kiln"), 0, 0, null, JavaRuntime.current(),
-                new MavenCommand(java.util.List.of(ROOT.resolve("mvnw").toString()))), Manifests.load(dir));
+                new MavenCommand(java.util.List.of(ROOT.resolve("mvnw").toString())), dir.resolve("m2")), Manifests.load(dir));
         // The private one is fetched with the basic-auth Secret from the manifests.
         await().atMost(BUILD).until(() -> fn("greeter").status().commit() != null && fn("logger").status().commit() != null
                 && fn("private-logger").status().commit() != null);
@@ -313,7 +313,7 @@ class LocalModeIT {
                     - {name: A, valueFrom: {secretKeyRef: {name: missing, key: k}}}
                     - {name: B, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
                 """.formatted(git.url("public/functions.git")));
-        assertThatThrownBy(() -> DevPlatform.start(new DevPlatform.Options(other.resolve(".kiln"), 0, 0, null, JavaRuntime.current(), null),
+        assertThatThrownBy(() -> DevPlatform.start(new DevPlatform.Options(other.resolve(".kiln"), 0, 0, null, JavaRuntime.current(), null, other.resolve("m2")),
                 Manifests.load(other)))
                 .hasMessageContaining("Function default/needy: spec.env[0].valueFrom: secret default/missing is not among the manifests")
                 .hasMessageContaining("spec.env[1].valueFrom: valueFrom other than secretKeyRef or configMapKeyRef needs a pod");

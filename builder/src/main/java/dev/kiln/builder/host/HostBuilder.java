@@ -49,6 +49,8 @@ public final class HostBuilder implements AutoCloseable {
     private final Config config;
     private final GitSources sources;
     private final BuildQueue queue;
+    /** The Maven's version once it was checked: asked once, before the first build. */
+    private volatile String mavenVersion;
 
     /**
      * What a host builder needs.
@@ -229,6 +231,7 @@ public final class HostBuilder implements AutoCloseable {
         base.putAll(config.env());
         Map<String, String> env = new java.util.HashMap<>(config.env());
         env.putAll(MavenCommand.environment(base));
+        requireSupportedMaven(env);
         log.progress("maven", "mvn package (offline)");
         java.util.concurrent.atomic.AtomicBoolean missing = new java.util.concurrent.atomic.AtomicBoolean();
         LoggedProcess.Result offline = LoggedProcess.run(
@@ -259,6 +262,20 @@ public final class HostBuilder implements AutoCloseable {
         if (!online.succeeded()) {
             throw new HostBuildException("BuildFailed", "mvn package failed (exit " + online.exitCode() + ")",
                     online.tail(), null);
+        }
+    }
+
+    private void requireSupportedMaven(Map<String, String> env) throws HostBuildException, InterruptedException {
+        if (mavenVersion != null) {
+            return;
+        }
+        try {
+            mavenVersion = config.maven().requireSupported(env);
+        } catch (IllegalStateException e) {
+            throw new HostBuildException("MavenNotSupported", e.getMessage(), List.of(), null);
+        } catch (IOException e) {
+            throw new HostBuildException("MavenNotSupported", "cannot run " + String.join(" ", config.maven().executable()) + ": " + e.getMessage()
+                    + "; set " + MavenCommand.ENV + " to Maven " + MavenCommand.OLDEST + " or later", List.of(), e);
         }
     }
 

@@ -1,11 +1,16 @@
 package dev.kiln.builder.host;
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -19,6 +24,11 @@ public record MavenCommand(List<String> executable) {
 
     /** The environment variable that names the Maven to use. */
     public static final String ENV = "KILN_MAVEN";
+    /** The oldest Maven that takes what Kiln passes: {@code maven.repo.local.tail} came with Maven 3.9.0. */
+    public static final String OLDEST = "3.9.0";
+
+    private static final Pattern VERSION = Pattern.compile("Apache Maven (\\d+)\\.(\\d+)\\.(\\d+)\\S*");
+    private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*m");
 
     /** Copies the list. */
     public MavenCommand {
@@ -51,6 +61,57 @@ public record MavenCommand(List<String> executable) {
         }
         throw new IllegalStateException("Maven not found: install Maven 3.9 or later, or set " + ENV
                 + " to a Maven executable (Kiln's own ./mvnw works)");
+    }
+
+    /**
+     * Asks this Maven its version ({@code mvn -v}) and refuses one older than {@value #OLDEST}: an older Maven
+     * ignores {@code maven.repo.local.tail} without a word, and the build then fails to find Kiln's SDK, or finds an
+     * older SDK in {@code ~/.m2}.
+     *
+     * @param env the environment Maven runs with
+     * @return the version, e.g. {@code 3.9.11}
+     * @throws IllegalStateException naming the version found, the version needed and what to do
+     * @throws IOException when Maven cannot be run
+     */
+    public String requireSupported(Map<String, String> env) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(executable);
+        cmd.add("-B");
+        cmd.add("-v");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String output;
+        try (var in = p.getInputStream()) {
+            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", cmd) + " did not answer within 60 s");
+        }
+        return requireSupported(String.join(" ", executable), output);
+    }
+
+    /**
+     * @param maven the command, for the message
+     * @param versionOutput what {@code mvn -v} printed
+     * @return the version
+     * @throws IllegalStateException when it is older than {@value #OLDEST}, or says no version
+     */
+    static String requireSupported(String maven, String versionOutput) {
+        Matcher m = VERSION.matcher(ANSI.matcher(versionOutput).replaceAll(""));
+        if (!m.find()) {
+            throw new IllegalStateException(maven + " -v did not print a Maven version (" + versionOutput.strip().lines().findFirst().orElse("no output")
+                    + "); Kiln needs Maven " + OLDEST + " or later: set " + ENV + " to one (Kiln's own ./mvnw works)");
+        }
+        int major = Integer.parseInt(m.group(1));
+        int minor = Integer.parseInt(m.group(2));
+        String found = m.group().substring("Apache Maven ".length());
+        if (major < 3 || (major == 3 && minor < 9)) {
+            throw new IllegalStateException("Maven " + found + " (" + maven + ") is too old for Kiln's function builds: they need Maven "
+                    + OLDEST + " or later (Kiln's SDK comes from a repository chained with maven.repo.local.tail). Set " + ENV
+                    + " to a newer Maven (Kiln's own ./mvnw works; ./kiln uses it), or install Maven 3.9+");
+        }
+        return found;
     }
 
     /**

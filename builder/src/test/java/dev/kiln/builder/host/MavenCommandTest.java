@@ -78,6 +78,36 @@ class MavenCommandTest {
         assertThat(MavenCommand.missingOffline(line)).isEqualTo(online);
     }
 
+    static Stream<Arguments> versions() {
+        return Stream.of(
+                Arguments.of("Kiln's wrapper", "Apache Maven 3.9.11 (3e54c93a704957b63ee3494413a2b544fd3d825b)\nMaven home: /m2/wrapper", "3.9.11"),
+                Arguments.of("the oldest that works", "Apache Maven 3.9.0 (9b58d2bad23a66be161c4664ef21ce219c2c8584)", "3.9.0"),
+                Arguments.of("Maven 4", "Apache Maven 4.0.0-rc-4 (bed0f8174bf728978f86fac533aa38a9511f3872)", "4.0.0-rc-4"),
+                Arguments.of("Debian's 3.8, with its colours", "\u001B[0m\u001B[0mApache Maven 3.8.7\nMaven home: /usr/share/maven",
+                        "Maven 3.8.7 (/usr/bin/mvn) is too old for Kiln's function builds: they need Maven 3.9.0 or later"),
+                Arguments.of("Maven 2", "Apache Maven 2.2.1 (r801777; 2009-08-06)", "Maven 2.2.1 (/usr/bin/mvn) is too old"),
+                Arguments.of("not Maven", "mvn: command not found", "/usr/bin/mvn -v did not print a Maven version (mvn: command not found)"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("versions")
+    void mavenOlderThan39IsRefusedNamingBothVersions(String name, String output, String expected) {
+        if (expected.contains(" ")) {
+            assertThatThrownBy(() -> MavenCommand.requireSupported("/usr/bin/mvn", output)).hasMessageContaining(expected)
+                    .hasMessageContaining("KILN_MAVEN");
+        } else {
+            assertThat(MavenCommand.requireSupported("/usr/bin/mvn", output)).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void theVersionIsAskedOfMavenItself(@TempDir Path dir) throws Exception {
+        Path old = dir.resolve("mvn");
+        Files.writeString(old, "#!/bin/sh\n[ \"$2\" = -v ] && echo \"Apache Maven 3.8.7\"\n");
+        Files.setPosixFilePermissions(old, PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertThatThrownBy(() -> new MavenCommand(List.of(old.toString())).requireSupported(Map.of())).hasMessageStartingWith("Maven 3.8.7 (" + old + ") is too old");
+    }
+
     private static Path executable(Path file) throws Exception {
         Files.writeString(file, "#!/bin/sh\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
