@@ -16,11 +16,11 @@ public class Destination {
     /** Absolute http(s) URI to send events to. */
     public String uri;
 
-    /** PEM-encoded CA certificates to trust when sending to this destination over TLS. */
+    /** Knative's PEM CA certificates for this destination: refused by validation (Kiln trusts the JVM's CAs only). */
     @JsonProperty("CACerts")
     public String caCerts;
 
-    /** OIDC audience of the destination. */
+    /** Knative's OIDC audience of the destination: refused by validation (Kiln sends no OIDC tokens). */
     public String audience;
 
     /** Creates an empty destination, for Jackson. */

@@ -194,6 +194,14 @@ public final class Checks {
             errors.missing(path);
             return;
         }
+        // Knative's TLS and OIDC options for a destination: Kiln's senders use the JVM's trust store and send no
+        // tokens, so taking these would silently do something else than asked.
+        if (destination.caCerts != null) {
+            errors.add(path + ".CACerts", "is not supported: Kiln sends to https sinks trusting the JVM's CA certificates only");
+        }
+        if (destination.audience != null) {
+            errors.add(path + ".audience", "is not supported: Kiln does not send OIDC tokens to sinks");
+        }
         if (destination.ref == null && destination.uri == null) {
             errors.add(path, "must set exactly one of ref and uri");
             return;
