@@ -168,9 +168,19 @@ public final class MockCluster implements AutoCloseable {
         dispatcher.clearRecords();
     }
 
-    /** @param more roles installed beside Kiln's and Knative Eventing's, e.g. a Knative extension's */
-    public void install(List<HasMetadata> more) {
-        dispatcher.rbac(dispatcher.rbac().with(more));
+    /**
+     * @param more roles installed beside Kiln's and Knative Eventing's, e.g. a Knative extension's
+     * @return the roles before, to {@link #uninstall} them
+     */
+    public Rbac install(List<HasMetadata> more) {
+        Rbac before = dispatcher.rbac();
+        dispatcher.rbac(before.with(more));
+        return before;
+    }
+
+    /** @param before what {@link #install} returned: the roles it added are gone */
+    public void uninstall(Rbac before) {
+        dispatcher.rbac(before);
     }
 
     /** Starts an operator with these reconcilers on the controller's client (stopping the one before, as a restart). */

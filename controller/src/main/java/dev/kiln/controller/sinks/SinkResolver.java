@@ -29,6 +29,13 @@ public final class SinkResolver {
     public static final String NOT_ADDRESSABLE = "SinkNotAddressable";
     /** Reason: the destination itself is malformed. */
     public static final String INVALID = "SinkInvalid";
+    /**
+     * Reason: the controller may not read the referenced kind. Kiln reads Addressables through the
+     * {@code kiln-addressable-resolver} ClusterRole, which aggregates every ClusterRole labelled
+     * {@code duck.knative.dev/addressable: "true"}, as Knative's own resolvers do; a kind whose install ships no such
+     * role is refused by the API server.
+     */
+    public static final String FORBIDDEN = "SinkForbidden";
 
     /**
      * A resolved destination, or why it did not resolve.
@@ -68,6 +75,8 @@ public final class SinkResolver {
     public Resolution resolve(String namespace, Destination destination) {
         try {
             return Resolution.of(Addressing.resolve(destination, namespace, this::address).toString());
+        } catch (Forbidden e) {
+            return Resolution.failed(FORBIDDEN, e.getMessage());
         } catch (Unresolvable e) {
             return Resolution.failed(switch (e.why()) {
                 case INVALID -> INVALID;
@@ -77,19 +86,31 @@ public final class SinkResolver {
         }
     }
 
+    /** The API server refused to let the controller read a referent (403). */
+    private static final class Forbidden extends RuntimeException {
+        Forbidden(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     /** A ref's address, read from the API server. */
     private URI address(Addressing.Ref ref) {
         if (ref.is("", "Service") && "v1".equals(ref.apiVersion())) {
-            if (client.services().inNamespace(ref.namespace()).withName(ref.name()).get() == null) {
-                throw new Unresolvable(Unresolvable.Why.NOT_FOUND, ref + " not found");
+            try {
+                if (client.services().inNamespace(ref.namespace()).withName(ref.name()).get() == null) {
+                    throw new Unresolvable(Unresolvable.Why.NOT_FOUND, ref + " not found");
+                }
+            } catch (KubernetesClientException e) {
+                throw unreadable(ref, e);
             }
             return Addressing.serviceAddress(ref.name(), ref.namespace());
         }
         GenericKubernetesResource object;
+        ResourceDefinitionContext kind = context(ref.apiVersion(), ref.kind());
         try {
-            object = client.genericKubernetesResources(context(ref.apiVersion(), ref.kind())).inNamespace(ref.namespace()).withName(ref.name()).get();
+            object = client.genericKubernetesResources(kind).inNamespace(ref.namespace()).withName(ref.name()).get();
         } catch (KubernetesClientException e) {
-            throw new Unresolvable(Unresolvable.Why.NOT_FOUND, ref + " (" + ref.apiVersion() + ") could not be read: " + e.getMessage());
+            throw unreadable(ref, e);
         }
         if (object == null) {
             throw new Unresolvable(Unresolvable.Why.NOT_FOUND, ref + " (" + ref.apiVersion() + ") not found");
@@ -99,6 +120,16 @@ public final class SinkResolver {
             throw new Unresolvable(Unresolvable.Why.NOT_ADDRESSABLE, ref + " has no status.address.url yet: is it Ready?");
         }
         return URI.create(url);
+    }
+
+    private static RuntimeException unreadable(Addressing.Ref ref, KubernetesClientException e) {
+        if (e.getCode() == 403) {
+            ResourceDefinitionContext kind = context(ref.apiVersion(), ref.kind());
+            String resource = kind.getGroup().isEmpty() ? kind.getPlural() : kind.getPlural() + "." + kind.getGroup();
+            return new Forbidden("the controller may not read " + resource + " (" + ref + "): give it read access with a ClusterRole labelled"
+                    + " duck.knative.dev/addressable: \"true\" granting get on " + resource + ", as Knative's Addressable kinds ship");
+        }
+        return new Unresolvable(Unresolvable.Why.NOT_FOUND, ref + " (" + ref.apiVersion() + ") could not be read: " + e.getMessage());
     }
 
     static ResourceDefinitionContext context(String apiVersion, String kind) {

@@ -37,6 +37,8 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Sources against the fabric8 mock API server in CRUD mode: the test plays the cluster (Brokers with addresses,
@@ -183,6 +185,41 @@ class SourceReconcilerTest {
         touch(get.get());
         awaitCondition(get, "SinkProvided", Condition.TRUE, null);
         await().atMost(WAIT).until(() -> deployment(ns, "hooks-githubsource") != null);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "eventing.knative.dev/v1alpha1, KafkaSink, kafkasinks.eventing.knative.dev",
+        "messaging.knative.dev/v1beta1, KafkaChannel, kafkachannels.messaging.knative.dev",
+    })
+    void anyAddressableResolvesOnceItsInstallLetsAddressableResolversReadIt(String apiVersion, String kind, String resource) {
+        String ns = kind.toLowerCase(java.util.Locale.ROOT);
+        secret(ns);
+        String[] gv = apiVersion.split("/");
+        ResourceDefinitionContext type = new ResourceDefinitionContext.Builder().withGroup(gv[0]).withVersion(gv[1]).withKind(kind)
+                .withPlural(resource.substring(0, resource.indexOf('.'))).withNamespaced(true).build();
+        GenericKubernetesResource sink = new GenericKubernetesResourceBuilder().withApiVersion(apiVersion).withKind(kind)
+                .withNewMetadata().withName("events").withNamespace(ns).endMetadata().build();
+        sink.setAdditionalProperty("status", Map.of("address", Map.of("url", "http://kafka-sink-ingress.knative-eventing.svc/" + ns + "/events")));
+        client.genericKubernetesResources(type).inNamespace(ns).resource(sink).create();
+        client.resource(github(ns, "hooks", Destination.ref(new KReference(apiVersion, kind, "events")))).create();
+        Supplier<GitHubSource> get = () -> client.resources(GitHubSource.class).inNamespace(ns).withName("hooks").get();
+
+        // Only Knative Eventing's core is installed: nothing grants read of the Kafka extension's kinds.
+        awaitCondition(get, "SinkProvided", Condition.FALSE, "SinkForbidden");
+        assertThat(condition(get, "SinkProvided").orElseThrow().message).contains("may not read " + resource, "duck.knative.dev/addressable");
+        assertThat(cluster.denied()).isNotEmpty().allMatch(q -> q.resource().equals(type.getPlural()) && q.verb().equals("get"));
+        cluster.clearRecords();
+
+        // The Kafka extension's install labels its roles for aggregation: Kiln's resolver role picks them up.
+        var before = cluster.install(MockCluster.roles("/cluster/knative-kafka-addressable-resolvers.yaml"));
+        try {
+            touch(get.get());
+            awaitCondition(get, "SinkProvided", Condition.TRUE, null);
+            assertThat(get.get().getStatus().sinkUri).isEqualTo("http://kafka-sink-ingress.knative-eventing.svc/" + ns + "/events");
+        } finally {
+            cluster.uninstall(before);
+        }
     }
 
     @Test
