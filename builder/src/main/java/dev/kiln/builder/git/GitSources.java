@@ -133,6 +133,35 @@ public final class GitSources {
     }
 
     /**
+     * The paths whose content or mode differs between two commits' trees, whatever their ancestry (a force push
+     * included): the whole trees are compared in the cache, not a push payload's commit lists, which GitHub and
+     * GitLab truncate.
+     *
+     * @param url the repository (both commits fetched into the cache)
+     * @param from one commit
+     * @param to another
+     * @return repository paths of files added, removed or changed
+     * @throws SourceException when a commit is not cached
+     */
+    public java.util.Set<String> changedPaths(String url, String from, String to) throws SourceException {
+        try (Repository repo = open(repoDir(url)); RevWalk walk = new RevWalk(repo); TreeWalk diff = new TreeWalk(repo)) {
+            diff.addTree(walk.parseCommit(ObjectId.fromString(from)).getTree());
+            diff.addTree(walk.parseCommit(ObjectId.fromString(to)).getTree());
+            diff.setRecursive(true);
+            diff.setFilter(org.eclipse.jgit.treewalk.filter.TreeFilter.ANY_DIFF);
+            java.util.Set<String> paths = new java.util.TreeSet<>();
+            while (diff.next()) {
+                paths.add(diff.getPathString());
+            }
+            return paths;
+        } catch (MissingObjectException e) {
+            throw new SourceException(SourceException.Reason.RevisionNotFound, "commit " + e.getObjectId().name() + " is not in the cache: fetch it first", e);
+        } catch (IOException e) {
+            throw new SourceException(SourceException.Reason.InvalidSource, "cannot compare " + from + " and " + to + ": " + e, e);
+        }
+    }
+
+    /**
      * Writes one commit's {@code contextDir} (the whole tree when blank) to {@code target}.
      *
      * @throws SourceException when the commit is not cached, or {@code contextDir} escapes the repository or is not a

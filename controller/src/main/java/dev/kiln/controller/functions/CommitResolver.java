@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Resolves a Function's revision to a commit, and remembers the answer: a reconcile triggered by a Job or a
@@ -29,7 +28,7 @@ public final class CommitResolver {
     private final GitSources sources;
     private final KubernetesClient client;
     private final Clock clock;
-    private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+    private final Map<String, Remembered> remembered = RecentlyUsed.map();
 
     private record Remembered(Long generation, String refresh, Instant at, String commit) {
     }
@@ -88,13 +87,6 @@ public final class CommitResolver {
                     + " (spec.source.git.secretRef) does not exist in namespace " + function.getMetadata().getNamespace(), null);
         }
         return GitCredentials.fromSecret(secret);
-    }
-
-    /**
-     * @param uid a deleted Function's UID
-     */
-    public void forget(String uid) {
-        remembered.remove(uid);
     }
 
     /**

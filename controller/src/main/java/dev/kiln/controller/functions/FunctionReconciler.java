@@ -13,6 +13,7 @@ import dev.kiln.api.validation.FieldErrors;
 import dev.kiln.api.validation.GoDurations;
 import dev.kiln.builder.BuilderVersion;
 import dev.kiln.builder.git.SourceException;
+import dev.kiln.builder.plan.BuildInputs;
 import dev.kiln.builder.plan.BuildKey;
 import dev.kiln.builder.plan.Strategy;
 import dev.kiln.builder.resources.BuildOutcome;
@@ -26,10 +27,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -44,7 +43,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
@@ -54,11 +52,14 @@ import org.jboss.logging.Logger;
  * and address in the Function's status. Desired objects come from pure builders ({@link Jobs},
  * {@link KnativeServices}); this class reads, compares, creates or updates, and reports.
  *
+ * <p>No finalizer: Jobs and the Knative Service are owned by the Function (ownerReferences), so the garbage
+ * collector removes them, and deleting a Function or its namespace never waits for the controller.
+ *
  * <p>Generation-aware filtering is off: a push sets an annotation ({@link Labels#REFRESH}),
  * which must trigger a reconcile without changing the generation. Every reconcile is idempotent.
  */
 @ControllerConfiguration(name = "functions", generationAwareEventProcessing = false)
-public class FunctionReconciler implements Reconciler<Function>, Cleaner<Function> {
+public class FunctionReconciler implements Reconciler<Function> {
 
     private static final Logger LOG = Logger.getLogger(FunctionReconciler.class);
     /** How soon a Function whose source failed to resolve is tried again. */
@@ -69,7 +70,7 @@ public class FunctionReconciler implements Reconciler<Function>, Cleaner<Functio
     private final BuilderConfig builderConfig;
     private final ImageRegistry registry;
     private final Clock clock;
-    private final Map<String, Strategy> strategies = new ConcurrentHashMap<>();
+    private final Map<String, Strategy> strategies = RecentlyUsed.map();
 
     /**
      * @param client the Kubernetes client
@@ -125,15 +126,48 @@ public class FunctionReconciler implements Reconciler<Function>, Cleaner<Functio
         life.markSourceResolved(commit);
 
         String contextDir = git.contextDir == null ? "" : git.contextDir;
-        String key = BuildKey.of(commit, contextDir, function.getSpec().build, BuilderVersion.CURRENT);
+        String buildCommit = buildCommit(function, commit, contextDir);
+        String key = BuildKey.of(buildCommit, contextDir, function.getSpec().build, BuilderVersion.CURRENT);
         boolean built = status.build != null && key.equals(status.build.key) && status.image != null
                 && life.conditions().get(FunctionLifecycle.BUILD_SUCCEEDED).map(c -> Condition.TRUE.equals(c.status)).orElse(false);
         if (!built) {
-            built = build(function, context, life, commit, contextDir, key);
+            built = build(function, context, life, buildCommit, contextDir, key);
         }
-        deploy(function, context, life, built ? commit : null);
+        if (built) {
+            try {
+                deploy(function, context, life, buildCommit, strategy(function, buildCommit, contextDir, key));
+            } catch (SourceException | IllegalArgumentException e) {
+                life.markServiceUnknown(FunctionLifecycle.REASON_DEPLOYING, "cannot tell how " + buildCommit + " was built: " + e.getMessage());
+            }
+        } else {
+            deploy(function, context, life, null, null);
+        }
 
         return writeStatus(function, before, CommitResolver.pollInterval(function));
+    }
+
+    /**
+     * The commit to build: the resolved one, unless the last build was of the same spec at another commit and the
+     * commits differ in nothing the build reads ({@link BuildInputs}), as when a push to a monorepo changed another
+     * Function. Then that build stands, and the Function is not rebuilt or rolled.
+     */
+    private String buildCommit(Function function, String commit, String contextDir) {
+        BuildStatus last = function.getStatus().build;
+        if (last == null || last.commit == null || last.commit.equals(commit)
+                || !BuildKey.of(last.commit, contextDir, function.getSpec().build, BuilderVersion.CURRENT).equals(last.key)) {
+            return commit;
+        }
+        GitSource git = function.getSpec().source.git;
+        try {
+            resolver.sources().fetch(git.url, last.commit, resolver.credentials(function));
+            resolver.sources().fetch(git.url, commit, resolver.credentials(function));
+            var changed = resolver.sources().changedPaths(git.url, last.commit, commit);
+            return BuildInputs.touched(changed, contextDir, function.getSpec().build.dockerfile) ? commit : last.commit;
+        } catch (SourceException e) {
+            LOG.debugf("%s/%s: cannot compare %s with %s (%s): building", function.getMetadata().getNamespace(), function.getMetadata().getName(),
+                    last.commit, commit, e.getMessage());
+            return commit;
+        }
     }
 
     /** Writes the status itself ({@link StatusPatches}) and tells JOSDK not to. */
@@ -202,13 +236,13 @@ public class FunctionReconciler implements Reconciler<Function>, Cleaner<Functio
         return b;
     }
 
-    private void deploy(Function function, Context<Function> context, FunctionLifecycle life, String builtCommit) {
+    private void deploy(Function function, Context<Function> context, FunctionLifecycle life, String builtCommit, Strategy strategy) {
         FunctionStatus status = function.getStatus();
         String name = function.getMetadata().getName();
         Optional<Service> existing = context.getSecondaryResources(Service.class).stream()
                 .filter(s -> name.equals(s.getMetadata().getName())).findFirst();
         if (builtCommit != null) {
-            Service desired = KnativeServices.desired(function, status.image, builtCommit);
+            Service desired = KnativeServices.applied(KnativeServices.desired(function, status.image, builtCommit, strategy));
             if (existing.isEmpty()) {
                 Service current = client.resources(Service.class).inNamespace(function.getMetadata().getNamespace()).withName(name).get();
                 existing = Optional.ofNullable(current);
@@ -218,6 +252,10 @@ public class FunctionReconciler implements Reconciler<Function>, Cleaner<Functio
             } else if (KnativeServices.differs(existing.get(), desired)) {
                 Service update = existing.get();
                 update.getMetadata().setLabels(desired.getMetadata().getLabels());
+                Map<String, String> annotations = new java.util.LinkedHashMap<>(update.getMetadata().getAnnotations() == null ? Map.of()
+                        : update.getMetadata().getAnnotations());
+                annotations.putAll(desired.getMetadata().getAnnotations());
+                update.getMetadata().setAnnotations(annotations);
                 update.getMetadata().setOwnerReferences(desired.getMetadata().getOwnerReferences());
                 update.setSpec(desired.getSpec());
                 existing = Optional.of(client.resource(update).update());
@@ -227,7 +265,7 @@ public class FunctionReconciler implements Reconciler<Function>, Cleaner<Functio
             life.markServiceUnknown(FunctionLifecycle.REASON_DEPLOYING, "waiting for the first build");
             return;
         }
-        KnativeServiceReadiness.propagate(existing.get(), life);
+        KnativeServiceReadiness.propagate(existing.get(), status.image, life);
     }
 
     private Strategy strategy(Function function, String commit, String contextDir, String key) throws SourceException {
@@ -259,13 +297,6 @@ public class FunctionReconciler implements Reconciler<Function>, Cleaner<Functio
         return new KanikoBuild(function.getMetadata().getName(), function.getMetadata().getNamespace(), function.getMetadata().getUid(),
                 spec.source.git.url, commit, contextDir, spec.source.git.secretRef == null ? null : spec.source.git.secretRef.getName(),
                 strategy, spec.build.dockerfile, image, pushSecret, key, GoDurations.parse(spec.build.timeout).toSeconds());
-    }
-
-    @Override
-    public DeleteControl cleanup(Function function, Context<Function> context) {
-        // Jobs and the Knative Service are owned by the Function: the API server's garbage collector removes them.
-        resolver.forget(function.getMetadata().getUid());
-        return DeleteControl.defaultDelete();
     }
 
     private static void deleteTree(Path dir) {

@@ -6,6 +6,9 @@ import dev.kiln.api.functions.v1alpha1.FunctionSpec;
 import dev.kiln.api.functions.v1alpha1.ScaleSpec;
 import dev.kiln.contract.Labels;
 import dev.kiln.controller.Owners;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.builder.plan.Strategy;
 import io.fabric8.knative.serving.v1.Service;
 import io.fabric8.knative.serving.v1.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -33,12 +36,21 @@ public final class KnativeServices {
     }
 
     /**
+     * Marks a Service with a digest of what Kiln wrote ({@link #owned}), so a later comparison sees a field Kiln
+     * stopped setting (an env var or annotation removed), which a comparison of present fields alone cannot.
+     */
+    static final String APPLIED_ANNOTATION = "kiln.dev/applied";
+
+    /**
      * @param function the Function, defaults applied
      * @param image the image pinned by digest ({@code repo@sha256:...})
      * @param commit the commit the image was built from
+     * @param strategy how the image was built: {@code runAsNonRoot} is required only of the maven strategy's image,
+     *     whose Dockerfile Kiln writes with a numeric non-root {@code USER}; a {@code dockerfile} image runs as its
+     *     own Dockerfile says, since the kubelet refuses {@code runAsNonRoot} for root and for a non-numeric USER
      * @return the Knative Service
      */
-    public static Service desired(Function function, String image, String commit) {
+    public static Service desired(Function function, String image, String commit, Strategy strategy) {
         FunctionSpec spec = function.getSpec();
         String name = function.getMetadata().getName();
         Map<String, String> labels = Labels.managed(null);
@@ -60,7 +72,8 @@ public final class KnativeServices {
                 .withResources(spec.resources)
                 // The SDK answers readiness only after its warm-up event went through; Knative fills in the port.
                 .withNewReadinessProbe().withNewHttpGet().withPath("/health/readiness").endHttpGet().endReadinessProbe()
-                .withNewSecurityContext().withRunAsNonRoot(true).withAllowPrivilegeEscalation(false).endSecurityContext()
+                .withNewSecurityContext().withRunAsNonRoot(strategy == Strategy.MAVEN ? Boolean.TRUE : null)
+                .withAllowPrivilegeEscalation(false).endSecurityContext()
                 .build();
 
         return new ServiceBuilder()
@@ -76,12 +89,48 @@ public final class KnativeServices {
     }
 
     /**
+     * @param desired a desired Service
+     * @return it, marked with the digest of what Kiln owns in it ({@value #APPLIED_ANNOTATION})
+     */
+    public static Service applied(Service desired) {
+        desired.getMetadata().setAnnotations(new LinkedHashMap<>(Map.of(APPLIED_ANNOTATION, digest(owned(desired)))));
+        return desired;
+    }
+
+    /**
+     * Whether the Service must be written: the fields Kiln sets differ from the cluster's, or Kiln's set of fields
+     * changed since it last wrote ({@value #APPLIED_ANNOTATION}). Fields Kiln leaves unset are not compared: Knative's
+     * webhook fills them ({@code readinessProbe.successThreshold}, {@code enableServiceLinks},
+     * {@code containerConcurrency}, {@code traffic}...) and they would differ on every reconcile.
+     *
      * @param existing the Service in the cluster
-     * @param desired what it should be
-     * @return true when the parts Kiln owns differ (Knative and webhooks add defaults Kiln must not fight over)
+     * @param desired what it should be ({@link #applied})
+     * @return true when it must be updated
      */
     public static boolean differs(Service existing, Service desired) {
-        return !java.util.Objects.equals(existing.getSpec() == null ? null : existing.getSpec().getTemplate(), desired.getSpec().getTemplate())
-                || !java.util.Objects.equals(existing.getMetadata().getLabels(), desired.getMetadata().getLabels());
+        Map<String, String> annotations = existing.getMetadata().getAnnotations();
+        String applied = annotations == null ? null : annotations.get(APPLIED_ANNOTATION);
+        return !digest(owned(desired)).equals(applied) || !OwnedFields.contained(owned(desired), owned(existing));
     }
+
+    /** The parts of a Service Kiln writes: its labels and its revision template. */
+    static JsonNode owned(Service service) {
+        ObjectNode owned = SERIALIZATION.createObjectNode();
+        owned.set("labels", SERIALIZATION.valueToTree(service.getMetadata().getLabels() == null ? Map.of() : service.getMetadata().getLabels()));
+        owned.set("template", SERIALIZATION.valueToTree(service.getSpec() == null ? null : service.getSpec().getTemplate()));
+        return owned;
+    }
+
+    private static String digest(JsonNode owned) {
+        try {
+            byte[] canonical = SERIALIZATION.copy().configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+                    .writeValueAsBytes(SERIALIZATION.treeToValue(owned, Object.class));
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(canonical)).substring(0, 32);
+        } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper SERIALIZATION = new com.fasterxml.jackson.databind.ObjectMapper()
+            .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
 }

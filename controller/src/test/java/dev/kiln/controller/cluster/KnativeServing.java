@@ -61,7 +61,10 @@ public final class KnativeServing implements AutoCloseable {
     /** Per Service (namespace/name): its template as last seen, and its revisions. */
     private static final class Configuration {
         JsonNode template;
+        /** The Configuration's generation: one per template change, numbering the Revisions. */
         long generation;
+        /** The Service's last generation seen. */
+        long observedGeneration;
         final List<Revision> revisions = new ArrayList<>();
     }
 
@@ -124,30 +127,34 @@ public final class KnativeServing implements AutoCloseable {
         return s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
     }
 
-    /** The Service reconciler: a Revision per template change, then the status its Revisions give. */
-    private synchronized void reconcile(Service service) {
-        if (service.getMetadata().getDeletionTimestamp() != null) {
+    /**
+     * The Service reconciler, on the Service as it is now (an informer's event or a resync may be older): a Revision
+     * when a new generation changed the template, then the status its Revisions give.
+     */
+    private synchronized void reconcile(Service event) {
+        Service service = client.resources(Service.class).inNamespace(event.getMetadata().getNamespace()).withName(event.getMetadata().getName()).get();
+        if (service == null || service.getMetadata().getDeletionTimestamp() != null) {
             return;
         }
         Configuration config = configurations.computeIfAbsent(key(service), k -> new Configuration());
-        JsonNode template = client.getKubernetesSerialization().convertValue(service.getSpec().getTemplate(), JsonNode.class);
-        if (!template.equals(config.template)) {
-            config.template = template;
-            config.generation++;
-            String image = service.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
-            config.revisions.add(new Revision(String.format("%s-%05d", service.getMetadata().getName(), config.generation), image, config.generation));
+        long generation = service.getMetadata().getGeneration() == null ? 0 : service.getMetadata().getGeneration();
+        if (generation > config.observedGeneration) {
+            config.observedGeneration = generation;
+            JsonNode template = client.getKubernetesSerialization().convertValue(service.getSpec().getTemplate(), JsonNode.class);
+            if (!template.equals(config.template)) {
+                config.template = template;
+                config.generation++;
+                String image = service.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+                config.revisions.add(new Revision(String.format("%s-%05d", service.getMetadata().getName(), config.generation), image, config.generation));
+            }
         }
         ServiceStatus status = status(service, config);
         if (Objects.equals(client.getKubernetesSerialization().asJson(status), client.getKubernetesSerialization().asJson(service.getStatus()))) {
             return;
         }
-        Service update = client.resources(Service.class).inNamespace(service.getMetadata().getNamespace()).withName(service.getMetadata().getName()).get();
-        if (update == null) {
-            return;
-        }
-        update.setStatus(status);
+        service.setStatus(status);
         try {
-            client.resource(update).updateStatus();
+            client.resource(service).updateStatus();
         } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
             // A conflict: the informer brings the newer object, which is reconciled in turn.
         }
@@ -217,7 +224,7 @@ public final class KnativeServing implements AutoCloseable {
      * @param old the stored Service on an update, else null
      * @param user the requesting user
      */
-    static void setDefaults(ObjectNode service, JsonNode old, String user) {
+    public static void setDefaults(ObjectNode service, JsonNode old, String user) {
         ObjectNode spec = service.with("spec");
         ObjectNode template = spec.with("template");
         ObjectNode revision = template.with("spec");

@@ -280,4 +280,136 @@ class FunctionReconcilerTest {
             await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> jobs(ns).size() == 2);
         }
     }
+
+    /** Creates a Function on its own repository and brings it to Ready on its first build; returns the repository. */
+    GitHttpServer.Repo readyOnItsOwnRepository(String ns, String repoName) throws Exception {
+        GitHttpServer.Repo r = git.new Repo("public/" + repoName + ".git");
+        r.commitTree("the greeter", GREETER, "greeter");
+        Function f = function(ns, "greeter");
+        f.getSpec().source.git.url = git.url("public/" + repoName + ".git");
+        client.resource(f).create();
+        await().atMost(WAIT).until(() -> jobs(ns).size() == 1);
+        completeBuild(jobs(ns).get(0), DIGEST);
+        await().atMost(WAIT).until(() -> condition(get(ns, "greeter"), "Ready").map(c -> Condition.TRUE.equals(c.status)).orElse(false));
+        return r;
+    }
+
+    /** Asks for a reconcile the way kubectl annotate does, and returns once the controller has read the push. */
+    void push(String ns, RevCommit commit) {
+        client.resources(Function.class).inNamespace(ns).withName("greeter")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"" + Labels.REFRESH + "\":\"" + commit.name() + "\"}}}");
+        await().atMost(WAIT).until(() -> commit.name().equals(get(ns, "greeter").getStatus().commit));
+    }
+
+    Job jobFor(String ns, RevCommit commit) {
+        return jobs(ns).stream().filter(j -> commit.name().equals(j.getMetadata().getLabels().get(Labels.COMMIT))).findFirst().orElse(null);
+    }
+
+    @Test
+    void aFunctionIsNotReadyUntilKnativeHasRolledOutTheNewRevision() throws Exception {
+        String ns = "rollout";
+        try (GitHttpServer.Repo r = readyOnItsOwnRepository(ns, "rollout")) {
+            String image2 = "registry.example.com/kiln/" + ns + "/greeter@sha256:" + "ef".repeat(32);
+            cluster.serving().hold(image2);
+            // Every status the Function is given, in order, while Knative has not rolled out the new revision.
+            List<Function> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try (var watch = client.resources(Function.class).inNamespace(ns).withName("greeter").watch(new io.fabric8.kubernetes.client.Watcher<>() {
+                @Override
+                public void eventReceived(Action action, Function f) {
+                    seen.add(f);
+                }
+
+                @Override
+                public void onClose(io.fabric8.kubernetes.client.WatcherException e) {
+                }
+            })) {
+                RevCommit v2 = r.commit("a new greeting", "greeter/NOTES.md", "v2");
+                push(ns, v2);
+                await().atMost(WAIT).until(() -> jobFor(ns, v2) != null);
+                completeBuild(jobFor(ns, v2), "sha256:" + "ef".repeat(32));
+                await().atMost(WAIT).until(() -> cluster.serving().revisions(ns, "greeter").size() == 2);
+                await().atMost(WAIT).until(() -> image2.equals(get(ns, "greeter").getStatus().image));
+                await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> condition(get(ns, "greeter"), "Ready")
+                        .map(c -> Condition.UNKNOWN.equals(c.status)).orElse(false));
+                assertThat(seen.stream().map(f -> f.getStatus().image + " Ready=" + condition(f, "Ready").map(c -> c.status + " " + c.message).orElse("-")))
+                        .as("a status that says Ready while greeter-00002 is not").noneMatch(s -> s.startsWith(image2 + " Ready=True"));
+            }
+            assertThat(condition(get(ns, "greeter"), "Ready").orElseThrow().message).contains("greeter-00002");
+            cluster.serving().release(image2);
+            await().atMost(WAIT).until(() -> condition(get(ns, "greeter"), "Ready").map(c -> Condition.TRUE.equals(c.status)).orElse(false));
+        }
+    }
+
+    @Test
+    void aRevisionThatCannotPullItsImageFailsTheFunctionWithKnativesReason() throws Exception {
+        String ns = "pullfails";
+        try (GitHttpServer.Repo r = readyOnItsOwnRepository(ns, "pullfails")) {
+            String image2 = "registry.example.com/kiln/" + ns + "/greeter@sha256:" + "0f".repeat(32);
+            cluster.serving().failPulls(image2);
+            RevCommit v2 = r.commit("a new greeting", "greeter/NOTES.md", "v2");
+            push(ns, v2);
+            await().atMost(WAIT).until(() -> jobFor(ns, v2) != null);
+            completeBuild(jobFor(ns, v2), "sha256:" + "0f".repeat(32));
+            await().atMost(WAIT).until(() -> condition(get(ns, "greeter"), "Ready").map(c -> Condition.FALSE.equals(c.status)).orElse(false));
+            Condition ready = condition(get(ns, "greeter"), "Ready").orElseThrow();
+            assertThat(ready.reason).isEqualTo("RevisionFailed");
+            assertThat(ready.message).contains("Revision \"greeter-00002\" failed with message: Back-off pulling image \"" + image2 + "\"");
+        }
+    }
+
+    @Test
+    void knativesDefaultsDoNotMakeTheControllerRewriteTheService() throws Exception {
+        String ns = "defaults";
+        try (GitHttpServer.Repo r = readyOnItsOwnRepository(ns, "defaults")) {
+            Service defaulted = client.resources(Service.class).inNamespace(ns).withName("greeter").get();
+            assertThat(defaulted.getSpec().getTemplate().getSpec().getEnableServiceLinks()).as("enableServiceLinks, which the webhook sets on create only: the Service was not rewritten").isFalse();
+            cluster.clearRecords();
+            for (int i = 0; i < 3; i++) {
+                // kubectl annotate: a reconcile, nothing to change.
+                client.resources(Function.class).inNamespace(ns).withName("greeter")
+                        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"touched\":\"" + i + "\"}}}");
+            }
+            await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).until(() -> true);
+            assertThat(cluster.requests()).as("writes to the Knative Service").noneMatch(q -> "services".equals(q.resource())
+                    && "serving.knative.dev".equals(q.group()) && !q.verb().equals("get") && !q.verb().equals("list") && !q.verb().equals("watch"));
+            assertThat(cluster.serving().revisions(ns, "greeter")).containsExactly("greeter-00001");
+            assertThat(client.resources(Service.class).inNamespace(ns).withName("greeter").get().getMetadata().getGeneration()).isEqualTo(1L);
+        }
+    }
+
+    @Test
+    void aFunctionDeletedWhileTheControllerIsGoneGoesWithEverythingItOwned() throws Exception {
+        String ns = "orphaned";
+        try (GitHttpServer.Repo r = readyOnItsOwnRepository(ns, "orphaned")) {
+            assertThat(get(ns, "greeter").getMetadata().getFinalizers()).as("finalizers").isEmpty();
+            cluster.stopOperator();
+            try {
+                client.resources(Function.class).inNamespace(ns).withName("greeter").delete();
+                await().atMost(WAIT).until(() -> get(ns, "greeter") == null);
+                await().atMost(WAIT).until(() -> client.resources(Service.class).inNamespace(ns).list().getItems().isEmpty() && jobs(ns).isEmpty()
+                        && client.pods().inNamespace(ns).list().getItems().isEmpty());
+            } finally {
+                cluster.start(List.of(reconciler(gitBase.resolve("git-cache-" + ns))));
+            }
+        }
+    }
+
+    @Test
+    void aPushThatDoesNotTouchAFunctionsBuildInputsDoesNotRebuildIt() throws Exception {
+        String ns = "monorepo";
+        try (GitHttpServer.Repo r = readyOnItsOwnRepository(ns, "monorepo")) {
+            Service before = client.resources(Service.class).inNamespace(ns).withName("greeter").get();
+            RevCommit elsewhere = r.commit("another function's change", "logger/README.md", "not the greeter");
+            push(ns, elsewhere);
+            await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> jobs(ns).size() == 1);
+            assertThat(get(ns, "greeter").getStatus().build.commit).as("the image's commit").isNotEqualTo(elsewhere.name());
+            assertThat(client.resources(Service.class).inNamespace(ns).withName("greeter").get().getMetadata().getGeneration())
+                    .isEqualTo(before.getMetadata().getGeneration());
+            assertThat(condition(get(ns, "greeter"), "Ready")).map(c -> c.status).contains(Condition.TRUE);
+
+            RevCommit inside = r.commit("the greeter's change", "greeter/src/main/resources/greeting.txt", "hi");
+            push(ns, inside);
+            await().atMost(WAIT).until(() -> jobFor(ns, inside) != null);
+        }
+    }
 }

@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import dev.kiln.builder.plan.Strategy;
+import dev.kiln.controller.cluster.KnativeServing;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -63,18 +65,61 @@ class KnativeServicesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("functions")
     void matchesGoldenYaml(String name, Function function) {
-        GoldenFiles.assertMatches("ksvc-" + name + ".yaml", Serialization.asYaml(KnativeServices.desired(function, IMAGE, COMMIT)));
+        GoldenFiles.assertMatches("ksvc-" + name + ".yaml", Serialization.asYaml(KnativeServices.desired(function, IMAGE, COMMIT, Strategy.MAVEN)));
     }
 
     @Test
-    void onlyWhatKilnOwnsCountsAsADifference() {
+    void onlyTheMavenStrategysImageIsRequiredToRunAsNonRoot() {
         Function f = function(s -> { });
-        Service desired = KnativeServices.desired(f, IMAGE, COMMIT);
-        Service defaulted = KnativeServices.desired(f, IMAGE, COMMIT);
-        // Knative's webhook adds annotations on the Service itself, and a status: not a reason to update.
-        defaulted.getMetadata().setAnnotations(java.util.Map.of("serving.knative.dev/creator", "system:serviceaccount:kiln"));
-        defaulted.setStatus(new io.fabric8.knative.serving.v1.ServiceStatus());
-        assertThat(KnativeServices.differs(defaulted, desired)).isFalse();
-        assertThat(KnativeServices.differs(KnativeServices.desired(f, IMAGE.replace("ab", "cd"), COMMIT), desired)).as("a new digest").isTrue();
+        assertThat(KnativeServices.desired(f, IMAGE, COMMIT, Strategy.MAVEN).getSpec().getTemplate().getSpec().getContainers().get(0)
+                .getSecurityContext().getRunAsNonRoot()).as("Kiln's Dockerfile: USER 65532:65532").isTrue();
+        var dockerfile = KnativeServices.desired(f, IMAGE, COMMIT, Strategy.DOCKERFILE).getSpec().getTemplate().getSpec().getContainers().get(0)
+                .getSecurityContext();
+        assertThat(dockerfile.getRunAsNonRoot()).as("the user's Dockerfile decides (root, or USER app)").isNull();
+        assertThat(dockerfile.getAllowPrivilegeEscalation()).isFalse();
+    }
+
+    /** What the API server stores after Knative's webhook defaulted Kiln's write (the test cluster's model of it). */
+    static Service defaulted(Service written, Service old) {
+        var json = Serialization.jsonMapper();
+        var node = (com.fasterxml.jackson.databind.node.ObjectNode) json.valueToTree(written);
+        KnativeServing.setDefaults(node, old == null ? null : json.valueToTree(old), "system:serviceaccount:kiln-system:kiln-controller");
+        return json.convertValue(node, Service.class);
+    }
+
+    static Stream<Arguments> changes() {
+        return Stream.of(
+                Arguments.of("nothing", (Consumer<FunctionSpec>) s -> { }, false),
+                Arguments.of("an env var added", (Consumer<FunctionSpec>) s -> s.env = List.of(new EnvVar("A", "1", null), new EnvVar("B", "2", null)), true),
+                Arguments.of("an env var removed", (Consumer<FunctionSpec>) s -> s.env = List.of(), true),
+                Arguments.of("max-scale unset", (Consumer<FunctionSpec>) s -> s.scale.max = null, true),
+                Arguments.of("the timeout", (Consumer<FunctionSpec>) s -> s.timeoutSeconds = 60, true));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("changes")
+    void knativesDefaultsAreNotADifferenceAndKilnsChangesAre(String name, Consumer<FunctionSpec> change, boolean differs) {
+        Consumer<FunctionSpec> base = s -> {
+            s.env = List.of(new EnvVar("A", "1", null));
+            s.scale = new ScaleSpec();
+            s.scale.max = 3;
+        };
+        Service stored = defaulted(KnativeServices.applied(KnativeServices.desired(function(base), IMAGE, COMMIT, Strategy.MAVEN)), null);
+        stored.setStatus(new io.fabric8.knative.serving.v1.ServiceStatus());
+        assertThat(stored.getSpec().getTemplate().getSpec().getContainers().get(0).getReadinessProbe().getSuccessThreshold()).isEqualTo(1);
+        Service desired = KnativeServices.applied(KnativeServices.desired(function(base.andThen(change)), IMAGE, COMMIT, Strategy.MAVEN));
+        assertThat(KnativeServices.differs(stored, desired)).isEqualTo(differs);
+        // And once written, with the webhook's defaults again, it is settled.
+        Service rewritten = defaulted(desired, stored);
+        assertThat(KnativeServices.differs(rewritten, desired)).isFalse();
+    }
+
+    @Test
+    void someoneElsesEditOfAFieldKilnSetsIsADifference() {
+        Function f = function(s -> { });
+        Service desired = KnativeServices.applied(KnativeServices.desired(f, IMAGE, COMMIT, Strategy.MAVEN));
+        Service edited = defaulted(desired, null);
+        edited.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("someone/else@sha256:" + "00".repeat(32));
+        assertThat(KnativeServices.differs(edited, desired)).isTrue();
     }
 }
