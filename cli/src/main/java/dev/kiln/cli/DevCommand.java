@@ -3,9 +3,9 @@ package dev.kiln.cli;
 import dev.kiln.function.launch.JavaRuntime;
 import dev.kiln.kafka.EmbeddedKafka;
 import dev.kiln.local.DevPlatform;
+import dev.kiln.local.manifests.FunctionProject;
 import dev.kiln.local.manifests.Manifest;
 import dev.kiln.local.manifests.ManifestException;
-import dev.kiln.local.manifests.Manifests;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -19,11 +19,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code kiln dev DIR}: the whole platform on this machine, from DIR's manifests. */
-@Command(name = "dev", description = {"Run DIR's manifests on this machine: functions built from Git and served behind activators "
-        + "that scale to zero, Brokers, Triggers, Sequences, Parallels and sources. Ctrl-C drains and stops everything."})
+@Command(name = "dev", description = {"Run DIR's manifests on this machine: functions built from Git or from a working tree (reloaded "
+        + "on every save) and served behind activators that scale to zero, Brokers, Triggers, Sequences, Parallels and sources. "
+        + "A function project without manifests runs as its Function, a Broker default and a Trigger to it. Ctrl-C drains and "
+        + "stops everything."})
 final class DevCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "a directory of manifests (read recursively) or one file")
+    @Parameters(index = "0", paramLabel = "DIR", description = "a directory of manifests (read recursively), one file, or a function project")
     Path dir;
 
     @Mixin
@@ -40,12 +42,18 @@ final class DevCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Manifest> manifests;
         try {
-            manifests = Manifests.load(dir);
+            manifests = FunctionProject.load(dir);
         } catch (ManifestException e) {
             System.err.println(Terminal.red("kiln dev: nothing started. ") + e.getMessage());
             return Kiln.USAGE;
         }
-        System.out.println(Terminal.bold("kiln dev") + ": " + manifests.size() + " resources from " + dir);
+        System.out.println(Terminal.bold("kiln dev") + ": " + manifests.size() + " resources from " + dir
+                + (manifests.stream().anyMatch(m -> m.file().getFileName().toString().equals("pom.xml"))
+                        ? " (a function project without manifests: its Function, a Broker default and a Trigger to it)" : ""));
+        if (manifests.isEmpty()) {
+            System.out.println("kiln dev: no manifests in " + dir + ", and no function project (a pom.xml on dev.kiln:kiln-function-sdk): "
+                    + "kiln new NAME makes one");
+        }
         EmbeddedKafka local = null;
         String servers = kafka;
         DevPlatform platform;

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code kiln get [kind] [name]}: what the running {@code kiln dev} has, as {@code kubectl get} shows it. */
-@Command(name = "get", description = "Show resources of the running kiln dev: READY, REASON, URL, COMMIT, AGE.")
+@Command(name = "get", description = "Show resources of the running kiln dev: READY, REASON, URL, COMMIT, AGE; the message of "
+        + "each one with a reason under it.")
 final class GetCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "KIND", description = "function(s), broker(s), trigger(s), sequence(s), parallel(s), githubsource(s)...")
@@ -53,7 +54,11 @@ final class GetCommand implements Callable<Integer> {
         for (JsonNode r : rows) {
             System.out.println(String.format("%-14s %-26s %-6s %-22s %-32s %-12s %s", r.path("kind").asText(),
                     r.path("namespace").asText() + "/" + r.path("name").asText(), r.path("ready").asText(), text(r, "reason"),
-                    text(r, "url"), r.path("commit").isTextual() ? r.path("commit").asText().substring(0, 12) : "", age(r)));
+                    text(r, "url"), version(text(r, "commit")), age(r)));
+            // Why, under the row: a compiler's file and line, a build's error, what is still serving.
+            if (!text(r, "reason").isEmpty() && !text(r, "message").isEmpty()) {
+                System.out.println("    " + text(r, "message"));
+            }
         }
         return Kiln.OK;
     }
@@ -70,6 +75,11 @@ final class GetCommand implements Callable<Integer> {
             return name.contains("/") ? name.equals(full) : name.equals(row.path("name").asText());
         }
         return true;
+    }
+
+    /** @return a commit cut to 12 characters as Git shows it; a working tree's version ({@code tree-3}) as it is */
+    private static String version(String commit) {
+        return commit.matches("[0-9a-f]{40}") ? commit.substring(0, 12) : commit;
     }
 
     private static String text(JsonNode r, String field) {

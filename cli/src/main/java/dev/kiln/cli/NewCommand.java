@@ -14,15 +14,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code kiln new NAME}: a new function from {@code templates/java-function}, ready for {@code mvn package}. */
-@Command(name = "new", description = "Create a Java function from Kiln's template: NAME/ with a pom, the function, its test.")
+/**
+ * {@code kiln new NAME}: a new function from {@code templates/java-function}: a pom on the SDK, the function, its
+ * test, and {@code kiln.yaml} (the Function built from the working tree, a Broker and a Trigger), ready for
+ * {@code kiln dev .}.
+ */
+@Command(name = "new", description = "Create a Java function from Kiln's template: NAME/ with a pom, the function, its test, "
+        + "and kiln.yaml (the Function, a Broker and a Trigger) for kiln dev.")
 final class NewCommand implements Callable<Integer> {
 
     /**
      * The template's files, as packaged in the CLI (a test checks the list against templates/java-function, whose
      * README describes the template itself and is not copied).
      */
-    static final List<String> FILES = List.of("pom.xml", "src/main/java/Function.java.tmpl",
+    static final List<String> FILES = List.of("pom.xml", "kiln.yaml", "gitignore", "src/main/java/Function.java.tmpl",
             "src/test/java/FunctionTest.java.tmpl", "src/main/resources/META-INF/services/dev.kiln.function.CloudFunction");
 
     @Parameters(index = "0", paramLabel = "NAME", description = "the function's name, kebab-case (e.g. order-audit)")
@@ -49,7 +54,7 @@ final class NewCommand implements Callable<Integer> {
             return Kiln.FAILED;
         }
         List<Path> written = render(out, values(name, group, eventType));
-        System.out.println("created " + out + " (" + written.size() + " files): cd " + out + " && mvn package");
+        System.out.println("created " + out + " (" + written.size() + " files): cd " + out + " && kiln dev .");
         return Kiln.OK;
     }
 
@@ -83,7 +88,8 @@ final class NewCommand implements Callable<Integer> {
             for (Map.Entry<String, String> e : values.entrySet()) {
                 text = text.replace(e.getKey(), e.getValue());
             }
-            Path target = out.resolve(file);
+            // Kept as "gitignore" in the template: Maven's resource copying leaves out files named .gitignore.
+            Path target = out.resolve(file.equals("gitignore") ? ".gitignore" : file);
             if (file.endsWith(".java.tmpl")) {
                 String cls = values.get("{{Name}}") + (file.contains("FunctionTest") ? "Test" : "");
                 target = out.resolve(Path.of(file).getParent().toString()).resolve(pkgPath).resolve(cls + ".java");

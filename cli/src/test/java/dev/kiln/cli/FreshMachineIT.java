@@ -19,7 +19,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,19 +26,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's {@code ./kiln dev} on a machine whose first {@code mvn} on the PATH is Debian's Maven 3.8, which
- * ignores {@code maven.repo.local.tail}: function builds must still find Kiln's SDK, and only the one Kiln runs with.
- * Each test is a fresh machine: its own user home ({@code -Duser.home}, so Maven's {@code ~/.m2} and Kiln's cache are
- * new), with Maven Central played by this build's own local repository through a mirror in {@code settings.xml}
- * (downloads without the network), and Maven's wrapper distribution linked in (the wrapper would download it).
+ * From a clean checkout, {@code ./kiln new hello --dir T && cd T/hello && ./kiln dev .}, on a machine whose first
+ * {@code mvn} on the PATH is Debian's Maven 3.8, which ignores {@code maven.repo.local.tail}: function builds must
+ * still find Kiln's SDK, and only the one Kiln runs with. Each test is a fresh machine: its own user home
+ * ({@code -Duser.home}, so Maven's {@code ~/.m2} and Kiln's cache are new), with Maven Central played by this build's
+ * own local repository through a mirror in {@code settings.xml} (downloads without the network), and Maven's wrapper
+ * distribution linked in (the wrapper would download it).
  * <ul>
  *   <li>{@code ./kiln dev} first: nothing in {@code ~/.m2}; everything the function needs is downloaded into Kiln's
  *       cache, and {@code ~/.m2} is still empty afterwards;</li>
- *   <li>{@code ./mvnw verify} first, on a machine where an older {@code ./kiln} installed its SDK into {@code ~/.m2}:
- *       the function builds against the SDK Kiln runs with, and {@code ~/.m2} is left as it was;</li>
+ *   <li>{@code ./mvnw verify} first: {@code ~/.m2} holds what Kiln's build fetched (this build's repository); the
+ *       function builds from it without downloading anything, and nothing of Kiln is written into it;</li>
  *   <li>the CLI without the script, Maven 3.8 found on the PATH: every function says which Maven it found and which
  *       it needs.</li>
  * </ul>
+ * An older SDK left in {@code ~/.m2} not winning is {@code HostBuildIT}'s.
  */
 class FreshMachineIT {
 
@@ -63,18 +64,25 @@ class FreshMachineIT {
         Assumptions.assumeTrue(oldMaven != null, "needs a Maven older than 3.9 (Debian's maven package; .ci/run installs it)");
     }
 
-    /** A new user home: settings whose mirror is this build's repository, the wrapper's Maven linked in. */
-    static Path freshHome(Path dir) throws IOException {
+    static final Path BUILD_REPOSITORY = Path.of(System.getProperty("kiln.it.repository", System.getProperty("user.home") + "/.m2/repository"));
+
+    /**
+     * A new user home: settings whose mirror is this build's repository, the wrapper's Maven linked in.
+     *
+     * @param localRepository the settings' {@code localRepository}, or null for {@code ~/.m2/repository}
+     */
+    static Path freshHome(Path dir, Path localRepository) throws IOException {
         Path home = Files.createDirectories(dir.resolve("home"));
         Files.createDirectories(home.resolve(".m2"));
-        String central = Path.of(System.getProperty("kiln.it.repository", System.getProperty("user.home") + "/.m2/repository")).toUri().toString();
         Files.writeString(home.resolve(".m2/settings.xml"), """
                 <settings>
+                  %s
                   <mirrors>
                     <mirror><id>central-here</id><mirrorOf>*</mirrorOf><url>%s</url></mirror>
                   </mirrors>
                 </settings>
-                """.formatted(central));
+                """.formatted(localRepository == null ? "" : "<localRepository>" + localRepository + "</localRepository>",
+                BUILD_REPOSITORY.toUri()));
         Path wrapper = Path.of(System.getProperty("user.home"), ".m2", "wrapper");
         if (Files.isDirectory(wrapper)) {
             Files.createSymbolicLink(home.resolve(".m2/wrapper"), wrapper);
@@ -82,17 +90,13 @@ class FreshMachineIT {
         return home;
     }
 
-    /** A project: the logger from this repository's history. */
-    static Path project(Path dir) throws IOException {
-        Path project = Files.createDirectories(dir.resolve("project"));
-        Files.writeString(project.resolve("logger.yaml"), """
-                apiVersion: kiln.dev/v1alpha1
-                kind: Function
-                metadata: {name: logger}
-                spec:
-                  source: {git: {url: %s, contextDir: examples/functions/logger}}
-                """.formatted(ROOT.toUri()));
-        return project;
+    /** {@code ./kiln new hello --dir T}, as the user on this machine: the project, with no Git repository. */
+    static Path newProject(Path dir, Path home) throws Exception {
+        Path t = Files.createDirectories(dir.resolve("T"));
+        Process p = start(t, home, dir.resolve("new.txt"), script("new", "hello", "--dir", t.toString()), Map.of());
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(dir.resolve("new.txt"))).isZero();
+        return t.resolve("hello");
     }
 
     static Process start(Path project, Path home, Path out, List<String> command, Map<String, String> extra) throws IOException {
@@ -141,17 +145,18 @@ class FreshMachineIT {
             return row.path("ready").asText().equals("True") && row.path("reason").isNull();
         });
         HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(function(project, name).path("url").asText()))
-                .header("ce-specversion", "1.0").header("ce-id", "fresh-1").header("ce-source", "/it").header("ce-type", "dev.kiln.fresh")
+                .header("ce-specversion", "1.0").header("ce-id", "fresh-1").header("ce-source", "/it").header("ce-type", "com.example.hello")
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"hi\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(answer.statusCode() / 100).as(answer.body()).isEqualTo(2);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.body()).isEqualTo("{\"message\":\"hi\"}");
     }
 
-    /** {@code ./kiln dev .} in the project, until the logger takes an event; then SIGTERM. */
-    static void kilnDevUntilTheLoggerServes(Path project, Path home, Path out) throws Exception {
+    /** {@code ./kiln dev .} in the project, until the function answers an event; then SIGTERM. */
+    static void kilnDevUntilItServes(Path project, Path home, Path out) throws Exception {
         Process kiln = start(project, home, out, script("dev", ".", "--port", "0"), Map.of());
         try {
-            serves(project, out, "logger");
+            serves(project, out, "hello");
         } finally {
             stop(kiln);
         }
@@ -166,39 +171,26 @@ class FreshMachineIT {
 
     @Test
     void kilnDevFirstOnAnEmptyMachineWritesNothingIntoM2(@TempDir Path dir) throws Exception {
-        Path home = freshHome(dir);
-        Path project = project(dir);
-        kilnDevUntilTheLoggerServes(project, home, dir.resolve("out.txt"));
+        Path home = freshHome(dir, null);
+        kilnDevUntilItServes(newProject(dir, home), home, dir.resolve("out.txt"));
         assertThat(home.resolve(".m2/repository")).as("Kiln wrote into ~/.m2").doesNotExist();
         assertThat(home.resolve(".cache/kiln/maven-repository/org/apache/maven/plugins")).as("what the build downloaded").isDirectory();
     }
 
     @Test
-    void anOlderSdkInM2DoesNotWinAndIsLeftAsItWas(@TempDir Path dir) throws Exception {
-        Path home = freshHome(dir);
-        // What `./mvnw install` of an older Kiln left: an SDK snapshot without a single class, so a build that used it fails.
-        Path old = Files.createDirectories(home.resolve(".m2/repository/dev/kiln/kiln-function-sdk/0.1.0-SNAPSHOT"));
-        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(old.resolve("kiln-function-sdk-0.1.0-SNAPSHOT.jar")))) {
-            jar.putNextEntry(new java.util.jar.JarEntry("META-INF/old-kiln"));
-        }
-        Files.writeString(old.resolve("kiln-function-sdk-0.1.0-SNAPSHOT.pom"), """
-                <project><modelVersion>4.0.0</modelVersion><groupId>dev.kiln</groupId><artifactId>kiln-function-sdk</artifactId>
-                <version>0.1.0-SNAPSHOT</version></project>
-                """);
-        Files.writeString(old.resolve("maven-metadata-local.xml"), """
-                <metadata><groupId>dev.kiln</groupId><artifactId>kiln-function-sdk</artifactId><version>0.1.0-SNAPSHOT</version>
-                <versioning><snapshot><localCopy>true</localCopy></snapshot><lastUpdated>20250101000000</lastUpdated></versioning></metadata>
-                """);
-        String before = digest(home.resolve(".m2"));
-        Path project = project(dir);
-        kilnDevUntilTheLoggerServes(project, home, dir.resolve("out.txt"));
-        assertThat(digest(home.resolve(".m2"))).as("~/.m2 changed").isEqualTo(before);
+    void afterMvnwVerifyTheFunctionBuildsFromM2AndNothingOfKilnGoesIntoIt(@TempDir Path dir) throws Exception {
+        Path home = freshHome(dir, BUILD_REPOSITORY);
+        Path kilnArtifacts = BUILD_REPOSITORY.resolve("dev/kiln");
+        String before = Files.exists(kilnArtifacts) ? digest(kilnArtifacts) : "none";
+        kilnDevUntilItServes(newProject(dir, home), home, dir.resolve("out.txt"));
+        assertThat(Files.exists(kilnArtifacts) ? digest(kilnArtifacts) : "none").as("Kiln's artifacts in ~/.m2").isEqualTo(before);
+        assertThat(home.resolve(".cache/kiln/maven-repository/org/apache/maven/plugins")).as("downloaded what ~/.m2 had").doesNotExist();
     }
 
     @Test
     void withoutTheScriptMaven38OnThePathIsRefusedSayingWhichMavenItNeeds(@TempDir Path dir) throws Exception {
-        Path home = freshHome(dir);
-        Path project = project(dir);
+        Path home = freshHome(dir, null);
+        Path project = newProject(dir, home);
         Path out = dir.resolve("out.txt");
         Path jar;
         try (Stream<Path> jars = Files.list(ROOT.resolve("cli/target"))) {

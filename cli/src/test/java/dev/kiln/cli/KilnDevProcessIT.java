@@ -24,6 +24,8 @@ class KilnDevProcessIT {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
         pb.environment().put("KILN_MAVEN", ROOT.resolve("mvnw").toString());
+        // Kiln's Maven repository in the test's directory; the user's ~/.m2 (warm from this build) is read behind it.
+        pb.environment().put("XDG_CACHE_HOME", workDir.resolve(".cache").toString());
         return pb.start();
     }
 

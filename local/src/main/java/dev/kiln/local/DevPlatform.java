@@ -16,7 +16,10 @@ import dev.kiln.eventing.EventingOptions;
 import dev.kiln.eventing.EventingPlane;
 import dev.kiln.eventing.ResourceState;
 import dev.kiln.function.launch.JavaRuntime;
+import dev.kiln.local.functions.GitRevisions;
 import dev.kiln.local.functions.LocalFunction;
+import dev.kiln.local.worktree.TreeFunction;
+import dev.kiln.local.worktree.TreeWatcher;
 import dev.kiln.local.manifests.Manifest;
 import dev.kiln.sources.RunningAdapter;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -85,6 +88,7 @@ public final class DevPlatform implements AutoCloseable {
     private EventingPlane plane;
     private HttpServer admin;
     private DeadLetterStore deadLetters;
+    private TreeWatcher watcher;
 
     private DevPlatform(Options options, List<Manifest> manifests) {
         this.options = options;
@@ -123,22 +127,22 @@ public final class DevPlatform implements AutoCloseable {
                 repositories.tails(), options.mavenRepository() != null ? options.mavenRepository() : repositories.kiln(), options.java(), 30, 2, System.getenv()));
 
         // Every function's environment first: a reference that does not resolve stops the start, with all of them.
-        Map<Function, Map<String, String>> envs = new LinkedHashMap<>();
+        Map<Manifest, Map<String, String>> envs = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         for (Manifest m : manifests) {
             if (m.resource() instanceof Function f) {
                 ManifestIndex.Environment env = index.environment(f, m.where());
-                envs.put(f, env.values());
+                envs.put(m, env.values());
                 problems.addAll(env.problems());
             }
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("function environments do not resolve:\n  " + String.join("\n  ", problems));
         }
-        envs.forEach((f, env) -> {
-            LocalFunction fn = new LocalFunction(vertx, f, builder, index::credentials, env, options.java(), logs, 0, clock);
+        for (Map.Entry<Manifest, Map<String, String>> e : envs.entrySet()) {
+            LocalFunction fn = function(e.getKey(), e.getValue(), state.resolve("cache"), logs);
             functions.put(fn.id(), fn);
-        });
+        }
         EventingOptions eventing = EventingOptions.defaults().withPort(options.eventingPort()).withResolver(this::functionAddress);
         if (options.kafka() != null) {
             eventing = eventing.withKafka(options.kafka());
@@ -165,6 +169,26 @@ public final class DevPlatform implements AutoCloseable {
                 "eventing", plane.baseUrl(), "pid", ProcessHandle.current().pid())));
         timer.scheduleWithFixedDelay(() -> functions.values().forEach(LocalFunction::reap), 1, 1, TimeUnit.SECONDS);
         functions.values().forEach(this::refreshAndSchedule);
+    }
+
+    /**
+     * A Function's runtime: versions from its working tree when its source is a local path, else from Git.
+     */
+    private LocalFunction function(Manifest m, Map<String, String> env, Path cache, Path logs) throws IOException {
+        Function f = (Function) m.resource();
+        if (m.workingTree() == null) {
+            return new LocalFunction(vertx, f, env, logs, 0, clock, fn -> new GitRevisions(fn, builder, index::credentials, options.java()));
+        }
+        if (watcher == null) {
+            watcher = new TreeWatcher();
+        }
+        return new LocalFunction(vertx, f, env, logs, 0, clock, fn -> {
+            try {
+                return new TreeFunction(fn, m.workingTree(), builder, options.java(), cache.resolve("trees"), watcher);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot watch " + m.workingTree() + ": " + e.getMessage(), e);
+            }
+        });
     }
 
     /**
@@ -219,7 +243,7 @@ public final class DevPlatform implements AutoCloseable {
 
     private void refreshAndSchedule(LocalFunction fn) {
         fn.refresh();
-        String poll = fn.function().getSpec().source.git.pollInterval;
+        String poll = fn.function().getSpec().source.git.pollInterval; // never set for a working tree (Manifests)
         if (poll != null) {
             long ms = dev.kiln.api.validation.GoDurations.parse(poll).toMillis();
             timer.scheduleWithFixedDelay(fn::refresh, ms, ms, TimeUnit.MILLISECONDS);
@@ -306,6 +330,13 @@ public final class DevPlatform implements AutoCloseable {
                 plane.close();
             } catch (Exception e) {
                 LOG.fine("plane close: " + e.getMessage());
+            }
+        }
+        if (watcher != null) {
+            try {
+                watcher.close();
+            } catch (IOException e) {
+                LOG.fine("watcher close: " + e.getMessage());
             }
         }
         if (builder != null) {

@@ -45,6 +45,8 @@ import java.util.stream.Stream;
 public final class HostBuilder implements AutoCloseable {
 
     private static final String RESULT = "build.properties";
+    /** Beside {@code app/} in a working tree's build: Maven's {@code target/classes}. */
+    private static final String CLASSES = "classes";
 
     private final Config config;
     private final GitSources sources;
@@ -94,6 +96,20 @@ public final class HostBuilder implements AutoCloseable {
         }
     }
 
+    /**
+     * A function project's working tree to build as it is, uncommitted changes included (local mode, a Function whose
+     * source is a local path). Its key is a digest of what the build reads ({@link WorkingTree}), so an unchanged
+     * tree is not built again. It is not trained: the caller runs it with the classes apart from the jars, and trains
+     * the jars' archive itself. Besides {@code app/}, the build keeps {@code classes/}, Maven's compiled classes and
+     * resources, for the caller to compile edits against.
+     *
+     * @param project the project directory (its pom.xml)
+     * @param spec the build spec (strategy must come out as maven), or null
+     * @param timeout how long Maven may take
+     */
+    public record TreeRequest(Path project, BuildSpec spec, Duration timeout) {
+    }
+
     /** @param config the configuration */
     public HostBuilder(Config config) {
         this.config = config;
@@ -121,8 +137,56 @@ public final class HostBuilder implements AutoCloseable {
         }
         return queue.submit(key, () -> {
             HostBuild again = cached(key);
-            return again != null ? again : run(key, request, log);
+            if (again != null) {
+                return again;
+            }
+            Path work = work(key);
+            try {
+                prepare(request, work.resolve("src"), log);
+            } catch (HostBuildException | RuntimeException e) {
+                deleteQuietly(work);
+                throw e;
+            }
+            return run(key, work, new Origin(request.commit(), request.url(), request.contextDir()), request.timeout(), true, log);
         });
+    }
+
+    /**
+     * Builds a working tree unless a tree with the same contents has been built. The tree is copied first and the key
+     * taken from the copy, so an edit made meanwhile goes into the next build, not half into this one.
+     *
+     * @param request what to build
+     * @param log where output and progress go
+     * @return the build, its {@code commit} {@code tree:<digest>}; fails with {@link HostBuildException}
+     */
+    public CompletableFuture<HostBuild> buildTree(TreeRequest request, BuildLog log) {
+        Path snapshot;
+        String key;
+        String digest;
+        try {
+            snapshot = Files.createDirectories(config.cacheDir().resolve("work")).resolve("tree-" + java.util.UUID.randomUUID());
+            log.progress("source", "copying " + request.project());
+            WorkingTree.copy(request.project(), snapshot.resolve("src"));
+            digest = WorkingTree.digest(snapshot.resolve("src"));
+            key = BuildKey.of("tree:" + digest, "", request.spec(), BuilderVersion.CURRENT);
+            strategy(snapshot.resolve("src"), request.spec());
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(new HostBuildException("SourcePreparationFailed", "cannot read " + request.project() + ": "
+                    + e.getMessage(), List.of(), e));
+        } catch (HostBuildException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        HostBuild done = cached(key);
+        if (done != null) {
+            deleteQuietly(snapshot);
+            return CompletableFuture.completedFuture(done);
+        }
+        CompletableFuture<HostBuild> build = queue.submit(key, () -> {
+            HostBuild again = cached(key);
+            return again != null ? again : run(key, snapshot, new Origin("tree:" + digest, request.project().toString(), ""), request.timeout(), false, log);
+        });
+        // A request that joined a running build for the same key leaves its own copy unused.
+        return build.whenComplete((b, e) -> deleteQuietly(snapshot));
     }
 
     /**
@@ -143,22 +207,31 @@ public final class HostBuilder implements AutoCloseable {
             Path appDir = dir.resolve("app");
             String archive = p.getProperty("archive", "");
             return new HostBuild(key, p.getProperty("commit"), appDir, classPath(appDir), p.getProperty("mainClass"),
-                    archive.isEmpty() ? null : appDir.resolve(archive), logFile(key), Duration.ZERO, true);
+                    archive.isEmpty() ? null : appDir.resolve(archive), classesOf(dir), logFile(key), Duration.ZERO, true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + result, e);
         }
     }
 
-    private HostBuild run(String key, Request request, BuildLog log) throws HostBuildException, IOException, InterruptedException {
-        long started = System.nanoTime();
+    /** Where a build's sources came from, as {@code build.properties} records it. */
+    private record Origin(String commit, String url, String contextDir) {
+    }
+
+    /** A clean work directory for a key (sources go to {@code src/}). */
+    private Path work(String key) throws IOException {
         Path work = Files.createDirectories(config.cacheDir().resolve("work")).resolve(key);
+        deleteTree(work);
+        return work;
+    }
+
+    private HostBuild run(String key, Path work, Origin origin, Duration requestedTimeout, boolean train, BuildLog log)
+            throws HostBuildException, IOException, InterruptedException {
+        long started = System.nanoTime();
         Path logFile = logFile(key);
         Files.createDirectories(logFile.getParent());
-        deleteTree(work);
         try (Writer out = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8)) {
             Path src = work.resolve("src");
-            prepare(request, src, log);
-            Duration timeout = request.timeout() == null ? Duration.ofMinutes(10) : request.timeout();
+            Duration timeout = requestedTimeout == null ? Duration.ofMinutes(10) : requestedTimeout;
             long deadline = System.nanoTime() + timeout.toNanos();
             maven(src, out, log, timeout);
             Path built = src.resolve("target/kiln");
@@ -179,12 +252,15 @@ public final class HostBuilder implements AutoCloseable {
                 throw new HostBuildException("BuildTimedOut", "the build took longer than " + timeout.toSeconds()
                         + "s (spec.build.timeout) before training started", List.of(), null);
             }
-            Path archive = train(appDir, out, log, left);
+            Path archive = train ? train(appDir, out, log, left) : null;
+            if (!train && Files.isDirectory(src.resolve("target/classes"))) {
+                Files.move(src.resolve("target/classes"), dir.resolve(CLASSES));
+            }
             String mainClass = mainClass(appDir.resolve(JvmCommand.APP_JAR));
             Properties p = new Properties();
-            p.setProperty("commit", request.commit());
-            p.setProperty("url", request.url());
-            p.setProperty("contextDir", request.contextDir() == null ? "" : request.contextDir());
+            p.setProperty("commit", origin.commit());
+            p.setProperty("url", origin.url());
+            p.setProperty("contextDir", origin.contextDir() == null ? "" : origin.contextDir());
             p.setProperty("mainClass", mainClass);
             p.setProperty("archive", archive == null ? "" : archive.getFileName().toString());
             // The result file is written last, atomically: until it exists, the key counts as not built (cached()).
@@ -194,10 +270,10 @@ public final class HostBuilder implements AutoCloseable {
             }
             Files.move(staged, dir.resolve(RESULT), StandardCopyOption.ATOMIC_MOVE);
             Duration took = Duration.ofNanos(System.nanoTime() - started);
-            log.progress("done", "built " + request.commit().substring(0, Math.min(12, request.commit().length())) + " in " + took.toMillis() + " ms");
+            log.progress("done", "built " + origin.commit().substring(0, Math.min(12, origin.commit().length())) + " in " + took.toMillis() + " ms");
             Path finalApp = dir.resolve("app");
-            return new HostBuild(key, request.commit(), finalApp, classPath(finalApp), mainClass,
-                    archive == null ? null : finalApp.resolve(archive.getFileName()), logFile, took, false);
+            return new HostBuild(key, origin.commit(), finalApp, classPath(finalApp), mainClass,
+                    archive == null ? null : finalApp.resolve(archive.getFileName()), classesOf(dir), logFile, took, false);
         } finally {
             deleteTree(work);
         }
@@ -212,9 +288,14 @@ public final class HostBuilder implements AutoCloseable {
         } catch (SourceException e) {
             throw new HostBuildException(e.reason().name(), e.getMessage(), List.of(), e);
         }
+        strategy(src, request.spec());
+    }
+
+    /** Local mode builds Maven functions only: anything else fails before Maven runs. */
+    private static void strategy(Path src, BuildSpec spec) throws HostBuildException {
         Strategy strategy;
         try {
-            strategy = Strategy.detect(src, request.spec());
+            strategy = Strategy.detect(src, spec);
         } catch (IllegalArgumentException e) {
             throw new HostBuildException("SourcePreparationFailed", e.getMessage(), List.of(), e);
         }
@@ -249,8 +330,7 @@ public final class HostBuilder implements AutoCloseable {
             throw timedOut(timeout, offline);
         }
         if (!missing.get()) {
-            throw new HostBuildException("BuildFailed", "mvn package failed (exit " + offline.exitCode() + ")",
-                    offline.tail(), null);
+            throw failed(offline, src);
         }
         log.progress("maven", "mvn package (online: dependencies missing from the local repository)");
         LoggedProcess.Result online = LoggedProcess.run(
@@ -260,9 +340,15 @@ public final class HostBuilder implements AutoCloseable {
             throw timedOut(timeout, online);
         }
         if (!online.succeeded()) {
-            throw new HostBuildException("BuildFailed", "mvn package failed (exit " + online.exitCode() + ")",
-                    online.tail(), null);
+            throw failed(online, src);
         }
+    }
+
+    /** A failed Maven run: its exit code, then the compiler's errors when there are any, with file and line. */
+    private static HostBuildException failed(LoggedProcess.Result result, Path src) {
+        List<String> errors = MavenCommand.compileErrors(result.tail(), src);
+        return new HostBuildException("BuildFailed", "mvn package failed (exit " + result.exitCode() + ")"
+                + (errors.isEmpty() ? "" : ": " + String.join("; ", errors)), result.tail(), null);
     }
 
     private void requireSupportedMaven(Map<String, String> env) throws HostBuildException, InterruptedException {
@@ -332,6 +418,19 @@ public final class HostBuilder implements AutoCloseable {
             }
         }
         return List.copyOf(jars);
+    }
+
+    private static Path classesOf(Path buildDir) {
+        Path classes = buildDir.resolve(CLASSES);
+        return Files.isDirectory(classes) ? classes : null;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            deleteTree(dir);
+        } catch (IOException e) {
+            // a leftover copy under work/ is deleted with the next build of its key, or by hand
+        }
     }
 
     private Path buildDir(String key) {

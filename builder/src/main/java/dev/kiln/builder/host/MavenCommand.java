@@ -158,6 +158,32 @@ public record MavenCommand(List<String> executable) {
         return Map.of("MAVEN_OPTS", (opts + " -XX:TieredStopAtLevel=1").trim());
     }
 
+    private static final Pattern COMPILE_ERROR = Pattern.compile("^\\[ERROR\\] (/\\S+\\.java):\\[(\\d+),\\d+\\] (.*)$");
+
+    /**
+     * The compiler's errors in a failed build's output, as javac prints them ({@code path:line: error: message}), with
+     * paths relative to the project: what a user needs to see first, before the rest of Maven's output.
+     *
+     * @param lines the build's output (its tail)
+     * @param project the directory Maven ran in, cut from the paths
+     * @return the errors, in order, at most five
+     */
+    public static List<String> compileErrors(List<String> lines, Path project) {
+        List<String> errors = new ArrayList<>();
+        for (String line : lines) {
+            Matcher m = COMPILE_ERROR.matcher(ANSI.matcher(line).replaceAll(""));
+            if (m.matches() && errors.size() < 5) {
+                Path file = Path.of(m.group(1));
+                String shown = file.startsWith(project) ? project.relativize(file).toString() : file.toString();
+                String error = shown + ":" + m.group(2) + ": error: " + m.group(3);
+                if (!errors.contains(error)) {
+                    errors.add(error);
+                }
+            }
+        }
+        return errors;
+    }
+
     /**
      * @param line a line of an offline build's output
      * @return true when it says something was missing from the local repositories ("Cannot access central ... in

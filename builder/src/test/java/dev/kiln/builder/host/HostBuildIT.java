@@ -124,6 +124,47 @@ class HostBuildIT {
     }
 
     @Test
+    void anOlderSdkInTheUsersRepositoryDoesNotWin() throws Exception {
+        // What `mvn install` of an older Kiln left in ~/.m2: an SDK snapshot without a class; a build that used it fails.
+        Path stale = dir.resolve("stale-m2");
+        Path old = Files.createDirectories(stale.resolve("dev/kiln/kiln-function-sdk/" + dev.kiln.builder.BuilderVersion.CURRENT));
+        try (var jar = new java.util.jar.JarOutputStream(Files.newOutputStream(old.resolve("kiln-function-sdk-" + dev.kiln.builder.BuilderVersion.CURRENT + ".jar")))) {
+            jar.putNextEntry(new java.util.jar.JarEntry("META-INF/old-kiln"));
+        }
+        Files.writeString(old.resolve("kiln-function-sdk-" + dev.kiln.builder.BuilderVersion.CURRENT + ".pom"), """
+                <project><modelVersion>4.0.0</modelVersion><groupId>dev.kiln</groupId><artifactId>kiln-function-sdk</artifactId>
+                <version>%s</version></project>
+                """.formatted(dev.kiln.builder.BuilderVersion.CURRENT));
+        // The order Kiln uses (MavenRepositories): its own repository, the SDK, then the user's (the stale one, then the warm one).
+        try (HostBuilder own = new HostBuilder(new HostBuilder.Config(dir.resolve("cache-stale"), new MavenCommand(List.of(MVNW.toString())),
+                List.of(dir.resolve("sdk-repository"), stale, USER_REPOSITORY), dir.resolve("m2"), JavaRuntime.current(), 0, 1, Map.of()))) {
+            HostBuild build = own.build(request(greeter), BuildLog.NONE).get(5, TimeUnit.MINUTES);
+            assertThat(build.appDir().resolve("lib/kiln-function-sdk-" + dev.kiln.builder.BuilderVersion.CURRENT + ".jar")).hasSameBinaryContentAs(sdkJar);
+        }
+    }
+
+    @Test
+    void aWorkingTreeIsBuiltAsItIsWithoutTouchingItsTarget() throws Exception {
+        Path tree = dir.resolve("tree/greeter");
+        for (Path relative : WorkingTree.files(GREETER)) {
+            Files.createDirectories(tree.resolve(relative.toString()).getParent());
+            Files.copy(GREETER.resolve(relative), tree.resolve(relative.toString()));
+        }
+        Path source = tree.resolve("src/main/java/dev/kiln/examples/greeter/Greeter.java");
+        Files.writeString(source, Files.readString(source).replace("\"en\", \"Hello\"", "\"en\", \"Hi\"")); // not committed anywhere
+        HostBuilder.TreeRequest request = new HostBuilder.TreeRequest(tree, null, TIMEOUT);
+        HostBuild build = builder.buildTree(request, BuildLog.NONE).get(5, TimeUnit.MINUTES);
+        assertThat(build.commit()).startsWith("tree:");
+        assertThat(build.archive()).as("the caller trains the jars' archive").isNull();
+        assertThat(build.classes().resolve("dev/kiln/examples/greeter/Greeter.class")).isRegularFile();
+        assertThat(build.classes().resolve("META-INF/services/dev.kiln.function.CloudFunction")).isRegularFile();
+        assertThat(tree.resolve("target")).as("Maven ran on a copy").doesNotExist();
+        assertThat(serve(build, "Kiln")).contains("\"message\":\"Hi, Kiln!\"");
+        assertThat(builder.buildTree(request, BuildLog.NONE).get(1, TimeUnit.MINUTES).cached()).as("same contents, same build").isTrue();
+        assertThat(dir.resolve("cache/work")).isEmptyDirectory();
+    }
+
+    @Test
     void aChangedCommitIsRebuiltOnceForConcurrentCallersAndServesTheNewCode() throws Exception {
         Path source = repo.workTree().resolve("greeter/src/main/java/dev/kiln/examples/greeter/Greeter.java");
         String code = Files.readString(source);
@@ -146,7 +187,7 @@ class HostBuildIT {
     }
 
     @Test
-    void aCompileErrorFailsWithMavensOutput() throws Exception {
+    void aCompileErrorFailsWithTheCompilersMessageAndMavensOutput() throws Exception {
         RevCommit broken = repo.commit("broken", "broken/pom.xml", Files.readString(GREETER.resolve("pom.xml")),
                 "broken/src/main/java/Broken.java", "class Broken { int x = ; }");
         HostBuilder.Request request = new HostBuilder.Request(server.url("public/functions.git"), broken.name(), "broken",
@@ -154,7 +195,8 @@ class HostBuildIT {
         assertThatThrownBy(() -> builder.build(request, BuildLog.NONE).get(5, TimeUnit.MINUTES))
                 .isInstanceOf(ExecutionException.class).cause().isInstanceOfSatisfying(HostBuildException.class, e -> {
                     assertThat(e.reason()).isEqualTo("BuildFailed");
-                    assertThat(e.getMessage()).isEqualTo("mvn package failed (exit 1)");
+                    // The compiler's error first, with the file and line as javac prints them.
+                    assertThat(e.getMessage()).startsWith("mvn package failed (exit 1): src/main/java/Broken.java:1: error: ");
                     assertThat(String.join("\n", e.logTail())).contains("COMPILATION ERROR", "Broken.java");
                 });
         assertThat(builder.cached(request.key())).as("a failure is not a build").isNull();

@@ -108,6 +108,19 @@ class MavenCommandTest {
         assertThatThrownBy(() -> new MavenCommand(List.of(old.toString())).requireSupported(Map.of())).hasMessageStartingWith("Maven 3.8.7 (" + old + ") is too old");
     }
 
+    @Test
+    void compileErrorsAreCutToFileLineAndMessage() {
+        List<String> tail = List.of("[INFO] BUILD FAILURE",
+                "[ERROR] COMPILATION ERROR : ",
+                "[ERROR] /work/k/src/src/main/java/com/example/Hello.java:[12,9] ';' expected",
+                "[ERROR] /work/k/src/src/main/java/com/example/Hello.java:[12,9] ';' expected",
+                "\u001B[1;31m[ERROR] /work/k/src/src/main/java/com/example/Other.java:[3,1] class, interface, enum, or record expected\u001B[m",
+                "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.13.0:compile (default-compile)");
+        assertThat(MavenCommand.compileErrors(tail, Path.of("/work/k/src"))).containsExactly(
+                "src/main/java/com/example/Hello.java:12: error: ';' expected",
+                "src/main/java/com/example/Other.java:3: error: class, interface, enum, or record expected");
+    }
+
     private static Path executable(Path file) throws Exception {
         Files.writeString(file, "#!/bin/sh\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -1,41 +1,26 @@
 package dev.kiln.local.functions;
 
 import dev.kiln.api.functions.v1alpha1.Function;
-import dev.kiln.api.functions.v1alpha1.GitSource;
-import dev.kiln.api.validation.GoDurations;
-import dev.kiln.builder.git.GitCredentials;
-import dev.kiln.builder.git.SourceException;
-import dev.kiln.builder.host.BuildLog;
-import dev.kiln.builder.host.HostBuild;
-import dev.kiln.builder.host.HostBuildException;
-import dev.kiln.builder.host.HostBuilder;
-import dev.kiln.function.launch.JavaRuntime;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.logging.Logger;
 
 /**
  * A Function in local mode: its activator (a stable URL from the start), and the instances of the version it
- * serves. A new commit is built beside the running version; traffic switches once an instance of the new version
- * is ready, and the old one drains. A failed build leaves the old version serving and says why in the status.
+ * serves. Versions come from its {@link Source} (new commits of a Git branch, or edits of a working tree); a new
+ * version starts beside the running one, traffic switches once an instance of it is ready, and the old one drains.
+ * A version that fails to build or to start leaves the old one serving, and the status says why.
  */
 public final class LocalFunction implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LocalFunction.class.getName());
-    /** Revision resolution (network I/O), off the callers' threads. */
-    private static final ExecutorService RESOLVE = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "kiln-resolve");
-        t.setDaemon(true);
-        return t;
-    });
 
     /**
      * What {@code kiln get} shows for a function.
@@ -43,7 +28,7 @@ public final class LocalFunction implements AutoCloseable {
      * @param ready whether a version serves
      * @param reason why not, or what is going on (Building, BuildFailed...), null when ready and idle
      * @param message details
-     * @param commit the commit serving
+     * @param commit the version serving: a commit, or a working tree's version
      * @param url the activator's URL
      * @param instances instances running
      * @param since when the state last changed
@@ -51,24 +36,45 @@ public final class LocalFunction implements AutoCloseable {
     public record Status(boolean ready, String reason, String message, String commit, String url, int instances, Instant since) {
     }
 
-    /** Where a Function's Git credentials come from (in local mode, the manifests' Secrets). */
-    @FunctionalInterface
-    public interface Credentials {
-        /** @return the credentials for the Function's repository @throws SourceException when its Secret is unusable */
-        GitCredentials of(Function function) throws SourceException;
+    /** Where a function's versions come from. */
+    public interface Source extends AutoCloseable {
+        /**
+         * Looks for a new version and deploys it when there is one.
+         *
+         * @return completes when the new version serves or failed (the function's state says which); at once when
+         *     nothing moved
+         */
+        CompletableFuture<Void> refresh();
+
+        /** Stops watching or polling. */
+        @Override
+        default void close() {
+        }
+    }
+
+    /**
+     * One runnable version: the command that starts an instance of it.
+     *
+     * @param label what {@code kiln get} shows as its commit
+     * @param command the command line of one instance
+     * @param directory where instances run
+     * @param retired run once the version served and is drained (or never served): what it may delete
+     */
+    public record Version(String label, List<String> command, Path directory, Runnable retired) {
+        /** Copies. */
+        public Version {
+            command = List.copyOf(command);
+        }
     }
 
     private final Function function;
-    private final HostBuilder builder;
-    private final Credentials credentials;
     private final Map<String, String> env;
-    private final JavaRuntime java;
     private final Path logs;
     private final Clock clock;
     private final Activator activator;
+    private final Source source;
     private volatile InstancePool current;
-    private volatile String servingCommit;
-    private volatile String building;
+    private volatile Version serving;
     private volatile String reason = "Building";
     private volatile String message = "waiting for the first build";
     private volatile Instant since;
@@ -76,25 +82,21 @@ public final class LocalFunction implements AutoCloseable {
     /**
      * @param vertx event loops for the activator
      * @param function the Function, defaults applied
-     * @param builder host builds
-     * @param credentials the Git credentials of the Function's repository
      * @param env {@code spec.env} with every reference resolved
-     * @param java the runtime instances run on
-     * @param logs where the build and instance logs go
+     * @param logs where the instance logs go
      * @param port the activator's port (0: any)
      * @param clock the time
+     * @param source makes the function's source, given the function it deploys to
      */
-    public LocalFunction(Vertx vertx, Function function, HostBuilder builder, Credentials credentials, Map<String, String> env,
-            JavaRuntime java, Path logs, int port, Clock clock) {
+    public LocalFunction(Vertx vertx, Function function, Map<String, String> env, Path logs, int port, Clock clock,
+            java.util.function.Function<LocalFunction, Source> source) {
         this.function = function;
-        this.builder = builder;
-        this.credentials = credentials;
         this.env = Map.copyOf(env);
-        this.java = java;
         this.logs = logs;
         this.clock = clock;
         this.since = clock.instant();
         this.activator = Activator.listen(vertx, id(), () -> current, Duration.ofSeconds(function.getSpec().timeoutSeconds), port);
+        this.source = source.apply(this);
     }
 
     /** @return {@code namespace/name} */
@@ -118,89 +120,79 @@ public final class LocalFunction implements AutoCloseable {
     }
 
     /**
-     * Resolves the revision and, when it names a commit other than the one serving (or being built), builds it
-     * and switches to it.
+     * Asks the source for a new version (a new commit, an edit).
      *
-     * @return completes when the commit serves, or the build failed (the old version still serving)
+     * @return completes when the new version serves, or failed (the old one still serving)
      */
     public CompletableFuture<Void> refresh() {
-        // Resolving talks to the Git server: never on the caller's thread, which may be an event loop (a push).
-        return CompletableFuture.supplyAsync(this::buildIfMoved, RESOLVE).thenCompose(started -> started);
+        return source.refresh();
+    }
+
+    /** @return the label of the version serving, or null before the first */
+    public String serving() {
+        Version v = serving;
+        return v == null ? null : v.label();
     }
 
     /**
-     * One at a time per function, so a push and a poll arriving together start one build, not two versions.
+     * Serves a new version: at once when none serves yet, else once one of its instances is ready (the old version
+     * then drains). When it cannot start, the old version keeps serving and the state says why.
      *
-     * @return completes when the new commit serves or failed; at once when nothing moved or it is already building
+     * @param version the version
+     * @return completes when it serves, or failed to start
      */
-    private synchronized CompletableFuture<Void> buildIfMoved() {
-        GitSource git = function.getSpec().source.git;
-        String commit;
-        GitCredentials auth;
-        try {
-            auth = credentials.of(function);
-            commit = builder.sources().resolve(git.url, git.revision, auth).commit();
-        } catch (SourceException e) {
-            state(e.reason().name(), e.getMessage());
-            return CompletableFuture.completedFuture(null);
-        }
-        if (commit.equals(servingCommit) || commit.equals(building)) {
-            return CompletableFuture.completedFuture(null);
-        }
-        building = commit;
-        state("Building", "building " + commit.substring(0, 12));
-        HostBuilder.Request request = new HostBuilder.Request(git.url, commit, git.contextDir, function.getSpec().build, auth,
-                GoDurations.parse(function.getSpec().build.timeout));
-        return builder.build(request, progress()).thenCompose(this::switchTo).handle((ok, failure) -> {
-            if (failure != null) {
-                Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
-                String why = cause instanceof HostBuildException h ? h.reason() : "BuildFailed";
-                state(why, cause.getMessage() + (servingCommit == null ? "" : "; still serving " + servingCommit.substring(0, 12)));
-                LOG.warning(id() + ": " + cause.getMessage());
-            }
-            building = null;
-            return null;
-        });
-    }
-
-    private BuildLog progress() {
-        return new BuildLog() {
-            @Override
-            public void line(String line) {
-            }
-
-            @Override
-            public void progress(String step, String detail) {
-                state("Building", step + (detail == null ? "" : " " + detail));
-            }
-        };
-    }
-
-    private CompletableFuture<Void> switchTo(HostBuild build) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("KILN_FUNCTION_NAME", function.getMetadata().getName());
-        env.put("KILN_TIMEOUT_SECONDS", Integer.toString(function.getSpec().timeoutSeconds));
-        env.putAll(this.env);
+    public CompletableFuture<Void> deploy(Version version) {
+        Map<String, String> vars = new LinkedHashMap<>();
+        vars.put("KILN_FUNCTION_NAME", function.getMetadata().getName());
+        vars.put("KILN_TIMEOUT_SECONDS", Integer.toString(function.getSpec().timeoutSeconds));
+        vars.putAll(env);
         InstancePool next = new InstancePool(id(), Scale.of(function.getSpec().scale),
-                new ProcessLauncher(java, build.appDir(), env, instanceLog(), Duration.ofSeconds(60), clock), clock);
+                new ProcessLauncher(version.command(), version.directory(), vars, instanceLog(), Duration.ofSeconds(60), clock), clock);
         if (current == null) {
             // Nothing serves yet: the new version takes requests at once (the first one starts an instance).
             current = next;
+            serving = version;
             next.warm();
-            servingCommit = build.commit();
             state(null, null);
             return CompletableFuture.completedFuture(null);
         }
         // A version serves: the new one must be ready before it takes traffic.
-        return next.acquire().thenAccept(probe -> {
+        return next.acquire().handle((probe, failure) -> {
+            if (failure != null) {
+                next.drain(Duration.ofSeconds(5)).whenComplete((v, t) -> version.retired().run());
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+                failed("StartFailed", version.label() + " did not start: " + cause.getMessage());
+                return null;
+            }
             probe.release();
             InstancePool old = current;
+            Version oldVersion = serving;
             current = next;
-            servingCommit = build.commit();
+            serving = version;
             state(null, null);
-            LOG.info(id() + ": now serving " + build.commit().substring(0, 12));
-            old.drain(Duration.ofSeconds(30));
+            LOG.info(id() + ": now serving " + abbreviated(version.label()));
+            old.drain(Duration.ofSeconds(30)).whenComplete((v, t) -> oldVersion.retired().run());
+            return null;
         });
+    }
+
+    /**
+     * @param step what is going on, e.g. {@code building abc123}
+     */
+    public void building(String step) {
+        state("Building", step);
+    }
+
+    /**
+     * A new version could not be made: the old one (if any) keeps serving.
+     *
+     * @param why the reason, CamelCase
+     * @param what the details; the version still serving is added
+     */
+    public void failed(String why, String what) {
+        String still = serving();
+        state(why, what + (still == null ? "" : "; still serving " + abbreviated(still)));
+        LOG.warning(id() + ": " + what);
     }
 
     /** Stops idle instances (called periodically). */
@@ -209,6 +201,11 @@ public final class LocalFunction implements AutoCloseable {
         if (pool != null) {
             pool.reap();
         }
+    }
+
+    /** @return a commit SHA cut to 12 characters, as Git shows it; other labels as they are */
+    static String abbreviated(String label) {
+        return label.matches("[0-9a-f]{40}") ? label.substring(0, 12) : label;
     }
 
     private void state(String newReason, String newMessage) {
@@ -222,13 +219,14 @@ public final class LocalFunction implements AutoCloseable {
         InstancePool pool = current;
         if (pool != null && reason == null && pool.size() == 0 && pool.lastFailure() != null) {
             // Built, but its last instance did not start: say so rather than look ready.
-            return new Status(false, "StartFailed", pool.lastFailure(), servingCommit, url(), 0, since);
+            return new Status(false, "StartFailed", pool.lastFailure(), serving(), url(), 0, since);
         }
-        return new Status(pool != null, reason, message, servingCommit, url(), pool == null ? 0 : pool.size(), since);
+        return new Status(pool != null, reason, message, serving(), url(), pool == null ? 0 : pool.size(), since);
     }
 
     @Override
     public void close() {
+        source.close();
         activator.close();
         InstancePool pool = current;
         if (pool != null) {

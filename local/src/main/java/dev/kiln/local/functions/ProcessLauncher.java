@@ -1,7 +1,5 @@
 package dev.kiln.local.functions;
 
-import dev.kiln.function.launch.JavaRuntime;
-import dev.kiln.function.launch.JvmCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -21,9 +19,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts a built function as a child JVM ({@link JvmCommand#run}: the trained class archive when there is one),
- * on a free loopback port, with its output appended to its log file; ready when {@code /health/readiness} answers
- * 200, which the SDK does only after its warm-up event went through.
+ * Starts a version of a function as a child JVM (its command maps the trained class archive when there is one), on a
+ * free loopback port ({@code PORT}), with its output appended to its log file; ready when {@code /health/readiness}
+ * answers 200, which the SDK does only after its warm-up event went through.
  */
 final class ProcessLauncher implements Launcher {
 
@@ -37,16 +35,16 @@ final class ProcessLauncher implements Launcher {
     /** How often readiness is asked while an instance starts: a cold start is a few hundred milliseconds. */
     private static final long POLL_MS = 10;
 
-    private final JavaRuntime java;
-    private final Path appDir;
+    private final List<String> command;
+    private final Path directory;
     private final Map<String, String> env;
     private final Path log;
     private final Duration startTimeout;
     private final Clock clock;
 
-    ProcessLauncher(JavaRuntime java, Path appDir, Map<String, String> env, Path log, Duration startTimeout, Clock clock) {
-        this.java = java;
-        this.appDir = appDir;
+    ProcessLauncher(List<String> command, Path directory, Map<String, String> env, Path log, Duration startTimeout, Clock clock) {
+        this.command = List.copyOf(command);
+        this.directory = directory;
         this.env = Map.copyOf(env);
         this.log = log;
         this.startTimeout = startTimeout;
@@ -56,9 +54,7 @@ final class ProcessLauncher implements Launcher {
     @Override
     public CompletableFuture<Instance> launch() {
         int port = freePort();
-        // The same JVM options as training: a class archive maps only into a JVM with the heap and GC it was made with.
-        List<String> cmd = JvmCommand.run(java, appDir, List.of());
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(appDir.toFile()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
         pb.environment().put("PORT", Integer.toString(port));

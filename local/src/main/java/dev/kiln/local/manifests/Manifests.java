@@ -68,7 +68,7 @@ public final class Manifests {
         if (Files.isDirectory(dir)) {
             try (Stream<Path> walk = Files.walk(dir)) {
                 files = walk.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
-                        .filter(f -> !f.toString().contains("/.kiln/")).sorted().toList();
+                        .filter(f -> isManifest(dir, f)).sorted().toList();
             }
         } else if (Files.isRegularFile(dir)) {
             files = List.of(dir);
@@ -112,7 +112,8 @@ public final class Manifests {
                 if (resource.getMetadata().getNamespace() == null) {
                     resource.getMetadata().setNamespace("default");
                 }
-                Manifest manifest = new Manifest(file, i, resource);
+                Path workingTree = resource instanceof Function f ? localPath(f, file, problems, where) : null;
+                Manifest manifest = new Manifest(file, i, resource, workingTree);
                 Manifest before = seen.put(manifest.describe(), manifest);
                 if (before != null) {
                     problems.add(where + " " + manifest.describe() + ": also defined at " + before.where());
@@ -124,9 +125,6 @@ public final class Manifests {
                     unknownFields(spec, "spec.", problems, where + " " + resource.getKind());
                 } catch (ReflectiveOperationException e) {
                     // no spec (ConfigMap, Secret)
-                }
-                if (resource instanceof Function f) {
-                    localPath(f, file);
                 }
                 for (FieldError e : validate(resource).list()) {
                     problems.add(where + " " + manifest.describe() + ": " + e.path() + ": " + e.message());
@@ -161,18 +159,62 @@ public final class Manifests {
     }
 
     /**
-     * Local mode also takes a path for {@code spec.source.git.url} (a repository on this machine), relative to the
-     * manifest's directory: it becomes the {@code file://} URL the builder and the cluster's validation know.
+     * Whether a YAML file under the directory {@code kiln dev} reads is a manifest. Not: what is under a hidden
+     * directory ({@code .kiln}, {@code .git}...), and in a Maven project (a directory with a {@code pom.xml}) what is
+     * under its {@code src/} and {@code target/}, where YAML is the function's own configuration or build output.
+     *
+     * @param root the directory given to {@code kiln dev}
+     * @param file a YAML file under it
+     * @return true to read it
      */
-    static void localPath(Function f, Path manifest) {
+    static boolean isManifest(Path root, Path file) {
+        Path relative = root.relativize(file);
+        Path parent = root;
+        for (int i = 0; i < relative.getNameCount() - 1; i++) {
+            String name = relative.getName(i).toString();
+            if (name.startsWith(".") && !name.equals(".") && !name.equals("..")
+                    || (name.equals("src") || name.equals("target")) && Files.isRegularFile(parent.resolve("pom.xml"))) {
+                return false;
+            }
+            parent = parent.resolve(name);
+        }
+        return true;
+    }
+
+    /**
+     * Local mode also takes a path for {@code spec.source.git.url}, relative to the manifest's directory: the
+     * function's working tree ({@code contextDir} inside it), built as it is, uncommitted changes included, and
+     * rebuilt when it changes. It has no revision to follow, to poll or to authenticate, so {@code revision},
+     * {@code pollInterval} and {@code secretRef} are refused with it ({@code file://} URLs build commits of a local
+     * repository). The URL becomes the {@code file://} URL of the tree for the validation every Function gets.
+     *
+     * @return the working tree, or null when the URL is not a local path
+     */
+    static Path localPath(Function f, Path manifest, List<String> problems, String where) {
         if (f.getSpec() == null || f.getSpec().source == null || f.getSpec().source.git == null) {
-            return;
+            return null;
         }
-        String url = f.getSpec().source.git.url;
-        if (url != null && (url.startsWith("./") || url.startsWith("../") || url.equals(".") || url.equals("..") || url.startsWith("/"))) {
-            Path repo = manifest.toAbsolutePath().getParent().resolve(url).normalize();
-            f.getSpec().source.git.url = repo.toUri().toString();
+        var git = f.getSpec().source.git;
+        String url = git.url;
+        if (url == null || !(url.startsWith("./") || url.startsWith("../") || url.equals(".") || url.equals("..") || url.startsWith("/"))) {
+            return null;
         }
+        String prefix = where + " Function " + (f.getMetadata().getNamespace() == null ? "default" : f.getMetadata().getNamespace()) + "/"
+                + f.getMetadata().getName() + ": spec.source.git.";
+        String why = ": a local path builds its working tree as it is (uncommitted changes included); "
+                + "for commits of a repository on this machine, use a file:// URL";
+        if (git.revision != null) {
+            problems.add(prefix + "revision" + why);
+        }
+        if (git.pollInterval != null) {
+            problems.add(prefix + "pollInterval" + why + " (a working tree is watched, not polled)");
+        }
+        if (git.secretRef != null) {
+            problems.add(prefix + "secretRef" + why + " (a working tree needs no credentials)");
+        }
+        Path repo = manifest.toAbsolutePath().getParent().resolve(url).normalize();
+        git.url = repo.toUri().toString();
+        return git.contextDir == null || git.contextDir.isEmpty() ? repo : repo.resolve(git.contextDir).normalize();
     }
 
     private static FieldErrors validate(HasMetadata resource) {

@@ -24,6 +24,54 @@ class ManifestsTest {
                 .filter(f -> f.getMetadata().getName().equals("greeter")).findFirst().orElseThrow();
         assertThat(greeter.getSpec().source.git.url).isEqualTo(QUICKSTART.toAbsolutePath().resolve("../..").normalize().toUri().toString());
         assertThat(greeter.getMetadata().getNamespace()).isEqualTo("default");
+        assertThat(manifests.stream().filter(m -> m.resource() == greeter).findFirst().orElseThrow().workingTree())
+                .as("a local path builds its working tree").isEqualTo(QUICKSTART.toAbsolutePath().resolve("../../examples/functions/greeter").normalize());
+    }
+
+    @Test
+    void aLocalPathIsAWorkingTreeWithNothingToFollowPollOrAuthenticate(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("fns.yaml"), """
+                apiVersion: kiln.dev/v1alpha1
+                kind: Function
+                metadata: {name: here}
+                spec: {source: {git: {url: ., contextDir: fn}}}
+                ---
+                apiVersion: kiln.dev/v1alpha1
+                kind: Function
+                metadata: {name: history}
+                spec: {source: {git: {url: "%s", revision: main}}}
+                """.formatted(dir.toUri()));
+        List<Manifest> manifests = Manifests.load(dir);
+        assertThat(manifests.get(0).workingTree()).isEqualTo(dir.toAbsolutePath().resolve("fn"));
+        assertThat(manifests.get(1).workingTree()).as("a file:// URL builds commits").isNull();
+
+        Files.writeString(dir.resolve("fns.yaml"), """
+                apiVersion: kiln.dev/v1alpha1
+                kind: Function
+                metadata: {name: pinned}
+                spec: {source: {git: {url: ../x, revision: main, pollInterval: 1m, secretRef: {name: creds}}}}
+                """);
+        assertThatThrownBy(() -> Manifests.load(dir)).isInstanceOfSatisfying(ManifestException.class, e -> assertThat(e.problems())
+                .anySatisfy(p -> assertThat(p).contains("fns.yaml#0 Function default/pinned: spec.source.git.revision: a local path builds its "
+                        + "working tree as it is (uncommitted changes included); for commits of a repository on this machine, use a file:// URL"))
+                .anySatisfy(p -> assertThat(p).contains("spec.source.git.pollInterval: a local path").contains("watched, not polled"))
+                .anySatisfy(p -> assertThat(p).contains("spec.source.git.secretRef: a local path").contains("needs no credentials")));
+    }
+
+    @Test
+    void yamlInAProjectsSourcesBuildOutputAndHiddenDirectoriesIsNotAManifest(@TempDir Path dir) throws Exception {
+        Path fn = Files.createDirectories(dir.resolve("fn/src/main/resources"));
+        Files.writeString(dir.resolve("fn/pom.xml"), "<project/>");
+        Files.writeString(fn.resolve("application.yaml"), "greeting: hello\n");
+        Files.createDirectories(dir.resolve("fn/target/classes"));
+        Files.writeString(dir.resolve("fn/target/classes/application.yaml"), "greeting: hello\n");
+        Files.createDirectories(dir.resolve(".github/workflows"));
+        Files.writeString(dir.resolve(".github/workflows/ci.yaml"), "on: push\n");
+        Files.createDirectories(dir.resolve("other/src"));
+        Files.writeString(dir.resolve("other/src/broker.yaml"), "apiVersion: eventing.knative.dev/v1\nkind: Broker\nmetadata: {name: kept}\n");
+        Files.writeString(dir.resolve("fn/broker.yaml"), "apiVersion: eventing.knative.dev/v1\nkind: Broker\nmetadata: {name: default}\n");
+        assertThat(Manifests.load(dir)).extracting(m -> m.resource().getMetadata().getName())
+                .as("src/ is a project's only beside a pom.xml").containsExactlyInAnyOrder("default", "kept");
     }
 
     @Test

@@ -1,0 +1,101 @@
+package dev.kiln.local.worktree;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.FileObject;
+import javax.tools.ForwardingJavaFileManager;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.StandardLocation;
+import javax.tools.ToolProvider;
+
+/**
+ * The JDK's compiler in this process ({@code javax.tools}): a warm {@code javac} compiles a few changed files of a
+ * function in a fraction of the time a Maven run takes to start. Records which class files each source wrote, so
+ * the next edit can delete what a source no longer declares.
+ */
+final class Javac {
+
+    /**
+     * What a compilation did.
+     *
+     * @param ok whether it succeeded
+     * @param errors the errors as javac prints them, {@code path:line: error: message}, paths relative to the project
+     * @param outputs for each compiled source, the class files it wrote, relative to the output directory
+     */
+    record Result(boolean ok, List<String> errors, Map<Path, Set<String>> outputs) {
+    }
+
+    private Javac() {
+    }
+
+    /** @return whether this JVM has a compiler (a JDK, not a JRE) */
+    static boolean available() {
+        return ToolProvider.getSystemJavaCompiler() != null;
+    }
+
+    /**
+     * @param sources the files to compile (absolute)
+     * @param classPath what they compile against; the output directory is added behind it
+     * @param out where class files go
+     * @param options javac's options (release, debug information, encoding...)
+     * @param project the project, for relative paths in messages
+     * @return the outcome
+     * @throws IOException when the files cannot be read or written
+     */
+    static Result compile(List<Path> sources, List<Path> classPath, Path out, List<String> options, Path project) throws IOException {
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        if (javac == null) {
+            throw new IllegalStateException("no Java compiler in this JVM (a JRE?): Kiln compiles edits with the JDK's");
+        }
+        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+        Map<Path, Set<String>> outputs = new HashMap<>();
+        try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
+            List<File> cp = new ArrayList<>();
+            classPath.forEach(p -> cp.add(p.toFile()));
+            cp.add(out.toFile());
+            files.setLocation(StandardLocation.CLASS_PATH, cp);
+            files.setLocation(StandardLocation.CLASS_OUTPUT, List.of(out.toFile()));
+            files.setLocation(StandardLocation.SOURCE_PATH, List.of());
+            ForwardingJavaFileManager<StandardJavaFileManager> recording = new ForwardingJavaFileManager<>(files) {
+                @Override
+                public JavaFileObject getJavaFileForOutput(Location location, String className, JavaFileObject.Kind kind, FileObject sibling)
+                        throws IOException {
+                    if (sibling != null && kind == JavaFileObject.Kind.CLASS) {
+                        outputs.computeIfAbsent(Path.of(sibling.toUri()), s -> new HashSet<>()).add(className.replace('.', '/') + ".class");
+                    }
+                    return super.getJavaFileForOutput(location, className, kind, sibling);
+                }
+            };
+            List<String> args = new ArrayList<>(options);
+            args.add("-implicit:none");
+            StringWriter ignored = new StringWriter();
+            boolean ok = javac.getTask(ignored, recording, diagnostics, args, null, files.getJavaFileObjectsFromPaths(sources)).call();
+            List<String> errors = new ArrayList<>();
+            for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
+                if (d.getKind() == Diagnostic.Kind.ERROR) {
+                    String where = d.getSource() == null ? "" : relative(project, Path.of(d.getSource().toUri())) + ":" + d.getLineNumber() + ": ";
+                    errors.add(where + "error: " + d.getMessage(Locale.ROOT));
+                }
+            }
+            return new Result(ok, errors, outputs);
+        }
+    }
+
+    private static String relative(Path project, Path file) {
+        return file.startsWith(project) ? project.relativize(file).toString() : file.toString();
+    }
+}
