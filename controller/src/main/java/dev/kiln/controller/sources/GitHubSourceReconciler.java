@@ -14,7 +14,9 @@ import java.time.Clock;
 import java.util.List;
 
 /** GitHubSources become a `kiln-event-sources github` adapter: see {@link SourceReconciliation}. */
-@ControllerConfiguration(name = "githubsources", generationAwareEventProcessing = false)
+// Every event reaches reconcile, deletions included: the hooks finalizer is added and removed by the reconciliation
+// itself, only on sources whose hooks Kiln registers (JOSDK's Cleaner would put one on every source).
+@ControllerConfiguration(name = "githubsources", generationAwareEventProcessing = false, triggerReconcilerOnAllEvents = true)
 public class GitHubSourceReconciler implements Reconciler<GitHubSource> {
 
     private final SourceReconciliation<GitHubSource> reconciliation;

@@ -14,7 +14,9 @@ import java.time.Clock;
 import java.util.List;
 
 /** GitLabSources become a `kiln-event-sources gitlab` adapter: see {@link SourceReconciliation}. */
-@ControllerConfiguration(name = "gitlabsources", generationAwareEventProcessing = false)
+// Every event reaches reconcile, deletions included: the hooks finalizer is added and removed by the reconciliation
+// itself, only on sources whose hooks Kiln registers (JOSDK's Cleaner would put one on every source).
+@ControllerConfiguration(name = "gitlabsources", generationAwareEventProcessing = false, triggerReconcilerOnAllEvents = true)
 public class GitLabSourceReconciler implements Reconciler<GitLabSource> {
 
     private final SourceReconciliation<GitLabSource> reconciliation;

@@ -1,5 +1,10 @@
 package dev.kiln.controller.sources;
 
+import dev.kiln.controller.sources.webhooks.HookApi;
+import dev.kiln.controller.sources.webhooks.HookApiException;
+import dev.kiln.controller.sources.webhooks.WebhookRegistration;
+import java.net.http.HttpClient;
+
 import dev.kiln.api.duck.Destination;
 import dev.kiln.api.duck.SecretValueFromSource;
 import dev.kiln.api.sources.v1alpha1.SourceLifecycle;
@@ -50,6 +55,11 @@ public final class SourceReconciliation<S extends CustomResource<? extends Sourc
     public static final Duration RETRY = Duration.ofSeconds(30);
     /** How often a healthy source re-resolves its sink. */
     public static final Duration RESYNC = Duration.ofMinutes(5);
+    /** On sources whose hooks Kiln registered: the hooks are deleted before the source goes. */
+    public static final String HOOKS_FINALIZER = "sources.kiln.dev/webhooks";
+    /** How long a deleted source waits for an unreachable forge before its hooks are left behind. */
+    static final Duration HOOK_DELETION_PATIENCE = Duration.ofMinutes(10);
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private final KubernetesClient client;
     private final SinkResolver sinks;
@@ -92,6 +102,12 @@ public final class SourceReconciliation<S extends CustomResource<? extends Sourc
      * @return no update (the status is written here) and when to look again
      */
     public UpdateControl<S> reconcile(S source, Context<S> context) {
+        if (context.isPrimaryResourceDeleted()) {
+            return UpdateControl.noUpdate();
+        }
+        if (source.isMarkedForDeletion()) {
+            return deleteHooks(source);
+        }
         SourceStatus status = source.getStatus();
         String before = StatusPatches.snapshot(client, status);
         SourceLifecycle life = SourceLifecycle.of(status, clock);
@@ -147,9 +163,141 @@ public final class SourceReconciliation<S extends CustomResource<? extends Sourc
                 client.resource(service).create();
             }
             ((WebhookSourceStatus) status).webhookUrl = SourceAdapters.webhookUrl(source, kind.adapter());
+            if (!registerHooks(source, life)) {
+                availability(deployment, life);
+                return write(source, before, RETRY);
+            }
         }
         availability(deployment, life);
         return write(source, before, RESYNC);
+    }
+
+    /**
+     * Registers the hooks through the forge's API when spec.accessToken asks for it (Knative's GitHubSource and
+     * GitLabSource do the same). The finalizer that deletes them goes on before the first hook is created, and only
+     * on such sources: a source whose hooks are registered by hand never waits for the controller to be deleted.
+     *
+     * @return whether the hooks are as the spec says
+     */
+    private boolean registerHooks(S source, SourceLifecycle life) {
+        WebhookSourceStatus status = (WebhookSourceStatus) source.getStatus();
+        Optional<SourceKind.HookRequest> request = kind.hooks().apply(source);
+        if (request.isEmpty()) {
+            if (hasFinalizer(source)) {
+                // accessToken removed: without a token the hooks can be neither kept nor deleted; they are the user's now.
+                LOG.infof("%s %s/%s: spec.accessToken removed, leaving its hooks %s registered", kind.adapter(), source.getMetadata().getNamespace(),
+                        source.getMetadata().getName(), status.webhooks);
+                status.webhooks.clear();
+                finalizer(source, false);
+            }
+            life.markWebhookRegistered();
+            return true;
+        }
+        SourceKind.HookRequest r = request.get();
+        String ns = source.getMetadata().getNamespace();
+        try {
+            String token = secretValue(ns, "spec.accessToken", r.accessToken());
+            String secret = r.secret() == null ? null : secretValue(ns, "spec.secretToken", r.secret());
+            if (!hasFinalizer(source)) {
+                finalizer(source, true);
+            }
+            status.webhooks = WebhookRegistration.sync(r.api().apply(http, token), r.targets(),
+                    new HookApi.HookConfig(r.publicURL(), r.events(), secret), status.webhooks);
+            life.markWebhookRegistered();
+            return true;
+        } catch (MissingSecret e) {
+            life.markWebhookNotRegistered(e.reason, e.getMessage());
+        } catch (HookApiException e) {
+            life.markWebhookNotRegistered("WebhookRegistrationFailed", e.getMessage());
+        }
+        return false;
+    }
+
+    /**
+     * The source is being deleted: delete the hooks Kiln registered, then let it go. A forge that cannot be reached
+     * is tried again for {@link #HOOK_DELETION_PATIENCE}; a refusal (a revoked token, a repository gone) or a missing
+     * token Secret leaves the hooks behind, logged, rather than keeping the source forever.
+     */
+    private UpdateControl<S> deleteHooks(S source) {
+        if (!hasFinalizer(source)) {
+            return UpdateControl.noUpdate();
+        }
+        WebhookSourceStatus status = (WebhookSourceStatus) source.getStatus();
+        Optional<SourceKind.HookRequest> request = kind.hooks().apply(source);
+        String what = kind.adapter() + " " + source.getMetadata().getNamespace() + "/" + source.getMetadata().getName();
+        if (request.isPresent() && status != null && !status.webhooks.isEmpty()) {
+            try {
+                String token = secretValue(source.getMetadata().getNamespace(), "spec.accessToken", request.get().accessToken());
+                WebhookRegistration.deleteAll(request.get().api().apply(http, token), status.webhooks);
+                LOG.infof("%s: deleted its hooks %s", what, status.webhooks);
+            } catch (MissingSecret e) {
+                LOG.warnf("%s: cannot delete its hooks %s: %s", what, status.webhooks, e.getMessage());
+            } catch (HookApiException e) {
+                if (e.transientFailure() && !deletionOlderThan(source, HOOK_DELETION_PATIENCE)) {
+                    LOG.infof("%s: deleting its hooks failed, trying again: %s", what, e.getMessage());
+                    return UpdateControl.<S>noUpdate().rescheduleAfter(RETRY);
+                }
+                LOG.warnf("%s: its hooks %s are left behind: %s", what, status.webhooks, e.getMessage());
+            }
+        }
+        finalizer(source, false);
+        return UpdateControl.noUpdate();
+    }
+
+    private boolean deletionOlderThan(S source, Duration age) {
+        try {
+            return java.time.Instant.parse(source.getMetadata().getDeletionTimestamp()).plus(age).isBefore(clock.instant());
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    private boolean hasFinalizer(S source) {
+        return source.getMetadata().getFinalizers() != null && source.getMetadata().getFinalizers().contains(HOOKS_FINALIZER);
+    }
+
+    private void finalizer(S source, boolean add) {
+        client.resources(kind.type()).inNamespace(source.getMetadata().getNamespace()).withName(source.getMetadata().getName()).edit(s -> {
+            List<String> finalizers = new java.util.ArrayList<>(s.getMetadata().getFinalizers() == null ? List.of() : s.getMetadata().getFinalizers());
+            finalizers.remove(HOOKS_FINALIZER);
+            if (add) {
+                finalizers.add(HOOKS_FINALIZER);
+            }
+            s.getMetadata().setFinalizers(finalizers);
+            return s;
+        });
+        List<String> mine = new java.util.ArrayList<>(source.getMetadata().getFinalizers() == null ? List.of() : source.getMetadata().getFinalizers());
+        mine.remove(HOOKS_FINALIZER);
+        if (add) {
+            mine.add(HOOKS_FINALIZER);
+        }
+        source.getMetadata().setFinalizers(mine);
+    }
+
+    /** A Secret the hooks need is missing. */
+    private static final class MissingSecret extends Exception {
+        final String reason;
+
+        MissingSecret(String reason, String message) {
+            super(message, null, false, false);
+            this.reason = reason;
+        }
+    }
+
+    private String secretValue(String ns, String path, SecretValueFromSource ref) throws MissingSecret {
+        String name = ref.secretKeyRef.getName();
+        String key = ref.secretKeyRef.getKey();
+        Secret secret = client.secrets().inNamespace(ns).withName(name).get();
+        if (secret == null) {
+            throw new MissingSecret("SecretNotFound", "secret " + name + " (" + path + ".secretKeyRef) does not exist in namespace " + ns);
+        }
+        if (secret.getData() != null && secret.getData().containsKey(key)) {
+            return new String(java.util.Base64.getDecoder().decode(secret.getData().get(key)), java.nio.charset.StandardCharsets.UTF_8).strip();
+        }
+        if (secret.getStringData() != null && secret.getStringData().containsKey(key)) {
+            return secret.getStringData().get(key).strip();
+        }
+        throw new MissingSecret("SecretKeyNotFound", "secret " + name + " has no key " + key + " (" + path + ".secretKeyRef.key)");
     }
 
     private boolean secrets(String ns, Map<String, SecretValueFromSource> secrets, SourceLifecycle life) {

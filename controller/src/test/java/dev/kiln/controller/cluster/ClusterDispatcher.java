@@ -102,6 +102,18 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
         if (deleted != null && response.code() == 200 && stored(path) == null) {
             collector.accept(deleted);
         }
+        if (("PATCH".equals(request.getMethod()) || "PUT".equals(request.getMethod())) && api.name() != null && response.code() == 200) {
+            // The API server removes an object being deleted once its last finalizer is gone.
+            String objectPath = path.replaceAll("\\?.*", "");
+            if (api.subresource() != null) {
+                objectPath = objectPath.substring(0, objectPath.lastIndexOf('/'));
+            }
+            JsonNode now = stored(objectPath);
+            if (now != null && now.path("metadata").hasNonNull("deletionTimestamp") && now.path("metadata").path("finalizers").isEmpty()) {
+                super.handleDelete(objectPath);
+                collector.accept(now);
+            }
+        }
         return response;
     }
 

@@ -31,11 +31,21 @@ public class GitHubSourceSpec extends SourceSpec {
      */
     public SecretValueFromSource previousSecretToken;
 
-    /** Token with admin:repo_hook scope, to register the webhook (optional: register it by hand otherwise). */
+    /**
+     * Token with admin:repo_hook scope (admin:org_hook for an owner alone): Kiln then registers the webhook on every
+     * repository through GitHub's API, at {@code publicURL} with the secret and events of this spec, keeps it so, and
+     * deletes it when the source is deleted or a repository leaves the list. Without it, register the hook by hand.
+     */
     public SecretValueFromSource accessToken;
 
-    /** GitHub API URL, for GitHub Enterprise (default: https://api.github.com). */
+    /** GitHub API URL, for GitHub Enterprise (default: https://api.github.com); used with accessToken. */
     public String githubAPIURL;
+
+    /**
+     * The URL GitHub delivers to, where {@code status.webhookUrl} is published (an Ingress or a gateway): required
+     * with accessToken, which registers it.
+     */
+    public String publicURL;
 
     /** Accept unsigned deliveries when no secretToken is set. Anyone who can reach the URL can then send events. */
     public Boolean allowUnsigned;

@@ -37,7 +37,11 @@ public final class GitHubSourceValidation {
         WebhookChecks.secrets(errors, spec.adapterSecrets(), spec.accessToken, spec.allowUnsigned);
         if (spec.githubAPIURL != null) {
             Checks.httpUrl(errors, "spec.githubAPIURL", spec.githubAPIURL);
+            if (spec.accessToken == null && !GitHubSourceSpec.DEFAULT_API_URL.equals(spec.githubAPIURL)) {
+                errors.add("spec.githubAPIURL", "is only used with spec.accessToken, to register the webhook");
+            }
         }
+        WebhookChecks.registration(errors, spec.accessToken, spec.publicURL);
         return errors;
     }
 

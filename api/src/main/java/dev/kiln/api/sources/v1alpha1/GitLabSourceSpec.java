@@ -34,8 +34,18 @@ public class GitLabSourceSpec extends SourceSpec {
     /** During a rotation, the signing token being replaced: signatures made with it are accepted too. */
     public SecretValueFromSource previousSigningToken;
 
-    /** Token with the api scope, to register the webhook (optional: register it by hand otherwise). */
+    /**
+     * Token with the api scope: Kiln then registers the project hook on every project through GitLab's API (the
+     * projects' own host), at {@code publicURL} with the secret token and events of this spec, keeps it so, and
+     * deletes it when the source is deleted or a project leaves the list. Without it, register the hook by hand.
+     */
     public SecretValueFromSource accessToken;
+
+    /**
+     * The URL GitLab delivers to, where {@code status.webhookUrl} is published (an Ingress or a gateway): required
+     * with accessToken, which registers it.
+     */
+    public String publicURL;
 
     /** Accept deliveries without a token when neither secretToken nor signingToken is set. Anyone who can reach the URL can then send events. */
     public Boolean allowUnsigned;

@@ -35,6 +35,10 @@ public final class GitLabSourceValidation {
         WebhookChecks.eventTypes(errors, spec.eventTypes, GitLabEventTypes.HOOK_HEADERS::containsKey,
                 "is not a GitLab project-hook event (e.g. push_events, tag_push_events, merge_requests_events)");
         WebhookChecks.secrets(errors, spec.adapterSecrets(), spec.accessToken, spec.allowUnsigned);
+        WebhookChecks.registration(errors, spec.accessToken, spec.publicURL);
+        if (spec.accessToken != null && spec.signingToken != null) {
+            errors.add("spec.signingToken", "cannot be set through GitLab's hook API: with spec.accessToken, authenticate with spec.secretToken");
+        }
         return errors;
     }
 }

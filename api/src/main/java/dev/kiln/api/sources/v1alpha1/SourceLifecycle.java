@@ -19,8 +19,10 @@ public final class SourceLifecycle {
 
     /** Conditions of Kafka and cron sources. */
     public static final ConditionSet CONDITIONS = ConditionSet.living(SINK_PROVIDED, DEPLOYED);
-    /** Conditions of webhook sources, which also need their secret. */
-    public static final ConditionSet WEBHOOK_CONDITIONS = ConditionSet.living(SECRETS_PROVIDED, SINK_PROVIDED, DEPLOYED);
+    /** The webhook is registered in GitHub or GitLab (by Kiln with spec.accessToken, else by hand). */
+    public static final String WEBHOOK_REGISTERED = "WebhookRegistered";
+    /** Conditions of webhook sources, which also need their secret and their hook. */
+    public static final ConditionSet WEBHOOK_CONDITIONS = ConditionSet.living(SECRETS_PROVIDED, SINK_PROVIDED, DEPLOYED, WEBHOOK_REGISTERED);
 
     private final SourceStatus status;
     private final ConditionSet.Manager conditions;
@@ -80,6 +82,21 @@ public final class SourceLifecycle {
      */
     public void markNoSecrets(String reason, String message) {
         conditions.markFalse(SECRETS_PROVIDED, reason, message);
+    }
+
+    /** The hooks are registered (or are registered by hand: there is no spec.accessToken). */
+    public void markWebhookRegistered() {
+        conditions.markTrue(WEBHOOK_REGISTERED);
+    }
+
+    /**
+     * Registering a hook through the API failed.
+     *
+     * @param reason CamelCase reason, e.g. WebhookRegistrationFailed
+     * @param message what the API answered
+     */
+    public void markWebhookNotRegistered(String reason, String message) {
+        conditions.markFalse(WEBHOOK_REGISTERED, reason, message);
     }
 
     /** The adapter runs. */

@@ -50,6 +50,19 @@ final class WebhookChecks {
         Checks.secretValue(errors, "spec.accessToken", accessToken, false);
     }
 
+    /** Registering the hook through the API needs the URL to register; that URL means nothing without it. */
+    static void registration(FieldErrors errors, SecretValueFromSource accessToken, String publicURL) {
+        if (accessToken != null && publicURL == null) {
+            errors.add("spec.publicURL", "is required with spec.accessToken: the URL the webhook is registered with");
+        }
+        if (publicURL != null) {
+            Checks.httpUrl(errors, "spec.publicURL", publicURL);
+            if (accessToken == null) {
+                errors.add("spec.publicURL", "is only used with spec.accessToken, to register the webhook");
+            }
+        }
+    }
+
     static void put(Map<String, SecretValueFromSource> secrets, String path, SecretValueFromSource value) {
         if (value != null) {
             secrets.put(path, value);

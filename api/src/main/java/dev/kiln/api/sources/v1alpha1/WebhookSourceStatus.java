@@ -8,4 +8,8 @@ public class WebhookSourceStatus extends SourceStatus {
 
     /** URL to register as the webhook in GitHub or GitLab. */
     public String webhookUrl;
+
+    /** The hooks Kiln registered through the API (spec.accessToken), one per repository or project. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public java.util.List<RegisteredWebhook> webhooks = new java.util.ArrayList<>();
 }

@@ -16,11 +16,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A source's conditions through its life, as knative keeps its {@code *_lifecycle_test} tables. Kafka and cron
- * sources have SinkProvided and Deployed; webhook sources also need SecretsProvided.
+ * sources have SinkProvided and Deployed; webhook sources also need SecretsProvided and WebhookRegistered.
  */
 class SourceLifecycleTest {
 
-    static final List<String> ORDER = List.of("SecretsProvided", "SinkProvided", "Deployed", "Ready");
+    static final List<String> ORDER = List.of("SecretsProvided", "SinkProvided", "Deployed", "WebhookRegistered", "Ready");
     static final String SINK = "http://broker-ingress.knative-eventing.svc.cluster.local/demo/default";
     static final Supplier<SourceStatus> KAFKA = SourceStatus::new;
     static final Supplier<SourceStatus> WEBHOOK = WebhookSourceStatus::new;
@@ -28,47 +28,54 @@ class SourceLifecycleTest {
     static Stream<Arguments> lifecycle() {
         return Stream.of(
                 row("kafka, fresh: Unknown, and no SecretsProvided", KAFKA, l -> { },
-                        "SecretsProvided=missing SinkProvided=Unknown Deployed=Unknown Ready=Unknown"),
+                        "SecretsProvided=missing SinkProvided=Unknown Deployed=Unknown WebhookRegistered=missing Ready=Unknown"),
                 row("kafka, sink resolved: still Unknown", KAFKA, l -> l.markSink(SINK),
-                        "SecretsProvided=missing SinkProvided=True Deployed=Unknown Ready=Unknown"),
+                        "SecretsProvided=missing SinkProvided=True Deployed=Unknown WebhookRegistered=missing Ready=Unknown"),
                 row("kafka, adapter starting: Ready Unknown with the adapter's reason", KAFKA, l -> {
                     l.markSink(SINK);
                     l.markNotDeployed(false, "Starting", "0/1 replicas");
-                }, "SecretsProvided=missing SinkProvided=True Deployed=Unknown/Starting Ready=Unknown/Starting"),
+                }, "SecretsProvided=missing SinkProvided=True Deployed=Unknown/Starting WebhookRegistered=missing Ready=Unknown/Starting"),
                 row("kafka, happy: Ready True", KAFKA, l -> {
                     l.markSink(SINK);
                     l.markDeployed();
-                }, "SecretsProvided=missing SinkProvided=True Deployed=True Ready=True"),
+                }, "SecretsProvided=missing SinkProvided=True Deployed=True WebhookRegistered=missing Ready=True"),
                 row("kafka, sink lost after ready: Ready False", KAFKA, l -> {
                     l.markSink(SINK);
                     l.markDeployed();
                     l.markNoSink("SinkNotFound", "Broker demo/default not found");
-                }, "SecretsProvided=missing SinkProvided=False/SinkNotFound Deployed=True Ready=False/SinkNotFound"),
+                }, "SecretsProvided=missing SinkProvided=False/SinkNotFound Deployed=True WebhookRegistered=missing Ready=False/SinkNotFound"),
                 row("kafka, adapter failed: Ready False", KAFKA, l -> {
                     l.markSink(SINK);
                     l.markNotDeployed(true, "AdapterFailed", "CrashLoopBackOff");
-                }, "SecretsProvided=missing SinkProvided=True Deployed=False/AdapterFailed Ready=False/AdapterFailed"),
+                }, "SecretsProvided=missing SinkProvided=True Deployed=False/AdapterFailed WebhookRegistered=missing Ready=False/AdapterFailed"),
                 row("kafka, invalid spec: Ready False, InvalidSpec", KAFKA, l -> l.markInvalidSpec(invalid()),
-                        "SecretsProvided=missing SinkProvided=Unknown Deployed=Unknown Ready=False/InvalidSpec"),
-                row("webhook, fresh: SecretsProvided Unknown too", WEBHOOK, l -> { },
-                        "SecretsProvided=Unknown SinkProvided=Unknown Deployed=Unknown Ready=Unknown"),
+                        "SecretsProvided=missing SinkProvided=Unknown Deployed=Unknown WebhookRegistered=missing Ready=False/InvalidSpec"),
+                row("webhook, fresh: SecretsProvided and WebhookRegistered Unknown too", WEBHOOK, l -> { },
+                        "SecretsProvided=Unknown SinkProvided=Unknown Deployed=Unknown WebhookRegistered=Unknown Ready=Unknown"),
                 row("webhook, sink and adapter but no secret yet: Ready Unknown", WEBHOOK, l -> {
                     l.markSink(SINK);
                     l.markDeployed();
-                }, "SecretsProvided=Unknown SinkProvided=True Deployed=True Ready=Unknown"),
+                }, "SecretsProvided=Unknown SinkProvided=True Deployed=True WebhookRegistered=Unknown Ready=Unknown"),
                 row("webhook, secret missing: Ready False", WEBHOOK, l -> {
                     l.markNoSecrets("SecretNotFound", "secret gh key token");
                     l.markSink(SINK);
-                }, "SecretsProvided=False/SecretNotFound SinkProvided=True Deployed=Unknown Ready=False/SecretNotFound"),
+                }, "SecretsProvided=False/SecretNotFound SinkProvided=True Deployed=Unknown WebhookRegistered=Unknown Ready=False/SecretNotFound"),
                 row("webhook, happy: Ready True", WEBHOOK, l -> {
                     l.markSecrets();
                     l.markSink(SINK);
                     l.markDeployed();
-                }, "SecretsProvided=True SinkProvided=True Deployed=True Ready=True"),
+                    l.markWebhookRegistered();
+                }, "SecretsProvided=True SinkProvided=True Deployed=True WebhookRegistered=True Ready=True"),
+                row("webhook, the API refused the hook: Ready False with its reason", WEBHOOK, l -> {
+                    l.markSecrets();
+                    l.markSink(SINK);
+                    l.markDeployed();
+                    l.markWebhookNotRegistered("WebhookRegistrationFailed", "401 Bad credentials");
+                }, "SecretsProvided=True SinkProvided=True Deployed=True WebhookRegistered=False/WebhookRegistrationFailed Ready=False/WebhookRegistrationFailed"),
                 row("webhook, the first failure in declared order names Ready", WEBHOOK, l -> {
                     l.markNoSink("SinkNotAddressable", "no address");
                     l.markNoSecrets("SecretNotFound", "gh/token");
-                }, "SecretsProvided=False/SecretNotFound SinkProvided=False/SinkNotAddressable Deployed=Unknown Ready=False/SecretNotFound"));
+                }, "SecretsProvided=False/SecretNotFound SinkProvided=False/SinkNotAddressable Deployed=Unknown WebhookRegistered=Unknown Ready=False/SecretNotFound"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -76,9 +76,27 @@ class SourceValidationTest {
                         "spec.previousSecretToken.secretKeyRef.key", "is required"),
                 arguments("gitlab previous signing token without a signing token", (Supplier<KilnResource>) () -> gitLabSource(s -> s.getSpec().previousSigningToken = SecretValueFromSource.of("old", "token")),
                         "spec.previousSigningToken", "needs spec.signingToken: a rotation accepts the previous secret next to the new one"),
-                arguments("github access token bad secret name", (Supplier<KilnResource>) () -> gitHubSource(s -> s.getSpec().accessToken = SecretValueFromSource.of("GH", "token")),
+                arguments("github access token bad secret name", (Supplier<KilnResource>) () -> gitHubSource(s -> {
+                            s.getSpec().accessToken = SecretValueFromSource.of("GH", "token");
+                            s.getSpec().publicURL = "https://hooks.example.com/";
+                        }),
                         "spec.accessToken.secretKeyRef.name", "must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.'"),
-                arguments("github api url not http", (Supplier<KilnResource>) () -> gitHubSource(s -> s.getSpec().githubAPIURL = "api.github.example.com"),
+                arguments("github access token without a public URL", (Supplier<KilnResource>) () -> gitHubSource(s -> s.getSpec().accessToken = SecretValueFromSource.of("gh", "token")),
+                        "spec.publicURL", "is required with spec.accessToken: the URL the webhook is registered with"),
+                arguments("github public URL without an access token", (Supplier<KilnResource>) () -> gitHubSource(s -> s.getSpec().publicURL = "https://hooks.example.com/"),
+                        "spec.publicURL", "is only used with spec.accessToken, to register the webhook"),
+                arguments("github API URL without an access token", (Supplier<KilnResource>) () -> gitHubSource(s -> s.getSpec().githubAPIURL = "https://github.example.com/api/v3"),
+                        "spec.githubAPIURL", "is only used with spec.accessToken, to register the webhook"),
+                arguments("gitlab access token with a signing token", (Supplier<KilnResource>) () -> gitLabSource(s -> {
+                            s.getSpec().accessToken = SecretValueFromSource.of("gl", "token");
+                            s.getSpec().publicURL = "https://hooks.example.com/";
+                            s.getSpec().signingToken = SecretValueFromSource.of("sign", "token");
+                        }), "spec.signingToken", "cannot be set through GitLab's hook API: with spec.accessToken, authenticate with spec.secretToken"),
+                arguments("github api url not http", (Supplier<KilnResource>) () -> gitHubSource(s -> {
+                            s.getSpec().githubAPIURL = "api.github.example.com";
+                            s.getSpec().accessToken = SecretValueFromSource.of("gh", "token");
+                            s.getSpec().publicURL = "https://hooks.example.com/";
+                        }),
                         "spec.githubAPIURL", "must be an absolute http or https URL"),
                 // GitLab
                 arguments("gitlab without projects", (Supplier<KilnResource>) () -> gitLabSource(s -> s.getSpec().projects = List.of()),
