@@ -47,7 +47,10 @@ public record FunctionConfig(String name, int port, String replyType, String rep
      * @throws IllegalArgumentException naming the variable, when a number is malformed
      */
     public static FunctionConfig fromEnv(Map<String, String> env, Class<?> functionClass) {
-        String name = first(env.get("KILN_FUNCTION_NAME"), env.get("K_SERVICE"), kebab(functionClass.getSimpleName()));
+        String name = first(env.get("KILN_FUNCTION_NAME"), env.get("K_SERVICE"));
+        if (name == null) {
+            name = kebab(functionClass.getSimpleName());
+        }
         return new FunctionConfig(name,
                 (int) number(env, "PORT", 8080),
                 first(env.get("KILN_REPLY_TYPE"), "dev.kiln.function." + name + ".reply"),
@@ -100,8 +103,20 @@ public record FunctionConfig(String name, int port, String replyType, String rep
         return null;
     }
 
-    private static String kebab(String className) {
+    /** {@code GreeterFunction} → {@code greeter-function}: a dash before each upper-case letter that follows a lower-case one or a digit. */
+    static String kebab(String className) {
         String s = className.isEmpty() ? "function" : className;
-        return s.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+        StringBuilder out = new StringBuilder(s.length() + 4);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (i > 0 && c >= 'A' && c <= 'Z') {
+                char before = s.charAt(i - 1);
+                if (before >= 'a' && before <= 'z' || before >= '0' && before <= '9') {
+                    out.append('-');
+                }
+            }
+            out.append(c);
+        }
+        return out.toString().toLowerCase(java.util.Locale.ROOT);
     }
 }

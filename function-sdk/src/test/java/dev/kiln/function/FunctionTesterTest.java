@@ -77,4 +77,31 @@ class FunctionTesterTest {
         assertThat(new String(reply.getData().toBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"message\":\"Hello, ada\"}");
         assertThat(reply.getDataContentType()).isEqualTo("application/json");
     }
+
+    /** A reply the function shapes badly is its own 500, not an exception out of the runtime (a dropped connection over HTTP). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badReplies")
+    void aBadlyShapedReplyIs500(String name, java.util.function.Consumer<Reply> shape, String message) throws Exception {
+        CloudFunction<String, String> function = new CloudFunction<>() {
+            @Override
+            public String apply(String input, Context context) {
+                shape.accept(context.reply());
+                return "reply";
+            }
+        };
+        try (FunctionTester bad = FunctionTester.of(function)) {
+            Outcome out = bad.invoke(Events.hello("ada"));
+            assertThat(out.status()).isEqualTo(500);
+            assertThat(out.message()).isEqualTo("the function's reply could not be serialised: " + message);
+        }
+    }
+
+    static Stream<Arguments> badReplies() {
+        return Stream.of(
+                arguments("extension name the SDK refuses", (java.util.function.Consumer<Reply>) r -> r.extension("Bad-Name", "x"),
+                        "Invalid extensions name: Bad-Name"),
+                arguments("no type", (java.util.function.Consumer<Reply>) r -> r.type(null), "Attribute 'type' cannot be null"),
+                arguments("source that is no URI", (java.util.function.Consumer<Reply>) r -> r.source("a b"),
+                        "Illegal character in path at index 1: a b"));
+    }
 }

@@ -25,6 +25,13 @@ class SurfaceTest {
         assertThat(publicClasses("dev/kiln/function/runtime")).containsExactly(FunctionMain.class.getName());
     }
 
+    /** What generated code and javac need; nothing a function's own code would call. */
+    @Test
+    void theCodecPackageHoldsOnlyWhatGeneratedCodeUses() throws Exception {
+        assertThat(publicClasses("dev/kiln/function/codec")).containsExactly("dev.kiln.function.codec.CodecProcessor",
+                "dev.kiln.function.codec.FunctionCodec", "dev.kiln.function.codec.JsonReader", "dev.kiln.function.codec.JsonWriter");
+    }
+
     @Test
     void theTesterSpeaksOnlyInPublicTypes() {
         for (Method m : FunctionTester.class.getMethods()) {

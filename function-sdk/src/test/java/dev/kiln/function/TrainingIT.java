@@ -19,6 +19,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +39,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Packages the Greeter fixture as a function directory (app.jar + lib/), trains it with each JDK found on the
  * machine (the one running the tests, and a JDK 25+ under /usr/lib/jvm or {@code KILN_JDK25_HOME}), then
- * serves it with the archive and checks that the SDK's classes were mapped from it.
+ * serves it with the archive and checks the start-up path: the SDK's, the function's and its generated codec's
+ * classes mapped from the archive, the class path facts training wrote used (no jar opened to find the
+ * function), and no Jackson class loaded before the first reply.
  */
 class TrainingIT {
 
@@ -89,13 +93,35 @@ class TrainingIT {
         Process training = start(JvmCommand.train(java, app, 20), trainLog, 0);
         assertThat(training.waitFor(120, TimeUnit.SECONDS)).as("training finished").isTrue();
         assertThat(training.exitValue()).as(Files.readString(trainLog)).isZero();
-        assertThat(Files.readString(trainLog)).contains("trained greeter with 60 events").doesNotContain("refused");
+        assertThat(Files.readString(trainLog)).contains("trained greeter with 20 events").doesNotContain("refused");
         assertThat(archive).isRegularFile();
         assertThat(Files.size(archive)).isGreaterThan(100_000);
+        assertThat(app.resolve("kiln-training.facts")).content().contains("function=" + Greeter.class.getName())
+                .contains("validators=false").contains("jar=");
 
         List<String> command = JvmCommand.run(java, app, List.of("-Xlog:class+load=info"));
         assertThat(command).anyMatch(arg -> arg.endsWith(archive.toString()));
         servesFromTheArchive(command, app.resolve("run-" + java.feature() + ".log"));
+    }
+
+    /** A jar that changed after training makes the facts stale: the runtime looks the class path up again. */
+    @ParameterizedTest(name = "Java {0}")
+    @MethodSource("runtimes")
+    void staleFactsAreNotUsed(JavaRuntime java) throws Exception {
+        Path copy = Files.createDirectories(app.resolveSibling(app.getFileName() + "-stale-" + java.feature()));
+        try (Stream<Path> files = Files.walk(app)) {
+            for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.toString().endsWith(".log")).toList()) {
+                Path target = copy.resolve(app.relativize(f).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(f, target, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Process training = start(JvmCommand.train(java, copy, 2), copy.resolve("train.log"), 0);
+        assertThat(training.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(training.exitValue()).as(Files.readString(copy.resolve("train.log"))).isZero();
+        Path jar = copy.resolve("lib/greeter.jar");
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 60_000));
+        assertThat(serve(JvmCommand.run(java, copy, List.of()), copy.resolve("run.log"))).contains("looking the class path up");
     }
 
     /** What an image's build does (MavenDockerfile): ArchiveTrainer in the runtime's JVM, then java @jvm.args. */
@@ -111,7 +137,7 @@ class TrainingIT {
                 ArchiveTrainer.class.getName(), app.toString(), "--rounds=20"), trainLog, 0);
         assertThat(training.waitFor(120, TimeUnit.SECONDS)).as("training finished").isTrue();
         assertThat(training.exitValue()).as(Files.readString(trainLog)).isZero();
-        assertThat(Files.readString(trainLog)).contains("trained greeter with 60 events");
+        assertThat(Files.readString(trainLog)).contains("trained greeter with 20 events");
         assertThat(archive).isRegularFile();
         assertThat(app.resolve(ArchiveTrainer.OPTIONS_FILE)).hasContent(java.archiveKind().readFlag() + archive);
 
@@ -119,7 +145,23 @@ class TrainingIT {
                 "-jar", app.resolve(JvmCommand.APP_JAR).toString()), app.resolve("trainer-run-" + java.feature() + ".log"));
     }
 
+    /**
+     * Serves the trained function and checks the start-up path: the SDK's, the function's and its generated codec's
+     * classes mapped from the archive, no Jackson class loaded before the first reply, and the function found in the
+     * facts training wrote (no jar opened to find it).
+     */
     private static void servesFromTheArchive(List<String> command, Path runLog) throws Exception {
+        String classLoading = serve(command, runLog);
+        assertThat(classLoading).as("the archive was mapped")
+                .containsPattern("dev\\.kiln\\.function\\.runtime\\.FunctionServer source: shared objects file")
+                .containsPattern("dev\\.kiln\\.function\\.fixtures\\.Greeter source: shared objects file")
+                .containsPattern("dev\\.kiln\\.function\\.fixtures\\.Greeter_KilnCodec source: shared objects file");
+        assertThat(classLoading).as("bound by the generated codec: Jackson is not loaded").doesNotContain("com.fasterxml.jackson");
+        assertThat(classLoading).as("the function was found in the facts training wrote").doesNotContain("looking the class path up");
+    }
+
+    /** Serves the function, checks one reply and returns the process's output. */
+    private static String serve(List<String> command, Path runLog) throws Exception {
         int port = freePort();
         Process serving = start(command, runLog, port);
         try {
@@ -138,11 +180,7 @@ class TrainingIT {
             serving.destroy();
             serving.waitFor(20, TimeUnit.SECONDS);
         }
-        String classLoading = Files.readString(runLog);
-        assertThat(classLoading).as("the archive was mapped")
-                .containsPattern("dev\\.kiln\\.function\\.runtime\\.FunctionServer source: shared objects file")
-                .containsPattern("dev\\.kiln\\.function\\.fixtures\\.Greeter source: shared objects file")
-                .containsPattern("com\\.fasterxml\\.jackson\\.databind\\.ObjectMapper source: shared objects file");
+        return Files.readString(runLog);
     }
 
     private static Process start(List<String> command, Path log, int port) throws IOException {

@@ -313,10 +313,11 @@ public final class HostBuilder implements AutoCloseable {
         Map<String, String> env = new java.util.HashMap<>(config.env());
         env.putAll(MavenCommand.environment(base));
         requireSupportedMaven(env);
+        boolean askForProcessors = MavenCommand.needsProcessorsAsked(base);
         log.progress("maven", "mvn package (offline)");
         java.util.concurrent.atomic.AtomicBoolean missing = new java.util.concurrent.atomic.AtomicBoolean();
         LoggedProcess.Result offline = LoggedProcess.run(
-                maven.packageCommand(true, config.tailRepositories(), config.localRepository()), src, env,
+                maven.packageCommand(true, config.tailRepositories(), config.localRepository(), askForProcessors), src, env,
                 timeout, out, line -> {
                     onMavenLine(line, log);
                     if (MavenCommand.missingOffline(line)) {
@@ -334,7 +335,7 @@ public final class HostBuilder implements AutoCloseable {
         }
         log.progress("maven", "mvn package (online: dependencies missing from the local repository)");
         LoggedProcess.Result online = LoggedProcess.run(
-                maven.packageCommand(false, config.tailRepositories(), config.localRepository()), src, env,
+                maven.packageCommand(false, config.tailRepositories(), config.localRepository(), askForProcessors), src, env,
                 timeout, out, line -> onMavenLine(line, log));
         if (online.timedOut()) {
             throw timedOut(timeout, online);

@@ -1,5 +1,7 @@
 package dev.kiln.builder.host;
 
+import dev.kiln.builder.plan.MavenDockerfile;
+import dev.kiln.function.launch.JavaRuntime;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -115,15 +117,37 @@ public record MavenCommand(List<String> executable) {
     }
 
     /**
+     * Whether Maven's JDK needs {@link MavenDockerfile#ASK_FOR_PROCESSORS}: the one {@code JAVA_HOME} names is 23 or later. Earlier
+     * JDKs run the processors unasked (and those before 17.0.11 do not know the option), and without
+     * {@code JAVA_HOME} Maven's JDK is not known, so the option is given only when it is needed and understood.
+     *
+     * @param env Maven's environment
+     * @return whether to ask
+     */
+    public static boolean needsProcessorsAsked(Map<String, String> env) {
+        String home = env.get("JAVA_HOME");
+        if (home == null || home.isBlank()) {
+            return false;
+        }
+        try {
+            return JavaRuntime.at(Path.of(home)).feature() >= 23;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
      * The command that packages a function: batch mode, tests neither compiled nor run (as in the cluster's
      * Dockerfile; tests belong to a CI flow, not to every deploy).
      *
      * @param offline true to use only what the local repositories hold
      * @param tailRepositories read-only local repositories consulted after the user's (e.g. Kiln's SDK)
      * @param localRepository the local repository, or null for the user's ({@code ~/.m2/repository})
+     * @param askForProcessors whether to ask javac to run annotation processors ({@link MavenDockerfile#ASK_FOR_PROCESSORS}), which
+     *     JDK 23 and later do not run unasked: the SDK generates the function's codec with one
      * @return the command line
      */
-    public List<String> packageCommand(boolean offline, List<Path> tailRepositories, Path localRepository) {
+    public List<String> packageCommand(boolean offline, List<Path> tailRepositories, Path localRepository, boolean askForProcessors) {
         List<String> cmd = new ArrayList<>(executable);
         cmd.add("-B");
         cmd.add("-ntp");
@@ -131,6 +155,9 @@ public record MavenCommand(List<String> executable) {
             cmd.add("-o");
         }
         cmd.add("-Dmaven.test.skip=true");
+        if (askForProcessors) {
+            cmd.add(MavenDockerfile.ASK_FOR_PROCESSORS);
+        }
         if (!tailRepositories.isEmpty()) {
             cmd.add("-Dmaven.repo.local.tail=" + tailRepositories.stream().map(Path::toString).collect(Collectors.joining(",")));
         }

@@ -21,6 +21,13 @@ import dev.kiln.function.launch.ArchiveTrainer;
  */
 public final class MavenDockerfile {
 
+    /**
+     * Asks javac to run the annotation processors on the class path ({@code -proc:full}) for a pom that does not say
+     * otherwise: JDK 23 and later run none unasked, and the SDK's codec generator is one (docs/function-sdk.md).
+     * Host builds give it too, when Maven's JDK needs it.
+     */
+    public static final String ASK_FOR_PROCESSORS = "-Dmaven.compiler.proc=full";
+
     /** Where {@code kiln-builder prepare} stages the SDK's repository in the context. */
     public static final String SDK_REPOSITORY = ".kiln-repository";
 
@@ -62,7 +69,9 @@ public final class MavenDockerfile {
 
                 FROM dependencies AS package
                 COPY . ./
-                RUN mvn -B -q -ntp -Dmaven.repo.local.tail=/opt/kiln/repository -Dmaven.test.skip=true package \\
+                # -proc:full: the Maven image's JDK (23+) runs annotation processors only when asked, and the SDK's
+                # codec generator is one (the function's JSON bound without reflection or Jackson at start-up).
+                RUN mvn -B -q -ntp -Dmaven.repo.local.tail=/opt/kiln/repository -Dmaven.test.skip=true %7$s package \\
                  && { test -f target/kiln/app.jar || { echo "target/kiln/app.jar is missing: package the function as templates/java-function does (app.jar beside lib/)" >&2; exit 1; }; }
 
                 FROM %2$s
@@ -76,6 +85,6 @@ public final class MavenDockerfile {
                 EXPOSE 8080
                 ENTRYPOINT ["java", "@/app/%6$s", "-jar", "/app/app.jar"]
                 """.formatted(images.maven(), images.runtime(), commit, SDK_REPOSITORY,
-                        ArchiveTrainer.class.getName(), ArchiveTrainer.OPTIONS_FILE);
+                        ArchiveTrainer.class.getName(), ArchiveTrainer.OPTIONS_FILE, ASK_FOR_PROCESSORS);
     }
 }

@@ -21,14 +21,36 @@ class MavenCommandTest {
 
     @Test
     void offlineFirstWithTheSdkRepositoryChainedBehindTheUsers() {
-        assertThat(MVN.packageCommand(true, List.of(Path.of("/kiln/sdk"), Path.of("/kiln/more")), null)).containsExactly(
+        assertThat(MVN.packageCommand(true, List.of(Path.of("/kiln/sdk"), Path.of("/kiln/more")), null, false)).containsExactly(
                 "/opt/mvn/bin/mvn", "-B", "-ntp", "-o", "-Dmaven.test.skip=true", "-Dmaven.repo.local.tail=/kiln/sdk,/kiln/more", "package");
     }
 
     @Test
     void onlineWithAnotherLocalRepository() {
-        assertThat(MVN.packageCommand(false, List.of(), Path.of("/tmp/m2"))).containsExactly(
-                "/opt/mvn/bin/mvn", "-B", "-ntp", "-Dmaven.test.skip=true", "-Dmaven.repo.local=/tmp/m2", "package");
+        assertThat(MVN.packageCommand(false, List.of(), Path.of("/tmp/m2"), true)).containsExactly(
+                "/opt/mvn/bin/mvn", "-B", "-ntp", "-Dmaven.test.skip=true", "-Dmaven.compiler.proc=full", "-Dmaven.repo.local=/tmp/m2", "package");
+    }
+
+    /** JDK 23+ runs the SDK's codec generator only when asked; older ones unasked (and may not know the option). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("javaHomes")
+    void processorsAreAskedForWhereMavensJdkNeedsIt(String name, String release, boolean asked, @TempDir Path dir) throws Exception {
+        Map<String, String> env = Map.of();
+        if (release != null) {
+            Files.writeString(dir.resolve("release"), release);
+            env = Map.of("JAVA_HOME", dir.toString());
+        }
+        assertThat(MavenCommand.needsProcessorsAsked(env)).isEqualTo(asked);
+    }
+
+    static Stream<Arguments> javaHomes() {
+        return Stream.of(
+                Arguments.of("JDK 25", "JAVA_VERSION=\"25.0.3\"\n", true),
+                Arguments.of("JDK 23", "JAVA_VERSION=\"23\"\n", true),
+                Arguments.of("JDK 21", "JAVA_VERSION=\"21.0.8\"\n", false),
+                Arguments.of("JDK 17", "JAVA_VERSION=\"17.0.15\"\n", false),
+                Arguments.of("not a JDK", "nothing here\n", false),
+                Arguments.of("no JAVA_HOME", null, false));
     }
 
     @Test

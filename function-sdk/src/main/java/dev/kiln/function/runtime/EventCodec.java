@@ -1,16 +1,7 @@
 package dev.kiln.function.runtime;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.format.EventDeserializationException;
-import io.cloudevents.http.HttpMessageFactory;
-import io.cloudevents.jackson.JsonFormat;
-import io.cloudevents.rw.CloudEventRWException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,18 +10,13 @@ import java.util.function.BiConsumer;
 
 /**
  * CloudEvents over HTTP: reads binary, structured and batch requests, and writes replies in the request's
- * mode. Binary and structured single events go through the CloudEvents SDK's HTTP binding; batch (which that
- * binding does not cover) is a JSON array of structured events, read and written with the SDK's Jackson module.
+ * mode. Binary mode is {@link BinaryMode}'s; structured and batch mode are {@link JsonModes}', built on first
+ * use because they need Jackson, which binary mode, the common one, never loads.
  */
 final class EventCodec {
 
     static final String STRUCTURED = "application/cloudevents+json";
     static final String BATCH = "application/cloudevents-batch+json";
-
-    /** Built on first use: binary mode, the common one, never needs the JSON event format. */
-    private static final class Format {
-        static final JsonFormat JSON = new JsonFormat();
-    }
 
     /** How the request carried its events; the reply uses the same. */
     enum Mode { BINARY, STRUCTURED, BATCH }
@@ -39,22 +25,26 @@ final class EventCodec {
     record Request(Mode mode, List<CloudEvent> events) {
     }
 
-    private final ObjectMapper mapper;
-    private volatile ObjectMapper batchMapper;
+    private final Binding binding;
+    private final ClassPathCheck classPath;
+    private volatile JsonModes json;
 
-    /** @param mapper a mapper; a copy with the CloudEvents module reads and writes batch elements directly */
-    EventCodec(ObjectMapper mapper) {
-        this.mapper = mapper;
+    /**
+     * @param binding the function's binding, whose Jackson mapper structured and batch mode copy
+     * @param classPath whether binary-mode events must be made by the SDK's builder (validators)
+     */
+    EventCodec(Binding binding, ClassPathCheck classPath) {
+        this.binding = binding;
+        this.classPath = classPath;
     }
 
-    /** Copied on first use, so processes that never see a batch do not pay for it at start-up. */
-    private ObjectMapper json() {
-        ObjectMapper m = batchMapper;
-        if (m == null) {
-            m = mapper.copy().registerModule(JsonFormat.getCloudEventJacksonModule());
-            batchMapper = m;
+    private JsonModes json() {
+        JsonModes j = json;
+        if (j == null) {
+            j = new JsonModes(binding.jackson().mapper());
+            json = j;
         }
-        return m;
+        return j;
     }
 
     /**
@@ -74,45 +64,20 @@ final class EventCodec {
             binary |= name.startsWith("ce-");
         }
         String contentType = lower.getOrDefault("content-type", "").toLowerCase(Locale.ROOT).trim();
-        try {
-            if (contentType.startsWith(BATCH)) {
-                return new Request(Mode.BATCH, batch(body));
-            }
-            if (contentType.startsWith("application/cloudevents")) {
-                if (!contentType.startsWith(STRUCTURED)) {
-                    throw new HttpError(415, "unsupported event format " + contentType + "; use " + STRUCTURED);
-                }
-                return new Request(Mode.STRUCTURED, List.of(Format.JSON.deserialize(body)));
-            }
-            if (!binary) {
-                throw new HttpError(415, "not a CloudEvent: send ce-* headers (binary mode), " + STRUCTURED
-                        + " or " + BATCH);
-            }
-            return new Request(Mode.BINARY, List.of(BinaryMode.read(lower, body)));
-        } catch (CloudEventRWException | EventDeserializationException | IllegalStateException e) {
-            throw new HttpError(400, "malformed CloudEvent: " + rootMessage(e));
+        if (contentType.startsWith(BATCH)) {
+            return new Request(Mode.BATCH, json().readBatch(body));
         }
-    }
-
-    private List<CloudEvent> batch(byte[] body) throws HttpError {
-        JsonNode root;
-        try {
-            root = json().readTree(body);
-        } catch (IOException e) {
-            throw new HttpError(400, "malformed batch: not JSON");
-        }
-        if (!(root instanceof ArrayNode array)) {
-            throw new HttpError(400, "malformed batch: expected a JSON array of events");
-        }
-        List<CloudEvent> events = new ArrayList<>(array.size());
-        for (int i = 0; i < array.size(); i++) {
-            try {
-                events.add(json().treeToValue(array.get(i), CloudEvent.class));
-            } catch (RuntimeException | IOException e) {
-                throw new HttpError(400, "malformed CloudEvent at batch index " + i + ": " + rootMessage(e));
+        if (contentType.startsWith("application/cloudevents")) {
+            if (!contentType.startsWith(STRUCTURED)) {
+                throw new HttpError(415, "unsupported event format " + contentType + "; use " + STRUCTURED);
             }
+            return new Request(Mode.STRUCTURED, List.of(json().readStructured(body)));
         }
-        return events;
+        if (!binary) {
+            throw new HttpError(415, "not a CloudEvent: send ce-* headers (binary mode), " + STRUCTURED
+                    + " or " + BATCH);
+        }
+        return new Request(Mode.BINARY, List.of(BinaryMode.read(lower, body, classPath.validators())));
     }
 
     /**
@@ -126,18 +91,15 @@ final class EventCodec {
     byte[] encode(Mode mode, List<CloudEvent> replies, BiConsumer<String, String> header) throws IOException {
         switch (mode) {
             case BINARY -> {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                HttpMessageFactory.createWriter(header, body -> out.writeBytes(body == null ? new byte[0] : body))
-                        .writeBinary(replies.get(0));
-                return out.toByteArray();
+                return BinaryMode.write(replies.get(0), header);
             }
             case STRUCTURED -> {
                 header.accept("Content-Type", STRUCTURED);
-                return Format.JSON.serialize(replies.get(0));
+                return json().writeStructured(replies.get(0));
             }
             default -> {
                 header.accept("Content-Type", BATCH);
-                return json().writeValueAsBytes(replies);
+                return json().writeBatch(replies);
             }
         }
     }

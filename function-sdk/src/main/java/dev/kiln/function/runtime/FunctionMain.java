@@ -2,15 +2,14 @@ package dev.kiln.function.runtime;
 
 import dev.kiln.function.CloudFunction;
 import dev.kiln.function.FunctionConfig;
-import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 
 /**
  * Entry point of a function process: finds the function (the {@code KILN_FUNCTION} class name, else the
- * single {@code CloudFunction} listed for {@link ServiceLoader}), serves it on {@code $PORT}, and on SIGTERM
- * drains and exits 0.
+ * single {@code CloudFunction} listed for {@link java.util.ServiceLoader}), serves it on {@code $PORT}, and on
+ * SIGTERM drains and exits 0.
  */
 public final class FunctionMain {
 
@@ -26,19 +25,28 @@ public final class FunctionMain {
      */
     public static void main(String[] args) throws Exception {
         Map<String, String> env = System.getenv();
-        CloudFunction<?, ?> function = load(env.get("KILN_FUNCTION"), Thread.currentThread().getContextClassLoader());
-        FunctionConfig config = FunctionConfig.fromEnv(env, function.getClass());
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
         Integer rounds = trainingRounds(args);
+        Path appDir = ClassPathFacts.appDirectory();
+        ClassPathFacts facts = rounds != null ? trainingFacts(appDir, loader) : appDir == null ? null : ClassPathFacts.trained(appDir);
+        if (rounds == null && appDir != null && facts == null) {
+            Log.info("no current " + ClassPathFacts.FILE + " beside the app's jar (written by --train): looking the class path up");
+        }
+        CloudFunction<?, ?> function = load(env.get("KILN_FUNCTION"), loader, facts);
+        FunctionConfig config = FunctionConfig.fromEnv(env, function.getClass());
         if (rounds != null) {
             long t0 = System.nanoTime();
-            int refused = Training.run(function, config, rounds);
-            Log.info("trained " + config.name() + " with " + rounds * EventCodec.Mode.values().length + " events in "
+            int refused = Training.run(function, config, rounds, facts);
+            if (appDir != null) {
+                facts.write(appDir, Path.of(System.getProperty("java.class.path")));
+            }
+            Log.info("trained " + config.name() + " with " + rounds + " events in "
                     + (System.nanoTime() - t0) / 1_000_000 + " ms" + (refused > 0
                             ? "; " + refused + " were refused, so the function's own path is not archived: override warmupEvent()"
                             : ""));
             System.exit(0); // a normal exit (not halt) is what makes the JVM dump the archive
         }
-        FunctionServer server = FunctionServer.start(function, config, env.getOrDefault("KILN_HOST", "0.0.0.0"));
+        FunctionServer server = FunctionServer.start(function, config, env.getOrDefault("KILN_HOST", "0.0.0.0"), facts);
         Log.info(config.name() + " ready on port " + server.port());
         Runnable stop = () -> {
             boolean drained = server.drain();
@@ -50,6 +58,12 @@ public final class FunctionMain {
         })) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop, "kiln-drain"));
         }
+    }
+
+    /** What training finds on the class path: from the jars when started with {@code -jar}, else from the loader. */
+    private static ClassPathFacts trainingFacts(Path appDir, ClassLoader loader) throws java.io.IOException {
+        ClassPathFacts facts = appDir == null ? null : ClassPathFacts.fromJars(Path.of(System.getProperty("java.class.path")));
+        return facts != null ? facts : ClassPathFacts.lookUp(loader, true);
     }
 
     /** Training rounds when {@code --train} is given without a number. */
@@ -80,11 +94,12 @@ public final class FunctionMain {
     /**
      * Finds the function to serve.
      *
-     * @param className a class name, or null to use ServiceLoader
+     * @param className a class name, or null to use the class path's registered function
      * @param loader the class loader to search
+     * @param facts what the class path registers, as training found it; null to ask ServiceLoader
      * @return a new instance of the function
      */
-    static CloudFunction<?, ?> load(String className, ClassLoader loader) throws ReflectiveOperationException {
+    static CloudFunction<?, ?> load(String className, ClassLoader loader, ClassPathFacts facts) throws ReflectiveOperationException {
         if (className != null && !className.isBlank()) {
             Class<?> type = Class.forName(className, true, loader);
             if (!CloudFunction.class.isAssignableFrom(type)) {
@@ -92,16 +107,15 @@ public final class FunctionMain {
             }
             return (CloudFunction<?, ?>) type.getDeclaredConstructor().newInstance();
         }
-        @SuppressWarnings("rawtypes")
-        List<ServiceLoader.Provider<CloudFunction>> found = new ArrayList<>();
-        ServiceLoader.load(CloudFunction.class, loader).stream().forEach(found::add);
+        List<String> found = facts != null ? facts.functions() : ClassPathFacts.lookUp(loader, true).functions();
         if (found.size() != 1) {
             throw new IllegalStateException(found.isEmpty()
                     ? "no function found: list your class in META-INF/services/" + CloudFunction.class.getName()
                             + " or set KILN_FUNCTION"
-                    : "several functions found (" + found.stream().map(p -> p.type().getName()).toList()
-                            + "): set KILN_FUNCTION to the one to serve");
+                    : "several functions found (" + found + "): set KILN_FUNCTION to the one to serve");
         }
-        return found.get(0).get();
+        // ServiceLoader found it (now or in training), so it is a public CloudFunction with a public no-argument
+        // constructor; made the way ServiceLoader makes it.
+        return (CloudFunction<?, ?>) Class.forName(found.get(0), true, loader).getConstructor().newInstance();
     }
 }

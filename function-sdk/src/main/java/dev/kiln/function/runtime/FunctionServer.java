@@ -1,25 +1,23 @@
 package dev.kiln.function.runtime;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.kiln.function.CloudFunction;
 import dev.kiln.function.FunctionConfig;
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -42,6 +40,7 @@ final class FunctionServer implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     private final ExecutorService executor;
     private final Deadlines deadlines;
+    private final ClassPathCheck classPath;
     private final HttpServer server;
     private final Object drainLock = new Object();
     private int inFlight;
@@ -49,7 +48,7 @@ final class FunctionServer implements AutoCloseable {
     private volatile boolean draining;
 
     private FunctionServer(FunctionConfig config, String host, ExecutorService executor, Deadlines deadlines,
-            Future<Invoker> invoker) throws Exception {
+            ClassPathCheck classPath, Invoker invoker) throws IOException {
         System.setProperty("sun.net.httpserver.nodelay", "true"); // without it the JDK server runs at ~1% speed
         this.config = config;
         this.executor = executor;
@@ -63,12 +62,9 @@ final class FunctionServer implements AutoCloseable {
             ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
             send(ex, 200, metrics.render(inFlight(), isReady()).getBytes(StandardCharsets.UTF_8));
         });
-        try {
-            this.invoker = invoker.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
-        this.codec = new EventCodec(this.invoker.json());
+        this.invoker = invoker;
+        this.classPath = classPath;
+        this.codec = new EventCodec(invoker.binding(), classPath);
     }
 
     /**
@@ -81,22 +77,28 @@ final class FunctionServer implements AutoCloseable {
      * @throws Exception if init fails or the port is taken
      */
     static FunctionServer start(CloudFunction<?, ?> function, FunctionConfig config, String host) throws Exception {
-        long started = ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli()).orElse(System.currentTimeMillis());
+        return start(function, config, host, null);
+    }
+
+    /**
+     * @param trained what training found on this class path, or null to look it up (on a second thread)
+     * @see #start(CloudFunction, FunctionConfig, String)
+     */
+    static FunctionServer start(CloudFunction<?, ?> function, FunctionConfig config, String host, ClassPathFacts trained)
+            throws Exception {
         ExecutorService executor = Threads.executor();
         Deadlines deadlines = new Deadlines();
-        // Jackson (the ObjectMapper and the input type's deserializer) is about half of a cold start (bench/):
-        // build it on a second thread while this one runs the init hook and sets up the HTTP server.
-        FutureTask<Invoker> invoker = new FutureTask<>(() ->
-                new Invoker(function, config, new ObjectMapper().findAndRegisterModules(), deadlines));
-        Thread prepare = new Thread(invoker, "kiln-prepare");
-        prepare.setDaemon(true);
-        prepare.start();
+        ClassPathCheck classPath = ClassPathCheck.start(trained);
+        // When Jackson is needed for every event, it is built on a second thread while this one runs the init
+        // hook and sets up the HTTP server (docs/function-sdk.md, "Start-up path").
+        Binding binding = Binding.of(function, classPath);
         function.init(config);
-        FunctionServer s = new FunctionServer(config, host, executor, deadlines, invoker);
+        FunctionServer s = new FunctionServer(config, host, executor, deadlines, classPath,
+                new Invoker(function, config, binding, classPath, deadlines));
         s.server.start();
         s.warmUp();
         s.ready = true;
-        s.metrics.startedIn((System.currentTimeMillis() - started) / 1000.0);
+        s.metrics.readyAt(System.currentTimeMillis());
         return s;
     }
 
@@ -226,21 +228,22 @@ final class FunctionServer implements AutoCloseable {
     }
 
     /** W3C trace context arrives as HTTP headers; the function and its reply see it as CloudEvent extensions. */
-    private static CloudEvent withHttpTrace(CloudEvent event, String traceparent, String tracestate) {
+    private CloudEvent withHttpTrace(CloudEvent event, String traceparent, String tracestate) {
         if (traceparent == null || event.getExtension("traceparent") != null) {
             return event;
         }
-        CloudEventBuilder b = CloudEventBuilder.from(event).withExtension("traceparent", traceparent);
+        Map<String, String> trace = new LinkedHashMap<>();
+        trace.put("traceparent", traceparent);
         if (tracestate != null) {
-            b.withExtension("tracestate", tracestate);
+            trace.put("tracestate", tracestate);
         }
-        return b.build();
+        return CloudEvents.withExtensions(event, trace, classPath.validators());
     }
 
     /** Sends one warm-up event through the real HTTP path (socket, server, codec, binding, function). */
     private void warmUp() {
         try {
-            String status = exercise(EventCodec.Mode.BINARY);
+            String status = exercise();
             if (!status.startsWith("2")) {
                 Log.info("warm-up event answered " + status + "; override warmupEvent() to send one the function accepts");
             }
@@ -250,19 +253,19 @@ final class FunctionServer implements AutoCloseable {
     }
 
     /**
-     * Sends the warm-up event in the given mode over a loopback socket, flagged as warm-up so the function can
-     * skip side effects; used at start-up and, many times over in every mode, by {@link Training}.
+     * Sends the warm-up event in binary mode over a loopback socket, flagged as warm-up so the function can skip
+     * side effects; used at start-up and, many times over, by {@link Training}.
      *
      * @return the response's status code and reason, e.g. "200 OK"
      */
-    String exercise(EventCodec.Mode mode) throws IOException {
+    String exercise() throws IOException {
         CloudEvent event = invoker.function().warmupEvent(config);
         if (event == null) {
-            event = WarmupEvents.forInput(invoker.inputType(), invoker.function().acceptedTypes());
+            event = WarmupEvents.forInput(invoker.binding().input(), invoker.function().acceptedTypes());
         }
         StringBuilder head = new StringBuilder("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n")
                 .append(WARMUP_HEADER).append(": 1\r\n");
-        byte[] body = codec.encode(mode, List.of(event), (name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        byte[] body = codec.encode(EventCodec.Mode.BINARY, List.of(event), (name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         return roundTrip(head, body);
     }
 
@@ -277,7 +280,9 @@ final class FunctionServer implements AutoCloseable {
 
     private String roundTrip(StringBuilder head, byte[] body) throws IOException {
         // A raw socket rather than java.net.http: the client's classes would only bloat a trained archive.
-        try (Socket socket = new Socket("127.0.0.1", port())) {
+        // NO_PROXY: a plain socket, without the SOCKS wrapper and proxy-selector lookup a default one starts with.
+        try (Socket socket = new Socket(Proxy.NO_PROXY)) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port()));
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis() + 5000));
             head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
             OutputStream out = socket.getOutputStream();

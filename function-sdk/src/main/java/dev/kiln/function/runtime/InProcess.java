@@ -1,6 +1,5 @@
 package dev.kiln.function.runtime;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.function.CloudFunction;
 import dev.kiln.function.FunctionConfig;
 import dev.kiln.function.testing.Outcome;
@@ -19,7 +18,8 @@ final class InProcess implements Function<CloudEvent, Outcome>, AutoCloseable {
     private final Invoker invoker;
 
     InProcess(CloudFunction<?, ?> function, FunctionConfig config) {
-        this.invoker = new Invoker(function, config, new ObjectMapper().findAndRegisterModules(), deadlines);
+        ClassPathCheck classPath = ClassPathCheck.start(null);
+        this.invoker = new Invoker(function, config, Binding.of(function, classPath), classPath, deadlines);
     }
 
     @Override

@@ -1,23 +1,19 @@
 package dev.kiln.function.runtime;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import dev.kiln.function.CloudFunction;
 import dev.kiln.function.Context;
 import dev.kiln.function.FunctionConfig;
 import dev.kiln.function.RejectedEventException;
 import dev.kiln.function.Reply;
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
 import java.io.IOException;
-import java.lang.reflect.Type;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Locale;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -35,27 +31,24 @@ final class Invoker {
 
     private final CloudFunction<Object, Object> function;
     private final FunctionConfig config;
-    private final ObjectMapper json;
-    private final Type inputType;
-    private final ObjectReader reader;
+    private final Binding binding;
+    private final ClassPathCheck classPath;
     private final Deadlines deadlines;
 
     /**
      * @param function the function
      * @param config its configuration
-     * @param json the mapper for JSON payloads
+     * @param binding how its input and output are bound
+     * @param classPath whether replies must be made by the SDK's builder (validators)
      * @param deadlines the watchdog that enforces {@link FunctionConfig#timeout()}
      */
     @SuppressWarnings("unchecked")
-    Invoker(CloudFunction<?, ?> function, FunctionConfig config, ObjectMapper json, Deadlines deadlines) {
+    Invoker(CloudFunction<?, ?> function, FunctionConfig config, Binding binding, ClassPathCheck classPath, Deadlines deadlines) {
         this.function = (CloudFunction<Object, Object>) function;
         this.config = config;
-        this.json = json;
+        this.binding = binding;
+        this.classPath = classPath;
         this.deadlines = deadlines;
-        Type[] types = TypeArguments.of(function.getClass());
-        this.inputType = types[0] == Object.class ? JsonNode.class : types[0];
-        // Resolves the input's deserializer now (at start-up, off the request path), not on the first event.
-        this.reader = json.readerFor(json.getTypeFactory().constructType(inputType));
     }
 
     /** @return the function */
@@ -63,14 +56,9 @@ final class Invoker {
         return function;
     }
 
-    /** @return the mapper for JSON payloads */
-    ObjectMapper json() {
-        return json;
-    }
-
-    /** @return the type the function's input is bound to */
-    Type inputType() {
-        return inputType;
+    /** @return how the function's input and output are bound */
+    Binding binding() {
+        return binding;
     }
 
     /**
@@ -136,7 +124,7 @@ final class Invoker {
         }
         try {
             return Result.reply(replyFor(event, output, context.reply()));
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException | RuntimeException e) { // a bad source, extension name or value: never a dropped connection
             return Result.error(500, "the function's reply could not be serialised: " + e.getMessage());
         }
     }
@@ -147,14 +135,14 @@ final class Invoker {
     }
 
     private Object bind(CloudEvent event) throws BindingException {
-        if (inputType == CloudEvent.class) {
+        if (binding.input() == Binding.Kind.EVENT) {
             return event;
         }
         byte[] data = event.getData() == null ? null : event.getData().toBytes();
-        if (inputType == byte[].class) {
+        if (binding.input() == Binding.Kind.BYTES) {
             return data == null ? new byte[0] : data;
         }
-        if (inputType == String.class) {
+        if (binding.input() == Binding.Kind.TEXT) {
             return data == null ? "" : new String(data, StandardCharsets.UTF_8);
         }
         if (data == null || data.length == 0) {
@@ -166,7 +154,7 @@ final class Invoker {
                     + " is not supported; this function expects " + typeName() + " as application/json");
         }
         try {
-            return reader.readValue(data);
+            return binding.read(data);
         } catch (IOException e) {
             String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().split("\n")[0];
             throw new BindingException(400, "the event's data does not bind to " + typeName() + ": " + detail);
@@ -177,31 +165,30 @@ final class Invoker {
         if (output instanceof CloudEvent event) {
             return event;
         }
-        CloudEventBuilder builder = CloudEventBuilder.v1()
-                .withId(newId())
-                .withType(reply.type())
-                .withSource(URI.create(reply.source()))
-                .withTime(OffsetDateTime.now(ZoneOffset.UTC));
-        if (reply.subject() != null) {
-            builder.withSubject(reply.subject());
-        }
+        URI source = URI.create(reply.source());
+        Map<String, Object> extensions = new LinkedHashMap<>();
         for (String name : TRACE_EXTENSIONS) {
             Object value = input.getExtension(name);
             if (value != null) {
-                builder.withExtension(name, value.toString());
+                extensions.put(name, value.toString());
             }
         }
-        for (Map.Entry<String, Object> e : reply.extensions().entrySet()) {
-            withExtension(builder, e.getKey(), e.getValue());
-        }
+        extensions.putAll(reply.extensions()); // the function's own win, as they did when set on the builder last
+        CloudEvents.checkExtensionNames(reply.extensions().keySet());
+        String contentType;
+        byte[] data;
         if (output instanceof byte[] bytes) {
-            builder.withData("application/octet-stream", bytes);
+            contentType = "application/octet-stream";
+            data = bytes;
         } else if (output instanceof String text) {
-            builder.withData("text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
+            contentType = "text/plain; charset=utf-8";
+            data = text.getBytes(StandardCharsets.UTF_8);
         } else {
-            builder.withData("application/json", json.writeValueAsBytes(output));
+            contentType = "application/json";
+            data = binding.write(output);
         }
-        return builder.build();
+        return CloudEvents.reply(newId(), source, reply.type(), reply.subject(), OffsetDateTime.now(ZoneOffset.UTC),
+                extensions, contentType, data, classPath.validators());
     }
 
     /**
@@ -215,22 +202,6 @@ final class Invoker {
         return new UUID(msb, lsb).toString();
     }
 
-    private static void withExtension(CloudEventBuilder builder, String name, Object value) {
-        if (value instanceof Number n) {
-            builder.withExtension(name, n);
-        } else if (value instanceof Boolean b) {
-            builder.withExtension(name, b);
-        } else if (value instanceof URI u) {
-            builder.withExtension(name, u);
-        } else if (value instanceof OffsetDateTime t) {
-            builder.withExtension(name, t);
-        } else if (value instanceof byte[] bytes) {
-            builder.withExtension(name, bytes);
-        } else {
-            builder.withExtension(name, String.valueOf(value));
-        }
-    }
-
     private static boolean isJson(String contentType) {
         if (contentType == null) {
             return true;
@@ -240,7 +211,7 @@ final class Invoker {
     }
 
     private String typeName() {
-        return inputType instanceof Class<?> c ? c.getSimpleName() : inputType.getTypeName();
+        return binding.inputName();
     }
 
     private static final class BindingException extends Exception {

@@ -21,7 +21,7 @@ final class Metrics {
     private final Map<String, Histogram> latency = new ConcurrentHashMap<>();
     private final AtomicBoolean cold = new AtomicBoolean(true);
     private final LongAdder deadlineExceeded = new LongAdder();
-    private volatile double startupSeconds = Double.NaN;
+    private volatile long readyAtMillis = -1;
 
     /** @return the start label of the next invocation: "cold" exactly once per process */
     String nextStart() {
@@ -37,8 +37,21 @@ final class Metrics {
         }
     }
 
-    void startedIn(double seconds) {
-        startupSeconds = seconds;
+    void readyAt(long epochMillis) {
+        readyAtMillis = epochMillis;
+    }
+
+    /**
+     * Process start to ready. The process's start is read when metrics are first rendered, not at start-up:
+     * {@code ProcessHandle} costs a few ms of a cold start (docs/benchmarks.md).
+     */
+    private double startupSeconds() {
+        long ready = readyAtMillis;
+        if (ready < 0) {
+            return Double.NaN;
+        }
+        long started = ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli()).orElse(ready);
+        return (ready - started) / 1000.0;
     }
 
     String render(int inFlight, boolean ready) {
@@ -59,6 +72,7 @@ final class Metrics {
                 .append("# HELP kiln_function_ready Whether the function reports ready.\n")
                 .append("# TYPE kiln_function_ready gauge\n")
                 .append("kiln_function_ready ").append(ready ? 1 : 0).append('\n');
+        double startupSeconds = startupSeconds();
         if (!Double.isNaN(startupSeconds)) {
             out.append("# HELP kiln_function_startup_seconds Process start to ready (warm-up included).\n")
                     .append("# TYPE kiln_function_startup_seconds gauge\n")

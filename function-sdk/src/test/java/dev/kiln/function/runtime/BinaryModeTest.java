@@ -5,16 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.SpecVersion;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.http.HttpMessageFactory;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class BinaryModeTest {
 
@@ -30,11 +35,12 @@ class BinaryModeTest {
         return h;
     }
 
-    @Test
-    void readsEveryAttributeAndTheData() throws HttpError {
+    @ParameterizedTest(name = "through the SDK builder: {0}")
+    @ValueSource(booleans = {false, true})
+    void readsEveryAttributeAndTheData(boolean checked) throws HttpError {
         CloudEvent e = BinaryMode.read(headers("ce-subject", "a%20b%C3%A9", "ce-time", "2026-11-22T10:00:00Z",
                 "ce-myext", "v", "content-type", "application/json", "ce-dataschema", "https://x/s"),
-                "{}".getBytes(StandardCharsets.UTF_8));
+                "{}".getBytes(StandardCharsets.UTF_8), checked);
         assertThat(e.getSpecVersion()).isEqualTo(SpecVersion.V1);
         assertThat(e.getSubject()).isEqualTo("a bé");
         assertThat(e.getTime()).isEqualTo(OffsetDateTime.parse("2026-11-22T10:00:00Z"));
@@ -46,7 +52,7 @@ class BinaryModeTest {
 
     @Test
     void noBodyAndNoContentTypeMeansNoData() throws HttpError {
-        assertThat(BinaryMode.read(headers(), new byte[0]).getData()).isNull();
+        assertThat(BinaryMode.read(headers(), new byte[0], false).getData()).isNull();
     }
 
     static Stream<Arguments> malformed() {
@@ -61,10 +67,82 @@ class BinaryModeTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformed")
     void malformedEventsAre400(String name, Map<String, String> headers, String message) {
-        assertThatThrownBy(() -> BinaryMode.read(headers, new byte[0])).isInstanceOfSatisfying(HttpError.class, e -> {
+        assertThatThrownBy(() -> BinaryMode.read(headers, new byte[0], false)).isInstanceOfSatisfying(HttpError.class, e -> {
             assertThat(e.status).isEqualTo(400);
             assertThat(e.getMessage()).startsWith(message);
         });
+    }
+
+    /** Requests the runtime reads itself and requests it leaves to the SDK's builder, valid or not. */
+    static Stream<Arguments> requests() {
+        return Stream.of(
+                Arguments.of("minimal", headers(), ""),
+                Arguments.of("every attribute", headers("ce-subject", "s", "ce-time", "2026-11-22T10:00:00.123456789+02:00",
+                        "ce-dataschema", "https://x/s", "ce-traceparent", "00-1-2-01", "content-type", "application/json"), "{}"),
+                Arguments.of("content type without body", headers("content-type", "text/plain"), ""),
+                Arguments.of("body without content type", headers(), "raw"),
+                Arguments.of("percent-encoded", headers("ce-id", "%41%zz", "ce-source", "/a%20b", "ce-myext", "%C3%A9"), ""),
+                Arguments.of("empty extension name", headers("ce-", "v"), ""),
+                Arguments.of("upper-case extension", headers("ce-Bad", "v"), ""),
+                Arguments.of("extension with a dash", headers("ce-bad-name", "v"), ""),
+                Arguments.of("datacontenttype header", headers("ce-datacontenttype", "application/xml"), "<a/>"),
+                Arguments.of("datacontenttype and content type", headers("ce-datacontenttype", "application/xml", "content-type", "text/plain"), "x"),
+                Arguments.of("source that is no URI", headers("ce-source", "a b"), ""),
+                Arguments.of("dataschema that is no URI", headers("ce-dataschema", "::"), ""),
+                Arguments.of("time without offset", headers("ce-time", "2026-11-22T10:00:00"), ""),
+                Arguments.of("lower-case time", headers("ce-time", "2026-11-22t10:00:00z"), ""),
+                Arguments.of("leap second", headers("ce-time", "2026-12-31T23:59:60Z"), ""),
+                Arguments.of("no type", headers("ce-type", null), ""),
+                Arguments.of("empty id", headers("ce-id", ""), ""),
+                Arguments.of("spec version with spaces", headers("ce-specversion", " 1.0 "), ""),
+                Arguments.of("spec version 0.3", headers("ce-specversion", "0.3", "ce-schemaurl", "https://x/s"), ""));
+    }
+
+    /** The runtime's own reading gives what the SDK's builder gives: the same event, or the same 400. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("requests")
+    void readsAsTheSdksBuilderDoes(String name, Map<String, String> headers, String body) {
+        byte[] data = body.getBytes(StandardCharsets.UTF_8);
+        Object own = readOrError(headers, data, false);
+        Object sdk = readOrError(headers, data, true);
+        assertThat(own).isEqualTo(sdk);
+    }
+
+    private static Object readOrError(Map<String, String> headers, byte[] body, boolean checked) {
+        try {
+            return BinaryMode.read(headers, body, checked);
+        } catch (HttpError e) {
+            return e.status + " " + e.getMessage();
+        }
+    }
+
+    static Stream<Arguments> replies() {
+        CloudEventBuilder base = CloudEventBuilder.v1().withId("r1").withSource(URI.create("/functions/f")).withType("t");
+        return Stream.of(
+                Arguments.of("minimal", base.build()),
+                Arguments.of("data", base.newBuilder().withData("application/json", "{\"a\":1}".getBytes(StandardCharsets.UTF_8)).build()),
+                Arguments.of("data without a type", base.newBuilder().withData("x".getBytes(StandardCharsets.UTF_8)).build()),
+                Arguments.of("every attribute", base.newBuilder().withSubject("é").withDataSchema(URI.create("https://x/s"))
+                        .withTime(OffsetDateTime.parse("2026-11-22T10:00:00.120Z")).build()),
+                Arguments.of("extensions of every type", base.newBuilder().withExtension("s", "v").withExtension("n", 42)
+                        .withExtension("d", 1.5).withExtension("b", true).withExtension("u", URI.create("https://u"))
+                        .withExtension("t", OffsetDateTime.parse("2026-11-22T10:00:00+01:00")).withExtension("bytes", new byte[] {1, 2, 3})
+                        .build()),
+                Arguments.of("version 0.3", CloudEventBuilder.v03().withId("r").withSource(URI.create("/s")).withType("t")
+                        .withSubject("s").build()));
+    }
+
+    /** What the runtime writes for a reply is what the SDK's HTTP writer writes. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("replies")
+    void writesAsTheSdksWriterDoes(String name, CloudEvent reply) {
+        Map<String, String> own = new TreeMap<>();
+        byte[] ownBody = BinaryMode.write(reply, own::put);
+        Map<String, String> sdk = new TreeMap<>();
+        ByteArrayOutputStream sdkBody = new ByteArrayOutputStream();
+        HttpMessageFactory.createWriter(sdk::put, b -> sdkBody.writeBytes(b == null ? new byte[0] : b)).writeBinary(reply);
+        assertThat(own).isEqualTo(sdk);
+        assertThat(ownBody).isEqualTo(sdkBody.toByteArray());
     }
 
     static Stream<Arguments> percent() {

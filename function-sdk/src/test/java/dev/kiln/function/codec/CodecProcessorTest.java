@@ -1,0 +1,96 @@
+package dev.kiln.function.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Compiles functions with the processor as a user's build would, and checks what it generates and says. */
+class CodecProcessorTest {
+
+    @TempDir
+    Path dir;
+
+    static Stream<Arguments> functions() {
+        String imports = "import dev.kiln.function.*; import java.util.*; ";
+        return Stream.of(
+                arguments("record in and out", imports
+                        + "public class Fn implements CloudFunction<Fn.In, Fn.Out> { public record In(String a) {} public record Out(int b) {}"
+                        + " public Out apply(In in, Context c) { return null; } }", "readsInput() {\n        return true", null),
+                arguments("through a generic superclass", imports
+                        + "public class Fn extends Base<Fn.In> { public record In(String a) {} }"
+                        + " abstract class Base<T> implements CloudFunction<T, String> { public String apply(T in, Context c) { return null; } }",
+                        "return \"In\";", null),
+                arguments("raw event in, nothing out", imports + "import io.cloudevents.CloudEvent; "
+                        + "public class Fn implements CloudFunction<CloudEvent, Void> { public Void apply(CloudEvent in, Context c) { return null; } }",
+                        "return io.cloudevents.CloudEvent.class;", null),
+                arguments("bytes in", imports
+                        + "public class Fn implements CloudFunction<byte[], String> { public String apply(byte[] in, Context c) { return null; } }",
+                        "return byte[].class;", null),
+                arguments("an inner (not static) class is left to Jackson, with a note", imports
+                        + "public class Fn implements CloudFunction<Fn.In, String> { public class In { public String a; }"
+                        + " public String apply(In in, Context c) { return null; } }", "readsInput() {\n        return false",
+                        "is an inner class"),
+                arguments("annotated fields are left to Jackson, with a note", imports
+                        + "public class Fn implements CloudFunction<Fn.In, String> { public record In(@Deprecated String a, @Ann String b) {}"
+                        + " @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME) @interface Ann {}"
+                        + " public String apply(In in, Context c) { return null; } }", "readsInput() {\n        return false", "has annotations Jackson reads"),
+                arguments("a map is left to Jackson, with a note", imports
+                        + "public class Fn implements CloudFunction<Map<String, String>, String> {"
+                        + " public String apply(Map<String, String> in, Context c) { return null; } }",
+                        "return \"java.util.Map<java.lang.String, java.lang.String>\";", "is generic"),
+                arguments("a generic function is left to reflection", imports
+                        + "public class Fn<T> implements CloudFunction<T, String> { public String apply(T in, Context c) { return null; } }", null, null),
+                arguments("Object in is left to reflection (JSON trees)", imports
+                        + "public class Fn implements CloudFunction<Object, String> { public String apply(Object in, Context c) { return null; } }", null, null),
+                arguments("an abstract function gets none", imports
+                        + "public abstract class Fn implements CloudFunction<String, String> { }", null, null));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("functions")
+    void generates(String name, String source, String generated, String note) throws Exception {
+        Path src = Files.createDirectories(dir.resolve("src/p"));
+        Files.writeString(src.resolve("Fn.java"), "package p; " + source);
+        Path out = Files.createDirectories(dir.resolve("out"));
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+        try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
+            List<String> options = new ArrayList<>(List.of("-d", out.toString(), "-s", out.toString(), "-proc:full",
+                    "-processor", CodecProcessor.class.getName(), "-cp", System.getProperty("java.class.path")));
+            boolean ok = javac.getTask(new StringWriter(), files, diagnostics, options, null,
+                    files.getJavaFileObjects(src.resolve("Fn.java"))).call();
+            assertThat(ok).as(diagnostics.getDiagnostics().toString()).isTrue();
+        }
+        Path codec = out.resolve("p/Fn_KilnCodec.java");
+        if (generated == null) {
+            assertThat(codec).doesNotExist();
+        } else {
+            assertThat(codec).content().contains(generated);
+            assertThat(out.resolve("p/Fn_KilnCodec.class")).as("the generated codec compiles").exists();
+        }
+        List<String> notes = diagnostics.getDiagnostics().stream().filter(d -> d.getKind() == Diagnostic.Kind.NOTE)
+                .map(d -> d.getMessage(Locale.ROOT)).filter(m -> m.startsWith("Kiln:")).toList();
+        if (note == null) {
+            assertThat(notes).isEmpty();
+        } else {
+            assertThat(notes).anyMatch(m -> m.contains(note));
+        }
+    }
+}
