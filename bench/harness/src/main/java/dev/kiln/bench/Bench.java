@@ -12,11 +12,15 @@ import java.util.Random;
 
 /**
  * Runs the function SDK benchmark: every app on JDK 17 and JDK 25, each without and with its trained
- * archive; cold start (exec to first 2xx, interleaved rounds), RSS after the first request, and wrk
- * throughput. Prints a Markdown report and writes it to {@code --out}.
+ * archive; cold start (exec to first 2xx, interleaved rounds), RSS after the first request, the classes each
+ * loaded before its first reply (by library and by origin), and wrk throughput. Prints a Markdown report and
+ * writes it to {@code --out}.
  *
  * <pre>java -jar harness.jar --bench DIR [--rounds 7] [--throughput-rounds 3] [--wrk-seconds 10]
- *     [--jdk25 PATH] [--apps kiln,jdk-jackson,quarkus-funqy,spring-cf] [--out FILE]</pre>
+ *     [--jdk25 PATH] [--apps kiln,kiln-before,jdk-bare,jdk-jackson,quarkus-funqy,spring-cf] [--classes true] [--out FILE]</pre>
+ *
+ * <p>{@code kiln-before} is the same echo on an earlier SDK ({@code bench/run --baseline REV} builds it); it is
+ * measured only when built.
  */
 public final class Bench {
 
@@ -38,11 +42,14 @@ public final class Bench {
         }
         List<App> all = List.of(
                 new App("kiln", bench.resolve("apps/kiln-echo/target/kiln"), "app.jar", true),
+                new App("kiln-before", bench.resolve("apps/kiln-echo/target/kiln-before"), "app.jar", true),
+                new App("jdk-bare", bench.resolve("apps/jdk-bare/target/kiln"), "app.jar", false),
                 new App("jdk-jackson", bench.resolve("apps/jdk-jackson/target/kiln"), "app.jar", false),
                 new App("quarkus-funqy", bench.resolve("apps/quarkus-funqy/target/quarkus-app"), "quarkus-run.jar", false),
                 new App("spring-cf", bench.resolve("apps/spring-cf/target/extracted"), "app.jar", false));
-        List<String> only = List.of(opts.getOrDefault("apps", "kiln,jdk-jackson,quarkus-funqy,spring-cf").split(","));
-        List<App> apps = all.stream().filter(a -> only.contains(a.name())).toList();
+        List<String> only = List.of(opts.getOrDefault("apps", "kiln,kiln-before,jdk-bare,jdk-jackson,quarkus-funqy,spring-cf").split(","));
+        List<App> apps = all.stream().filter(a -> only.contains(a.name()))
+                .filter(a -> !a.name().equals("kiln-before") || Files.isDirectory(a.dir())).toList();
 
         Runner runner = new Runner();
         for (App app : apps) {
@@ -73,6 +80,14 @@ public final class Bench {
             System.err.printf("cold-start round %d/%d done%n", r, rounds);
         }
 
+        Map<Variant, ClassLoads> classes = new LinkedHashMap<>();
+        if (Boolean.parseBoolean(opts.getOrDefault("classes", "true"))) {
+            for (Variant v : variants) {
+                classes.put(v, runner.classLoads(v));
+            }
+            System.err.println("class loads counted");
+        }
+
         Map<Variant, List<Runner.Throughput>> load = new LinkedHashMap<>();
         if (throughputRounds > 0) {
             for (App app : apps) {
@@ -88,7 +103,7 @@ public final class Bench {
             }
         }
 
-        String report = Report.markdown(LocalDate.now(), rounds, throughputRounds, wrkSeconds, cold, load, apps, jdks);
+        String report = Report.markdown(LocalDate.now(), rounds, throughputRounds, wrkSeconds, cold, classes, load, apps, jdks);
         System.out.println(report);
         if (opts.containsKey("out")) {
             Path out = Path.of(opts.get("out"));

@@ -66,6 +66,24 @@ final class Runner {
         }
     }
 
+    /**
+     * Starts the variant once with class loading logged, and kills it (SIGKILL, so no shutdown class is counted)
+     * as soon as its first reply arrives.
+     */
+    ClassLoads classLoads(Variant v) throws Exception {
+        Path log = Files.createTempFile("kiln-bench-classes-", ".log");
+        List<String> command = new java.util.ArrayList<>(v.command());
+        command.add(1, "-Xlog:class+load=info:file=" + log);
+        int port = freePort();
+        Process p = start(command, port, "classes");
+        try {
+            awaitFirstOk(port, System.nanoTime(), p);
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
+        return ClassLoads.parse(Files.readAllLines(log));
+    }
+
     Throughput throughput(Variant v, int seconds) throws Exception {
         int port = freePort();
         Process p = start(v.command(), port, "load");
