@@ -4,6 +4,7 @@ import dev.kiln.eventing.EventingPlane.Admission;
 import dev.kiln.eventing.delivery.DeliveryPolicy;
 import dev.kiln.eventing.durable.EventLog;
 import dev.kiln.eventing.durable.KafkaBrokerConfig;
+import dev.kiln.eventing.journey.IngressTrace;
 import io.cloudevents.CloudEvent;
 import io.fabric8.knative.eventing.v1.Broker;
 import io.vertx.core.Future;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.logging.Logger;
@@ -31,6 +33,8 @@ final class BrokerRuntime {
     private final String error;
     private final KafkaBrokerConfig durable;
     private final EventLog log;
+    private final LongAdder accepted = new LongAdder();
+    private final LongAdder refused = new LongAdder();
 
     private BrokerRuntime(String key, DeliveryPolicy policy, String reason, String error, KafkaBrokerConfig durable, EventLog log) {
         this.key = key;
@@ -108,28 +112,53 @@ final class BrokerRuntime {
      * Takes an accepted event (TTL and arrival time set): appends it to the topic when durable, else queues it in
      * every matching Trigger's lane, all or nothing.
      *
-     * @param accepted the event
+     * @param event the event
      * @param triggers the Broker's Triggers
+     * @param trace the arrival's journey, which gets each Trigger's filter result (in memory), or null
      * @return what happened, once known: at once in memory, after Kafka's acknowledgement when durable; never failed
      */
-    Future<Admission> admit(CloudEvent accepted, Collection<TriggerRuntime> triggers) {
+    Future<Admission> admit(CloudEvent event, Collection<TriggerRuntime> triggers, IngressTrace trace) {
         if (durable != null) {
-            return log.append(durable.topic(), accepted).map(Admission.ACCEPTED).otherwise(err -> {
-                LOG.warning(() -> "broker " + key + " refused event " + accepted.getId() + ": Kafka did not take it: " + err);
+            return log.append(durable.topic(), event).map(v -> {
+                accepted.increment();
+                return Admission.ACCEPTED;
+            }).otherwise(err -> {
+                refused.increment();
+                LOG.warning(() -> "broker " + key + " refused event " + event.getId() + ": Kafka did not take it: " + err);
                 return Admission.UNAVAILABLE;
             });
         }
         List<TriggerRuntime> matching = new ArrayList<>();
         for (TriggerRuntime t : triggers) {
-            if (t.matches(accepted)) {
+            boolean matches = t.matches(event);
+            if (trace != null) {
+                trace.filtered(t.key(), matches, () -> t.explain(event));
+            }
+            if (matches) {
                 if (!t.lane().reserve()) {
                     matching.forEach(m -> m.lane().release());
+                    refused.increment();
                     return Future.succeededFuture(Admission.FULL);
                 }
                 matching.add(t);
             }
         }
-        matching.forEach(t -> t.lane().enqueue(accepted));
+        matching.forEach(t -> t.lane().enqueue(event));
+        accepted.increment();
         return Future.succeededFuture(Admission.ACCEPTED);
+    }
+
+    /** @return events taken so far */
+    long accepted() {
+        return accepted.sum();
+    }
+
+    /** @return events refused so far (full lanes, Kafka unavailable, not ready, looped) */
+    long refused() {
+        return refused.sum();
+    }
+
+    void refusedOne() {
+        refused.increment();
     }
 }

@@ -1,13 +1,15 @@
 package dev.kiln.eventing;
 
-import dev.kiln.api.validation.FieldErrors;
 import dev.kiln.contract.addressing.Addressing;
 import dev.kiln.contract.addressing.Unresolvable;
-import dev.kiln.eventing.delivery.DeliveryMetrics;
-import dev.kiln.eventing.delivery.DeliveryPolicy;
 import dev.kiln.eventing.delivery.Dispatcher;
 import dev.kiln.eventing.durable.EventLog;
 import dev.kiln.eventing.durable.KafkaBrokerConfig;
+import dev.kiln.eventing.journey.IngressTrace;
+import dev.kiln.eventing.journey.Journeys;
+import dev.kiln.eventing.journey.SpanExport;
+import dev.kiln.eventing.journey.Step;
+import dev.kiln.eventing.journey.TraceContext;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.fabric8.knative.duck.v1.Destination;
@@ -20,8 +22,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -39,6 +39,10 @@ import java.util.logging.Logger;
  * retry, backoff and dead letter. A Broker of the default class holds its events in memory (a crash loses
  * queued events); a Broker of class {@code Kafka} keeps them in a Kafka topic, read by one consumer group per
  * Trigger that commits only final outcomes, so accepted events survive a crash (see {@link KafkaBrokerConfig}).
+ *
+ * <p>This class holds the resources and routes events between their runtimes; its HTTP surface is {@link PlaneServer},
+ * its counters {@link PlaneMetrics}, the rules a manifest is checked with {@link ResourceChecks}, and what it records
+ * of each event's journey {@link Journeys}.
  */
 public final class EventingPlane implements AutoCloseable {
 
@@ -57,15 +61,34 @@ public final class EventingPlane implements AutoCloseable {
         /** The Broker exists but its spec is invalid (see its state). */
         NOT_READY,
         /** A durable Broker's Kafka did not take the event; nothing was accepted: retry later (503). */
-        UNAVAILABLE
+        UNAVAILABLE;
+
+        /**
+         * @param target e.g. {@code broker default/default}
+         * @return what the sender is told (and what a journey says) when the event was not accepted
+         */
+        public String why(String target) {
+            return switch (this) {
+                case ACCEPTED -> "accepted";
+                case FULL -> "subscribers are behind; retry later";
+                case UNAVAILABLE -> target + " could not store the event (Kafka is unavailable); retry later";
+                case TTL_EXHAUSTED -> "knativebrokerttl exhausted: the event looped through brokers";
+                case NOT_FOUND -> target + " does not exist";
+                case NOT_READY -> target + " is not ready (see its status: kiln get)";
+            };
+        }
+
+        Step.Outcome outcome() {
+            return this == ACCEPTED ? Step.Outcome.ACCEPTED : this == TTL_EXHAUSTED ? Step.Outcome.TTL_DROPPED : Step.Outcome.REFUSED;
+        }
     }
 
     private final EventingOptions options;
     private final Vertx vertx;
     private final Dispatcher dispatcher;
-    private final DeliveryMetrics metrics = new DeliveryMetrics();
-    private final java.util.concurrent.atomic.LongAdder ttlExhausted = new java.util.concurrent.atomic.LongAdder();
-    private final HttpServer server;
+    private final PlaneMetrics metrics = new PlaneMetrics(this);
+    private final Journeys journeys;
+    private final PlaneServer server;
     private final Map<String, BrokerRuntime> brokers = new ConcurrentHashMap<>();
     private final Map<String, TriggerRuntime> triggers = new ConcurrentHashMap<>();
     /** Triggers by their Broker's key, so ingress only looks at the Broker's own Triggers. */
@@ -83,11 +106,13 @@ public final class EventingPlane implements AutoCloseable {
         this.vertx = vertx;
         this.dispatcher = new Dispatcher(vertx);
         this.lookup = ((Addressing.Lookup) this::ownAddress).orElse(options.resolver());
-        this.server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setMaxInitialLineLength(8192)
-                        .setIdleTimeout(60).setIdleTimeoutUnit(TimeUnit.SECONDS))
-                .requestHandler(new Ingress(this, vertx, options.maxBodyBytes()))
-                .listen(options.port(), options.host())
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        this.journeys = Journeys.of(options.journeys(), SpanExport.fromEnvironment(options.telemetry(), "kiln-eventing"));
+        try {
+            this.server = new PlaneServer(this, vertx, options);
+        } catch (Exception e) {
+            journeys.close();
+            throw e;
+        }
     }
 
     /**
@@ -109,7 +134,7 @@ public final class EventingPlane implements AutoCloseable {
 
     /** @return the port the plane listens on */
     public int port() {
-        return server.actualPort();
+        return server.port();
     }
 
     /** @return the base URL, e.g. {@code http://127.0.0.1:8180} */
@@ -117,32 +142,26 @@ public final class EventingPlane implements AutoCloseable {
         return "http://" + options.host() + ":" + port();
     }
 
-    /** @return delivery counters, over every Trigger and flow */
-    public DeliveryMetrics metrics() {
+    /** @return the plane's counters and their Prometheus text */
+    public PlaneMetrics metrics() {
         return metrics;
     }
 
-    /** @return events dropped at ingress because their {@code knativebrokerttl} ran out */
-    public long ttlExhaustedCount() {
-        return ttlExhausted.sum();
+    /** @return what the plane records of the events it carries */
+    public Journeys journeys() {
+        return journeys;
     }
 
-    /** @return the plane's {@code /metrics}: per-Trigger and per-flow delivery series, in Prometheus text */
-    public String renderMetrics() {
-        Map<String, DeliveryMetrics> labelled = new java.util.TreeMap<>();
-        triggers.forEach((key, t) -> labelled.put(labels("trigger", key), t.metrics()));
-        flows.forEach((key, f) -> labelled.put(labels(f.kind(), key.substring(key.indexOf('/') + 1)), f.metrics()));
-        StringBuilder out = new StringBuilder();
-        DeliveryMetrics.render(out, labelled);
-        out.append("# HELP kiln_broker_ttl_exhausted_total events dropped at ingress because knativebrokerttl ran out\n")
-                .append("# TYPE kiln_broker_ttl_exhausted_total counter\n")
-                .append("kiln_broker_ttl_exhausted_total ").append(ttlExhausted.sum()).append('\n');
-        return out.toString();
+    Map<String, TriggerRuntime> triggerRuntimes() {
+        return triggers;
     }
 
-    private static String labels(String kind, String key) {
-        int slash = key.indexOf('/');
-        return "namespace=\"" + key.substring(0, slash) + "\"," + kind + "=\"" + key.substring(slash + 1) + "\"";
+    Map<String, FlowRuntime> flowRuntimes() {
+        return flows;
+    }
+
+    Map<String, BrokerRuntime> brokerRuntimes() {
+        return brokers;
     }
 
     /**
@@ -181,34 +200,6 @@ public final class EventingPlane implements AutoCloseable {
         }
         syncConsumers();
         return state(resource);
-    }
-
-    /**
-     * Checks a Broker, Trigger, Sequence or Parallel on its own, as {@link #apply} would, without applying it: what
-     * {@code kiln dev} reports for every manifest before it starts anything.
-     *
-     * @param resource a Knative eventing resource
-     * @return every problem, with field paths (empty when it would apply cleanly)
-     * @throws IllegalArgumentException for any other kind
-     */
-    public static FieldErrors validate(HasMetadata resource) {
-        FieldErrors errors = new FieldErrors();
-        if (resource instanceof Broker b) {
-            try {
-                DeliveryPolicy.merge(DeliveryPolicy.BROKER_DEFAULT, b.getSpec() == null ? null : b.getSpec().getDelivery());
-            } catch (IllegalArgumentException e) {
-                errors.add("spec", e.getMessage());
-            }
-        } else if (resource instanceof Trigger t) {
-            TriggerRuntime.check(t, errors);
-        } else if (resource instanceof Sequence s) {
-            FlowRuntime.hops(s, errors);
-        } else if (resource instanceof Parallel p) {
-            FlowRuntime.branches(p, errors);
-        } else if (!(resource instanceof ConfigMap)) {
-            throw new IllegalArgumentException("the eventing plane hosts Broker, Trigger, Sequence and Parallel, not " + resource.getKind());
-        }
-        return errors;
     }
 
     /** Gives every ready Trigger of a ready durable Broker a consumer for that Broker's topic, and no one else. */
@@ -293,40 +284,75 @@ public final class EventingPlane implements AutoCloseable {
      * @throws IllegalArgumentException when the event's {@code knativebrokerttl} is not an integer
      */
     public Future<Admission> publish(String namespace, String broker, CloudEvent event) {
+        return publish(namespace, broker, event, null);
+    }
+
+    /**
+     * Broker ingress, as {@link #publish(String, String, CloudEvent)}, for an event that came with a request's
+     * {@code traceparent} header (it wins over the event's own extension: it names the hop that sent it).
+     */
+    Future<Admission> publish(String namespace, String broker, CloudEvent event, String traceparent) {
         String brokerKey = key(namespace, broker);
+        IngressTrace trace = IngressTrace.start(journeys, traceparent, event, "Broker " + brokerKey);
+        Future<Admission> admission;
+        CloudEvent[] accepted = {event};
+        try {
+            admission = admit(brokerKey, event, trace, accepted);
+        } catch (IllegalArgumentException e) {
+            if (trace != null) {
+                trace.finished(event, Step.Outcome.REFUSED, e.getMessage());
+            }
+            throw e;
+        }
+        if (trace == null) {
+            return admission;
+        }
+        return admission.map(a -> {
+            trace.finished(accepted[0], a.outcome(), a == Admission.ACCEPTED ? null : a.why("broker " + brokerKey));
+            return a;
+        });
+    }
+
+    private Future<Admission> admit(String brokerKey, CloudEvent event, IngressTrace trace, CloudEvent[] accepted) {
         BrokerRuntime b = brokers.get(brokerKey);
         if (b == null) {
             return Future.succeededFuture(Admission.NOT_FOUND);
         }
         if (b.error() != null) {
+            b.refusedOne();
             return Future.succeededFuture(Admission.NOT_READY);
         }
         int ttl = Ttl.next(event);
         if (ttl <= 0) {
-            ttlExhausted.increment();
-            LOG.warning(() -> "dropped event " + event.getId() + " (" + event.getType() + ") at broker " + namespace + "/" + broker
+            metrics.ttlExhaustedOne();
+            b.refusedOne();
+            LOG.warning(() -> "dropped event " + event.getId() + " (" + event.getType() + ") at broker " + brokerKey
                     + ": knativebrokerttl exhausted, the event looped through brokers " + Ttl.MAX + " times");
             return Future.succeededFuture(Admission.TTL_EXHAUSTED);
         }
-        CloudEvent accepted = CloudEventBuilder.from(event).withExtension(Ttl.EXTENSION, ttl)
-                .withExtension("knativearrivaltime", OffsetDateTime.now(ZoneOffset.UTC).toString()).build();
-        return b.admit(accepted, triggersByBroker.getOrDefault(brokerKey, Map.of()).values());
+        CloudEventBuilder builder = CloudEventBuilder.from(event).withExtension(Ttl.EXTENSION, ttl)
+                .withExtension("knativearrivaltime", OffsetDateTime.now(ZoneOffset.UTC).toString());
+        if (trace != null) {
+            builder.withExtension(TraceContext.TRACEPARENT, trace.context().traceparent()); // its deliveries go under this arrival
+        }
+        accepted[0] = builder.build();
+        return b.admit(accepted[0], triggersByBroker.getOrDefault(brokerKey, Map.of()).values(), trace);
     }
 
     /** Accepts an event for a Sequence or Parallel ({@code kind} is "sequences" or "parallels"). */
-    Admission publishToFlow(String kind, String namespace, String name, CloudEvent event) {
+    Admission publishToFlow(String kind, String namespace, String name, CloudEvent event, String traceparent) {
         FlowRuntime f = flows.get(kind + "/" + key(namespace, name));
-        if (f == null) {
-            return Admission.NOT_FOUND;
+        IngressTrace trace = IngressTrace.start(journeys, traceparent, event,
+                (kind.equals("sequences") ? "Sequence " : "Parallel ") + key(namespace, name));
+        CloudEvent accepted = trace == null ? event : Journeys.carry(event, trace.context());
+        Admission a = f == null ? Admission.NOT_FOUND : !f.ready() ? Admission.NOT_READY : !f.lane().reserve() ? Admission.FULL : Admission.ACCEPTED;
+        if (a == Admission.ACCEPTED) {
+            f.lane().enqueue(accepted);
         }
-        if (!f.ready()) {
-            return Admission.NOT_READY;
+        if (trace != null) {
+            trace.finished(accepted, a.outcome(), a == Admission.ACCEPTED ? null : a.why(kind.substring(0, kind.length() - 1) + " " + key(namespace, name)));
         }
-        if (!f.lane().reserve()) {
-            return Admission.FULL;
-        }
-        f.lane().enqueue(event);
-        return Admission.ACCEPTED;
+        return a;
     }
 
     /**
@@ -415,7 +441,7 @@ public final class EventingPlane implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        server.close();
         // Durable Triggers finish what is in flight (briefly) and commit; the rest is read again next start.
         List<Thread> stopping = new ArrayList<>();
         for (TriggerRuntime t : triggers.values()) {
@@ -431,6 +457,7 @@ public final class EventingPlane implements AutoCloseable {
         }
         logs.values().forEach(EventLog::close);
         dispatcher.close();
+        journeys.close();
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 }

@@ -4,6 +4,8 @@ import dev.kiln.api.validation.FieldErrors;
 import dev.kiln.contract.addressing.Unresolvable;
 import dev.kiln.eventing.delivery.DeliveryMetrics;
 import dev.kiln.eventing.delivery.DeliveryPolicy;
+import dev.kiln.eventing.journey.Causation;
+import dev.kiln.eventing.journey.DeliveryTrace;
 import dev.kiln.http.Outcome;
 import io.cloudevents.CloudEvent;
 import io.fabric8.knative.duck.v1.Destination;
@@ -37,6 +39,7 @@ final class FlowRuntime {
     private final List<Destination> destinations;
     private final Lane lane;
     private final DeliveryMetrics metrics;
+    private final String resourceName;
 
     private FlowRuntime(EventingPlane plane, HasMetadata resource, FieldErrors errors, List<Destination> destinations,
             Function<FlowRuntime, Function<CloudEvent, Future<?>>> handler) {
@@ -45,7 +48,8 @@ final class FlowRuntime {
         this.namespace = resource.getMetadata().getNamespace() == null ? "default" : resource.getMetadata().getNamespace();
         this.errors = errors;
         this.destinations = destinations;
-        this.metrics = new DeliveryMetrics(plane.metrics());
+        this.metrics = new DeliveryMetrics(plane.metrics().total());
+        this.resourceName = resource.getKind() + " " + namespace + "/" + resource.getMetadata().getName();
         this.lane = new Lane(plane.options().laneCapacity(), plane.options().laneConcurrency(), handler.apply(this));
     }
 
@@ -87,8 +91,8 @@ final class FlowRuntime {
         List<Destination> all = branches.stream().map(b -> b.subscriber().to()).filter(java.util.Objects::nonNull).toList();
         return new FlowRuntime(plane, parallel, errors, all, f -> event -> {
             List<Future<Void>> each = new ArrayList<>();
-            for (Branch b : branches) {
-                each.add(f.branch(b, event));
+            for (int i = 0; i < branches.size(); i++) {
+                each.add(f.branch(i, branches.get(i), event));
             }
             return Future.join(each);
         });
@@ -126,6 +130,11 @@ final class FlowRuntime {
         return metrics;
     }
 
+    /** @return e.g. {@code Sequence default/greet-and-log} */
+    String resourceName() {
+        return resourceName;
+    }
+
     /** @return "sequence" or "parallel", the metrics label */
     String kind() {
         return resource.getKind().toLowerCase();
@@ -147,37 +156,60 @@ final class FlowRuntime {
 
     private Future<Void> step(List<Hop> steps, Destination reply, int i, CloudEvent event) {
         Hop step = steps.get(i);
-        return hop(event, step.to(), step.policy()).compose(next -> {
-            if (next == null) {
+        boolean last = i + 1 == steps.size();
+        String next = !last ? "step " + (i + 1) : reply != null ? "the " + kind() + "'s reply " + EventingPlane.describe(reply, namespace)
+                : "nowhere: the " + kind() + " has no reply, so the chain ends";
+        return hop(event, step.to(), step.policy(), "step " + i, next).compose(answer -> {
+            if (answer == null) {
                 return Future.<Void>succeededFuture(); // an empty reply stops the chain
             }
-            if (i + 1 < steps.size()) {
-                return step(steps, reply, i + 1, next);
+            if (!last) {
+                return step(steps, reply, i + 1, answer);
             }
-            return reply == null ? Future.<Void>succeededFuture() : hop(next, reply, step.policy()).<Void>mapEmpty();
+            return reply == null ? Future.<Void>succeededFuture() : hop(answer, reply, step.policy(), "reply", null).<Void>mapEmpty();
         });
     }
 
-    private Future<Void> branch(Branch b, CloudEvent event) {
+    private Future<Void> branch(int index, Branch b, CloudEvent event) {
+        String label = "branch " + index;
         Future<CloudEvent> admitted = b.filter() == null ? Future.succeededFuture(event)
-                : hop(event, b.filter(), DeliveryPolicy.NO_RETRY); // an empty filter reply filters the branch out
+                : hop(event, b.filter(), DeliveryPolicy.NO_RETRY, label + " filter", label + " subscriber"); // an empty filter reply filters the branch out
         return admitted.compose(in -> in == null ? Future.<Void>succeededFuture()
-                : hop(in, b.subscriber().to(), b.subscriber().policy()).compose(out -> out == null || b.reply() == null
-                        ? Future.<Void>succeededFuture() : hop(out, b.reply(), b.subscriber().policy()).<Void>mapEmpty()));
+                : hop(in, b.subscriber().to(), b.subscriber().policy(), label + " subscriber",
+                        b.reply() == null ? null : label + " reply " + EventingPlane.describe(b.reply(), namespace))
+                        .compose(out -> out == null || b.reply() == null
+                        ? Future.<Void>succeededFuture() : hop(out, b.reply(), b.subscriber().policy(), label + " reply", null).<Void>mapEmpty()));
     }
 
-    /** Delivers one hop; completes with the reply (null when none, or when the hop failed for good). */
-    private Future<CloudEvent> hop(CloudEvent event, Destination destination, DeliveryPolicy policy) {
+    /**
+     * Delivers one hop; completes with the reply (null when none, or when the hop failed for good), linked to the
+     * event it answers.
+     *
+     * @param label which hop, for the journey: {@code step 0}, {@code branch 1 subscriber}...
+     * @param next where a reply goes, for the journey; null when a reply goes nowhere
+     */
+    private Future<CloudEvent> hop(CloudEvent event, Destination destination, DeliveryPolicy policy, String label, String next) {
         URI target;
+        String described = label + ": " + EventingPlane.describe(destination, namespace);
         try {
             target = plane.resolve(destination, namespace);
         } catch (Unresolvable e) {
             LOG.warning(resource.getKind() + " " + namespace + "/" + resource.getMetadata().getName() + ": " + e.getMessage());
-            return plane.dispatcher().deadLetter(event, EventingPlane.describe(destination, namespace), Outcome.unresolved(e.getMessage()),
-                    policy, Map.of("Kn-Namespace", namespace), d -> plane.resolve(d, namespace), metrics).map((CloudEvent) null);
+            DeliveryTrace trace = DeliveryTrace.start(plane.journeys(), event, resourceName, described);
+            return plane.dispatcher().deadLetter(trace == null ? event : trace.carry(event), EventingPlane.describe(destination, namespace),
+                    Outcome.unresolved(e.getMessage()), policy, Map.of("Kn-Namespace", namespace), d -> plane.resolve(d, namespace), metrics, trace)
+                    .map((CloudEvent) null);
         }
-        return plane.dispatcher().deliver(event, target, policy, Map.of("Kn-Namespace", namespace), d -> plane.resolve(d, namespace), null,
-                metrics).map(Outcome::reply);
+        DeliveryTrace trace = DeliveryTrace.start(plane.journeys(), event, resourceName,
+                destination.getRef() == null ? described : described + " (" + target + ")");
+        return plane.dispatcher().deliver(trace == null ? event : trace.carry(event), target, policy, Map.of("Kn-Namespace", namespace),
+                d -> plane.resolve(d, namespace), null, metrics, trace).map(outcome -> {
+                    if (outcome.reply() == null) {
+                        return null;
+                    }
+                    CloudEvent reply = Causation.link(outcome.reply(), event);
+                    return trace == null ? reply : trace.replied(reply, next == null ? "nowhere: the reply of the last hop is dropped" : next);
+                });
     }
 
     private static DeliveryPolicy policy(io.fabric8.knative.duck.v1.DeliverySpec spec, String path, FieldErrors errors) {

@@ -1,5 +1,8 @@
 package dev.kiln.eventing;
 
+import dev.kiln.eventing.journey.IngressTrace;
+import dev.kiln.eventing.journey.Step;
+import dev.kiln.eventing.journey.TraceContext;
 import dev.kiln.http.BodyGate;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.http.HttpMessageFactory;
@@ -42,14 +45,6 @@ final class Ingress implements Handler<HttpServerRequest> {
     @Override
     public void handle(HttpServerRequest req) {
         String[] path = req.path().replaceAll("^/+|/+$", "").split("/+");
-        if (req.method() == HttpMethod.GET && req.path().equals("/metrics")) {
-            req.response().putHeader("Content-Type", "text/plain; version=0.0.4").end(plane.renderMetrics());
-            return;
-        }
-        if (req.method() == HttpMethod.OPTIONS) {
-            req.response().putHeader("WebHook-Allowed-Origin", "*").putHeader("WebHook-Allowed-Rate", "*").end();
-            return;
-        }
         if (req.method() != HttpMethod.POST) {
             reply(req, 405, "events are POSTed");
             return;
@@ -61,23 +56,29 @@ final class Ingress implements Handler<HttpServerRequest> {
             return;
         }
         gate.read(req, null, body -> {
+            String target = flow ? path[0].substring(0, path[0].length() - 1) + " " + path[1] + "/" + path[2]
+                    : "broker " + path[0] + "/" + path[1];
+            String traceparent = req.getHeader(TraceContext.TRACEPARENT);
             CloudEvent event;
             try {
                 event = decode(req, body);
             } catch (RuntimeException e) {
+                // Recorded too: "where did my event go" has an answer when the event never was one.
+                IngressTrace refused = IngressTrace.start(plane.journeys(), traceparent, null, capitalized(target));
+                if (refused != null) {
+                    refused.finished(null, Step.Outcome.REFUSED, "not a valid CloudEvent (" + body.length + " bytes): " + e.getMessage());
+                }
                 reply(req, 400, "not a valid CloudEvent: " + e.getMessage());
                 return;
             }
             Future<EventingPlane.Admission> admission;
             try {
-                admission = flow ? Future.succeededFuture(plane.publishToFlow(path[0], path[1], path[2], event))
-                        : plane.publish(path[0], path[1], event);
+                admission = flow ? Future.succeededFuture(plane.publishToFlow(path[0], path[1], path[2], event, traceparent))
+                        : plane.publish(path[0], path[1], event, traceparent);
             } catch (IllegalArgumentException e) {
                 reply(req, 400, e.getMessage());
                 return;
             }
-            String target = flow ? path[0].substring(0, path[0].length() - 1) + " " + path[1] + "/" + path[2]
-                    : "broker " + path[0] + "/" + path[1];
             // A durable Broker answers from Kafka's producer thread: respond on the request's own event loop.
             Context context = Vertx.currentContext();
             admission.onComplete(ar -> {
@@ -95,16 +96,21 @@ final class Ingress implements Handler<HttpServerRequest> {
             case ACCEPTED -> req.response().setStatusCode(202).end();
             case FULL -> {
                 req.response().putHeader("Retry-After", "1");
-                reply(req, 429, "subscribers are behind; retry later");
+                reply(req, 429, admission.why(target));
             }
             case UNAVAILABLE -> {
                 req.response().putHeader("Retry-After", "1");
-                reply(req, 503, target + " could not store the event (Kafka is unavailable); retry later");
+                reply(req, 503, admission.why(target));
             }
-            case TTL_EXHAUSTED -> reply(req, 400, "knativebrokerttl exhausted: the event looped through brokers");
-            case NOT_FOUND -> reply(req, 404, target + " does not exist");
-            case NOT_READY -> reply(req, 503, target + " is not ready (see its status: kiln get)");
+            case TTL_EXHAUSTED -> reply(req, 400, admission.why(target));
+            case NOT_FOUND -> reply(req, 404, admission.why(target));
+            case NOT_READY -> reply(req, 503, admission.why(target));
         }
+    }
+
+    /** "broker a/b" as a journey names it: "Broker a/b". */
+    private static String capitalized(String target) {
+        return Character.toUpperCase(target.charAt(0)) + target.substring(1);
     }
 
     private static CloudEvent decode(HttpServerRequest req, byte[] body) {

@@ -9,6 +9,9 @@ import dev.kiln.eventing.durable.KafkaBrokerConfig;
 import dev.kiln.eventing.durable.TriggerConsumer;
 import dev.kiln.eventing.filter.EventFilter;
 import dev.kiln.eventing.filter.TriggerFilters;
+import dev.kiln.eventing.journey.Causation;
+import dev.kiln.eventing.journey.DeliveryTrace;
+import dev.kiln.eventing.journey.IngressTrace;
 import io.cloudevents.CloudEvent;
 import io.fabric8.knative.eventing.v1.Trigger;
 import io.vertx.core.Future;
@@ -26,6 +29,9 @@ final class TriggerRuntime {
 
     private final EventingPlane plane;
     private final Trigger trigger;
+    private final String key;
+    private final String resource;
+    private final String subscriberDescription;
     private final String namespace;
     private final String broker;
     private final EventFilter filter;
@@ -48,9 +54,12 @@ final class TriggerRuntime {
         this.trigger = trigger;
         this.namespace = trigger.getMetadata().getNamespace() == null ? "default" : trigger.getMetadata().getNamespace();
         this.broker = trigger.getSpec() == null ? null : trigger.getSpec().getBroker();
+        this.key = namespace + "/" + trigger.getMetadata().getName();
+        this.resource = "Trigger " + key;
+        this.subscriberDescription = EventingPlane.describe(trigger.getSpec() == null ? null : trigger.getSpec().getSubscriber(), namespace);
         this.filter = check(trigger, errors);
         this.fixedSubscriber = fixedUri(trigger);
-        this.metrics = new DeliveryMetrics(plane.metrics());
+        this.metrics = new DeliveryMetrics(plane.metrics().total());
         this.lane = new Lane(plane.options().laneCapacity(), plane.options().laneConcurrency(), this::deliver);
     }
 
@@ -95,6 +104,11 @@ final class TriggerRuntime {
         return namespace;
     }
 
+    /** @return {@code namespace/name} */
+    String key() {
+        return key;
+    }
+
     String broker() {
         return broker == null ? "" : broker;
     }
@@ -118,6 +132,14 @@ final class TriggerRuntime {
         return ready() && filter.evaluate(event).delivers();
     }
 
+    /**
+     * @param event an event its Broker accepted
+     * @return why {@link #matches} decides as it does: which filter decided and which attribute differed
+     */
+    String explain(CloudEvent event) {
+        return ready() ? filter.explain(event) : "the Trigger is not ready, so it takes nothing: " + errors.summary();
+    }
+
     DeliveryMetrics metrics() {
         return metrics;
     }
@@ -138,8 +160,11 @@ final class TriggerRuntime {
         try {
             // Knative's Kafka broker names Trigger groups the same way; stable, so a restart resumes where it was.
             String group = "kiln-trigger-" + namespace + "-" + trigger.getMetadata().getName();
-            consumer = new TriggerConsumer(durable, group, plane.options().laneConcurrency(),
-                    event -> matches(event) ? deliver(event) : Future.succeededFuture());
+            consumer = new TriggerConsumer(durable, group, plane.options().laneConcurrency(), event -> {
+                boolean matches = matches(event);
+                IngressTrace.consumed(plane.journeys(), event, key, matches, () -> explain(event));
+                return matches ? deliver(event) : Future.succeededFuture();
+            });
             consumerError = null;
         } catch (IllegalStateException e) {
             consumerError = e.getMessage() + "; apply the Trigger again once Kafka is up";
@@ -195,24 +220,35 @@ final class TriggerRuntime {
     /** Delivers one event that passed the filter; completes when the outcome is final, never fails. */
     private Future<?> deliver(CloudEvent event) {
         URI subscriber = fixedSubscriber;
+        String target = subscriberDescription;
         try {
             if (subscriber == null) {
                 subscriber = plane.resolve(trigger.getSpec().getSubscriber(), namespace); // a ref: its address may change
+                target = subscriberDescription + " (" + subscriber + ")";
             }
         } catch (Unresolvable e) {
             // Nothing to retry against: straight to the dead-letter sink, if any (dropped with a log line otherwise).
-            return plane.dispatcher().deadLetter(Ttl.strip(event), EventingPlane.describe(trigger.getSpec().getSubscriber(), namespace),
-                    Outcome.unresolved(e.getMessage()), policy(), Map.of("Kn-Namespace", namespace), d -> plane.resolve(d, namespace), metrics);
+            DeliveryTrace trace = DeliveryTrace.start(plane.journeys(), event, resource, target);
+            return plane.dispatcher().deadLetter(Ttl.strip(event, trace), subscriberDescription,
+                    Outcome.unresolved(e.getMessage()), policy(), Map.of("Kn-Namespace", namespace), d -> plane.resolve(d, namespace), metrics, trace);
         }
         int ttl = Ttl.of(event);
-        return plane.dispatcher().deliver(Ttl.strip(event), subscriber, policy(), Map.of("Kn-Namespace", namespace),
+        DeliveryTrace trace = DeliveryTrace.start(plane.journeys(), event, resource, target);
+        return plane.dispatcher().deliver(Ttl.strip(event, trace), subscriber, policy(), Map.of("Kn-Namespace", namespace),
                 d -> plane.resolve(d, namespace),
-                reply -> plane.publish(namespace, broker, Ttl.with(reply, ttl)).compose(a -> switch (a) {
-                    // A reply re-enters the same Broker carrying the hop count of the event it answers; when the
-                    // Broker cannot take it, the attempt fails and is retried, so the reply is not lost.
-                    case FULL, UNAVAILABLE, NOT_READY, NOT_FOUND -> Future.failedFuture("broker " + namespace + "/" + broker + ": " + a);
-                    default -> Future.<Void>succeededFuture();
-                }),
-                metrics);
+                reply -> {
+                    // A reply re-enters the same Broker carrying the hop count of the event it answers, and says
+                    // which event caused it; when the Broker cannot take it, the attempt fails and is retried, so the
+                    // reply is not lost.
+                    CloudEvent linked = Causation.link(reply, event);
+                    if (trace != null) {
+                        linked = trace.replied(linked, "Broker " + namespace + "/" + broker);
+                    }
+                    return plane.publish(namespace, broker, Ttl.with(linked, ttl)).compose(a -> switch (a) {
+                        case FULL, UNAVAILABLE, NOT_READY, NOT_FOUND -> Future.failedFuture("broker " + namespace + "/" + broker + ": " + a);
+                        default -> Future.<Void>succeededFuture();
+                    });
+                },
+                metrics, trace);
     }
 }

@@ -1,5 +1,7 @@
 package dev.kiln.eventing;
 
+import dev.kiln.eventing.journey.DeliveryTrace;
+import dev.kiln.eventing.journey.TraceContext;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 
@@ -32,6 +34,18 @@ final class Ttl {
 
     static CloudEvent strip(CloudEvent event) {
         return event.getExtension(EXTENSION) == null ? event : CloudEventBuilder.from(event).withoutExtension(EXTENSION).build();
+    }
+
+    /**
+     * @param event an event about to be delivered
+     * @param trace its delivery's journey, or null
+     * @return the event without its hop count and, when traced, carrying the delivery's span: one rebuild for both
+     */
+    static CloudEvent strip(CloudEvent event, DeliveryTrace trace) {
+        if (trace == null) {
+            return strip(event);
+        }
+        return CloudEventBuilder.from(event).withoutExtension(EXTENSION).withExtension(TraceContext.TRACEPARENT, trace.traceparent()).build();
     }
 
     static int of(CloudEvent event) {

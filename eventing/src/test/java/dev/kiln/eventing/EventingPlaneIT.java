@@ -276,9 +276,9 @@ class EventingPlaneIT {
         // A subscriber that answers every event with one its own trigger matches: the hop count ends the loop.
         URI echo = subscribers.add("reply-loop", r -> Subscribers.Response.event(CloudEventBuilder.v1(r.event()).withId("again").build()));
         trigger("reply", "loop", "default", "filters: [{exact: {type: dev.kiln.loop}}]", echo, "{}");
-        long droppedBefore = plane.ttlExhaustedCount();
+        long droppedBefore = plane.metrics().ttlExhausted();
         assertThat(post("/reply/default", event("l1", "dev.kiln.loop", "{}"))).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(30)).until(() -> plane.ttlExhaustedCount() > droppedBefore);
+        await().atMost(Duration.ofSeconds(30)).until(() -> plane.metrics().ttlExhausted() > droppedBefore);
         // Hop counts 255 down to 1 are delivered; the reply that would carry 0 is dropped.
         assertThat(subscribers.received("reply-loop")).hasSize(Ttl.MAX);
     }

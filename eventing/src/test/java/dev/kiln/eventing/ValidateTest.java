@@ -57,6 +57,6 @@ class ValidateTest {
     @MethodSource("resources")
     void reportsEveryProblemWithItsPath(String name, String yaml, String[] paths) {
         HasMetadata resource = Serialization.unmarshal(yaml);
-        assertThat(EventingPlane.validate(resource).paths()).containsExactlyInAnyOrder(paths);
+        assertThat(ResourceChecks.validate(resource).paths()).containsExactlyInAnyOrder(paths);
     }
 }

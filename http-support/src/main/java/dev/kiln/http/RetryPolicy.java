@@ -62,6 +62,19 @@ public interface RetryPolicy {
     }
 
     /**
+     * An attempt ended: answered (judged) or failed without an answer. Called for every attempt, before
+     * {@link #retrying} when it is retried.
+     *
+     * @param event the event
+     * @param target where it went
+     * @param answer the judged attempt
+     * @param attempt its number, from 1
+     * @param nanos how long it took, judging included
+     */
+    default void answered(CloudEvent event, URI target, Attempt answer, int attempt, long nanos) {
+    }
+
+    /**
      * An attempt failed and will be retried.
      *
      * @param event the event

@@ -96,8 +96,10 @@ public final class RetryingSender implements AutoCloseable {
 
     private void attempt(CloudEvent event, URI target, Map<String, String> headers, RetryPolicy policy, int n, Promise<Outcome> done) {
         policy.attempted();
+        long started = System.nanoTime();
         poster.post(event, target, policy.structured(), headers, policy.timeout()).compose(policy::judge).onComplete(ar -> {
             Attempt a = ar.succeeded() ? ar.result() : new Attempt(0, new byte[0], null, "the answer could not be judged: " + ar.cause(), null);
+            policy.answered(event, target, a, n, System.nanoTime() - started);
             if (a.succeeded()) {
                 done.complete(new Outcome(true, a.reply(), n, a, false, null));
                 return;

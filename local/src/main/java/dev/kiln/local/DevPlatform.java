@@ -143,7 +143,9 @@ public final class DevPlatform implements AutoCloseable {
             LocalFunction fn = function(e.getKey(), e.getValue(), state.resolve("cache"), logs);
             functions.put(fn.id(), fn);
         }
-        EventingOptions eventing = EventingOptions.defaults().withPort(options.eventingPort()).withResolver(this::functionAddress);
+        // OTEL_EXPORTER_OTLP_ENDPOINT in kiln dev's environment turns the plane's span export on.
+        EventingOptions eventing = EventingOptions.defaults().withPort(options.eventingPort()).withResolver(this::functionAddress)
+                .withTelemetry(System.getenv());
         if (options.kafka() != null) {
             eventing = eventing.withKafka(options.kafka());
         }

@@ -17,8 +17,8 @@ import java.util.Map;
 /**
  * Every resource's state as {@code kiln get} and {@code kiln dev}'s output show it: one row per manifest (Secrets
  * and ConfigMaps are inputs, not resources that run), with {@code kind}, {@code namespace}, {@code name},
- * {@code ready}, {@code reason}, {@code message}, {@code url}, and for Functions {@code commit}, {@code instances}
- * and {@code since}.
+ * {@code ready}, {@code reason}, {@code message}, {@code url}, and for Functions {@code commit}, {@code instances},
+ * {@code since} and {@code coldStarts} (count, median, p90 and last, in milliseconds).
  */
 final class StatusTable {
 
@@ -66,6 +66,7 @@ final class StatusTable {
                 row.put("commit", s.commit());
                 row.put("instances", s.instances());
                 row.put("since", s.since().toString());
+                row.put("coldStarts", s.coldStarts() == null ? null : s.coldStarts().describe());
             } else if (r instanceof CustomResource<?, ?> cr && cr.getSpec() instanceof SourceSpec) {
                 Adapter a = states.adapter(m.describe());
                 boolean running = a != null && a.port() != null;

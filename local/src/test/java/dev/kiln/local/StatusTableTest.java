@@ -3,6 +3,7 @@ package dev.kiln.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.eventing.ResourceState;
+import dev.kiln.local.functions.ColdStarts;
 import dev.kiln.local.functions.LocalFunction;
 import dev.kiln.local.manifests.Manifest;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -53,7 +54,7 @@ class StatusTableTest {
             public LocalFunction.Status function(String id) {
                 assertThat(id).isEqualTo("default/fn");
                 return new LocalFunction.Status(true, "BuildFailed", "mvn package failed; still serving 0123456789ab", "0123456789abcdef",
-                        "http://127.0.0.1:1234", 2, SINCE);
+                        "http://127.0.0.1:1234", 2, SINCE, new ColdStarts.Summary(3, 410, 620, 380));
             }
 
             @Override
@@ -69,7 +70,8 @@ class StatusTableTest {
         assertThat(rows).extracting(r -> r.get("kind")).as("the Secret is an input, not a row").containsExactly("Function", "Broker", "CronSource", "GitHubSource");
         assertThat(rows.get(0)).containsEntry("ready", "True").containsEntry("reason", "BuildFailed").containsEntry("commit", "0123456789abcdef")
                 .containsEntry("url", "http://127.0.0.1:1234").containsEntry("instances", 2).containsEntry("since", SINCE.toString())
-                .containsEntry("namespace", "default").containsEntry("name", "fn");
+                .containsEntry("namespace", "default").containsEntry("name", "fn")
+                .containsEntry("coldStarts", Map.of("count", 3L, "medianMillis", 410L, "p90Millis", 620L, "lastMillis", 380L));
         assertThat(rows.get(1)).containsEntry("ready", "True").containsEntry("url", "http://127.0.0.1:8180/default/default");
         assertThat(rows.get(2)).containsEntry("ready", "True").containsEntry("url", "http://127.0.0.1:4321").containsEntry("reason", null);
         assertThat(rows.get(3)).containsEntry("ready", "False").containsEntry("reason", "AdapterFailed").containsEntry("message", "no secret")

@@ -1,5 +1,8 @@
 package dev.kiln.eventing.delivery;
 
+import dev.kiln.eventing.journey.DeliveryTrace;
+import dev.kiln.eventing.journey.Step;
+import dev.kiln.eventing.journey.TraceContext;
 import dev.kiln.http.Attempt;
 import dev.kiln.http.CloudEventPoster;
 import dev.kiln.http.Outcome;
@@ -48,13 +51,14 @@ public final class Dispatcher implements AutoCloseable {
      * @param onReply takes a reply; when its future fails the attempt counts as failed and is retried, so a
      *     reply is never lost (null: replies are dropped)
      * @param metrics the counters of the Trigger or flow delivering
+     * @param trace the delivery's part of the event's journey (the event already carries its span), or null
      * @return the outcome; never a failed future
      */
     public Future<Outcome> deliver(CloudEvent event, URI target, DeliveryPolicy policy, Map<String, String> headers,
-            Function<Destination, URI> resolver, Function<CloudEvent, Future<Void>> onReply, DeliveryMetrics metrics) {
+            Function<Destination, URI> resolver, Function<CloudEvent, Future<Void>> onReply, DeliveryMetrics metrics, DeliveryTrace trace) {
         long started = System.nanoTime();
-        return sender.deliver(event, target, withPrefer(headers), new Delivery(policy, resolver, onReply, metrics))
-                .map(outcome -> counted(event, target.toString(), outcome, policy, metrics))
+        return sender.deliver(event, target, withPrefer(headers, trace), new Delivery(policy, resolver, onReply, metrics, trace))
+                .map(outcome -> counted(event, target.toString(), outcome, policy, metrics, trace))
                 .onComplete(ar -> metrics.finished(System.nanoTime() - started));
     }
 
@@ -70,21 +74,27 @@ public final class Dispatcher implements AutoCloseable {
      * @param headers extra request headers
      * @param resolver turns the sink's Destination into a URL
      * @param metrics the counters to charge
+     * @param trace the delivery's part of the event's journey, or null
      * @return the outcome; never a failed future
      */
     public Future<Outcome> deadLetter(CloudEvent event, String destination, Outcome failed, DeliveryPolicy policy,
-            Map<String, String> headers, Function<Destination, URI> resolver, DeliveryMetrics metrics) {
-        return sender.deadLetter(event, destination, failed, withPrefer(headers), new Delivery(policy, resolver, null, metrics))
-                .map(outcome -> counted(event, destination, outcome, policy, metrics));
+            Map<String, String> headers, Function<Destination, URI> resolver, DeliveryMetrics metrics, DeliveryTrace trace) {
+        return sender.deadLetter(event, destination, failed, withPrefer(headers, trace), new Delivery(policy, resolver, null, metrics, trace))
+                .map(outcome -> counted(event, destination, outcome, policy, metrics, trace));
     }
 
-    private static Map<String, String> withPrefer(Map<String, String> headers) {
+    private static Map<String, String> withPrefer(Map<String, String> headers, DeliveryTrace trace) {
         Map<String, String> extra = new HashMap<>(headers);
         extra.put("Prefer", "reply");
+        if (trace != null) {
+            // W3C's header beside the event's extension: what an HTTP-level tracer in the subscriber reads.
+            extra.put(TraceContext.TRACEPARENT, trace.traceparent());
+        }
         return extra;
     }
 
-    private static Outcome counted(CloudEvent event, String destination, Outcome outcome, DeliveryPolicy policy, DeliveryMetrics metrics) {
+    private static Outcome counted(CloudEvent event, String destination, Outcome outcome, DeliveryPolicy policy, DeliveryMetrics metrics,
+            DeliveryTrace trace) {
         if (outcome.delivered()) {
             metrics.delivered();
         } else if (outcome.deadLettered()) {
@@ -95,12 +105,35 @@ public final class Dispatcher implements AutoCloseable {
                     + destination + ": " + outcome.last().describe() + "; " + (policy.deadLetterSink() == null
                             ? "set delivery.deadLetterSink to keep such events" : outcome.deadLetterFailure()));
         }
+        if (trace != null) {
+            trace.finished(outcome.delivered() ? Step.Outcome.DELIVERED : outcome.deadLettered() ? Step.Outcome.DEAD_LETTERED : Step.Outcome.DROPPED,
+                    why(destination, outcome, policy));
+        }
         return outcome;
+    }
+
+    /** What a journey says about a delivery's outcome. */
+    private static String why(String destination, Outcome outcome, DeliveryPolicy policy) {
+        if (outcome.delivered()) {
+            return "status " + outcome.last().status() + (outcome.attempts() > 1 ? " at attempt " + outcome.attempts() : "");
+        }
+        String failed = (outcome.attempts() == 0 ? "" : outcome.attempts() + " attempt" + (outcome.attempts() == 1 ? "" : "s") + " to "
+                + destination + " failed, the last with ") + outcome.last().describe();
+        if (outcome.deadLettered()) {
+            return failed + "; sent to the dead-letter sink " + describe(policy.deadLetterSink());
+        }
+        return failed + "; " + (policy.deadLetterSink() == null ? "no dead-letter sink, so the event is gone (set delivery.deadLetterSink to keep such events)"
+                : outcome.deadLetterFailure() + ", so the event is gone");
+    }
+
+    private static String describe(Destination sink) {
+        return sink.getRef() == null ? String.valueOf(sink.getUri())
+                : sink.getRef().getKind() + " " + sink.getRef().getName() + (sink.getUri() == null ? "" : " " + sink.getUri());
     }
 
     /** A Trigger's or a flow hop's delivery, as the loop sees it. */
     private record Delivery(DeliveryPolicy policy, Function<Destination, URI> resolver, Function<CloudEvent, Future<Void>> onReply,
-            DeliveryMetrics metrics) implements RetryPolicy {
+            DeliveryMetrics metrics, DeliveryTrace trace) implements RetryPolicy {
 
         @Override
         public int retry() {
@@ -144,7 +177,7 @@ public final class Dispatcher implements AutoCloseable {
 
         @Override
         public RetryPolicy deadLetterPolicy() {
-            return new Delivery(policy, resolver, null, metrics);
+            return new Delivery(policy, resolver, null, metrics, trace);
         }
 
         @Override
@@ -153,8 +186,18 @@ public final class Dispatcher implements AutoCloseable {
         }
 
         @Override
+        public void answered(CloudEvent event, URI target, Attempt answer, int attempt, long nanos) {
+            if (trace != null) {
+                trace.answered(attempt, target, answer.status(), answer.error(), nanos);
+            }
+        }
+
+        @Override
         public void retrying(CloudEvent event, URI target, Attempt failed, int attempt, long waitMillis) {
             metrics.retry();
+            if (trace != null) {
+                trace.retrying(waitMillis);
+            }
         }
     }
 

@@ -11,14 +11,28 @@ import io.cloudevents.sql.Result;
 final class Cesql implements EventFilter {
 
     private final Expression expression;
+    private final String source;
+    private final String path;
 
-    Cesql(Expression expression) {
+    Cesql(Expression expression, String source, String path) {
         this.expression = expression;
+        this.source = source;
+        this.path = path;
     }
 
     @Override
     public FilterResult evaluate(CloudEvent event) {
         Result result = expression.evaluate(event);
         return FilterResult.of(!result.isFailed() && Boolean.TRUE.equals(result.value()));
+    }
+
+    @Override
+    public String explain(CloudEvent event) {
+        Result result = expression.evaluate(event);
+        if (result.isFailed()) {
+            return path + ": " + source + " failed to evaluate (no match): " + result.causes().stream()
+                    .map(Throwable::getMessage).reduce((a, b) -> a + "; " + b).orElse("an evaluation error");
+        }
+        return path + ": " + source + " is " + result.value();
     }
 }

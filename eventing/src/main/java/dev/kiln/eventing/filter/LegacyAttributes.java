@@ -10,6 +10,8 @@ import java.util.Map;
  */
 final class LegacyAttributes implements EventFilter {
 
+    private static final String PATH = "spec.filter.attributes";
+
     private final String[] names;
     private final String[] values;
 
@@ -30,5 +32,20 @@ final class LegacyAttributes implements EventFilter {
             }
         }
         return names.length == 0 ? FilterResult.NO_FILTER : FilterResult.PASS;
+    }
+
+    @Override
+    public String explain(CloudEvent event) {
+        for (int i = 0; i < names.length; i++) {
+            String actual = Attributes.get(event, names[i]);
+            if (actual == null || actual.isEmpty()) {
+                return PATH + "." + names[i] + ": the event has no " + names[i]
+                        + (values[i].isEmpty() ? "" : " (wanted " + AttributeMatch.quote(values[i]) + ")");
+            }
+            if (!values[i].isEmpty() && !values[i].equals(actual)) {
+                return PATH + "." + names[i] + ": " + names[i] + " is " + AttributeMatch.quote(actual) + ", not " + AttributeMatch.quote(values[i]);
+            }
+        }
+        return names.length == 0 ? "no filter: every event matches" : PATH + ": matched (" + String.join(", ", names) + ")";
     }
 }

@@ -35,7 +35,7 @@ public final class TriggerFilters {
     public static EventFilter compile(TriggerSpec spec, FieldErrors errors) {
         List<SubscriptionsAPIFilter> filters = spec.getFilters();
         if (filters != null && !filters.isEmpty()) {
-            return Composite.all(compileList(filters, "spec.filters", errors));
+            return Composite.all(compileList(filters, "spec.filters", errors), "spec.filters");
         }
         TriggerFilter legacy = spec.getFilter();
         if (legacy != null && legacy.getAttributes() != null && !legacy.getAttributes().isEmpty()) {
@@ -74,15 +74,15 @@ public final class TriggerFilters {
         }
         if (present(f.getAll())) {
             dialects.add("all");
-            result = Composite.all(compileList(f.getAll(), path + ".all", errors));
+            result = Composite.all(compileList(f.getAll(), path + ".all", errors), path + ".all");
         }
         if (present(f.getAny())) {
             dialects.add("any");
-            result = Composite.any(compileList(f.getAny(), path + ".any", errors));
+            result = Composite.any(compileList(f.getAny(), path + ".any", errors), path + ".any");
         }
         if (f.getNot() != null) {
             dialects.add("not");
-            result = Composite.not(compileOne(f.getNot(), path + ".not", errors));
+            result = Composite.not(compileOne(f.getNot(), path + ".not", errors), path + ".not");
         }
         if (f.getCesql() != null) {
             dialects.add("cesql");
@@ -112,7 +112,7 @@ public final class TriggerFilters {
                 errors.add(path + "." + name, "must not be empty; use exists-style CESQL (e.g. \"" + name + " <> ''\") to require presence");
             }
         });
-        return new AttributeMatch(kind, attributes);
+        return new AttributeMatch(kind, attributes, path);
     }
 
     private static void attributeName(String name, String path, FieldErrors errors) {
@@ -127,7 +127,7 @@ public final class TriggerFilters {
             return EventFilter.NONE;
         }
         try {
-            return new Cesql(Parser.parseDefault(expression));
+            return new Cesql(Parser.parseDefault(expression), expression, path);
         } catch (ParseException e) {
             errors.add(path, "does not parse as CESQL: " + e.getMessage().split("\n")[0]);
             return EventFilter.NONE;

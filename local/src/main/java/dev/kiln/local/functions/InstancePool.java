@@ -61,6 +61,7 @@ public final class InstancePool implements AutoCloseable {
     private final Scale scale;
     private final Launcher launcher;
     private final Clock clock;
+    private final ColdStarts coldStarts;
     private final List<Instance> ready = new ArrayList<>();
     private final Deque<CompletableFuture<Lease>> waiting = new ArrayDeque<>();
     private int starting;
@@ -74,10 +75,22 @@ public final class InstancePool implements AutoCloseable {
      * @param clock the time, for idleness
      */
     public InstancePool(String name, Scale scale, Launcher launcher, Clock clock) {
+        this(name, scale, launcher, clock, new ColdStarts());
+    }
+
+    /**
+     * @param name the function, for logs
+     * @param scale its scaling
+     * @param launcher starts one instance
+     * @param clock the time, for idleness
+     * @param coldStarts where each instance's start (launch to ready) is recorded, shared by the function's versions
+     */
+    public InstancePool(String name, Scale scale, Launcher launcher, Clock clock, ColdStarts coldStarts) {
         this.name = name;
         this.scale = scale;
         this.launcher = launcher;
         this.clock = clock;
+        this.coldStarts = coldStarts;
     }
 
     /** Starts instances up to {@code min}. */
@@ -139,7 +152,11 @@ public final class InstancePool implements AutoCloseable {
     }
 
     private void start() {
+        long launched = System.nanoTime();
         launcher.launch().whenComplete((instance, failure) -> {
+            if (failure == null) {
+                coldStarts.record(java.time.Duration.ofNanos(System.nanoTime() - launched));
+            }
             List<CompletableFuture<Lease>> failed = List.of();
             synchronized (this) {
                 starting--;

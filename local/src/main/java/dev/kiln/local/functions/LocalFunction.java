@@ -32,8 +32,10 @@ public final class LocalFunction implements AutoCloseable {
      * @param url the activator's URL
      * @param instances instances running
      * @param since when the state last changed
+     * @param coldStarts its instances' measured starts, or null before the first
      */
-    public record Status(boolean ready, String reason, String message, String commit, String url, int instances, Instant since) {
+    public record Status(boolean ready, String reason, String message, String commit, String url, int instances, Instant since,
+            ColdStarts.Summary coldStarts) {
     }
 
     /** Where a function's versions come from. */
@@ -73,6 +75,7 @@ public final class LocalFunction implements AutoCloseable {
     private final Clock clock;
     private final Activator activator;
     private final Source source;
+    private final ColdStarts coldStarts = new ColdStarts();
     private volatile InstancePool current;
     private volatile Version serving;
     private volatile String reason = "Building";
@@ -107,6 +110,11 @@ public final class LocalFunction implements AutoCloseable {
     /** @return the activator's URL: the function's address for Triggers, sources and curl */
     public String url() {
         return "http://127.0.0.1:" + activator.port();
+    }
+
+    /** @return its instances' measured starts */
+    public ColdStarts coldStarts() {
+        return coldStarts;
     }
 
     /** @return the Function as loaded */
@@ -147,7 +155,7 @@ public final class LocalFunction implements AutoCloseable {
         vars.put("KILN_TIMEOUT_SECONDS", Integer.toString(function.getSpec().timeoutSeconds));
         vars.putAll(env);
         InstancePool next = new InstancePool(id(), Scale.of(function.getSpec().scale),
-                new ProcessLauncher(version.command(), version.directory(), vars, instanceLog(), Duration.ofSeconds(60), clock), clock);
+                new ProcessLauncher(version.command(), version.directory(), vars, instanceLog(), Duration.ofSeconds(60), clock), clock, coldStarts);
         if (current == null) {
             // Nothing serves yet: the new version takes requests at once (the first one starts an instance).
             current = next;
@@ -219,9 +227,9 @@ public final class LocalFunction implements AutoCloseable {
         InstancePool pool = current;
         if (pool != null && reason == null && pool.size() == 0 && pool.lastFailure() != null) {
             // Built, but its last instance did not start: say so rather than look ready.
-            return new Status(false, "StartFailed", pool.lastFailure(), serving(), url(), 0, since);
+            return new Status(false, "StartFailed", pool.lastFailure(), serving(), url(), 0, since, coldStarts.summary());
         }
-        return new Status(pool != null, reason, message, serving(), url(), pool == null ? 0 : pool.size(), since);
+        return new Status(pool != null, reason, message, serving(), url(), pool == null ? 0 : pool.size(), since, coldStarts.summary());
     }
 
     @Override

@@ -13,7 +13,7 @@ import dev.kiln.api.sources.v1alpha1.GitLabSource;
 import dev.kiln.api.sources.v1alpha1.KafkaSource;
 import dev.kiln.api.validation.FieldError;
 import dev.kiln.api.validation.FieldErrors;
-import dev.kiln.eventing.EventingPlane;
+import dev.kiln.eventing.ResourceChecks;
 import io.fabric8.knative.eventing.v1.Broker;
 import io.fabric8.knative.eventing.v1.Trigger;
 import io.fabric8.knative.flows.v1.Parallel;
@@ -225,6 +225,6 @@ public final class Manifests {
         if (resource instanceof Secret || resource instanceof ConfigMap) {
             return new FieldErrors();
         }
-        return EventingPlane.validate(resource);
+        return ResourceChecks.validate(resource);
     }
 }

@@ -72,6 +72,20 @@ class InstancePoolTest {
     }
 
     @Test
+    void eachInstanceStartIsACountedColdStartAndAFailedOneIsNot() throws Exception {
+        ColdStarts coldStarts = new ColdStarts();
+        InstancePool pool = new InstancePool("fn", new Scale(0, 4, 10, 0, Duration.ofSeconds(60)), this::launch, clock, coldStarts);
+        CompletableFuture<InstancePool.Lease> lease = pool.acquire();
+        assertThat(coldStarts.summary()).as("nothing started yet").isNull();
+        Thread.sleep(20);
+        becomeReady(0);
+        lease.get(5, java.util.concurrent.TimeUnit.SECONDS).release();
+        assertThat(coldStarts.summary().count()).isEqualTo(1);
+        assertThat(coldStarts.summary().lastMillis()).as("launch to ready").isGreaterThanOrEqualTo(20);
+        pool.close();
+    }
+
+    @Test
     void aRequestWithNoInstanceStartsOneAndWaitsForIt() throws Exception {
         InstancePool pool = pool(new Scale(0, 4, 10, 0, Duration.ofSeconds(60)));
         assertThat(pool.size()).as("scaled to zero").isZero();

@@ -41,8 +41,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *     sender offers half that rate;</li>
  * <li>FilterBench (JMH): one filter evaluation per dialect.</li>
  * </ol>
- * Options: {@code --seconds 10 --warmup 5 --load 0.5 --jmh true --out FILE} ({@code --load}: the paced rate as a
- * fraction of the saturation rate).
+ * Each path runs against a plane that keeps no journeys and one that does (the default, what {@code kiln dev} runs),
+ * one right after the other, so what recording costs is read within one run.
+ * Options: {@code --seconds 10 --warmup 5 --load 0.5 --jmh true --journeys compare|on|off --out FILE} ({@code --load}:
+ * the paced rate as a fraction of the saturation rate).
  */
 public final class EventingBench {
 
@@ -54,7 +56,7 @@ public final class EventingBench {
     record Scenario(String name, String url) {
     }
 
-    record Result(String name, double ingressPerSecond, long ingressErrors, double deliveredPerSecond, double pacedRate,
+    record Result(String name, String journeys, double ingressPerSecond, long ingressErrors, double deliveredPerSecond, double pacedRate,
             double p50Millis, double p99Millis, long pacedErrors) {
     }
 
@@ -67,6 +69,13 @@ public final class EventingBench {
         int warmup = Integer.parseInt(opts.getOrDefault("warmup", "5"));
         double load = Double.parseDouble(opts.getOrDefault("load", "0.5")); // the paced rate, as a fraction of saturation
         Path out = Path.of(opts.getOrDefault("out", "bench/results/eventing-" + LocalDate.now() + ".md"));
+        String journeys = opts.getOrDefault("journeys", "compare");
+        List<Integer> variants = switch (journeys) {
+            case "compare" -> List.of(0, EventingOptions.DEFAULT_JOURNEYS);
+            case "on" -> List.of(EventingOptions.DEFAULT_JOURNEYS);
+            case "off" -> List.of(0);
+            default -> throw new IllegalArgumentException("--journeys is compare, on or off, not " + journeys);
+        };
 
         Vertx vertx = Vertx.vertx();
         Sink sink = new Sink();
@@ -84,13 +93,17 @@ public final class EventingBench {
                 wrk.headers["Content-Type"] = "application/json"
                 """.formatted(TYPE));
 
-        List<String> log = new ArrayList<>();
-        try (EventingPlane plane = EventingPlane.start(EventingOptions.defaults())) {
-            for (String doc : manifests(sinkBase).split("(?m)^---\\s*$")) {
-                HasMetadata r = Serialization.unmarshal(doc);
-                ResourceState state = plane.apply(r);
-                if (!state.ready()) {
-                    throw new IllegalStateException(r.getKind() + " " + r.getMetadata().getName() + ": " + state);
+        List<EventingPlane> planes = new ArrayList<>();
+        try {
+            for (int steps : variants) {
+                EventingPlane plane = EventingPlane.start(EventingOptions.defaults().withJourneys(steps));
+                planes.add(plane);
+                for (String doc : manifests(sinkBase).split("(?m)^---\\s*$")) {
+                    HasMetadata r = Serialization.unmarshal(doc);
+                    ResourceState state = plane.apply(r);
+                    if (!state.ready()) {
+                        throw new IllegalStateException(r.getKind() + " " + r.getMetadata().getName() + ": " + state);
+                    }
                 }
             }
             wrk(sinkBase + "/sink", warmup, lua);
@@ -99,24 +112,13 @@ public final class EventingBench {
             System.err.printf("raw echo: %.0f req/s%n", rawRate);
 
             List<Result> results = new ArrayList<>();
-            for (Scenario s : List.of(new Scenario("1 trigger", plane.baseUrl() + "/one/default"),
-                    new Scenario("10 triggers, 1 matching", plane.baseUrl() + "/ten/default"),
-                    new Scenario("3-step sequence", plane.baseUrl() + "/sequences/seq/chain"))) {
-                String url = s.url();
-                wrk(url, warmup, lua);
-                drain(sink);
-                long before = sink.count.get();
-                long t0 = System.nanoTime();
-                String loaded = wrk(url, seconds, lua);
-                drain(sink); // what ingress accepted is delivered after wrk stops too; count it
-                double delivered = (sink.count.get() - before) / ((System.nanoTime() - t0) / 1e9);
-                double rate = delivered * load;
-                paced(vertx, url, rate, warmup, sink); // steady state only: the first seconds at a new rate are not measured
-                Paced paced = paced(vertx, url, rate, seconds, sink);
-                Result r = new Result(s.name(), number(loaded, "Requests/sec:\\s+([\\d.]+)"),
-                        (long) number(loaded, "Non-2xx or 3xx responses:\\s+(\\d+)"), delivered, rate, paced.p50, paced.p99, paced.errors);
-                System.err.println(r);
-                results.add(r);
+            for (Scenario s : List.of(new Scenario("1 trigger", "/one/default"), new Scenario("10 triggers, 1 matching", "/ten/default"),
+                    new Scenario("3-step sequence", "/sequences/seq/chain"))) {
+                for (EventingPlane plane : planes) {
+                    // Off, then on, for each path: the two runs of a path are seconds apart, under the same load around them.
+                    results.add(scenario(vertx, sink, lua, s.name(), plane.journeys().on() ? "on" : "off", plane.baseUrl() + s.url(),
+                            warmup, seconds, load));
+                }
             }
             Map<String, Double> filters = Boolean.parseBoolean(opts.getOrDefault("jmh", "true")) ? jmh() : Map.of();
             String report = report(rawRate, results, filters, seconds);
@@ -124,8 +126,30 @@ public final class EventingBench {
             Files.writeString(out, report);
             System.out.println(report);
         } finally {
+            for (EventingPlane p : planes) {
+                p.close();
+            }
             vertx.close();
         }
+    }
+
+    /** Saturation with wrk, then p50/p99 at {@code load} of it, through one path of one plane. */
+    static Result scenario(Vertx vertx, Sink sink, Path lua, String name, String journeys, String url, int warmup, int seconds, double load)
+            throws Exception {
+        wrk(url, warmup, lua);
+        drain(sink);
+        long before = sink.count.get();
+        long t0 = System.nanoTime();
+        String loaded = wrk(url, seconds, lua);
+        drain(sink); // what ingress accepted is delivered after wrk stops too; count it
+        double delivered = (sink.count.get() - before) / ((System.nanoTime() - t0) / 1e9);
+        double rate = delivered * load;
+        paced(vertx, url, rate, warmup, sink); // steady state only: the first seconds at a new rate are not measured
+        Paced paced = paced(vertx, url, rate, seconds, sink);
+        Result r = new Result(name, journeys, number(loaded, "Requests/sec:\\s+([\\d.]+)"),
+                (long) number(loaded, "Non-2xx or 3xx responses:\\s+(\\d+)"), delivered, rate, paced.p50, paced.p99, paced.errors);
+        System.err.println(r);
+        return r;
     }
 
     static String manifests(String sink) {
@@ -304,26 +328,40 @@ public final class EventingBench {
 
     static String report(double raw, List<Result> results, Map<String, Double> filters, int seconds) {
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "Run of %s on %d CPUs, %s %s, JDK %s. Plane, subscriber and paced sender share one JVM;"
+        md.append(String.format(Locale.ROOT, "Run of %s on %d CPUs, %s %s, JDK %s. Planes, subscriber and paced sender share one JVM;"
                         + " wrk (`-t1 -c16 -d%ds`) runs beside it on the same cores.%n%n", LocalDate.now(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"), seconds));
         md.append(String.format(Locale.ROOT, "Raw HTTP echo (wrk straight at the subscriber): **%.0f req/s**.%n%n", raw));
-        md.append("| path | ingress 2xx req/s (wrk) | ingress non-2xx | delivered events/s | of raw echo | paced at | p50 ms | p99 ms | paced errors |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        md.append("| path | journeys | ingress 2xx req/s (wrk) | ingress non-2xx | delivered events/s | of raw echo | paced at | p50 ms | p99 ms | paced errors |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (Result r : results) {
-            md.append(String.format(Locale.ROOT, "| %s | %.0f | %d | **%.0f** | %.0f%% | %.0f/s | %.2f | **%.2f** | %d |%n", r.name(),
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %d | **%.0f** | %.0f%% | %.0f/s | %.2f | **%.2f** | %d |%n", r.name(), r.journeys(),
                     r.ingressPerSecond(), r.ingressErrors(), r.deliveredPerSecond(), 100 * r.deliveredPerSecond() / raw, r.pacedRate(),
                     r.p50Millis(), r.p99Millis(), r.pacedErrors()));
+        }
+        List<Result> off = results.stream().filter(r -> r.journeys().equals("off")).toList();
+        List<Result> on = results.stream().filter(r -> r.journeys().equals("on")).toList();
+        if (!off.isEmpty() && off.size() == on.size()) {
+            md.append("\nJourneys on against off (the same path, run one after the other):\n\n")
+                    .append("| path | delivered events/s off → on | change | p50 ms off → on | p99 ms off → on |\n|---|---|---|---|---|\n");
+            for (int i = 0; i < off.size(); i++) {
+                Result a = off.get(i);
+                Result b = on.get(i);
+                md.append(String.format(Locale.ROOT, "| %s | %.0f → %.0f | %+.1f%% | %.2f → %.2f | %.2f → %.2f |%n", a.name(), a.deliveredPerSecond(),
+                        b.deliveredPerSecond(), 100 * (b.deliveredPerSecond() / a.deliveredPerSecond() - 1), a.p50Millis(), b.p50Millis(),
+                        a.p99Millis(), b.p99Millis()));
+            }
         }
         if (!filters.isEmpty()) {
             md.append("\nFilter evaluation (JMH, average time, 1 fork, 3×1 s warm-up, 5×1 s measured):\n\n| filter | ns/event |\n|---|---|\n");
             filters.forEach((k, v) -> md.append(String.format(Locale.ROOT, "| %s | %.1f |%n", k, v)));
         }
-        Result one = results.get(0);
+        List<Result> targets = on.isEmpty() ? results : on; // the targets hold for what kiln dev runs: journeys on
+        Result one = targets.get(0);
         md.append("\nTargets:\n\n| check | measured | target | met |\n|---|---|---|---|\n");
         md.append(String.format(Locale.ROOT, "| through 1 trigger vs raw echo | %.0f%% | ≥ 50%% | %s |%n", 100 * one.deliveredPerSecond() / raw,
                 one.deliveredPerSecond() >= raw / 2 ? "yes" : "**no**"));
-        for (Result r : results) {
+        for (Result r : targets) {
             md.append(String.format(Locale.ROOT, "| p99 at half saturation, %s | %.2f ms | ≤ 5 ms | %s |%n", r.name(), r.p99Millis(),
                     r.p99Millis() <= 5 ? "yes" : "**no**"));
         }
