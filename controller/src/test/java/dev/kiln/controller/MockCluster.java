@@ -205,6 +205,22 @@ public final class MockCluster implements AutoCloseable {
         jobs.start();
     }
 
+    /**
+     * Deletes a namespace's content as Kubernetes' namespace controller does: every object in it is deleted, and
+     * objects with finalizers stay, marked for deletion, until their finalizers are removed (the namespace stays
+     * {@code Terminating} until then).
+     */
+    public void deleteNamespace(String namespace) {
+        for (JsonNode o : objectsIn(namespace)) {
+            client.resource((HasMetadata) client.getKubernetesSerialization().unmarshal(o.toString())).delete();
+        }
+    }
+
+    /** @return what the namespace still holds (a namespace being deleted is gone when this is empty) */
+    public List<JsonNode> objectsIn(String namespace) {
+        return dispatcher.objects().stream().filter(o -> namespace.equals(o.path("metadata").path("namespace").asText(null))).toList();
+    }
+
     /** The garbage collector: an object's dependents go with it (background propagation). */
     private void collectDependents(JsonNode deleted) {
         String uid = deleted.path("metadata").path("uid").asText(null);

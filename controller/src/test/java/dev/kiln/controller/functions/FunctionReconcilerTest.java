@@ -395,6 +395,20 @@ class FunctionReconcilerTest {
     }
 
     @Test
+    void aNamespaceDeletedWhileTheControllerIsGoneEmpties() throws Exception {
+        String ns = "namespace-gone";
+        try (GitHttpServer.Repo r = readyOnItsOwnRepository(ns, "namespace-gone")) {
+            cluster.stopOperator();
+            try {
+                cluster.deleteNamespace(ns);
+                await().atMost(WAIT).until(() -> cluster.objectsIn(ns).isEmpty());
+            } finally {
+                cluster.start(List.of(reconciler(gitBase.resolve("git-cache-" + ns))));
+            }
+        }
+    }
+
+    @Test
     void aPushThatDoesNotTouchAFunctionsBuildInputsDoesNotRebuildIt() throws Exception {
         String ns = "monorepo";
         try (GitHttpServer.Repo r = readyOnItsOwnRepository(ns, "monorepo")) {
