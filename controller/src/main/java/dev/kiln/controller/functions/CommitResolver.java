@@ -7,6 +7,7 @@ import dev.kiln.builder.git.GitCredentials;
 import dev.kiln.builder.git.GitSources;
 import dev.kiln.builder.git.SourceException;
 import dev.kiln.contract.Labels;
+import dev.kiln.controller.RecentlyUsed;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;

@@ -21,6 +21,7 @@ import dev.kiln.builder.resources.BuilderConfig;
 import dev.kiln.builder.resources.Jobs;
 import dev.kiln.builder.resources.KanikoBuild;
 import dev.kiln.contract.Labels;
+import dev.kiln.controller.RecentlyUsed;
 import dev.kiln.controller.StatusPatches;
 import io.fabric8.knative.serving.v1.Service;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -1,21 +1,20 @@
 package dev.kiln.controller.sources;
 
-import dev.kiln.controller.sources.webhooks.HookApi;
-import dev.kiln.controller.sources.webhooks.HookApiException;
-import dev.kiln.controller.sources.webhooks.WebhookRegistration;
-import java.net.http.HttpClient;
-
 import dev.kiln.api.duck.Destination;
 import dev.kiln.api.duck.SecretValueFromSource;
+import dev.kiln.api.sources.v1alpha1.RegisteredWebhook;
 import dev.kiln.api.sources.v1alpha1.SourceLifecycle;
 import dev.kiln.api.sources.v1alpha1.SourceSpec;
 import dev.kiln.api.sources.v1alpha1.SourceStatus;
 import dev.kiln.api.sources.v1alpha1.WebhookSourceStatus;
 import dev.kiln.api.validation.FieldErrors;
-import dev.kiln.controller.StatusPatches;
 import dev.kiln.contract.Labels;
-import dev.kiln.controller.sinks.SinkResolver;
 import dev.kiln.contract.adapter.AdapterEnvironment;
+import dev.kiln.controller.StatusPatches;
+import dev.kiln.controller.sinks.SinkResolver;
+import dev.kiln.controller.sources.webhooks.HookApi;
+import dev.kiln.controller.sources.webhooks.HookApiException;
+import dev.kiln.controller.sources.webhooks.WebhookRegistration;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -29,6 +28,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -60,6 +60,11 @@ public final class SourceReconciliation<S extends CustomResource<? extends Sourc
     /** How long a deleted source waits for an unreachable forge before its hooks are left behind. */
     static final Duration HOOK_DELETION_PATIENCE = Duration.ofMinutes(10);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    /**
+     * The hooks last registered, by source UID: the status a reconcile reads can lag behind the status the one
+     * before wrote (the informer's cache), and reading it stale would list and re-register hooks for nothing.
+     */
+    private final Map<String, List<RegisteredWebhook>> registered = dev.kiln.controller.RecentlyUsed.map();
 
     private final KubernetesClient client;
     private final SinkResolver sinks;
@@ -188,6 +193,7 @@ public final class SourceReconciliation<S extends CustomResource<? extends Sourc
                 LOG.infof("%s %s/%s: spec.accessToken removed, leaving its hooks %s registered", kind.adapter(), source.getMetadata().getNamespace(),
                         source.getMetadata().getName(), status.webhooks);
                 status.webhooks.clear();
+                registered.remove(source.getMetadata().getUid());
                 finalizer(source, false);
             }
             life.markWebhookRegistered();
@@ -201,8 +207,10 @@ public final class SourceReconciliation<S extends CustomResource<? extends Sourc
             if (!hasFinalizer(source)) {
                 finalizer(source, true);
             }
+            String uid = source.getMetadata().getUid();
             status.webhooks = WebhookRegistration.sync(r.api().apply(http, token), r.targets(),
-                    new HookApi.HookConfig(r.publicURL(), r.events(), secret), status.webhooks);
+                    new HookApi.HookConfig(r.publicURL(), r.events(), secret), registered.getOrDefault(uid, status.webhooks));
+            registered.put(uid, List.copyOf(status.webhooks));
             life.markWebhookRegistered();
             return true;
         } catch (MissingSecret e) {
@@ -223,6 +231,10 @@ public final class SourceReconciliation<S extends CustomResource<? extends Sourc
             return UpdateControl.noUpdate();
         }
         WebhookSourceStatus status = (WebhookSourceStatus) source.getStatus();
+        List<RegisteredWebhook> remembered = registered.remove(source.getMetadata().getUid());
+        if (remembered != null && status != null) {
+            status.webhooks = new java.util.ArrayList<>(remembered);
+        }
         Optional<SourceKind.HookRequest> request = kind.hooks().apply(source);
         String what = kind.adapter() + " " + source.getMetadata().getNamespace() + "/" + source.getMetadata().getName();
         if (request.isPresent() && status != null && !status.webhooks.isEmpty()) {
