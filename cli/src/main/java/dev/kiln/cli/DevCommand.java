@@ -72,6 +72,12 @@ final class DevCommand implements Callable<Integer> {
             }
             return Kiln.FAILED;
         }
+        try {
+            // Edits of the manifests apply as a difference; one that does not load is reported and changes nothing.
+            platform.reloadOnChange(dir, () -> FunctionProject.load(dir));
+        } catch (java.io.IOException e) {
+            System.err.println(Terminal.yellow("kiln dev: manifests are not watched (" + e.getMessage() + "): restart to apply edits"));
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         EmbeddedKafka started = local;
         Thread hook = new Thread(() -> {
@@ -97,7 +103,8 @@ final class DevCommand implements Callable<Integer> {
         Map<String, String> last = new HashMap<>();
         while (true) {
             for (Map<String, Object> row : platform.states()) {
-                String id = row.get("kind") + " " + row.get("namespace") + "/" + row.get("name");
+                String ns = Objects.toString(row.get("namespace"), "");
+                String id = row.get("kind") + " " + (ns.isEmpty() ? "" : ns + "/") + row.get("name");
                 String line = "True".equals(row.get("ready")) && row.get("reason") == null
                         ? Terminal.green("ready") + "  " + Objects.toString(row.get("url"), "")
                         : Terminal.yellow(Objects.toString(row.get("reason"), "not ready")) + "  " + Objects.toString(row.get("message"), "");

@@ -53,7 +53,7 @@ final class GetCommand implements Callable<Integer> {
         System.out.println(String.format("%-14s %-26s %-6s %-22s %-32s %-12s %s", "KIND", "NAME", "READY", "REASON", "URL", "COMMIT", "AGE"));
         for (JsonNode r : rows) {
             System.out.println(String.format("%-14s %-26s %-6s %-22s %-32s %-12s %s", r.path("kind").asText(),
-                    r.path("namespace").asText() + "/" + r.path("name").asText(), r.path("ready").asText(), text(r, "reason"),
+                    (text(r, "namespace").isEmpty() ? "" : text(r, "namespace") + "/") + r.path("name").asText(), r.path("ready").asText(), text(r, "reason"),
                     text(r, "url"), version(text(r, "commit")), age(r)));
             // Why, under the row: a compiler's file and line, a build's error, what is still serving.
             if (!text(r, "reason").isEmpty() && !text(r, "message").isEmpty()) {

@@ -23,8 +23,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The inner loop as a user lives it: {@code kiln new hello}, no Git repository, no manifest, {@code kiln dev .}; then
  * saves of the working tree served without a restart: an edit, a compile error (the old version keeps serving, the
- * compiler's file and line in kiln dev's output and in kiln get), its fix, and a pom change that brings a new
- * dependency (a full build). One {@code kiln dev} process throughout; the steps build on each other, in order.
+ * compiler's file and line in kiln dev's output and in kiln get), its fix, a pom change that brings a new
+ * dependency (a full build), and edits of the manifests (the project's own {@code kiln.yaml} written, an invalid
+ * edit refused with its file, document and field path, an environment changed). One {@code kiln dev} process
+ * throughout; the steps build on each other, in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InnerLoopIT {
@@ -71,11 +73,15 @@ class InnerLoopIT {
 
     /** @return the reply's data for a hello event sent straight to the function */
     static String hello(String message) throws Exception {
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(function().path("url").asText()))
+        HttpResponse<String> answer = helloEvent(message);
+        return answer.statusCode() + " " + answer.body();
+    }
+
+    static HttpResponse<String> helloEvent(String message) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(function().path("url").asText()))
                 .header("ce-specversion", "1.0").header("ce-id", "it-" + System.nanoTime()).header("ce-source", "/it")
                 .header("ce-type", "com.example.hello").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"" + message + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
-        return answer.statusCode() + " " + answer.body();
     }
 
     static void awaitAnswer(String expected) {
@@ -155,5 +161,32 @@ class InnerLoopIT {
         edit("return new Output(input.message() + \"!!\");", "return new Output(input.message() + org.slf4j.Logger.class.getSimpleName());");
         awaitAnswer("hiLogger"); // the class itself, at run time: the jar is among the new version's
         assertThat(Files.readString(out)).contains("mvn package").containsOnlyOnce("kiln dev: ");
+    }
+
+    @Test
+    @Order(6)
+    void manifestEditsApplyWithoutARestartAndAnInvalidOneChangesNothing() throws Exception {
+        String url = function().path("url").asText();
+        String template = Files.readString(Path.of("..", "templates", "java-function", "kiln.yaml"))
+                .replace("{{name}}", "hello").replace("{{eventType}}", "com.example.hello");
+        Path manifest = project.resolve("kiln.yaml");
+        // The manifest kiln new writes: the same Function and Broker, a Trigger that now filters on the type.
+        Files.writeString(manifest, template);
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(out).contains("manifests reloaded: ~Trigger default/hello"));
+
+        Files.writeString(manifest, template.replace("  broker: default\n", "  brokr: default\n"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(out).contains("InvalidManifests"));
+        assertThat(Files.readString(out)).contains("kiln.yaml#2 Trigger: spec.brokr: unknown field", "kiln.yaml#2 Trigger default/hello: spec.broker: is required");
+        Path get = dir.resolve("get-manifests.txt");
+        Process p = KilnDevProcessIT.kiln(project, get, "get");
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(get)).contains("InvalidManifests", "kiln.yaml#2 Trigger: spec.brokr: unknown field");
+        assertThat(hello("hi")).as("the last valid state runs").isEqualTo("200 {\"message\":\"hiLogger\"}");
+
+        Files.writeString(manifest, template.replace("      url: .\n", "      url: .\n  env:\n    - {name: KILN_REPLY_TYPE, value: com.example.replied}\n"));
+        await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(helloEvent("hi").headers().firstValue("ce-type")).hasValue("com.example.replied"));
+        assertThat(function().path("url").asText()).as("the same activator").isEqualTo(url);
+        assertThat(function().path("reason").isNull()).isTrue();
+        assertThat(Files.readString(out)).containsOnlyOnce("kiln dev: ").contains("manifests reloaded: ~Function default/hello");
     }
 }

@@ -46,6 +46,26 @@ final class StatusTable {
     private StatusTable() {
     }
 
+    /**
+     * The row that says an edit of the manifests was refused: kind {@code Manifests}, named for what {@code kiln dev}
+     * watches, not ready, reason {@code InvalidManifests}, every problem in the message.
+     *
+     * @param watched the directory or file
+     * @param problems each with file, document and field path
+     * @return the row
+     */
+    static Map<String, Object> refused(java.nio.file.Path watched, List<String> problems) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("kind", "Manifests");
+        row.put("namespace", "");
+        row.put("name", String.valueOf(watched));
+        row.put("ready", "False");
+        row.put("reason", "InvalidManifests");
+        row.put("message", problems.size() + (problems.size() == 1 ? " problem" : " problems") + ", the last valid manifests still run: "
+                + String.join("; ", problems));
+        return row;
+    }
+
     static List<Map<String, Object>> rows(List<Manifest> manifests, States states) {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Manifest m : manifests) {

@@ -318,4 +318,36 @@ class LocalModeIT {
                 .hasMessageContaining("Function default/needy: spec.env[0].valueFrom: secret default/missing is not among the manifests")
                 .hasMessageContaining("spec.env[1].valueFrom: valueFrom other than secretKeyRef or configMapKeyRef needs a pod");
     }
+
+    @Test
+    @Order(9)
+    void anEditOfTheManifestsAppliesItsDifferenceWithoutARestart() throws Exception {
+        String greeterUrl = fn("greeter").url();
+        String before = Files.readString(dir.resolve("scenario.yaml"));
+        java.util.List<String> kept = java.util.Arrays.stream(before.split("\n---\n"))
+                .filter(doc -> java.util.stream.Stream.of("name: ticks", "name: log-only", "name: private-logger", "name: git-basic-auth")
+                        .noneMatch(doc::contains))
+                .toList();
+        String edited = String.join("\n---\n", kept).replace("reply-type: dev.kiln.greeting}", "reply-type: dev.kiln.greeting.v2}");
+
+        // An environment that does not resolve changes nothing.
+        Files.writeString(dir.resolve("scenario.yaml"), edited.replace("key: reply-type}", "key: no-such-key}"));
+        assertThatThrownBy(() -> platform.reload(Manifests.load(dir))).hasMessageContaining("spec.env[0].valueFrom: ConfigMap default/greeter-settings");
+        assertThat(platform.functions()).containsKey("default/private-logger");
+
+        Files.writeString(dir.resolve("scenario.yaml"), edited);
+        ManifestChanges changes = platform.reload(Manifests.load(dir));
+        assertThat(changes.summary()).isEqualTo("~ConfigMap default/greeter-settings, -Sequence default/log-only, -CronSource default/ticks, "
+                + "-Function default/private-logger, -Secret default/git-basic-auth");
+        assertThat(platform.functions()).doesNotContainKey("default/private-logger");
+        assertThat(platform.states()).extracting(r -> r.get("name")).doesNotContain("ticks", "log-only", "private-logger");
+        // The greeter keeps its activator: Triggers and Sequences that resolved it still reach it.
+        assertThat(fn("greeter").url()).isEqualTo(greeterUrl);
+        // Its environment read the ConfigMap: the serving build starts again with the new value.
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+            assertThat(send("dev.kiln.hello", "{\"name\":\"Ed\"}")).isEqualTo(202);
+            assertThat(loggerLog()).contains("event dev.kiln.greeting.v2");
+        });
+        assertThat(platform.reload(Manifests.load(dir)).isEmpty()).as("the same manifests again").isTrue();
+    }
 }

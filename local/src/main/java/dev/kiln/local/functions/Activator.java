@@ -26,11 +26,11 @@ public final class Activator implements AutoCloseable {
 
     private final String name;
     private final Supplier<InstancePool> pool;
-    private final Duration timeout;
+    private final Supplier<Duration> timeout;
     private final HttpClient client;
     private final HttpServer server;
 
-    private Activator(Vertx vertx, String name, Supplier<InstancePool> pool, Duration timeout) {
+    private Activator(Vertx vertx, String name, Supplier<InstancePool> pool, Supplier<Duration> timeout) {
         this.name = name;
         this.pool = pool;
         this.timeout = timeout;
@@ -42,11 +42,12 @@ public final class Activator implements AutoCloseable {
      * @param vertx the event loops
      * @param name the function, for messages
      * @param pool the current version's pool (read for every request, so a version switch takes effect at once)
-     * @param timeout the longest a request may take, waiting included ({@code spec.timeoutSeconds})
+     * @param timeout the longest a request may take, waiting included ({@code spec.timeoutSeconds}), read for every
+     *     request
      * @param port the port to listen on, 0 for any
      * @return the listening activator
      */
-    public static Activator listen(Vertx vertx, String name, Supplier<InstancePool> pool, Duration timeout, int port) {
+    public static Activator listen(Vertx vertx, String name, Supplier<InstancePool> pool, Supplier<Duration> timeout, int port) {
         Activator a = new Activator(vertx, name, pool, timeout);
         a.server.listen(port, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
         return a;
@@ -63,7 +64,7 @@ public final class Activator implements AutoCloseable {
             request.response().setStatusCode(503).end(name + " has no built version yet: see kiln get");
             return;
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = System.nanoTime() + timeout.get().toNanos();
         // The body is read while an instance is found (or started), and both complete on the request's own event
         // loop: a Vert.x request must only be touched from its context.
         Future<Buffer> body = request.body();

@@ -69,13 +69,13 @@ public final class LocalFunction implements AutoCloseable {
         }
     }
 
-    private final Function function;
-    private final Map<String, String> env;
     private final Path logs;
     private final Clock clock;
     private final Activator activator;
-    private final Source source;
     private final ColdStarts coldStarts = new ColdStarts();
+    private volatile Function function;
+    private volatile Map<String, String> env;
+    private volatile Source source;
     private volatile InstancePool current;
     private volatile Version serving;
     private volatile String reason = "Building";
@@ -98,7 +98,7 @@ public final class LocalFunction implements AutoCloseable {
         this.logs = logs;
         this.clock = clock;
         this.since = clock.instant();
-        this.activator = Activator.listen(vertx, id(), () -> current, Duration.ofSeconds(function.getSpec().timeoutSeconds), port);
+        this.activator = Activator.listen(vertx, id(), () -> current, () -> Duration.ofSeconds(this.function.getSpec().timeoutSeconds), port);
         this.source = source.apply(this);
     }
 
@@ -122,6 +122,11 @@ public final class LocalFunction implements AutoCloseable {
         return function;
     }
 
+    /** @return its environment, every reference resolved (without what local mode adds) */
+    public Map<String, String> environment() {
+        return env;
+    }
+
     /** @return the log file of its instances */
     public Path instanceLog() {
         return logs.resolve(function.getMetadata().getNamespace() + "." + function.getMetadata().getName() + ".log");
@@ -134,6 +139,28 @@ public final class LocalFunction implements AutoCloseable {
      */
     public CompletableFuture<Void> refresh() {
         return source.refresh();
+    }
+
+    /**
+     * The Function's manifest changed (or what its environment reads): the activator and its URL stay. A new source
+     * (another repository, revision, context or working tree, another build spec) builds a new version; anything else
+     * (environment, scale, timeout) starts the serving version again with it, and switches as a new version does.
+     *
+     * @param changed the Function as it is now
+     * @param newEnv its environment, every reference resolved
+     * @param newSource makes its source when the source changed, else null to keep it
+     * @return completes when the new version serves, or failed (the old one still serving)
+     */
+    public CompletableFuture<Void> update(Function changed, Map<String, String> newEnv, java.util.function.Function<LocalFunction, Source> newSource) {
+        function = changed;
+        env = Map.copyOf(newEnv);
+        if (newSource != null) {
+            source.close();
+            source = newSource.apply(this);
+            return source.refresh();
+        }
+        Version v = serving;
+        return v == null ? source.refresh() : deploy(v);
     }
 
     /** @return the label of the version serving, or null before the first */
@@ -167,7 +194,11 @@ public final class LocalFunction implements AutoCloseable {
         // A version serves: the new one must be ready before it takes traffic.
         return next.acquire().handle((probe, failure) -> {
             if (failure != null) {
-                next.drain(Duration.ofSeconds(5)).whenComplete((v, t) -> version.retired().run());
+                next.drain(Duration.ofSeconds(5)).whenComplete((v, t) -> {
+                    if (serving == null || !serving.directory().equals(version.directory())) {
+                        version.retired().run();
+                    }
+                });
                 Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
                 failed("StartFailed", version.label() + " did not start: " + cause.getMessage());
                 return null;
@@ -179,7 +210,12 @@ public final class LocalFunction implements AutoCloseable {
             serving = version;
             state(null, null);
             LOG.info(id() + ": now serving " + abbreviated(version.label()));
-            old.drain(Duration.ofSeconds(30)).whenComplete((v, t) -> oldVersion.retired().run());
+            // The same version started again (a new environment) keeps its files.
+            old.drain(Duration.ofSeconds(30)).whenComplete((v, t) -> {
+                if (!oldVersion.directory().equals(version.directory())) {
+                    oldVersion.retired().run();
+                }
+            });
             return null;
         });
     }

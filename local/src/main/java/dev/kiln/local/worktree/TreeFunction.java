@@ -103,7 +103,7 @@ public final class TreeFunction implements LocalFunction.Source {
             t.setDaemon(true);
             return t;
         });
-        this.watch = watcher.watch(project, this::changed);
+        this.watch = watcher.watch(project, changed -> changed());
     }
 
     @Override

@@ -13,25 +13,31 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
- * Watches directory trees (the JDK's {@code WatchService}: inotify on Linux) and says which tree changed; what
- * changed is found by the caller comparing the files' contents, so editors' temporary files, renames and lost events
- * (an overflow) all come down to "look again". Directories created later are watched as they appear; what a build
- * ignores ({@link WorkingTree#ignored}: {@code target/}, hidden directories) is not watched.
+ * Watches directory trees (the JDK's {@code WatchService}: inotify on Linux) and says what changed in which tree.
+ * Callers look again at the files themselves, so editors' temporary files, renames and lost events (an overflow)
+ * all come down to "look again". Directories created later are watched as they appear; what a build ignores
+ * ({@link WorkingTree#ignored}: {@code target/} at a tree's top, hidden directories) is not watched. Trees may
+ * overlap (a project's manifests and its working tree): every tree that holds a change hears of it.
  */
 public final class TreeWatcher implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(TreeWatcher.class.getName());
 
-    private record Watched(Path root, Path dir, Runnable onChange) {
+    /** One caller's tree. */
+    private record Tree(Path root, Consumer<Path> onChange) {
     }
 
     private final WatchService service;
-    private final Map<WatchKey, Watched> keys = new ConcurrentHashMap<>();
+    private final Map<WatchKey, Path> dirs = new ConcurrentHashMap<>();
+    private final List<Tree> trees = new CopyOnWriteArrayList<>();
     private final Thread thread;
 
     /** @throws IOException when the file system cannot watch */
@@ -44,31 +50,29 @@ public final class TreeWatcher implements AutoCloseable {
 
     /**
      * @param root a directory tree
-     * @param onChange called (on the watcher's thread: return quickly) after anything in it changed
-     * @return stops watching this tree
+     * @param onChange called with the path that changed (the root after lost events), on the watcher's thread:
+     *     return quickly
+     * @return stops telling this caller
      * @throws IOException when it cannot be watched
      */
-    public AutoCloseable watch(Path root, Runnable onChange) throws IOException {
-        register(root, root, onChange);
-        return () -> keys.entrySet().removeIf(e -> {
-            if (e.getValue().root().equals(root) && e.getValue().onChange() == onChange) {
-                e.getKey().cancel();
-                return true;
-            }
-            return false;
-        });
+    public AutoCloseable watch(Path root, Consumer<Path> onChange) throws IOException {
+        Path normalized = root.toAbsolutePath().normalize();
+        Tree tree = new Tree(normalized, onChange);
+        trees.add(tree);
+        register(normalized, normalized);
+        return () -> trees.remove(tree);
     }
 
-    private void register(Path root, Path start, Runnable onChange) throws IOException {
+    private void register(Path root, Path start) throws IOException {
         Files.walkFileTree(start, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
                 if (WorkingTree.ignored(root.relativize(dir))) {
                     return FileVisitResult.SKIP_SUBTREE;
                 }
-                WatchKey key = dir.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
-                        StandardWatchEventKinds.ENTRY_MODIFY);
-                keys.put(key, new Watched(root, dir, onChange));
+                // The same directory registered twice gives the same key: one key per directory, whoever asked.
+                dirs.put(dir.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
+                        StandardWatchEventKinds.ENTRY_MODIFY), dir);
                 return FileVisitResult.CONTINUE;
             }
         });
@@ -82,34 +86,28 @@ public final class TreeWatcher implements AutoCloseable {
             } catch (ClosedWatchServiceException | InterruptedException e) {
                 return;
             }
-            Watched w = keys.get(key);
-            boolean relevant = false;
+            Path dir = dirs.get(key);
             for (WatchEvent<?> event : key.pollEvents()) {
-                if (w == null) {
+                if (dir == null) {
                     continue;
                 }
-                if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
-                    relevant = true;
-                    continue;
-                }
-                Path child = w.dir().resolve((Path) event.context());
-                if (WorkingTree.ignored(w.root().relativize(child))) {
-                    continue;
-                }
-                relevant = true;
-                if (event.kind() == StandardWatchEventKinds.ENTRY_CREATE && Files.isDirectory(child)) {
-                    try {
-                        register(w.root(), child, w.onChange());
-                    } catch (IOException e) {
-                        LOG.warning("cannot watch " + child + ": " + e.getMessage());
+                Path changed = event.kind() == StandardWatchEventKinds.OVERFLOW ? dir : dir.resolve((Path) event.context());
+                for (Tree tree : trees) {
+                    if (!changed.startsWith(tree.root()) || WorkingTree.ignored(tree.root().relativize(changed))) {
+                        continue;
                     }
+                    if (event.kind() == StandardWatchEventKinds.ENTRY_CREATE && Files.isDirectory(changed)) {
+                        try {
+                            register(tree.root(), changed);
+                        } catch (IOException e) {
+                            LOG.warning("cannot watch " + changed + ": " + e.getMessage());
+                        }
+                    }
+                    tree.onChange().accept(changed);
                 }
             }
             if (!key.reset()) {
-                keys.remove(key);
-            }
-            if (relevant && w != null) {
-                w.onChange().run();
+                dirs.remove(key);
             }
         }
     }
