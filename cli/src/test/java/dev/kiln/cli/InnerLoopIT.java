@@ -119,7 +119,8 @@ class InnerLoopIT {
         awaitAnswer("hi!");
         assertThat(kiln.pid()).isEqualTo(pid);
         assertThat(function().path("commit").asText()).isNotEqualTo(before).startsWith("tree-");
-        assertThat(Files.readString(out)).as("started once").containsOnlyOnce("kiln dev: ");
+        assertThat(Files.readString(out)).as("started once").containsOnlyOnce("kiln dev: ")
+                .as("compiled in kiln dev, not by Maven").contains("tree-2 serving: compiled 1 file(s)").doesNotContain("edits will be built by Maven");
     }
 
     @Test

@@ -18,8 +18,9 @@ import java.util.stream.Stream;
  * Kiln does not read the pom's compiler configuration (parents, profiles, plugin defaults): after a full build it
  * compiles every source itself with a few candidate option sets and keeps the first whose class files are
  * byte-for-byte Maven's, and checks that Maven's resources are the project's files as they are (no filtering).
- * When nothing matches (annotation processors writing sources, other source roots, filtered resources, another
- * JDK under Maven...), edits are built by Maven instead: slower, never different.
+ * When nothing matches (processors outside the class path, other source roots, filtered resources, another
+ * JDK under Maven...), edits are built by Maven instead: slower, never different. Annotation processors on the
+ * class path (the SDK's codec generator) run in both.
  *
  * @param options the options
  * @param outputs for each source (relative to the project), the class files it compiles to (relative to the classes
@@ -58,11 +59,18 @@ record CompileSettings(List<String> options, Map<Path, Set<String>> outputs) {
         }
         int release = majorVersion(mavenClasses.resolve(classes.get(0))) - 44;
         List<String> base = List.of("-g", "--release", Integer.toString(release), "-encoding", "UTF-8");
-        List<List<String>> candidates = List.of(base, concat(base, "-parameters"));
+        // -proc:full: what the SDK's template asks of Maven, so JDK 23+ runs the SDK's codec generator as JDK 17 does.
+        List<List<String>> candidates = List.of(base, concat(base, "-parameters"), concat(base, "-proc:full"),
+                concat(concat(base, "-parameters"), "-proc:full"));
         for (List<String> options : candidates) {
             deleteTree(scratch);
             Files.createDirectories(scratch);
-            Javac.Result result = Javac.compile(sources, classPath, scratch, options, project);
+            Javac.Result result;
+            try {
+                result = Javac.compile(sources, classPath, scratch, options, project);
+            } catch (IllegalArgumentException unknownOption) {
+                continue; // -proc:full before JDK 17.0.11
+            }
             if (result.ok() && sameClasses(mavenClasses, classes, scratch)) {
                 deleteTree(scratch);
                 Map<Path, Set<String>> outputs = new java.util.HashMap<>();

@@ -86,6 +86,9 @@ final class Incremental {
             }
             after.remove(p);
         }
+        if (sources.isEmpty()) {
+            return new Result(true, List.of(), Set.of(), Map.copyOf(after)); // only deletions, which nothing names
+        }
         List<Path> absolute = sources.stream().map(project::resolve).toList();
         Javac.Result result = Javac.compile(absolute, classPath, next, options, project);
         if (!result.ok()) {

@@ -50,10 +50,13 @@ final class Javac {
     /**
      * @param sources the files to compile (absolute)
      * @param classPath what they compile against; the output directory is added behind it
-     * @param out where class files go
+     * @param out where class files go; sources annotation processors write go to a directory beside it, deleted
+     *     afterwards (their classes are in {@code out})
      * @param options javac's options (release, debug information, encoding...)
      * @param project the project, for relative paths in messages
-     * @return the outcome
+     * @return the outcome; the outputs of generated sources are not recorded (they are written again whenever the
+     *     source they come from compiles)
+     * @throws IllegalArgumentException when javac does not know an option
      * @throws IOException when the files cannot be read or written
      */
     static Result compile(List<Path> sources, List<Path> classPath, Path out, List<String> options, Path project) throws IOException {
@@ -63,6 +66,8 @@ final class Javac {
         }
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         Map<Path, Set<String>> outputs = new HashMap<>();
+        Path generated = out.resolveSibling(out.getFileName() + ".generated");
+        java.nio.file.Files.createDirectories(generated);
         try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
             List<File> cp = new ArrayList<>();
             classPath.forEach(p -> cp.add(p.toFile()));
@@ -70,12 +75,14 @@ final class Javac {
             files.setLocation(StandardLocation.CLASS_PATH, cp);
             files.setLocation(StandardLocation.CLASS_OUTPUT, List.of(out.toFile()));
             files.setLocation(StandardLocation.SOURCE_PATH, List.of());
+            files.setLocation(StandardLocation.SOURCE_OUTPUT, List.of(generated.toFile()));
             ForwardingJavaFileManager<StandardJavaFileManager> recording = new ForwardingJavaFileManager<>(files) {
                 @Override
                 public JavaFileObject getJavaFileForOutput(Location location, String className, JavaFileObject.Kind kind, FileObject sibling)
                         throws IOException {
-                    if (sibling != null && kind == JavaFileObject.Kind.CLASS) {
-                        outputs.computeIfAbsent(Path.of(sibling.toUri()), s -> new HashSet<>()).add(className.replace('.', '/') + ".class");
+                    Path source = sibling == null ? null : Path.of(sibling.toUri());
+                    if (source != null && kind == JavaFileObject.Kind.CLASS && !source.startsWith(generated)) {
+                        outputs.computeIfAbsent(source, s -> new HashSet<>()).add(className.replace('.', '/') + ".class");
                     }
                     return super.getJavaFileForOutput(location, className, kind, sibling);
                 }
@@ -92,6 +99,8 @@ final class Javac {
                 }
             }
             return new Result(ok, errors, outputs);
+        } finally {
+            CompileSettings.deleteTree(generated);
         }
     }
 
