@@ -109,10 +109,11 @@ public final class MockCluster implements AutoCloseable {
      * @return its RBAC objects
      */
     public static List<HasMetadata> roles(String resource) {
-        try {
-            return Rbac.fromFile(Path.of(MockCluster.class.getResource(resource).toURI()));
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
+        // Read as a stream: the benchmarks load this class from the tests' jar.
+        try (InputStream in = MockCluster.class.getResourceAsStream(resource)) {
+            return Rbac.fromYaml(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

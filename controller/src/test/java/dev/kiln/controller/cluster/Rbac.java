@@ -69,20 +69,28 @@ public final class Rbac {
      */
     public static List<HasMetadata> fromFile(Path yaml) {
         try {
-            List<HasMetadata> found = new ArrayList<>();
-            for (String doc : Files.readString(yaml).split("(?m)^---\\s*$")) {
-                if (doc.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"))) {
-                    continue;
-                }
-                Object o = Serialization.unmarshal(doc);
-                if (o instanceof ClusterRole || o instanceof Role || o instanceof ClusterRoleBinding || o instanceof RoleBinding) {
-                    found.add((HasMetadata) o);
-                }
-            }
-            return found;
+            return fromYaml(Files.readString(yaml));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * @param yaml YAML documents
+     * @return their RBAC objects
+     */
+    public static List<HasMetadata> fromYaml(String yaml) {
+        List<HasMetadata> found = new ArrayList<>();
+        for (String doc : yaml.split("(?m)^---\\s*$")) {
+            if (doc.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"))) {
+                continue;
+            }
+            Object o = Serialization.unmarshal(doc);
+            if (o instanceof ClusterRole || o instanceof Role || o instanceof ClusterRoleBinding || o instanceof RoleBinding) {
+                found.add((HasMetadata) o);
+            }
+        }
+        return found;
     }
 
     /** @return a copy with these objects added (e.g. what Knative installs beside Kiln) */
