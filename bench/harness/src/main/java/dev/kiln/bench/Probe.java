@@ -43,6 +43,18 @@ final class Probe {
         }
     }
 
+    /** Clock ticks per second of {@code /proc/<pid>/stat}'s times (USER_HZ: 100 on Linux). */
+    private static final double TICKS_PER_SECOND = 100;
+
+    /** @return user + system CPU time of a process in ms, its exited threads included (10 ms resolution) */
+    static double cpuMillis(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        // Fields after the command name (which may hold spaces, so split after its closing parenthesis):
+        // state is field 3; utime and stime are fields 14 and 15.
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000 / TICKS_PER_SECOND;
+    }
+
     /** @return VmRSS of a process in MiB */
     static double rssMiB(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {

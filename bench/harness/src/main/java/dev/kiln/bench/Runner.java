@@ -18,8 +18,10 @@ final class Runner {
      * @param firstOkMillis exec to the first 2xx
      * @param listenMillis exec to the first accepted connection
      * @param rssMiB resident set right after the first 2xx
+     * @param cpuMillis CPU time the process had used by then (user + system, all its threads): far less moved by
+     *     other processes on the machine than the wall-clock times
      */
-    record ColdStart(double firstOkMillis, double listenMillis, double rssMiB) {
+    record ColdStart(double firstOkMillis, double listenMillis, double rssMiB, double cpuMillis) {
     }
 
     /**
@@ -60,7 +62,8 @@ final class Runner {
         try {
             double[] times = awaitFirstOk(port, t0, p);
             double rss = Probe.rssMiB(p.pid());
-            return new ColdStart(times[1], times[0], rss);
+            double cpu = Probe.cpuMillis(p.pid());
+            return new ColdStart(times[1], times[0], rss, cpu);
         } finally {
             stop(p);
         }

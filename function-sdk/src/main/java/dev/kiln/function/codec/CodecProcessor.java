@@ -111,7 +111,8 @@ public final class CodecProcessor extends AbstractProcessor {
         String pkg = packageOf(fn);
         String inputClass = classLiteral(input, pkg);
         String inputName = typeName(input, true);
-        if (inputClass == null || inputName == null) {
+        String outputClass = classLiteral(output, pkg);
+        if (inputClass == null || inputName == null || outputClass == null) {
             return;
         }
         Source source = new Source(pkg);
@@ -136,6 +137,7 @@ public final class CodecProcessor extends AbstractProcessor {
                 .append("    @Override\n    public int version() {\n        return ").append(FunctionCodec.VERSION).append(";\n    }\n\n")
                 .append("    @Override\n    public Class<?> inputClass() {\n        return ").append(inputClass).append(";\n    }\n\n")
                 .append("    @Override\n    public String inputName() {\n        return \"").append(inputName).append("\";\n    }\n\n")
+                .append("    @Override\n    public Class<?> outputClass() {\n        return ").append(outputClass).append(";\n    }\n\n")
                 .append("    @Override\n    public boolean readsInput() {\n        return ").append(reader != null).append(";\n    }\n\n")
                 .append("    @Override\n    public Object readInput(dev.kiln.function.codec.JsonReader in) {\n");
         if (reader != null) {

@@ -43,6 +43,9 @@ public interface FunctionCodec {
      */
     Object readInput(JsonReader in);
 
+    /** @return the output type's class: {@code CloudEvent}, {@code byte[]}, {@code String}, {@code Void} or the JSON-bound class */
+    Class<?> outputClass();
+
     /** @return whether {@link #writeOutput} covers the output type */
     boolean writesOutput();
 

@@ -62,7 +62,7 @@ final class Binding {
             return b;
         }
         Binding b = new Binding(kind(codec.inputClass()), codec.inputName(), codec, classPath, jackson);
-        if (b.input == Kind.JSON && !codec.readsInput() || !codec.writesOutput() && writesJson(type)) {
+        if (b.input == Kind.JSON && !codec.readsInput() || !codec.writesOutput() && isJson(codec.outputClass())) {
             b.prepare();
         }
         return b;
@@ -146,10 +146,9 @@ final class Binding {
         return type == String.class ? Kind.TEXT : Kind.JSON;
     }
 
-    /** Whether the function's declared output is bound to JSON (not an event, bytes, text or nothing). */
-    private static boolean writesJson(Class<?> function) {
-        Type out = TypeArguments.of(function)[1];
-        return out != CloudEvent.class && out != byte[].class && out != String.class && out != Void.class;
+    /** Whether a declared output is bound to JSON (not an event, bytes, text or nothing). */
+    private static boolean isJson(Class<?> output) {
+        return output != CloudEvent.class && output != byte[].class && output != String.class && output != Void.class;
     }
 
     /** Builds Jackson for the function's input type; a class rather than a lambda, off the cold path's bootstraps. */

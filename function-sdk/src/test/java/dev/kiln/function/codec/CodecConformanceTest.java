@@ -151,6 +151,7 @@ class CodecConformanceTest {
         assertThat(codec.inputName()).isEqualTo(name);
         Type in = inputType(function);
         assertThat(codec.inputClass()).isEqualTo(in instanceof ParameterizedType p ? p.getRawType() : in);
+        assertThat(codec.outputClass()).as("the echoes' output is their input").isEqualTo(codec.inputClass());
         assertThat(codec.version()).isEqualTo(FunctionCodec.VERSION);
     }
 

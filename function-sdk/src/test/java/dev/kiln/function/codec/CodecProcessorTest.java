@@ -39,7 +39,7 @@ class CodecProcessorTest {
                         "return \"In\";", null),
                 arguments("raw event in, nothing out", imports + "import io.cloudevents.CloudEvent; "
                         + "public class Fn implements CloudFunction<CloudEvent, Void> { public Void apply(CloudEvent in, Context c) { return null; } }",
-                        "return io.cloudevents.CloudEvent.class;", null),
+                        "return java.lang.Void.class;", null),
                 arguments("bytes in", imports
                         + "public class Fn implements CloudFunction<byte[], String> { public String apply(byte[] in, Context c) { return null; } }",
                         "return byte[].class;", null),
