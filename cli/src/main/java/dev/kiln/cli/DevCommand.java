@@ -93,6 +93,7 @@ final class DevCommand implements Callable<Integer> {
             stopped.countDown();
         }, "kiln-dev-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        System.out.println(Terminal.bold("kiln dev") + ": dashboard at " + platform.adminUrl() + "/  (kiln events, kiln trace ID)");
         report(platform);
         stopped.await();
         return Kiln.OK;

@@ -60,6 +60,7 @@ final class GetCommand implements Callable<Integer> {
                 System.out.println("    " + text(r, "message"));
             }
         }
+        System.out.println("\ndashboard: " + dev.admin() + "/");
         return Kiln.OK;
     }
 

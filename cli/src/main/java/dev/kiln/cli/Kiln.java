@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "kiln", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Functions from Git, events from everywhere: the local platform and its tools.",
-        subcommands = {DevCommand.class, GetCommand.class, LogsCommand.class, SendCommand.class, DlqCommand.class, NewCommand.class, VersionCommand.class,
+        subcommands = {DevCommand.class, GetCommand.class, LogsCommand.class, SendCommand.class, EventsCommand.class, TraceCommand.class, DlqCommand.class, NewCommand.class, VersionCommand.class,
             CommandLine.HelpCommand.class})
 public final class Kiln {
 

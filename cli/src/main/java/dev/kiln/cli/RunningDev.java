@@ -44,7 +44,20 @@ final class RunningDev {
 
     /** @return {@code GET /status} of the local API: every resource's state */
     String status() throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(dev.path("admin").asText() + "/status")).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return get("/status").body();
+    }
+
+    /** @return the local API's base URL, where the dashboard is */
+    String admin() {
+        return dev.path("admin").asText();
+    }
+
+    /**
+     * @param pathAndQuery e.g. {@code /events?after=3}
+     * @return the local API's answer
+     */
+    HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(admin() + pathAndQuery)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -20,6 +20,20 @@ final class Terminal {
         return COLOUR ? "\u001b[33m" + s + "\u001b[0m" : s;
     }
 
+    /**
+     * @param tone ok, warn, fail or info (what the local API's lines say)
+     * @param s the text
+     * @return it coloured for its tone
+     */
+    static String tone(String tone, String s) {
+        return switch (tone) {
+            case "ok" -> green(s);
+            case "warn" -> yellow(s);
+            case "fail" -> red(s);
+            default -> s;
+        };
+    }
+
     static String bold(String s) {
         return COLOUR ? "\u001b[1m" + s + "\u001b[0m" : s;
     }

@@ -284,16 +284,17 @@ public final class EventingPlane implements AutoCloseable {
      * @throws IllegalArgumentException when the event's {@code knativebrokerttl} is not an integer
      */
     public Future<Admission> publish(String namespace, String broker, CloudEvent event) {
-        return publish(namespace, broker, event, null);
+        return publish(namespace, broker, event, null, false);
     }
 
     /**
      * Broker ingress, as {@link #publish(String, String, CloudEvent)}, for an event that came with a request's
-     * {@code traceparent} header (it wins over the event's own extension: it names the hop that sent it).
+     * {@code traceparent} header (it wins over the event's own extension: it names the hop that sent it), perhaps
+     * forwarded by one of the plane's own deliveries.
      */
-    Future<Admission> publish(String namespace, String broker, CloudEvent event, String traceparent) {
+    Future<Admission> publish(String namespace, String broker, CloudEvent event, String traceparent, boolean forwarded) {
         String brokerKey = key(namespace, broker);
-        IngressTrace trace = IngressTrace.start(journeys, traceparent, event, "Broker " + brokerKey);
+        IngressTrace trace = IngressTrace.start(journeys, traceparent, event, "Broker " + brokerKey, forwarded);
         Future<Admission> admission;
         CloudEvent[] accepted = {event};
         try {
@@ -340,10 +341,10 @@ public final class EventingPlane implements AutoCloseable {
     }
 
     /** Accepts an event for a Sequence or Parallel ({@code kind} is "sequences" or "parallels"). */
-    Admission publishToFlow(String kind, String namespace, String name, CloudEvent event, String traceparent) {
+    Admission publishToFlow(String kind, String namespace, String name, CloudEvent event, String traceparent, boolean forwarded) {
         FlowRuntime f = flows.get(kind + "/" + key(namespace, name));
         IngressTrace trace = IngressTrace.start(journeys, traceparent, event,
-                (kind.equals("sequences") ? "Sequence " : "Parallel ") + key(namespace, name));
+                (kind.equals("sequences") ? "Sequence " : "Parallel ") + key(namespace, name), forwarded);
         CloudEvent accepted = trace == null ? event : Journeys.carry(event, trace.context());
         Admission a = f == null ? Admission.NOT_FOUND : !f.ready() ? Admission.NOT_READY : !f.lane().reserve() ? Admission.FULL : Admission.ACCEPTED;
         if (a == Admission.ACCEPTED) {

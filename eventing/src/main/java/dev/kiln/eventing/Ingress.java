@@ -59,12 +59,14 @@ final class Ingress implements Handler<HttpServerRequest> {
             String target = flow ? path[0].substring(0, path[0].length() - 1) + " " + path[1] + "/" + path[2]
                     : "broker " + path[0] + "/" + path[1];
             String traceparent = req.getHeader(TraceContext.TRACEPARENT);
+            // The plane's own deliveries say Kn-Namespace, as Knative's do: such an arrival is the same event going on.
+            boolean forwarded = req.getHeader("Kn-Namespace") != null;
             CloudEvent event;
             try {
                 event = decode(req, body);
             } catch (RuntimeException e) {
                 // Recorded too: "where did my event go" has an answer when the event never was one.
-                IngressTrace refused = IngressTrace.start(plane.journeys(), traceparent, null, capitalized(target));
+                IngressTrace refused = IngressTrace.start(plane.journeys(), traceparent, null, capitalized(target), forwarded);
                 if (refused != null) {
                     refused.finished(null, Step.Outcome.REFUSED, "not a valid CloudEvent (" + body.length + " bytes): " + e.getMessage());
                 }
@@ -73,8 +75,8 @@ final class Ingress implements Handler<HttpServerRequest> {
             }
             Future<EventingPlane.Admission> admission;
             try {
-                admission = flow ? Future.succeededFuture(plane.publishToFlow(path[0], path[1], path[2], event, traceparent))
-                        : plane.publish(path[0], path[1], event, traceparent);
+                admission = flow ? Future.succeededFuture(plane.publishToFlow(path[0], path[1], path[2], event, traceparent, forwarded))
+                        : plane.publish(path[0], path[1], event, traceparent, forwarded);
             } catch (IllegalArgumentException e) {
                 reply(req, 400, e.getMessage());
                 return;

@@ -169,6 +169,7 @@ class JourneysIT {
 
         Step sequence = one(steps, Step.Kind.INGRESS, "Sequence j/greet-and-log");
         assertThat(sequence.parent()).as("the Sequence's arrival goes under the Trigger's delivery").isEqualTo(trigger.span());
+        assertThat(sequence.link()).as("forwarded by the plane itself: the same event going on").isEqualTo(trigger.span());
         List<Step> hops = steps.stream().filter(s -> s.kind() == Step.Kind.DELIVERY && s.resource().equals("Sequence j/greet-and-log")).toList();
         assertThat(hops).extracting(Step::target).satisfiesExactly(
                 t -> assertThat(t).startsWith("step 0: http://127.0.0.1:").endsWith("/greeter"),

@@ -2,13 +2,15 @@ package dev.kiln.local;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.local.observe.Dashboard;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 
 /**
  * The local API of {@code kiln dev}, on 127.0.0.1 only ({@code kiln logs} reads the log files directly):
- * {@code GET /status} (every resource's state as JSON); {@code POST /push}, where every Broker's push Trigger sends GitHub and GitLab pushes; and
- * {@code POST /dlq/<namespace>/<broker>}, the dead-letter sink of Brokers that name none.
+ * {@code GET /status} (every resource's state as JSON); {@code POST /push}, where every Broker's push Trigger sends GitHub and GitLab pushes;
+ * {@code POST /dlq/<namespace>/<broker>}, the dead-letter sink of Brokers that name none; and the {@link Dashboard} (the page at
+ * {@code /}, the journeys {@code kiln events} and {@code kiln trace} read, {@code /metrics}).
  */
 final class AdminApi {
 
@@ -18,8 +20,12 @@ final class AdminApi {
     }
 
     static HttpServer listen(Vertx vertx, DevPlatform platform, int port) {
+        Dashboard dashboard = new Dashboard(vertx, platform.observed(), () -> platform.plane().baseUrl());
         HttpServer server = vertx.createHttpServer().requestHandler(req -> {
             String path = req.path();
+            if (dashboard.handle(req)) {
+                return;
+            }
             if ("/push".equals(path) && req.method() == io.vertx.core.http.HttpMethod.POST) {
                 req.body().onSuccess(body -> push(req, platform, body.getBytes()));
             } else if (path.startsWith("/dlq/") && req.method() == io.vertx.core.http.HttpMethod.POST) {
@@ -31,7 +37,8 @@ final class AdminApi {
                     req.response().setStatusCode(500).end(e.getMessage());
                 }
             } else {
-                req.response().setStatusCode(404).end("GET /status, POST /push, POST /dlq/<namespace>/<broker>");
+                req.response().setStatusCode(404).end("GET / (the dashboard), /status, /events, /trace/<id>, /topology, /dead-letters, /metrics;"
+                        + " POST /push, /dlq/<namespace>/<broker>, /dead-letters/replay?id=");
             }
         });
         server.listen(port, "127.0.0.1").toCompletionStage().toCompletableFuture().join();

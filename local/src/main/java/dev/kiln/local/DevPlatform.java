@@ -21,6 +21,8 @@ import dev.kiln.local.functions.LocalFunction;
 import dev.kiln.local.worktree.TreeFunction;
 import dev.kiln.local.worktree.TreeWatcher;
 import dev.kiln.local.manifests.Manifest;
+import dev.kiln.local.observe.Observed;
+import dev.kiln.sources.send.SourceMetrics;
 import dev.kiln.sources.RunningAdapter;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -569,6 +571,48 @@ public final class DevPlatform implements AutoCloseable {
     /** @return the eventing plane */
     public EventingPlane plane() {
         return plane;
+    }
+
+    /** @return the local API's base URL: the dashboard's address, and what {@code kiln get} and {@code kiln trace} call */
+    public String adminUrl() {
+        return "http://127.0.0.1:" + admin.actualPort();
+    }
+
+    /** @return what the dashboard and the journeys' API read of this platform */
+    public Observed observed() {
+        return new Observed() {
+            @Override
+            public List<HasMetadata> resources() {
+                return manifests.stream().map(Manifest::resource).toList();
+            }
+
+            @Override
+            public List<Map<String, Object>> states() {
+                return DevPlatform.this.states();
+            }
+
+            @Override
+            public EventingPlane plane() {
+                return plane;
+            }
+
+            @Override
+            public Map<String, LocalFunction> functions() {
+                return functions;
+            }
+
+            @Override
+            public Map<String, SourceMetrics> sources() {
+                Map<String, SourceMetrics> all = new LinkedHashMap<>();
+                adapters.forEach((id, a) -> all.put(id, a.metrics()));
+                return all;
+            }
+
+            @Override
+            public DeadLetterStore deadLetters() {
+                return deadLetters;
+            }
+        };
     }
 
     /** @return every resource's state, as {@code kiln get} shows it; a refused edit of the manifests first */

@@ -17,11 +17,14 @@ public final class IngressTrace {
     private final long start = Journeys.now();
     private final List<Step.FilterMatch> filters = new ArrayList<>(4);
 
-    private IngressTrace(Journeys journeys, TraceContext context, String parent, String resource) {
+    private final boolean forwarded;
+
+    private IngressTrace(Journeys journeys, TraceContext context, String parent, String resource, boolean forwarded) {
         this.journeys = journeys;
         this.context = context;
         this.parent = parent;
         this.resource = resource;
+        this.forwarded = forwarded;
     }
 
     /**
@@ -29,9 +32,11 @@ public final class IngressTrace {
      * @param traceparent the request's {@code traceparent} header, or null (then the event's extension counts)
      * @param event the event as it arrived, or null when it could not be read
      * @param resource where it arrived, e.g. {@code Broker default/default}
+     * @param forwarded whether one of the plane's own deliveries sent it (a Trigger to a Sequence): then it is the same
+     *     event going on, not a new arrival, and its step links to that delivery
      * @return the arrival's trace, or null when nothing is recorded
      */
-    public static IngressTrace start(Journeys journeys, String traceparent, CloudEvent event, String resource) {
+    public static IngressTrace start(Journeys journeys, String traceparent, CloudEvent event, String resource, boolean forwarded) {
         if (!journeys.on()) {
             return null;
         }
@@ -39,7 +44,7 @@ public final class IngressTrace {
         if (incoming == null && event != null) {
             incoming = TraceContext.of(event);
         }
-        return new IngressTrace(journeys, Journeys.next(incoming), incoming == null ? null : incoming.spanId(), resource);
+        return new IngressTrace(journeys, Journeys.next(incoming), incoming == null ? null : incoming.spanId(), resource, forwarded && incoming != null);
     }
 
     /** @return this arrival's span: the event carries it on, so its deliveries go under it */
@@ -66,7 +71,8 @@ public final class IngressTrace {
      * @param detail why, or null
      */
     public void finished(CloudEvent event, Step.Outcome outcome, String detail) {
-        journeys.record(Step.Kind.INGRESS, context, parent, null, resource, null, event, outcome, detail, List.copyOf(filters), List.of(), start, true);
+        journeys.record(Step.Kind.INGRESS, context, parent, forwarded ? parent : null, resource, null, event, outcome, detail, List.copyOf(filters),
+                List.of(), start, true);
     }
 
     /**

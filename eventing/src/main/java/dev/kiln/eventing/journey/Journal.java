@@ -17,17 +17,14 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 public final class Journal {
 
     private final AtomicReferenceArray<Step> ring;
-    private final int mask;
     private final AtomicLong next = new AtomicLong(1);
 
-    /** @param capacity steps kept (rounded up to a power of two) */
+    /** @param capacity steps kept */
     public Journal(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("a journal keeps at least one step, not " + capacity);
         }
-        int size = Integer.highestOneBit(Math.max(1, capacity - 1)) << 1;
-        this.ring = new AtomicReferenceArray<>(capacity == 1 ? 1 : size);
-        this.mask = ring.length() - 1;
+        this.ring = new AtomicReferenceArray<>(capacity);
     }
 
     /** @return how many steps it keeps */
@@ -41,7 +38,7 @@ public final class Journal {
     }
 
     void add(Step step) {
-        ring.set((int) (step.seq() & mask), step);
+        ring.set((int) (step.seq() % ring.length()), step);
     }
 
     /** @return the sequence number of the newest step (0 when there is none) */

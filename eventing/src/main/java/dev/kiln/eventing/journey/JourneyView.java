@@ -70,7 +70,7 @@ public final class JourneyView {
 
     /**
      * The recent events: each arrival at a Broker, Sequence or Parallel that is not the same event forwarded by the
-     * plane itself (a Trigger delivering to a Sequence), with its outcome.
+     * plane itself (a Trigger delivering to a Sequence: {@link Step#link()} set), with its outcome.
      *
      * @param journal the journal
      * @param after show events recorded after this sequence number (0: all kept)
@@ -80,22 +80,16 @@ public final class JourneyView {
      */
     public static List<Map<String, Object>> events(Journal journal, long after, int limit, Query query) {
         List<Step> all = journal.since(0, Integer.MAX_VALUE);
-        Map<String, Step> bySpan = new HashMap<>();
         Map<String, List<Step>> children = new HashMap<>();
         for (Step s : all) {
-            bySpan.put(s.span(), s);
             if (s.parent() != null) {
                 children.computeIfAbsent(s.parent(), k -> new ArrayList<>()).add(s);
             }
         }
         List<Map<String, Object>> events = new ArrayList<>();
         for (Step s : all) {
-            if (s.seq() <= after || s.kind() != Step.Kind.INGRESS) {
-                continue;
-            }
-            Step from = s.parent() == null ? null : bySpan.get(s.parent());
-            if (from != null && from.kind() == Step.Kind.DELIVERY && s.eventId() != null && s.eventId().equals(from.eventId())) {
-                continue; // the plane forwarding the same event (a Trigger to a Sequence): part of that event's row
+            if (s.seq() <= after || s.kind() != Step.Kind.INGRESS || s.link() != null) {
+                continue; // a forwarded arrival is part of its event's row
             }
             List<String> matched = new ArrayList<>();
             for (Step.FilterMatch f : s.filters()) {

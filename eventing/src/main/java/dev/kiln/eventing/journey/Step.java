@@ -17,8 +17,9 @@ import java.util.Map;
  * @param trace the trace id
  * @param span this step's span id
  * @param parent the span it belongs under, or null for the root of a journey
- * @param link the plane's own step this one follows when its parent is a span of another process (a function's span
- *     that caused a reply), else null: a journey read from the journal alone still forms one tree
+ * @param link the plane's own step this one follows: the delivery that caused a reply when the reply's parent is a span
+ *     of another process (a function's), so a journey read from the journal alone still forms one tree; or, on an
+ *     arrival the plane forwarded to itself (a Trigger delivering to a Sequence), that delivery; else null
  * @param kind what kind of step
  * @param resource where it happened, e.g. {@code Broker default/default}, {@code Trigger default/hellos},
  *     {@code Sequence default/greet-and-log}
