@@ -140,6 +140,10 @@ class TrainingIT {
         assertThat(Files.readString(trainLog)).contains("trained greeter with 20 events");
         assertThat(archive).isRegularFile();
         assertThat(app.resolve(ArchiveTrainer.OPTIONS_FILE)).hasContent(java.archiveKind().readFlag() + archive);
+        try (Stream<Path> jars = Files.walk(app)) {
+            assertThat(jars.filter(f -> f.toString().endsWith(".jar")).map(f -> f.toFile().lastModified()))
+                    .as("the class path has the time a reproducible image gives it").isNotEmpty().containsOnly(0L);
+        }
 
         servesFromTheArchive(List.of(java.java().toString(), "@" + app.resolve(ArchiveTrainer.OPTIONS_FILE), "-Xlog:class+load=info",
                 "-jar", app.resolve(JvmCommand.APP_JAR).toString()), app.resolve("trainer-run-" + java.feature() + ".log"));

@@ -78,8 +78,8 @@ public final class MavenDockerfile {
                 WORKDIR /app
                 COPY --from=package /src/target/kiln/lib/ /app/lib/
                 COPY --from=package /src/target/kiln/app.jar /app/app.jar
-                # The class archive for this runtime's JVM, and the options that map it, in /app/%6$s.
-                RUN java -cp /app/app.jar %5$s /app
+                # The class archive for this runtime's JVM, and the options that map it, in /app/%6$s (exec form: no shell needed).
+                RUN ["java", "-cp", "/app/app.jar", "%5$s", "/app"]
                 USER 65532:65532
                 ENV PORT=8080
                 EXPOSE 8080

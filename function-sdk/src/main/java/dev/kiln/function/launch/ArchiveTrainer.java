@@ -5,8 +5,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Trains a function directory's class archive for the JVM this runs on, and writes the JVM options that map it to
@@ -17,7 +19,8 @@ import java.util.stream.Collectors;
  * </pre>
  * so the runtime image decides the archive (AppCDS on JDK 13–24, an AOT cache on JDK 25+, through
  * {@link JvmCommand}), and one Dockerfile serves any JDK 17+ runtime image. Training runs in a child JVM, because the
- * option that writes the archive must be given when a JVM starts. Exit codes: 0 trained, 1 training failed, 2 bad
+ * option that writes the archive must be given when a JVM starts. The directory's files get the Unix epoch as their
+ * time first, the time a reproducible build gives them in the pushed image ({@link #epochTimes}). Exit codes: 0 trained, 1 training failed, 2 bad
  * usage.
  */
 public final class ArchiveTrainer {
@@ -26,6 +29,7 @@ public final class ArchiveTrainer {
     public static final String OPTIONS_FILE = "jvm.args";
     /** Training rounds when {@code --rounds} is not given: as {@code --train} alone. */
     static final int DEFAULT_ROUNDS = 100;
+    private static final FileTime EPOCH = FileTime.fromMillis(0);
 
     private ArchiveTrainer() {
     }
@@ -54,6 +58,7 @@ public final class ArchiveTrainer {
             return 2;
         }
         try {
+            epochTimes(appDir);
             if (java.archiveKind() == ArchiveKind.NONE) {
                 out.println("Java " + java.feature() + " writes no class archive: serving without one");
             } else {
@@ -77,6 +82,20 @@ public final class ArchiveTrainer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
+        }
+    }
+
+    /**
+     * Sets the modification time of every file in the function directory to the Unix epoch, as reproducible image
+     * builders write them into the pushed image (Kaniko's {@code --reproducible} rewrites every layer's times). A
+     * class archive records the time of each jar on its class path and is refused at start-up when one differs, so
+     * the jars must have, when training, the time they will have in the image.
+     */
+    static void epochTimes(Path appDir) throws IOException {
+        try (Stream<Path> files = Files.walk(appDir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.setLastModifiedTime(f, EPOCH);
+            }
         }
     }
 
