@@ -19,13 +19,16 @@ class KilnDevProcessIT {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
     static Process kiln(Path workDir, Path output, String... args) throws IOException {
+        return kiln(workDir, output, java.util.Map.of(), args);
+    }
+
+    static Process kiln(Path workDir, Path output, java.util.Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
                 System.getProperty("java.class.path"), Kiln.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
         pb.environment().put("KILN_MAVEN", ROOT.resolve("mvnw").toString());
-        // Kiln's Maven repository in the test's directory; the user's ~/.m2 (warm from this build) is read behind it.
-        pb.environment().put("XDG_CACHE_HOME", workDir.resolve(".cache").toString());
+        pb.environment().putAll(env);
         return pb.start();
     }
 

@@ -6,6 +6,7 @@ import dev.kiln.sources.gitlab.GitLabWebhook;
 import dev.kiln.sources.http.AdapterServer;
 import dev.kiln.sources.http.Webhook;
 import dev.kiln.sources.kafka.KafkaAdapter;
+import dev.kiln.sources.send.SendSpans;
 import dev.kiln.sources.send.SinkSender;
 import dev.kiln.sources.send.SourceMetrics;
 import io.vertx.core.Vertx;
@@ -62,7 +63,8 @@ public final class RunningAdapter implements AutoCloseable {
         env.check();
         Vertx vertx = Vertx.vertx();
         SourceMetrics metrics = new SourceMetrics(kind, settings.namespace(), settings.name());
-        SinkSender sender = new SinkSender(vertx, settings.overrides(), metrics);
+        SinkSender sender = new SinkSender(vertx, settings.overrides(), metrics,
+                SendSpans.fromEnvironment(environment, kind, settings.namespace(), settings.name()));
         AutoCloseable part = null;
         Webhook webhook = null;
         BooleanSupplier ready = () -> true;

@@ -7,6 +7,7 @@ import dev.kiln.eventing.journey.Journal;
 import dev.kiln.eventing.journey.JourneyView;
 import dev.kiln.eventing.journey.Step;
 import dev.kiln.eventing.journey.TraceContext;
+import dev.kiln.testing.otlp.OtlpReceiver;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -259,6 +260,50 @@ class JourneysIT {
         Step ingress = one(steps("p1"), Step.Kind.INGRESS, "Broker j/default");
         assertThat(ingress.trace()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
         assertThat(ingress.parent()).isEqualTo("00f067aa0ba902b7");
+    }
+
+    @Test
+    void withAnOtlpEndpointEveryStepIsAlsoASpanFollowingKnativesMessagingConventions() throws Exception {
+        try (OtlpReceiver otlp = new OtlpReceiver(); Subscribers own = new Subscribers();
+                EventingPlane traced = EventingPlane.start(EventingOptions.defaults().withJourneys(0)
+                        .withTelemetry(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", otlp.endpoint())))) {
+            URI sink = own.add("sink", r -> Subscribers.Response.of(202));
+            for (String doc : """
+                    apiVersion: eventing.knative.dev/v1
+                    kind: Broker
+                    metadata: {name: default, namespace: otel}
+                    ---
+                    apiVersion: eventing.knative.dev/v1
+                    kind: Trigger
+                    metadata: {name: all, namespace: otel}
+                    spec: {broker: default, subscriber: {uri: '%s'}}
+                    """.formatted(sink).split("(?m)^---\\s*$")) {
+                traced.apply(Serialization.unmarshal(doc));
+            }
+            assertThat(traced.journeys().on()).as("spans need ids even with no journal").isTrue();
+            String caller = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+            int status = HTTP.send(HttpRequest.newBuilder(URI.create(traced.baseUrl() + "/otel/default")).header("ce-specversion", "1.0")
+                    .header("ce-id", "s1").header("ce-source", "/test").header("ce-type", "t").header("traceparent", caller)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            assertThat(status).isEqualTo(202);
+            Subscribers.Received got = own.received("sink").poll(10, TimeUnit.SECONDS);
+            assertThat(got).isNotNull();
+            await().atMost(Duration.ofSeconds(10)).until(() -> otlp.spans().size() >= 2);
+            OtlpReceiver.Span ingress = otlp.spans().stream().filter(s -> s.name().equals("broker:default.otel receive")).findFirst().orElseThrow();
+            OtlpReceiver.Span delivery = otlp.spans().stream().filter(s -> s.name().equals("trigger:all.otel send")).findFirst().orElseThrow();
+            assertThat(ingress.service()).isEqualTo("kiln-eventing");
+            assertThat(ingress.traceId()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+            assertThat(ingress.parentSpanId()).as("the caller's span").isEqualTo("b7ad6b7169203331");
+            assertThat(ingress.kind()).isEqualTo("SPAN_KIND_CONSUMER");
+            assertThat(ingress.attributes()).containsEntry("messaging.system", "knative").containsEntry("messaging.operation.name", "receive")
+                    .containsEntry("messaging.destination.name", "broker:default.otel").containsEntry("messaging.message.id", "s1")
+                    .containsEntry("cloudevents.type", "t").containsEntry("kn.broker.name", "default").containsEntry("kn.broker.namespace", "otel");
+            assertThat(delivery.parentSpanId()).isEqualTo(ingress.spanId());
+            assertThat(delivery.kind()).isEqualTo("SPAN_KIND_PRODUCER");
+            assertThat(delivery.attributes()).containsEntry("http.response.status_code", "202").containsEntry("kiln.outcome", "delivered");
+            assertThat(got.headers().get("traceparent")).as("the subscriber gets the delivery's span")
+                    .isEqualTo("00-" + delivery.traceId() + "-" + delivery.spanId() + "-01");
+        }
     }
 
     @Test

@@ -532,6 +532,12 @@ public final class DevPlatform implements AutoCloseable {
             String kind = vars.remove(KIND);
             vars.put("HOST", "127.0.0.1");
             vars.put("PORT", "0");
+            // kiln dev's own OTEL_* settings: an adapter traces when the plane does, as in a cluster its Deployment would.
+            System.getenv().forEach((k, v) -> {
+                if (k.startsWith("OTEL_")) {
+                    vars.putIfAbsent(k, v);
+                }
+            });
             adapters.put(id, RunningAdapter.start(kind, vars));
             adapterProblems.remove(id);
         } catch (Exception e) {

@@ -4,6 +4,7 @@ import dev.kiln.http.Attempt;
 import dev.kiln.http.RetryPolicy;
 import dev.kiln.http.RetryingSender;
 import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -46,6 +47,7 @@ public final class SinkSender implements AutoCloseable {
     private final RetryingSender sender;
     private final CeOverrides overrides;
     private final SourceMetrics metrics;
+    private final SendSpans spans;
 
     /**
      * @param vertx the Vert.x instance whose timers run the backoff
@@ -53,9 +55,20 @@ public final class SinkSender implements AutoCloseable {
      * @param metrics where outcomes are counted
      */
     public SinkSender(Vertx vertx, CeOverrides overrides, SourceMetrics metrics) {
+        this(vertx, overrides, metrics, null);
+    }
+
+    /**
+     * @param vertx the Vert.x instance whose timers run the backoff
+     * @param overrides extensions set on every event
+     * @param metrics where outcomes are counted
+     * @param spans a span per send (OpenTelemetry), or null
+     */
+    public SinkSender(Vertx vertx, CeOverrides overrides, SourceMetrics metrics, SendSpans spans) {
         this.sender = new RetryingSender(vertx, 32);
         this.overrides = overrides;
         this.metrics = metrics;
+        this.spans = spans;
     }
 
     /**
@@ -80,7 +93,10 @@ public final class SinkSender implements AutoCloseable {
      * @return the final outcome; never a failed future
      */
     public Future<Result> deliver(CloudEvent event, URI sink, SendPolicy policy, URI deadLetterSink) {
-        CloudEvent out = overrides.apply(event);
+        SendSpans.SendSpan span = spans == null ? null : spans.start(event, sink);
+        // Traced, the event carries the send's span: the Broker's ingress goes under it.
+        CloudEvent out = span == null ? overrides.apply(event)
+                : overrides.apply(CloudEventBuilder.from(event).withExtension("traceparent", span.traceparent()).build());
         long start = System.nanoTime();
         return sender.deliver(out, sink, Map.of(), new Sending(policy, deadLetterSink, metrics)).map(o -> {
             Attempt last = o.last();
@@ -92,6 +108,9 @@ public final class SinkSender implements AutoCloseable {
             } else {
                 metrics.failed(took);
                 LOG.log(Level.WARNING, "event {0} ({1}) not accepted by {2}: {3}", new Object[] {out.getId(), out.getType(), sink, r.describe()});
+            }
+            if (span != null) {
+                span.end(r.accepted(), r.status(), r.describe());
             }
             return r;
         });
@@ -139,5 +158,8 @@ public final class SinkSender implements AutoCloseable {
     @Override
     public void close() {
         sender.close();
+        if (spans != null) {
+            spans.close();
+        }
     }
 }

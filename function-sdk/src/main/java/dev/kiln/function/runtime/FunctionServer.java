@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,6 +42,8 @@ final class FunctionServer implements AutoCloseable {
     private final ExecutorService executor;
     private final Deadlines deadlines;
     private final ClassPathCheck classPath;
+    /** Null unless OTEL_EXPORTER_OTLP_ENDPOINT is set: then, and only then, OpenTelemetry is loaded. */
+    private final Spans spans;
     private final HttpServer server;
     private final Object drainLock = new Object();
     private int inFlight;
@@ -65,6 +68,7 @@ final class FunctionServer implements AutoCloseable {
         this.invoker = invoker;
         this.classPath = classPath;
         this.codec = new EventCodec(invoker.binding(), classPath);
+        this.spans = Spans.fromEnvironment(System.getenv(), config.name());
     }
 
     /**
@@ -129,6 +133,9 @@ final class FunctionServer implements AutoCloseable {
         server.stop(0);
         executor.shutdownNow();
         deadlines.close();
+        if (spans != null) {
+            spans.close();
+        }
         return drained;
     }
 
@@ -189,10 +196,17 @@ final class FunctionServer implements AutoCloseable {
         String tracestate = ex.getRequestHeaders().getFirst("tracestate");
         List<CloudEvent> replies = new ArrayList<>();
         for (CloudEvent event : request.events()) {
-            CloudEvent withTrace = withHttpTrace(event, traceparent, tracestate);
+            EventSpan span = spans == null || warmup ? null
+                    : spans.start(traceparent != null ? traceparent : Objects.toString(event.getExtension("traceparent"), null), event);
+            // Traced, the function and its reply carry the function's own span: what the reply causes goes under it.
+            CloudEvent withTrace = span == null ? withHttpTrace(event, traceparent, tracestate)
+                    : CloudEvents.withExtensions(event, Map.of("traceparent", span.traceparent()), classPath.validators());
             String start = warmup ? null : metrics.nextStart();
             long t0 = System.nanoTime();
             Result outcome = invoker.invoke(withTrace, warmup, onExpiry);
+            if (span != null) {
+                span.end(outcome.status(), outcome.status() >= 400 ? outcome.message() : null);
+            }
             if (start != null) {
                 metrics.record(start, outcome, System.nanoTime() - t0);
             }
