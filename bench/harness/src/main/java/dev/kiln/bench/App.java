@@ -12,8 +12,13 @@ import java.util.List;
  * @param jar the main jar, relative to {@code dir}
  * @param selfTraining whether the app trains itself ({@code --train}, Kiln's SDK) rather than being trained by
  *     the harness with requests and SIGTERM
+ * @param env variables the app runs with, besides {@code PORT}
  */
-record App(String name, Path dir, String jar, boolean selfTraining) {
+record App(String name, Path dir, String jar, boolean selfTraining, java.util.Map<String, String> env) {
+
+    App(String name, Path dir, String jar, boolean selfTraining) {
+        this(name, dir, jar, selfTraining, java.util.Map.of());
+    }
 
     Path archive(Jdk jdk) {
         return dir.resolve("bench.jdk" + jdk.feature() + (jdk.aot() ? ".aot" : ".jsa"));

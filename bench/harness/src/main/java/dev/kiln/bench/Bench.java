@@ -17,7 +17,10 @@ import java.util.Random;
  * writes it to {@code --out}.
  *
  * <pre>java -jar harness.jar --bench DIR [--rounds 7] [--throughput-rounds 3] [--wrk-seconds 10]
- *     [--jdk25 PATH] [--apps kiln,kiln-before,jdk-bare,jdk-jackson,quarkus-funqy,spring-cf] [--classes true] [--out FILE]</pre>
+ *     [--jdk25 PATH] [--apps kiln,kiln-otel,kiln-before,jdk-bare,jdk-jackson,quarkus-funqy,spring-cf] [--classes true] [--out FILE]</pre>
+ *
+ * <p>{@code kiln-otel} is the Kiln echo with {@code OTEL_EXPORTER_OTLP_ENDPOINT} set (its spans go to a sink in this
+ * JVM): its cold start and classes against {@code kiln}'s are what tracing costs, and what it costs when off.
  *
  * <p>{@code kiln-before} is the same echo on an earlier SDK ({@code bench/run --baseline REV} builds it); it is
  * measured only when built.
@@ -40,21 +43,30 @@ public final class Bench {
         if (jdk25 != null && !jdk25.isBlank()) {
             jdks.add(new Jdk(Path.of(jdk25), 25));
         }
+        // kiln-otel: the same echo with OTEL_EXPORTER_OTLP_ENDPOINT set (a sink in this JVM takes the spans), against
+        // kiln without it: what tracing costs a cold start, and which classes it loads (none without the variable).
+        OtlpSink otlp = new OtlpSink();
         List<App> all = List.of(
                 new App("kiln", bench.resolve("apps/kiln-echo/target/kiln"), "app.jar", true),
+                new App("kiln-otel", bench.resolve("apps/kiln-echo/target/kiln"), "app.jar", true,
+                        Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", otlp.endpoint(), "KILN_FUNCTION_NAME", "kiln-echo")),
                 new App("kiln-before", bench.resolve("apps/kiln-echo/target/kiln-before"), "app.jar", true),
                 new App("jdk-bare", bench.resolve("apps/jdk-bare/target/kiln"), "app.jar", false),
                 new App("jdk-jackson", bench.resolve("apps/jdk-jackson/target/kiln"), "app.jar", false),
                 new App("quarkus-funqy", bench.resolve("apps/quarkus-funqy/target/quarkus-app"), "quarkus-run.jar", false),
                 new App("spring-cf", bench.resolve("apps/spring-cf/target/extracted"), "app.jar", false));
-        List<String> only = List.of(opts.getOrDefault("apps", "kiln,kiln-before,jdk-bare,jdk-jackson,quarkus-funqy,spring-cf").split(","));
+        List<String> only = List.of(opts.getOrDefault("apps", "kiln,kiln-otel,kiln-before,jdk-bare,jdk-jackson,quarkus-funqy,spring-cf").split(","));
         List<App> apps = all.stream().filter(a -> only.contains(a.name()))
                 .filter(a -> !a.name().equals("kiln-before") || Files.isDirectory(a.dir())).toList();
 
         Runner runner = new Runner();
+        java.util.Set<Path> trained = new java.util.HashSet<>();
         for (App app : apps) {
             if (!Files.isRegularFile(app.dir().resolve(app.jar()))) {
                 throw new IllegalStateException(app.dir().resolve(app.jar()) + " is missing: run bench/run, which builds the apps");
+            }
+            if (!trained.add(app.dir())) {
+                continue; // kiln-otel maps kiln's archive: the one a build trains, without the variable
             }
             for (Jdk jdk : jdks) {
                 runner.train(app, jdk);
@@ -103,6 +115,7 @@ public final class Bench {
             }
         }
 
+        otlp.close();
         String report = Report.markdown(LocalDate.now(), rounds, throughputRounds, wrkSeconds, cold, classes, load, apps, jdks);
         System.out.println(report);
         if (opts.containsKey("out")) {

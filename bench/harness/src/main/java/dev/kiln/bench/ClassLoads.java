@@ -25,6 +25,7 @@ record ClassLoads(int total, int archived, Map<String, Integer> byLibrary) {
             new String[] {"app", "dev.kiln.bench."},
             new String[] {"CloudEvents SDK", "io.cloudevents."},
             new String[] {"Jackson", "com.fasterxml."},
+            new String[] {"OpenTelemetry", "io.opentelemetry."},
             new String[] {"Quarkus, Vert.x, Netty", "io.quarkus.", "io.vertx.", "io.netty.", "io.smallrye.", "org.jboss.", "org.eclipse.microprofile."},
             new String[] {"Spring, Tomcat", "org.springframework.", "org.apache.catalina.", "org.apache.tomcat.", "org.apache.coyote."},
             new String[] {"JDK", "java.", "javax.", "jdk.", "sun.", "com.sun.", "org.w3c.", "org.xml."},

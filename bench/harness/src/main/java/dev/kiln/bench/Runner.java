@@ -40,7 +40,7 @@ final class Runner {
     void train(App app, Jdk jdk) throws Exception {
         Files.deleteIfExists(app.archive(jdk));
         int port = freePort();
-        Process p = start(app.trainingCommand(jdk), port, app.name() + "-train-" + jdk.feature());
+        Process p = start(app.trainingCommand(jdk), port, app.name() + "-train-" + jdk.feature(), app.env());
         if (!app.selfTraining()) {
             awaitFirstOk(port, System.nanoTime(), p);
             for (int i = 0; i < 200; i++) {
@@ -58,7 +58,7 @@ final class Runner {
     ColdStart coldStart(Variant v) throws Exception {
         int port = freePort();
         long t0 = System.nanoTime();
-        Process p = start(v.command(), port, "cold");
+        Process p = start(v.command(), port, "cold", v.app().env());
         try {
             double[] times = awaitFirstOk(port, t0, p);
             double rss = Probe.rssMiB(p.pid());
@@ -78,7 +78,7 @@ final class Runner {
         List<String> command = new java.util.ArrayList<>(v.command());
         command.add(1, "-Xlog:class+load=info:file=" + log);
         int port = freePort();
-        Process p = start(command, port, "classes");
+        Process p = start(command, port, "classes", v.app().env());
         try {
             awaitFirstOk(port, System.nanoTime(), p);
         } finally {
@@ -89,7 +89,7 @@ final class Runner {
 
     Throughput throughput(Variant v, int seconds) throws Exception {
         int port = freePort();
-        Process p = start(v.command(), port, "load");
+        Process p = start(v.command(), port, "load", v.app().env());
         try {
             awaitFirstOk(port, System.nanoTime(), p);
             wrk(port, Math.max(2, seconds / 2)); // warm-up: JIT and pools, not measured
@@ -136,11 +136,12 @@ final class Runner {
         throw new IllegalStateException("no 2xx within 120 s; see " + logOf(p));
     }
 
-    private static Process start(List<String> command, int port, String tag) throws IOException {
+    private static Process start(List<String> command, int port, String tag, java.util.Map<String, String> env) throws IOException {
         Path log = Files.createTempFile("kiln-bench-" + tag + "-", ".log");
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("PORT", String.valueOf(port));
         pb.environment().put("KILN_HOST", "127.0.0.1");
+        pb.environment().putAll(env);
         Process p = pb.start();
         LOGS.put(p.pid(), log);
         return p;
