@@ -34,12 +34,20 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8180", description = "the eventing plane's port: Brokers at http://127.0.0.1:PORT/<namespace>/<name> (default ${DEFAULT-VALUE})")
     int port;
 
+    @Option(names = "--journeys", defaultValue = "10000", description = "journey steps the eventing plane keeps for kiln events, "
+            + "kiln trace and the dashboard (0: none; default ${DEFAULT-VALUE})")
+    int journeys;
+
     @Option(names = "--kafka", description = "a Kafka for durable Brokers (class Kafka): bootstrap servers, or 'local' to start "
             + "one in this process (KRaft, one node; its data is deleted when kiln dev stops)")
     String kafka;
 
     @Override
     public Integer call() throws Exception {
+        if (journeys < 0) {
+            System.err.println(Terminal.red("kiln dev: nothing started. ") + "--journeys is 0 (keep none) or more steps, not " + journeys);
+            return Kiln.USAGE;
+        }
         List<Manifest> manifests;
         try {
             manifests = FunctionProject.load(dir);
@@ -64,7 +72,7 @@ final class DevCommand implements Callable<Integer> {
                 servers = local.bootstrapServers();
                 System.out.println("kiln dev: Kafka at " + servers);
             }
-            platform = DevPlatform.start(new DevPlatform.Options(state.dir, port, 0, servers, JavaRuntime.current(), null, null), manifests);
+            platform = DevPlatform.start(new DevPlatform.Options(state.dir, port, 0, servers, JavaRuntime.current(), null, null, journeys), manifests);
         } catch (Exception e) {
             System.err.println(Terminal.red("kiln dev: could not start: ") + e.getMessage());
             if (local != null) {

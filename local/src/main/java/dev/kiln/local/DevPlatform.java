@@ -71,9 +71,16 @@ public final class DevPlatform implements AutoCloseable {
      * @param maven the Maven that builds functions, or null for {@code KILN_MAVEN} or {@code mvn} on the PATH
      * @param mavenRepository the local repository function builds write (what they download), or null for the user's
      *     Kiln cache ({@link MavenRepositories}); the staged SDK and the user's {@code ~/.m2} are read behind it
+     * @param journeys the journey steps the eventing plane keeps (0: none, and {@code kiln events}/{@code kiln trace}
+     *     have nothing to show)
      */
     public record Options(Path stateDir, int eventingPort, int adminPort, String kafka, JavaRuntime java, MavenCommand maven,
-            Path mavenRepository) {
+            Path mavenRepository, int journeys) {
+
+        /** Options keeping the plane's default journeys ({@link EventingOptions#DEFAULT_JOURNEYS}). */
+        public Options(Path stateDir, int eventingPort, int adminPort, String kafka, JavaRuntime java, MavenCommand maven, Path mavenRepository) {
+            this(stateDir, eventingPort, adminPort, kafka, java, maven, mavenRepository, EventingOptions.DEFAULT_JOURNEYS);
+        }
     }
 
     private final Options options;
@@ -157,7 +164,7 @@ public final class DevPlatform implements AutoCloseable {
         }
         // OTEL_EXPORTER_OTLP_ENDPOINT in kiln dev's environment turns the plane's span export on.
         EventingOptions eventing = EventingOptions.defaults().withPort(options.eventingPort()).withResolver(this::functionAddress)
-                .withTelemetry(System.getenv());
+                .withJourneys(options.journeys()).withTelemetry(System.getenv());
         if (options.kafka() != null) {
             eventing = eventing.withKafka(options.kafka());
         }

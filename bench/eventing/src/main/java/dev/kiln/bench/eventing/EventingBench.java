@@ -42,9 +42,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <li>FilterBench (JMH): one filter evaluation per dialect.</li>
  * </ol>
  * Each path runs against a plane that keeps no journeys and one that does (the default, what {@code kiln dev} runs),
- * one right after the other, so what recording costs is read within one run.
- * Options: {@code --seconds 10 --warmup 5 --load 0.5 --jmh true --journeys compare|on|off --out FILE} ({@code --load}:
- * the paced rate as a fraction of the saturation rate).
+ * in {@code --rounds} rounds that alternate which goes first (off, on; on, off; ...), after both were warmed on every
+ * path: what recording costs is read within one run, as the median of each over the rounds.
+ * Options: {@code --seconds 10 --warmup 5 --load 0.5 --jmh true --journeys compare|on|off --rounds 3 --out FILE}
+ * ({@code --load}: the paced rate as a fraction of the saturation rate).
  */
 public final class EventingBench {
 
@@ -70,6 +71,7 @@ public final class EventingBench {
         double load = Double.parseDouble(opts.getOrDefault("load", "0.5")); // the paced rate, as a fraction of saturation
         Path out = Path.of(opts.getOrDefault("out", "bench/results/eventing-" + LocalDate.now() + ".md"));
         String journeys = opts.getOrDefault("journeys", "compare");
+        int rounds = Integer.parseInt(opts.getOrDefault("rounds", journeys.equals("compare") ? "3" : "1"));
         List<Integer> variants = switch (journeys) {
             case "compare" -> List.of(0, EventingOptions.DEFAULT_JOURNEYS);
             case "on" -> List.of(EventingOptions.DEFAULT_JOURNEYS);
@@ -111,13 +113,25 @@ public final class EventingBench {
             double rawRate = number(raw, "Requests/sec:\\s+([\\d.]+)");
             System.err.printf("raw echo: %.0f req/s%n", rawRate);
 
-            List<Result> results = new ArrayList<>();
-            for (Scenario s : List.of(new Scenario("1 trigger", "/one/default"), new Scenario("10 triggers, 1 matching", "/ten/default"),
-                    new Scenario("3-step sequence", "/sequences/seq/chain"))) {
+            List<Scenario> scenarios = List.of(new Scenario("1 trigger", "/one/default"), new Scenario("10 triggers, 1 matching", "/ten/default"),
+                    new Scenario("3-step sequence", "/sequences/seq/chain"));
+            for (Scenario s : scenarios) {
                 for (EventingPlane plane : planes) {
-                    // Off, then on, for each path: the two runs of a path are seconds apart, under the same load around them.
-                    results.add(scenario(vertx, sink, lua, s.name(), plane.journeys().on() ? "on" : "off", plane.baseUrl() + s.url(),
-                            warmup, seconds, load));
+                    wrk(plane.baseUrl() + s.url(), warmup, lua); // every plane and path warm before anything is measured
+                }
+            }
+            drain(sink);
+            List<Result> results = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                for (Scenario s : scenarios) {
+                    List<EventingPlane> order = new ArrayList<>(planes);
+                    if (round % 2 == 1) {
+                        java.util.Collections.reverse(order); // which goes first alternates, so neither always gets the warmer machine
+                    }
+                    for (EventingPlane plane : order) {
+                        results.add(scenario(vertx, sink, lua, s.name(), plane.journeys().on() ? "on" : "off", plane.baseUrl() + s.url(),
+                                warmup, seconds, load));
+                    }
                 }
             }
             Map<String, Double> filters = Boolean.parseBoolean(opts.getOrDefault("jmh", "true")) ? jmh() : Map.of();
@@ -326,6 +340,11 @@ public final class EventingBench {
         return scores;
     }
 
+    static double median(List<Result> results, java.util.function.ToDoubleFunction<Result> value) {
+        double[] v = results.stream().mapToDouble(value).sorted().toArray();
+        return v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
     static String report(double raw, List<Result> results, Map<String, Double> filters, int seconds) {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Run of %s on %d CPUs, %s %s, JDK %s. Planes, subscriber and paced sender share one JVM;"
@@ -342,14 +361,15 @@ public final class EventingBench {
         List<Result> off = results.stream().filter(r -> r.journeys().equals("off")).toList();
         List<Result> on = results.stream().filter(r -> r.journeys().equals("on")).toList();
         if (!off.isEmpty() && off.size() == on.size()) {
-            md.append("\nJourneys on against off (the same path, run one after the other):\n\n")
+            md.append("\nJourneys on against off: the median over the rounds of each path (rounds alternate which goes first):\n\n")
                     .append("| path | delivered events/s off → on | change | p50 ms off → on | p99 ms off → on |\n|---|---|---|---|---|\n");
-            for (int i = 0; i < off.size(); i++) {
-                Result a = off.get(i);
-                Result b = on.get(i);
-                md.append(String.format(Locale.ROOT, "| %s | %.0f → %.0f | %+.1f%% | %.2f → %.2f | %.2f → %.2f |%n", a.name(), a.deliveredPerSecond(),
-                        b.deliveredPerSecond(), 100 * (b.deliveredPerSecond() / a.deliveredPerSecond() - 1), a.p50Millis(), b.p50Millis(),
-                        a.p99Millis(), b.p99Millis()));
+            for (String path : results.stream().map(Result::name).distinct().toList()) {
+                List<Result> a = off.stream().filter(r -> r.name().equals(path)).toList();
+                List<Result> b = on.stream().filter(r -> r.name().equals(path)).toList();
+                double da = median(a, Result::deliveredPerSecond);
+                double db = median(b, Result::deliveredPerSecond);
+                md.append(String.format(Locale.ROOT, "| %s | %.0f → %.0f | %+.1f%% | %.2f → %.2f | %.2f → %.2f |%n", path, da, db, 100 * (db / da - 1),
+                        median(a, Result::p50Millis), median(b, Result::p50Millis), median(a, Result::p99Millis), median(b, Result::p99Millis)));
             }
         }
         if (!filters.isEmpty()) {
