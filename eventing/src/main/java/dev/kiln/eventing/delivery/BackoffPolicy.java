@@ -28,7 +28,16 @@ public enum BackoffPolicy {
         };
     }
 
+    /**
+     * Knative's values, exactly as its webhook accepts them: anything else is refused, never read as the other one.
+     *
+     * @throws IllegalArgumentException for any other value
+     */
     static BackoffPolicy parse(String value) {
-        return value == null || value.equalsIgnoreCase("exponential") ? EXPONENTIAL : LINEAR;
+        return switch (value) {
+            case "exponential" -> EXPONENTIAL;
+            case "linear" -> LINEAR;
+            default -> throw new IllegalArgumentException("delivery.backoffPolicy \"" + value + "\" must be linear or exponential");
+        };
     }
 }

@@ -37,7 +37,7 @@ public record DeliveryPolicy(int retry, BackoffPolicy backoffPolicy, Duration ba
      * @param base the defaults
      * @param specs Broker's, then Trigger's (either may be null)
      * @return the merged policy
-     * @throws IllegalArgumentException for a duration that is not ISO-8601
+     * @throws IllegalArgumentException for a duration that is not ISO-8601, or a backoff policy or format that is not one of Knative's values
      */
     public static DeliveryPolicy merge(DeliveryPolicy base, DeliverySpec... specs) {
         DeliveryPolicy p = base;
@@ -52,7 +52,7 @@ public record DeliveryPolicy(int retry, BackoffPolicy backoffPolicy, Duration ba
                     s.getTimeout() != null ? duration(s.getTimeout(), "timeout") : p.timeout,
                     s.getRetryAfterMax() != null ? duration(s.getRetryAfterMax(), "retryAfterMax") : p.retryAfterMax,
                     s.getDeadLetterSink() != null ? s.getDeadLetterSink() : p.deadLetterSink,
-                    s.getFormat() != null ? "json".equalsIgnoreCase(s.getFormat()) : p.structured);
+                    s.getFormat() != null ? structured(s.getFormat()) : p.structured);
         }
         return p;
     }
@@ -60,6 +60,15 @@ public record DeliveryPolicy(int retry, BackoffPolicy backoffPolicy, Duration ba
     /** @return this policy for sending to the dead-letter sink itself: same retries, nowhere further to go */
     public DeliveryPolicy withoutDeadLetterSink() {
         return new DeliveryPolicy(retry, backoffPolicy, backoffDelay, timeout, retryAfterMax, null, structured);
+    }
+
+    /** Knative's {@code format}: {@code json} (structured) or {@code binary}; anything else is refused. */
+    private static boolean structured(String format) {
+        return switch (format) {
+            case "json" -> true;
+            case "binary" -> false;
+            default -> throw new IllegalArgumentException("delivery.format \"" + format + "\" must be json or binary");
+        };
     }
 
     private static Duration duration(String iso, String field) {

@@ -22,6 +22,15 @@ class DeliveryPolicyTest {
         assertThat(policy.delay(Duration.ofMillis(200), retry)).isEqualTo(Duration.ofMillis(millis));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"a misspelt policy, exponentiel, , backoffPolicy", "a capitalised policy, Exponential, , backoffPolicy",
+            "an unknown format, , xml, format"})
+    void valuesThatAreNotKnativesAreRefusedNotReadAsAnother(String name, String backoffPolicy, String format, String field) {
+        DeliverySpec spec = new DeliverySpecBuilder().withBackoffPolicy(backoffPolicy).withFormat(format).build();
+        assertThatThrownBy(() -> DeliveryPolicy.merge(DeliveryPolicy.BROKER_DEFAULT, spec)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("delivery." + field);
+    }
+
     static Stream<Arguments> merges() {
         DeliverySpec broker = new DeliverySpecBuilder().withRetry(3).withBackoffPolicy("linear").withBackoffDelay("PT1S")
                 .withNewDeadLetterSink().withUri("http://dls/").endDeadLetterSink().build();

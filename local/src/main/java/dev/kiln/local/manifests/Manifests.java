@@ -33,13 +33,31 @@ import java.util.stream.Stream;
 /**
  * Reads every manifest under a directory (multi-document YAML, {@code .yaml} and {@code .yml}) the way the cluster
  * would take them: Kiln's kinds, Knative's Broker, Trigger, Sequence and Parallel, and the ConfigMaps and Secrets
- * they name. Fields are read strictly (a misspelt field is an error, as {@code kubectl apply --validate=strict}
- * makes it), defaults are applied, and every resource is validated. All problems are collected and reported at
+ * they name. Fields are read strictly at every depth (a misspelt field is an error wherever it is, as
+ * {@code kubectl apply --validate=strict} makes it), defaults are applied, and every resource is validated. All problems are collected and reported at
  * once, each with file, document and field path, before anything starts.
  */
 public final class Manifests {
 
-    private static final ObjectMapper STRICT = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /**
+     * fabric8's models (Knative's kinds, ConfigMap, Secret, and everything nested in them) keep unknown fields in an
+     * {@code additionalProperties} map through {@code @JsonAnySetter}, so a misspelt {@code spec.delivery.retries}
+     * would be kept aside and ignored. This mapper does not see any-setters, nor {@code ignoreUnknown}: every field it
+     * does not know is handed to {@link UnknownFields}, at whatever depth.
+     */
+    private static final ObjectMapper STRICT = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .setAnnotationIntrospector(new com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector() {
+                @Override
+                public Boolean hasAnySetter(com.fasterxml.jackson.databind.introspect.Annotated a) {
+                    return Boolean.FALSE;
+                }
+
+                @Override
+                public com.fasterxml.jackson.annotation.JsonIgnoreProperties.Value findPropertyIgnoralByName(
+                        com.fasterxml.jackson.databind.cfg.MapperConfig<?> config, com.fasterxml.jackson.databind.introspect.Annotated a) {
+                    return super.findPropertyIgnoralByName(config, a).withoutIgnoreUnknown();
+                }
+            });
     private static final YAMLMapper YAML = new YAMLMapper(new YAMLFactory());
     private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.ofEntries(
             Map.entry("kiln.dev/v1alpha1/Function", Function.class),
@@ -99,8 +117,12 @@ public final class Manifests {
                     continue;
                 }
                 HasMetadata resource;
+                UnknownFields unknown = new UnknownFields();
                 try {
-                    resource = STRICT.treeToValue(doc, type);
+                    resource = STRICT.readerFor(type).withHandler(unknown).readValue(doc);
+                } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+                    problems.add(where + " " + doc.path("kind").asText() + ": " + UnknownFields.path(e.getPath()) + e.getOriginalMessage());
+                    continue;
                 } catch (IOException e) {
                     problems.add(where + " " + doc.path("kind").asText() + ": " + e.getMessage().lines().findFirst().orElse(""));
                     continue;
@@ -119,12 +141,8 @@ public final class Manifests {
                     problems.add(where + " " + manifest.describe() + ": also defined at " + before.where());
                     continue;
                 }
-                unknownFields(resource, "", problems, where + " " + resource.getKind());
-                try {
-                    Object spec = resource.getClass().getMethod("getSpec").invoke(resource);
-                    unknownFields(spec, "spec.", problems, where + " " + resource.getKind());
-                } catch (ReflectiveOperationException e) {
-                    // no spec (ConfigMap, Secret)
+                for (String field : unknown.fields()) {
+                    problems.add(where + " " + manifest.describe() + ": " + field + ": unknown field");
                 }
                 for (FieldError e : validate(resource).list()) {
                     problems.add(where + " " + manifest.describe() + ": " + e.path() + ": " + e.message());
@@ -136,26 +154,6 @@ public final class Manifests {
             throw new ManifestException(problems);
         }
         return List.copyOf(manifests);
-    }
-
-    /**
-     * fabric8's models (Knative's kinds, ConfigMap, Secret) keep unknown fields instead of failing on them; a
-     * misspelt field at the top or in {@code spec} is reported here as strict parsing reports Kiln's own.
-     */
-    private static void unknownFields(Object o, String prefix, List<String> problems, String where) {
-        if (o == null) {
-            return;
-        }
-        try {
-            Object extra = o.getClass().getMethod("getAdditionalProperties").invoke(o);
-            if (extra instanceof Map<?, ?> m) {
-                for (Object field : m.keySet()) {
-                    problems.add(where + ": " + prefix + field + ": unknown field");
-                }
-            }
-        } catch (ReflectiveOperationException e) {
-            // Kiln's own classes: strict parsing already refused unknown fields
-        }
     }
 
     /**

@@ -119,6 +119,99 @@ class ManifestsTest {
     }
 
     @Test
+    void unknownFieldsAreErrorsAtEveryDepthOfEveryKind(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("typos.yaml"), """
+                apiVersion: eventing.knative.dev/v1
+                kind: Broker
+                metadata: {name: default, lables: {a: b}}
+                spec:
+                  delivery: {retries: 3, backoffDelay: PT0.1S}
+                ---
+                apiVersion: eventing.knative.dev/v1
+                kind: Trigger
+                metadata: {name: t}
+                spec:
+                  broker: default
+                  filter: {atributes: {type: x}}
+                  subscriber: {uri: "http://127.0.0.1:1/", reff: {}}
+                ---
+                apiVersion: flows.knative.dev/v1
+                kind: Sequence
+                metadata: {name: s}
+                spec:
+                  steps:
+                    - uri: "http://127.0.0.1:1/a"
+                    - uri: "http://127.0.0.1:1/b"
+                      delivery: {retry: 1, backofPolicy: linear}
+                ---
+                apiVersion: flows.knative.dev/v1
+                kind: Parallel
+                metadata: {name: p}
+                spec:
+                  branches:
+                    - subscriber: {uri: "http://127.0.0.1:1/a"}
+                      filtre: {uri: "http://127.0.0.1:1/f"}
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: hook}
+                stringdata: {token: x}
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: cm}
+                datta: {a: b}
+                ---
+                apiVersion: kiln.dev/v1alpha1
+                kind: Function
+                metadata: {name: f}
+                spec:
+                  source: {git: {url: "https://example.com/a.git", revison: main}}
+                ---
+                apiVersion: sources.kiln.dev/v1alpha1
+                kind: CronSource
+                metadata: {name: c}
+                spec:
+                  schedule: "* * * * *"
+                  sink: {uri: "http://127.0.0.1:1/", ref: null}
+                  ceOverrides: {extensions: {a: b}, extentions: {}}
+                """);
+        assertThatThrownBy(() -> Manifests.load(dir)).isInstanceOfSatisfying(ManifestException.class, e -> assertThat(e.problems())
+                .anySatisfy(p -> assertThat(p).contains("typos.yaml#0 Broker default/default: metadata.lables: unknown field"))
+                .anySatisfy(p -> assertThat(p).contains("typos.yaml#0 Broker default/default: spec.delivery.retries: unknown field"))
+                .anySatisfy(p -> assertThat(p).contains("typos.yaml#1 Trigger default/t: spec.filter.atributes: unknown field"))
+                .anySatisfy(p -> assertThat(p).contains("typos.yaml#1 Trigger default/t: spec.subscriber.reff: unknown field"))
+                .anySatisfy(p -> assertThat(p).contains("typos.yaml#2 Sequence default/s: spec.steps[1].delivery.backofPolicy: unknown field"))
+                .anySatisfy(p -> assertThat(p).contains("typos.yaml#3 Parallel default/p: spec.branches[0].filtre: unknown field"))
+                .anySatisfy(p -> assertThat(p).contains("typos.yaml#4 Secret default/hook: stringdata: unknown field"))
+                .anySatisfy(p -> assertThat(p).contains("typos.yaml#5 ConfigMap default/cm: datta: unknown field"))
+                .anySatisfy(p -> assertThat(p).contains("typos.yaml#6 Function").contains("revison"))
+                .anySatisfy(p -> assertThat(p).contains("typos.yaml#7 CronSource").contains("extentions")));
+    }
+
+    @Test
+    void enumsAreEnumsAnywhere(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("enums.yaml"), """
+                apiVersion: eventing.knative.dev/v1
+                kind: Broker
+                metadata: {name: default}
+                spec:
+                  delivery: {backoffPolicy: exponentiel}
+                ---
+                apiVersion: eventing.knative.dev/v1
+                kind: Trigger
+                metadata: {name: t}
+                spec:
+                  broker: default
+                  subscriber: {uri: "http://127.0.0.1:1/"}
+                  delivery: {backoffPolicy: Linear, format: xml}
+                """);
+        assertThatThrownBy(() -> Manifests.load(dir)).isInstanceOfSatisfying(ManifestException.class, e -> assertThat(e.problems())
+                .anySatisfy(p -> assertThat(p).contains("Broker default/default").contains("backoffPolicy").contains("exponentiel"))
+                .anySatisfy(p -> assertThat(p).contains("Trigger default/t").contains("backoffPolicy").contains("Linear")));
+    }
+
+    @Test
     void aMissingDirectoryIsAProblemToo(@TempDir Path dir) {
         assertThatThrownBy(() -> Manifests.load(dir.resolve("nope"))).isInstanceOf(ManifestException.class).hasMessageContaining("no such file or directory");
     }
