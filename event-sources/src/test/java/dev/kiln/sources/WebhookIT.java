@@ -329,6 +329,18 @@ class WebhookIT {
         assertThat(sink.accepted).singleElement().satisfies(ce -> assertThat(ce.getType()).isEqualTo("dev.knative.sources.gitlab.job"));
     }
 
+    /** Found by WebhookFuzz: an authentic payload whose URL does not parse was answered 500. */
+    @Test
+    void anAuthenticPayloadThatMakesNoCloudEventIs400Not500() throws Exception {
+        byte[] gl = "{\"object_kind\":\"push\",\"project\":{\"web_url\":\"::\"}}".getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> r = post(gitlab, gitlabHeaders("Push Hook", TOKEN), gl);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(r.body()).contains("does not make a CloudEvent");
+        byte[] gh = "{\"repository\":{\"full_name\":\"codertocat/hello-world\",\"html_url\":\"::\"}}".getBytes(StandardCharsets.UTF_8);
+        assertThat(post(github, githubHeaders("push", "d-bad-url", gh, "application/json"), gh).statusCode()).isEqualTo(400);
+        assertThat(sink.requests).hasValue(0);
+    }
+
     static Stream<Arguments> refusedGitLab() {
         return Stream.of(
                 Arguments.of("wrong token", "Push Hook", "t0ken-not", 401),

@@ -4,6 +4,7 @@ import dev.kiln.eventing.journey.IngressTrace;
 import dev.kiln.eventing.journey.Step;
 import dev.kiln.eventing.journey.TraceContext;
 import dev.kiln.http.BodyGate;
+import dev.kiln.http.CeHeaderValues;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.http.HttpMessageFactory;
 import io.vertx.core.Context;
@@ -120,8 +121,9 @@ final class Ingress implements Handler<HttpServerRequest> {
         boolean binary = false;
         for (Map.Entry<String, String> h : req.headers()) {
             String name = h.getKey().toLowerCase(Locale.ROOT);
-            headers.put(name, h.getValue());
-            binary |= name.startsWith("ce-");
+            boolean ce = name.startsWith("ce-");
+            headers.put(name, ce ? CeHeaderValues.decode(h.getValue()) : h.getValue());
+            binary |= ce;
         }
         String contentType = headers.getOrDefault("content-type", "");
         if (!binary && !contentType.startsWith("application/cloudevents")) {

@@ -3,6 +3,7 @@ package dev.kiln.eventing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.kiln.http.CeHeaderValues;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.fabric8.knative.eventing.v1.Trigger;
@@ -169,6 +170,23 @@ class EventingPlaneIT {
         assertThat(Duration.ofNanos(t2 - t1)).isGreaterThanOrEqualTo(Duration.ofMillis(190));
         assertThat(Duration.ofNanos(t3 - t2)).isGreaterThanOrEqualTo(Duration.ofMillis(390));
         assertThat(subscribers.received("retry-flaky").poll(500, TimeUnit.MILLISECONDS)).as("no fourth attempt").isNull();
+    }
+
+    /**
+     * The HTTP binding's percent-encoding, both ways: the ingress decodes {@code ce-} values once, the dispatcher
+     * encodes what HTTP cannot carry (a control character in an extension made a header no HTTP stack sends, so
+     * the delivery failed on every attempt; found by KafkaRecordsFuzz).
+     */
+    @Test
+    void headerValuesArePercentDecodedOnTheWayInAndEncodedOnTheWayOut() throws Exception {
+        broker("pct", "default", "{}");
+        URI sub = subscribers.add("pct-sub", r -> Subscribers.Response.of(202));
+        trigger("pct", "t", "default", "", sub, "{}");
+        assertThat(post("/pct/default", "ce-specversion", "1.0", "ce-id", "p1", "ce-source", "/s", "ce-type", "t",
+                "ce-subject", "Euro %E2%82%AC%0Aline", "x")).isEqualTo(202);
+        Subscribers.Received received = next("pct-sub");
+        assertThat(received.headers()).containsEntry("ce-subject", "Euro %E2%82%AC%0Aline");
+        assertThat(CeHeaderValues.decode(received.headers().get("ce-subject"))).isEqualTo("Euro \u20ac\nline");
     }
 
     static Stream<Arguments> deadLetters() {

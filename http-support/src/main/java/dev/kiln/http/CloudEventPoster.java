@@ -87,7 +87,7 @@ public final class CloudEventPoster implements AutoCloseable {
                 .setTimeout(timeout.toMillis());
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        var writer = HttpMessageFactory.createWriter(headers::set, b -> {
+        var writer = HttpMessageFactory.createWriter(CeHeaderValues.encoding(headers::set), b -> {
             if (b != null) {
                 body.writeBytes(b);
             }

@@ -108,12 +108,9 @@ public final class GitHubWebhook implements Webhook {
 
     /** What an authenticated delivery becomes. */
     private Future<Response> received(MultiMap h, String event, String delivery, boolean form, byte[] body) {
-        byte[] json = body;
-        if (form) {
-            json = formPayload(body);
-            if (json == null) {
-                return forward.answer(400, "bad_request", "form-encoded delivery without a payload field");
-            }
+        byte[] json = form ? formPayload(body) : body;
+        if (json == null) {
+            return forward.answer(400, "bad_request", "form-encoded delivery without a payload field");
         }
         Forwarder.Payload parsed = Forwarder.parse(json);
         if (parsed.problem() != null) {
@@ -131,7 +128,7 @@ public final class GitHubWebhook implements Webhook {
             return forward.drop("repository", "repository " + repository + " is not one of this source's repositories");
         }
         Map<String, String> headers = Forwarder.lowerCase(h);
-        return forward.forward(GitHubEvents.toCloudEvent(event, delivery, headers, json, payload), headers);
+        return forward.forward(() -> GitHubEvents.toCloudEvent(event, delivery, headers, json, payload), headers);
     }
 
     private boolean accepts(String fullName) {

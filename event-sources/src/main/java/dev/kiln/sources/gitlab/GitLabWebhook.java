@@ -145,7 +145,7 @@ public final class GitLabWebhook implements Webhook {
             return forward.drop("project", "project " + (path != null ? path : url) + " is not one of this source's projects");
         }
         Map<String, String> headers = Forwarder.lowerCase(h);
-        return forward.forward(GitLabEvents.toCloudEvent(hook, h.get("Idempotency-Key"), h.get("X-Gitlab-Event-UUID"),
+        return forward.forward(() -> GitLabEvents.toCloudEvent(hook, h.get("Idempotency-Key"), h.get("X-Gitlab-Event-UUID"),
                 h.get("X-Gitlab-Instance"), body, payload), headers);
     }
 

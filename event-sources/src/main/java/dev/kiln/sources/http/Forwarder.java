@@ -121,8 +121,18 @@ public final class Forwarder {
         return out;
     }
 
-    /** Sends the event (with the request's trace context) and answers 202 once the sink accepted it, else 502. */
-    public Future<Webhook.Response> forward(CloudEvent mapped, Map<String, String> headers) {
+    /**
+     * Maps an authentic payload and sends the event (with the request's trace context); answers 202 once the sink
+     * accepted it, else 502. A payload whose fields cannot make a CloudEvent (a {@code web_url} that is not a URI)
+     * gets 400, not a 500.
+     */
+    public Future<Webhook.Response> forward(java.util.function.Supplier<CloudEvent> mapping, Map<String, String> headers) {
+        CloudEvent mapped;
+        try {
+            mapped = mapping.get();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            return answer(400, "bad_request", "the payload does not make a CloudEvent: " + e.getMessage());
+        }
         CloudEvent ce = TraceContext.carry(mapped, headers);
         return sender.send(ce, adapter.sink(), adapter.send()).map(r -> {
             if (r.accepted()) {

@@ -40,7 +40,7 @@ public final class KafkaRecords {
     public static CloudEvent toCloudEvent(ConsumerRecord<byte[], byte[]> record, String namespace, String name, String keyType) {
         if (looksLikeCloudEvent(record)) {
             try {
-                return KafkaMessageFactory.createReader(record).toEvent();
+                return sendable(KafkaMessageFactory.createReader(record).toEvent());
             } catch (RuntimeException e) {
                 // Not a valid CloudEvent after all: mapped below, as KafkaSource's InvalidCloudEventInterceptor does.
             }
@@ -55,8 +55,8 @@ public final class KafkaRecords {
         }
         String contentType = null;
         for (Header h : record.headers()) {
-            if (h.key().equalsIgnoreCase("content-type")) {
-                contentType = h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+            if (h.key().equalsIgnoreCase("content-type") && h.value() != null && mediaType(new String(h.value(), StandardCharsets.UTF_8))) {
+                contentType = new String(h.value(), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
                 continue;
             }
             String ext = "kafkaheader" + h.key().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
@@ -71,6 +71,23 @@ public final class KafkaRecords {
             key(b, record.key(), keyType);
         }
         return b.build();
+    }
+
+    /**
+     * A content type becomes the HTTP {@code Content-Type} of the delivery, which cannot be percent-encoded: one
+     * with characters an HTTP stack refuses would make the record fail on every attempt, and its partition stop.
+     * Such a value is kept as the {@code kafkaheadercontenttype} extension instead (extensions are encoded).
+     */
+    private static boolean mediaType(String value) {
+        return !value.isBlank() && value.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
+    }
+
+    private static CloudEvent sendable(CloudEvent event) {
+        String contentType = event.getDataContentType();
+        if (contentType == null || mediaType(contentType)) {
+            return event;
+        }
+        return CloudEventBuilder.from(event).withDataContentType(null).withExtension("kafkaheadercontenttype", contentType).build();
     }
 
     private static boolean looksLikeCloudEvent(ConsumerRecord<byte[], byte[]> record) {

@@ -39,6 +39,25 @@ class KafkaRecordsTest {
         assertThat(ce.getData().toBytes()).isEqualTo(utf8("{\"n\":1}"));
     }
 
+    /** Found by KafkaRecordsFuzz: this value became the delivery's Content-Type, which no HTTP stack sends. */
+    @Test
+    void aContentTypeThatHttpCannotCarryIsKeptAsAnExtension() {
+        RecordHeaders plain = new RecordHeaders();
+        plain.add("content-type", utf8("text/plain\r\nx: y"));
+        CloudEvent mapped = KafkaRecords.toCloudEvent(record(null, utf8("v"), plain), "default", "orders", "string");
+        assertThat(mapped.getDataContentType()).isNull();
+        assertThat(mapped.getExtension("kafkaheadercontenttype")).isEqualTo("text/plain\r\nx: y");
+        RecordHeaders ce = new RecordHeaders();
+        ce.add("ce_specversion", utf8("1.0"));
+        ce.add("ce_id", utf8("1"));
+        ce.add("ce_source", utf8("/s"));
+        ce.add("ce_type", utf8("t"));
+        ce.add("content-type", utf8("application/json\u0000"));
+        CloudEvent passed = KafkaRecords.toCloudEvent(record(null, utf8("{}"), ce), "default", "orders", "string");
+        assertThat(passed.getId()).isEqualTo("1");
+        assertThat(passed.getDataContentType()).isNull();
+    }
+
     @Test
     void structuredCloudEventRecordsPassThrough() {
         RecordHeaders h = new RecordHeaders();
