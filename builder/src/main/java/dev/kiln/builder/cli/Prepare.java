@@ -18,8 +18,9 @@ import picocli.CommandLine.Option;
  * {@code kiln-builder prepare}: the build Job's init container. Fetches one commit, writes its context directory to
  * {@code --out}, checks the strategy against what is there, and for {@code maven} stages Kiln's function SDK (jar and
  * flattened pom) as a Maven repository in {@code .kiln-repository/} and writes the generated {@code Dockerfile.kiln},
- * which chains that repository. Git credentials come from {@code KILN_GIT_TOKEN}, or {@code KILN_GIT_USERNAME} and
- * {@code KILN_GIT_PASSWORD} (secretKeyRefs in the Job). Exit codes: 0 done, 1 the builder itself failed (e.g. a disk
+ * which chains that repository. Git credentials come from {@code KILN_GIT_SSH_PRIVATE_KEY} with
+ * {@code KILN_GIT_KNOWN_HOSTS}, {@code KILN_GIT_TOKEN}, or {@code KILN_GIT_USERNAME} and {@code KILN_GIT_PASSWORD}
+ * (secretKeyRefs in the Job). Exit codes: 0 done, 1 the builder itself failed (e.g. a disk
  * error), 2 the source or strategy is not usable (the message says why, and becomes the Job's termination message).
  */
 @Command(name = "prepare", description = "Fetch a commit's context directory and write the build's Dockerfile.")
@@ -101,7 +102,11 @@ public final class Prepare implements Callable<Integer> {
         }
     }
 
-    private GitCredentials credentials() {
+    private GitCredentials credentials() throws SourceException {
+        String key = env.get("KILN_GIT_SSH_PRIVATE_KEY");
+        if (key != null && !key.isBlank()) {
+            return GitCredentials.ssh("KILN_GIT_SSH_PRIVATE_KEY", key.strip(), env.get("KILN_GIT_KNOWN_HOSTS"));
+        }
         String token = env.get("KILN_GIT_TOKEN");
         if (token != null && !token.isBlank()) {
             return new GitCredentials("kiln", token.strip());

@@ -251,19 +251,33 @@ public final class GitSources {
     }
 
     private Collection<Ref> lsRemote(String url, GitCredentials credentials) throws SourceException {
-        try {
-            return Git.lsRemoteRepository().setRemote(url).setCredentialsProvider(credentials.provider()).setTimeout(TIMEOUT_SECONDS).call();
+        try (SshSession ssh = session(credentials)) {
+            return Git.lsRemoteRepository().setRemote(url).setCredentialsProvider(credentials.provider())
+                    .setTransportConfigCallback(credentials.transport(ssh)).setTimeout(TIMEOUT_SECONDS).call();
         } catch (GitAPIException e) {
             throw classify(url, credentials, e);
         }
     }
 
     private void fetchAll(Repository repo, String url, GitCredentials credentials) throws SourceException {
-        try (Git git = Git.wrap(repo)) {
-            git.fetch().setRemote(url).setCredentialsProvider(credentials.provider()).setTimeout(TIMEOUT_SECONDS)
+        try (Git git = Git.wrap(repo); SshSession ssh = session(credentials)) {
+            git.fetch().setRemote(url).setCredentialsProvider(credentials.provider()).setTransportConfigCallback(credentials.transport(ssh))
+                    .setTimeout(TIMEOUT_SECONDS)
                     .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*")).call();
         } catch (GitAPIException e) {
             throw classify(url, credentials, e);
+        }
+    }
+
+    /** @return the SSH setup for one operation, or null without an SSH key */
+    private static SshSession session(GitCredentials credentials) throws SourceException {
+        if (credentials.ssh() == null) {
+            return null;
+        }
+        try {
+            return new SshSession(credentials.ssh());
+        } catch (IOException e) {
+            throw new SourceException(SourceException.Reason.InvalidSource, "cannot prepare the SSH key: " + e.getMessage(), e);
         }
     }
 
@@ -274,9 +288,15 @@ public final class GitSources {
             all.append(t.getClass().getName()).append(": ").append(t.getMessage()).append('\n');
         }
         String text = all.toString().toLowerCase(Locale.ROOT);
-        if (text.contains("not authorized") || text.contains("authentication is required") || text.contains("authentication not supported")) {
+        if (text.contains("host key") || text.contains("known_hosts") || text.contains("unknown server key")
+                || text.contains("server key did not validate") || text.contains("key mismatch")) {
+            return new SourceException(SourceException.Reason.AuthenticationFailed, url + " presented a host key that the secret's"
+                    + " known_hosts does not list: check the host's fingerprint before trusting it (" + rootMessage(e) + ")", e);
+        }
+        if (text.contains("not authorized") || text.contains("authentication is required") || text.contains("authentication not supported")
+                || text.contains("authentication failed") || text.contains("no more authentication methods")) {
             return new SourceException(SourceException.Reason.AuthenticationFailed, url + " refused "
-                    + (credentials.username() == null ? "access without credentials: set spec.source.git.secretRef"
+                    + (!credentials.present() ? "access without credentials: set spec.source.git.secretRef"
                             : "the credentials of " + credentials + ": check the secret"), e);
         }
         if (text.contains("unknownhostexception") || text.contains("connectexception") || text.contains("connection refused")

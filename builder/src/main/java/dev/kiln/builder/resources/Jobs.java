@@ -71,6 +71,8 @@ public final class Jobs {
             gitEnv.add(secretEnv("KILN_GIT_USERNAME", b.gitSecret(), "username"));
             gitEnv.add(secretEnv("KILN_GIT_PASSWORD", b.gitSecret(), "password"));
             gitEnv.add(secretEnv("KILN_GIT_TOKEN", b.gitSecret(), "token"));
+            gitEnv.add(secretEnv("KILN_GIT_SSH_PRIVATE_KEY", b.gitSecret(), "ssh-privatekey"));
+            gitEnv.add(secretEnv("KILN_GIT_KNOWN_HOSTS", b.gitSecret(), "known_hosts"));
         }
         Container prepare = new ContainerBuilder().withName("prepare").withImage(config.builderImage())
                 .withArgs(prepareArgs).withEnv(gitEnv)

@@ -30,7 +30,11 @@ class GitSourcesTest {
         assertThat(GitCredentials.fromSecret("s", Map.of("username", bytes("ada"), "password", bytes("pw"))))
                 .isEqualTo(new GitCredentials("ada", "pw"));
         assertThat(new GitCredentials("ada", "pw").toString()).doesNotContain("pw");
-        assertThatThrownBy(() -> GitCredentials.fromSecret("s", Map.of("ssh-privatekey", bytes("k")))).hasMessageContaining("HTTPS only");
+        assertThatThrownBy(() -> GitCredentials.fromSecret("s", Map.of("ssh-privatekey", bytes("k")))).hasMessageContaining("no 'known_hosts'");
+        assertThat(GitCredentials.fromSecret("s", Map.of("ssh-privatekey", bytes("KEY\n"), "known_hosts", bytes("host ssh-ed25519 AAAA\n"))).ssh())
+                .isEqualTo(new GitCredentials.SshKey("KEY", "host ssh-ed25519 AAAA"));
+        assertThat(GitCredentials.fromSecret("s", Map.of("ssh-privatekey", bytes("KEY"), "known_hosts", bytes("h k AAAA"))).toString())
+                .doesNotContain("KEY");
         assertThatThrownBy(() -> GitCredentials.fromSecret("s", Map.of("other", bytes("k")))).hasMessageContaining("neither 'token'");
     }
 

@@ -16,7 +16,10 @@ public class GitSource {
     /** Directory of the function inside the repository (default: the repository root). */
     public String contextDir;
 
-    /** Secret with credentials for the repository: basic-auth (username, password) or ssh-privatekey. */
+    /**
+     * Secret with credentials for the repository: for https, basic-auth (username, password) or a token; for ssh, an
+     * ssh-privatekey (a deploy key, unencrypted) and known_hosts naming the server's host key, which is always checked.
+     */
     public LocalObjectReference secretRef;
 
     /** How often to poll the branch for new commits (e.g. 5m), in case a push webhook is missed; unset: never. */
