@@ -39,7 +39,8 @@ final class DevCommand implements Callable<Integer> {
     int journeys;
 
     @Option(names = "--kafka", description = "a Kafka for durable Brokers (class Kafka): bootstrap servers, or 'local' to start "
-            + "one in this process (KRaft, one node; its data is deleted when kiln dev stops)")
+            + "one in this process (KRaft, one node; its log is kept in the state directory's kafka/, so what durable Brokers "
+            + "accepted survives a crash and a restart; delete that directory to start empty)")
     String kafka;
 
     @Override
@@ -68,7 +69,7 @@ final class DevCommand implements Callable<Integer> {
         try {
             if ("local".equals(kafka)) {
                 System.out.println("kiln dev: starting a local Kafka broker...");
-                local = new EmbeddedKafka().start();
+                local = EmbeddedKafka.keptIn(state.dir.resolve("kafka")).start();
                 servers = local.bootstrapServers();
                 System.out.println("kiln dev: Kafka at " + servers);
             }
