@@ -72,6 +72,10 @@ public final class PlaneMetrics {
             out.append("kiln_broker_events_total{").append(l).append(",result=\"accepted\"} ").append(counts[0]).append('\n');
             out.append("kiln_broker_events_total{").append(l).append(",result=\"refused\"} ").append(counts[1]).append('\n');
         });
+        out.append("# HELP kiln_trigger_consumer_restarts_total times a durable Trigger's consumer failed and started again\n")
+                .append("# TYPE kiln_trigger_consumer_restarts_total counter\n");
+        plane.triggerRuntimes().forEach((key, t) -> out.append("kiln_trigger_consumer_restarts_total{").append(labels("trigger", key))
+                .append("} ").append(t.consumerRestarts()).append('\n'));
         out.append("# HELP kiln_broker_ttl_exhausted_total events dropped at ingress because knativebrokerttl ran out\n")
                 .append("# TYPE kiln_broker_ttl_exhausted_total counter\n")
                 .append("kiln_broker_ttl_exhausted_total ").append(ttlExhausted.sum()).append('\n');

@@ -140,6 +140,12 @@ final class TriggerRuntime {
         return ready() ? filter.explain(event) : "the Trigger is not ready, so it takes nothing: " + errors.summary();
     }
 
+    /** @return how many times this Trigger's durable consumer started again after a failure */
+    int consumerRestarts() {
+        TriggerConsumer c = consumer;
+        return c == null ? 0 : c.restarts();
+    }
+
     DeliveryMetrics metrics() {
         return metrics;
     }
@@ -197,8 +203,8 @@ final class TriggerRuntime {
             return ResourceState.notReady("KafkaUnavailable", consumerError);
         }
         TriggerConsumer c = consumer;
-        if (c != null && c.failure() != null) {
-            return ResourceState.notReady("ConsumerStopped", c.failure());
+        if (c != null && c.restarting() != null) {
+            return ResourceState.notReady("ConsumerRestarting", c.restarting());
         }
         try {
             return ResourceState.ready(plane.resolve(trigger.getSpec().getSubscriber(), namespace).toString());

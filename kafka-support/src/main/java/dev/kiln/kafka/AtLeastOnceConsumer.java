@@ -30,6 +30,10 @@ import org.apache.kafka.common.serialization.Deserializer;
  *     draining; otherwise the handler chooses ({@link Handler#throttled}).</li>
  * <li><b>Stopping</b>: {@link #close(Duration)} stops reading, waits up to the drain time for pending records, commits
  *     what is final and leaves the rest to be read again.</li>
+ * <li><b>Failing</b>: an unexpected error in the loop (a handler's bug, a client that broke) does not stop consuming
+ *     for good. The consumer commits what is final, closes, waits ({@link #backoff}: 1 s doubling to 1 min, back to 1 s
+ *     after a minute of health) and starts again; what was not final is read again. {@link #restarting()} says so
+ *     meanwhile, and {@link Handler#restarting} is told each time, for status and metrics.</li>
  * </ul>
  *
  * @param <K> the record key's type
@@ -73,10 +77,23 @@ public final class AtLeastOnceConsumer<K, V> implements AutoCloseable {
         /** @param partitions taken from this member (revoked after their commit, or lost without one) */
         default void removed(Collection<TopicPartition> partitions) {
         }
+
+        /**
+         * The loop failed and starts again after {@code backoff}: for status and metrics.
+         *
+         * @param cause what failed
+         * @param attempt how many restarts in a row, from 1
+         * @param backoff the wait before this restart
+         */
+        default void restarting(RuntimeException cause, int attempt, Duration backoff) {
+        }
     }
 
     private final String name;
-    private final KafkaConsumer<K, V> consumer;
+    private final Map<String, Object> props;
+    private final Deserializer<K> keys;
+    private final Deserializer<V> values;
+    private volatile KafkaConsumer<K, V> consumer;
     private final List<String> topics;
     private final int maxPending;
     private final Handler<K, V> handler;
@@ -85,6 +102,16 @@ public final class AtLeastOnceConsumer<K, V> implements AutoCloseable {
     private volatile boolean running = true;
     private volatile long drainUntil = Long.MAX_VALUE;
     private volatile RuntimeException failure;
+    private volatile boolean restarting;
+    private volatile int restarts;
+    private final Object sleeper = new Object();
+
+    /** The first wait before a restart; doubled each time in a row, up to {@link #MAX_BACKOFF}. */
+    static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+    /** The longest wait before a restart. */
+    static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+    /** How long a restarted loop must run without failing before the backoff starts from {@link #FIRST_BACKOFF} again. */
+    static final Duration HEALTHY = Duration.ofMinutes(1);
 
     /** How long a member may go silent before the group moves its partitions: Kafka's 45 s default, cut to 10 s. */
     static final int SESSION_TIMEOUT_MS = 10_000;
@@ -108,7 +135,9 @@ public final class AtLeastOnceConsumer<K, V> implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
         this.name = name;
-        this.consumer = new KafkaConsumer<>(props, keys, values);
+        this.props = props;
+        this.keys = keys;
+        this.values = values;
         this.topics = List.copyOf(topics);
         this.maxPending = maxPending;
         this.handler = handler;
@@ -117,9 +146,25 @@ public final class AtLeastOnceConsumer<K, V> implements AutoCloseable {
         thread.start();
     }
 
-    /** @return why the loop stopped on its own, or null while it runs (or after a clean close) */
+    /** @return the last failure the loop restarted after, or null when it never failed */
     public RuntimeException failure() {
         return failure;
+    }
+
+    /** @return whether the loop failed and is waiting to start again */
+    public boolean restarting() {
+        return restarting;
+    }
+
+    /** @return how many times the loop started again after a failure */
+    public int restarts() {
+        return restarts;
+    }
+
+    /** @return the wait before the {@code attempt}-th restart in a row: 1 s, 2 s, 4 s... up to a minute */
+    static Duration backoff(int attempt) {
+        long seconds = FIRST_BACKOFF.toSeconds() << Math.min(Math.max(attempt - 1, 0), 10);
+        return Duration.ofSeconds(Math.min(seconds, MAX_BACKOFF.toSeconds()));
     }
 
     /** @return records polled whose outcome is not final yet */
@@ -128,6 +173,48 @@ public final class AtLeastOnceConsumer<K, V> implements AutoCloseable {
     }
 
     private void run() {
+        int inARow = 0;
+        while (running && drainUntil == Long.MAX_VALUE) {
+            long started = System.nanoTime();
+            RuntimeException failed = runOnce();
+            if (failed == null) {
+                return;
+            }
+            inARow = System.nanoTime() - started > HEALTHY.toNanos() ? 1 : inARow + 1;
+            Duration wait = backoff(inARow);
+            failure = failed;
+            restarting = true;
+            restarts++;
+            LOG.log(Level.SEVERE, name + ": consuming failed; starting again in " + wait.toSeconds() + " s (restart " + inARow
+                    + " in a row); records without a final outcome are read again", failed);
+            try {
+                handler.restarting(failed, inARow, wait);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, name + ": the restart listener failed", e);
+            }
+            synchronized (sleeper) {
+                long until = System.nanoTime() + wait.toNanos();
+                while (running && drainUntil == Long.MAX_VALUE && System.nanoTime() < until) {
+                    try {
+                        sleeper.wait(Math.max(1, (until - System.nanoTime()) / 1_000_000));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+            // The next consumer reads every record that was not final again: late outcomes of the old ones are ignored.
+            tracker.forget(Set.copyOf(trackedPartitions));
+            trackedPartitions.clear();
+            restarting = false;
+        }
+    }
+
+    private final Set<TopicPartition> trackedPartitions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** One life of the Kafka consumer: subscribe, poll until closed; @return the failure that ended it, or null */
+    private RuntimeException runOnce() {
+        consumer = new KafkaConsumer<>(props, keys, values);
         try {
             consumer.subscribe(topics, new ConsumerRebalanceListener() {
                 @Override
@@ -161,6 +248,7 @@ public final class AtLeastOnceConsumer<K, V> implements AutoCloseable {
                     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
                     long offset = r.offset();
                     tracker.started(tp, offset);
+                    trackedPartitions.add(tp);
                     handler.accept(r, () -> tracker.finished(tp, offset)); // ignored when the partition was revoked meanwhile
                 }
                 Map<TopicPartition, OffsetAndMetadata> offsets = offsets(tracker.committable());
@@ -172,14 +260,23 @@ public final class AtLeastOnceConsumer<K, V> implements AutoCloseable {
                     });
                 }
             }
+            return null;
         } catch (WakeupException e) {
-            // close() gave up waiting for the drain
+            return null; // close() gave up waiting for the drain
         } catch (RuntimeException e) {
-            failure = e;
-            LOG.log(Level.SEVERE, name + ": stopped consuming; records without a final outcome are read again by the next consumer", e);
+            return e;
         } finally {
-            commitSync(consumer.assignment());
-            consumer.close(Duration.ofSeconds(5));
+            Set<TopicPartition> owned = Set.of();
+            try {
+                owned = Set.copyOf(consumer.assignment());
+                commitSync(owned);
+                consumer.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, name + ": closing the consumer failed", e);
+            }
+            if (running && drainUntil == Long.MAX_VALUE && !owned.isEmpty()) {
+                handler.removed(owned); // a failure: the next consumer starts from what was committed
+            }
         }
     }
 
@@ -225,6 +322,9 @@ public final class AtLeastOnceConsumer<K, V> implements AutoCloseable {
      */
     public void close(Duration drain) {
         drainUntil = System.nanoTime() + drain.toNanos();
+        synchronized (sleeper) {
+            sleeper.notifyAll(); // a restart's wait ends at once
+        }
         try {
             thread.join(drain.toMillis() + 10_000);
         } catch (InterruptedException e) {
@@ -232,7 +332,10 @@ public final class AtLeastOnceConsumer<K, V> implements AutoCloseable {
         }
         if (thread.isAlive()) {
             running = false;
-            consumer.wakeup();
+            KafkaConsumer<K, V> c = consumer;
+            if (c != null) {
+                c.wakeup();
+            }
             try {
                 thread.join(15_000);
             } catch (InterruptedException e) {

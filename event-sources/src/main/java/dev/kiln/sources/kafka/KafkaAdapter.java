@@ -143,12 +143,17 @@ public final class KafkaAdapter implements AutoCloseable {
                     public void removed(Collection<TopicPartition> gone) {
                         drop(gone);
                     }
+
+                    @Override
+                    public void restarting(RuntimeException cause, int attempt, java.time.Duration backoff) {
+                        metrics.consumerRestarted();
+                    }
                 });
     }
 
-    /** @return whether the group has assigned this adapter its partitions at least once (readiness) */
+    /** @return whether the group has assigned this adapter its partitions at least once, and it is not restarting (readiness) */
     public boolean assigned() {
-        return assigned;
+        return assigned && !consumer.restarting();
     }
 
     private void drop(Collection<TopicPartition> gone) {

@@ -77,6 +77,11 @@ public final class SourceMetrics {
         registry.counter("kiln.source.events.dropped", "source", kind, "namespace", namespace, "name", name, "reason", reason).increment();
     }
 
+    /** The Kafka consumer failed and starts again after a backoff (records not final are read again). */
+    public void consumerRestarted() {
+        registry.counter("kiln.source.consumer.restarts", "source", kind, "namespace", namespace, "name", name).increment();
+    }
+
     /** Cron ticks that were due while the adapter could not fire them (they are not replayed). */
     public void missedTicks(long n) {
         registry.counter("kiln.source.cron.missed.ticks", "source", kind, "namespace", namespace, "name", name).increment(n);

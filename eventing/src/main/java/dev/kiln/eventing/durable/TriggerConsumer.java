@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -75,11 +74,16 @@ public final class TriggerConsumer implements AutoCloseable {
         return config;
     }
 
-    /** @return why the consumer stopped on its own (its Trigger is then not ready), or null while it runs */
-    public String failure() {
+    /** @return why the consumer is restarting (its Trigger is then not ready), or null while it runs */
+    public String restarting() {
         RuntimeException e = consumer.failure();
-        return e == null ? null : "the consumer of topic " + config.topic() + " stopped: " + e + "; undelivered events stay in the topic:"
-                + " apply the Trigger again (or restart) to resume";
+        return consumer.restarting() && e != null ? "the consumer of topic " + config.topic() + " failed (" + e + ") and starts again"
+                + " after a backoff (restart " + consumer.restarts() + "); undelivered events stay in the topic" : null;
+    }
+
+    /** @return how many times the consumer started again after a failure */
+    public int restarts() {
+        return consumer.restarts();
     }
 
     private void startAtEndIfNew() {
@@ -117,14 +121,8 @@ public final class TriggerConsumer implements AutoCloseable {
             finished.run();
             return;
         }
-        Future<?> outcome;
-        try {
-            outcome = handler.apply(event);
-        } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, group + ": delivery of event " + event.getId() + " failed unexpectedly; it is read again after a restart", e);
-            return; // left pending: the offset stays behind it
-        }
-        outcome.onComplete(ar -> finished.run());
+        // An unexpected failure here propagates: the consumer restarts with backoff and reads the event again.
+        handler.apply(event).onComplete(ar -> finished.run());
     }
 
     /**

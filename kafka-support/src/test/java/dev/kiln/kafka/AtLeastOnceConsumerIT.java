@@ -1,0 +1,73 @@
+package dev.kiln.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/** The consumer loop against a real broker, when something in it fails. */
+class AtLeastOnceConsumerIT {
+
+    @Test
+    void anUnexpectedErrorRestartsTheLoopWithBackoffAndLosesNothing() throws Exception {
+        try (EmbeddedKafka kafka = new EmbeddedKafka().start();
+                KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                        new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < 5; i++) {
+                producer.send(new ProducerRecord<>("restarts", "k", "v" + i)).get();
+            }
+            Set<String> done = ConcurrentHashMap.newKeySet();
+            AtomicBoolean broken = new AtomicBoolean(true);
+            List<String> told = new CopyOnWriteArrayList<>();
+            AtLeastOnceConsumer.Handler<String, String> handler = new AtLeastOnceConsumer.Handler<>() {
+                @Override
+                public void accept(ConsumerRecord<String, String> record, Runnable finished) {
+                    if (record.value().equals("v2") && broken.getAndSet(false)) {
+                        throw new IllegalStateException("a bug in the handler"); // once
+                    }
+                    done.add(record.value());
+                    finished.run();
+                }
+
+                @Override
+                public void restarting(RuntimeException cause, int attempt, Duration backoff) {
+                    told.add(cause.getMessage() + " #" + attempt + " " + backoff);
+                }
+            };
+            AtLeastOnceConsumer<String, String> consumer = new AtLeastOnceConsumer<>("restarts", Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                    "group.id", "restarts", "auto.offset.reset", "earliest"), new StringDeserializer(), new StringDeserializer(), List.of("restarts"),
+                    10, handler);
+            try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                while (done.size() < 5 && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertThat(done).as("every record, the one that failed included").containsExactlyInAnyOrder("v0", "v1", "v2", "v3", "v4");
+                assertThat(consumer.restarts()).isEqualTo(1);
+                assertThat(consumer.failure()).hasMessage("a bug in the handler");
+                assertThat(consumer.restarting()).isFalse();
+                assertThat(told).containsExactly("a bug in the handler #1 PT1S");
+            } finally {
+                consumer.close();
+            }
+        }
+    }
+
+    @Test
+    void theBackoffDoublesUpToAMinute() {
+        assertThat(List.of(1, 2, 3, 6, 7, 20)).map(AtLeastOnceConsumer::backoff)
+                .containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(32),
+                        Duration.ofSeconds(60), Duration.ofSeconds(60));
+    }
+}
