@@ -188,8 +188,10 @@ public final class EventingPlane implements AutoCloseable {
             }
             triggersByBroker.computeIfAbsent(key(runtime.namespace(), runtime.broker()), k -> new ConcurrentHashMap<>()).put(key, runtime);
         } else if (resource instanceof Sequence s) {
+            closeFlow(flows.get("sequences/" + key)); // its consumers leave their groups before the new ones join
             flows.put("sequences/" + key, FlowRuntime.sequence(this, s));
         } else if (resource instanceof Parallel p) {
+            closeFlow(flows.get("parallels/" + key));
             flows.put("parallels/" + key, FlowRuntime.parallel(this, p));
         } else if (resource instanceof ConfigMap c) {
             configMaps.put(key, c.getData() == null ? Map.of() : Map.copyOf(c.getData()));
@@ -226,8 +228,8 @@ public final class EventingPlane implements AutoCloseable {
                     old.stopConsuming();
                 }
             }
-            case "Sequence" -> flows.remove("sequences/" + key);
-            case "Parallel" -> flows.remove("parallels/" + key);
+            case "Sequence" -> closeFlow(flows.remove("sequences/" + key));
+            case "Parallel" -> closeFlow(flows.remove("parallels/" + key));
             case "ConfigMap" -> configMaps.remove(key);
             default -> throw new IllegalArgumentException("not an eventing kind: " + resource.getKind());
         }
@@ -341,19 +343,39 @@ public final class EventingPlane implements AutoCloseable {
     }
 
     /** Accepts an event for a Sequence or Parallel ({@code kind} is "sequences" or "parallels"). */
-    Admission publishToFlow(String kind, String namespace, String name, CloudEvent event, String traceparent, boolean forwarded) {
+    Future<Admission> publishToFlow(String kind, String namespace, String name, CloudEvent event, String traceparent, boolean forwarded) {
         FlowRuntime f = flows.get(kind + "/" + key(namespace, name));
         IngressTrace trace = IngressTrace.start(journeys, traceparent, event,
                 (kind.equals("sequences") ? "Sequence " : "Parallel ") + key(namespace, name), forwarded);
         CloudEvent accepted = trace == null ? event : Journeys.carry(event, trace.context());
-        Admission a = f == null ? Admission.NOT_FOUND : !f.ready() ? Admission.NOT_READY : !f.lane().reserve() ? Admission.FULL : Admission.ACCEPTED;
-        if (a == Admission.ACCEPTED) {
-            f.lane().enqueue(accepted);
+        Future<Admission> admission;
+        if (f != null && f.ready() && f.channels() != null) {
+            admission = f.channels().publish(accepted); // accepted once Kafka has it
+        } else {
+            Admission a = f == null ? Admission.NOT_FOUND : !f.ready() ? Admission.NOT_READY : !f.lane().reserve() ? Admission.FULL : Admission.ACCEPTED;
+            if (a == Admission.ACCEPTED) {
+                f.lane().enqueue(accepted);
+            }
+            admission = Future.succeededFuture(a);
         }
-        if (trace != null) {
+        if (trace == null) {
+            return admission;
+        }
+        return admission.map(a -> {
             trace.finished(accepted, a.outcome(), a == Admission.ACCEPTED ? null : a.why(kind.substring(0, kind.length() - 1) + " " + key(namespace, name)));
+            return a;
+        });
+    }
+
+    private static void closeFlow(FlowRuntime flow) {
+        if (flow != null) {
+            flow.close();
         }
-        return a;
+    }
+
+    /** @return the producer for a Kafka cluster, shared by the durable Brokers and channels on it */
+    EventLog log(String bootstrapServers) {
+        return logs.computeIfAbsent(bootstrapServers, EventLog::new);
     }
 
     /**
@@ -450,6 +472,11 @@ public final class EventingPlane implements AutoCloseable {
                 continue;
             }
             Thread th = new Thread(t::stopConsuming, "kiln-stop-" + t.namespace());
+            th.start();
+            stopping.add(th);
+        }
+        for (FlowRuntime f : flows.values()) {
+            Thread th = new Thread(f::close, "kiln-stop-flow");
             th.start();
             stopping.add(th);
         }

@@ -23,10 +23,14 @@ import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
- * A Sequence or a Parallel, wired as Knative wires them with channels and subscriptions, without the
- * channels: each hop is a delivery with that hop's policy (no retries unless the step or branch sets
- * {@code delivery}), and a hop's reply is the next hop's input. An empty reply ends the event's path
- * without error.
+ * A Sequence or a Parallel, wired as Knative wires them with channels and subscriptions: each hop is a delivery with
+ * that hop's policy (no retries unless the step or branch sets {@code delivery}), and a hop's reply is the next hop's
+ * input. An empty reply ends the event's path without error.
+ *
+ * <p>The channels are in memory by default ({@code InMemoryChannel}, as Knative's default). With
+ * {@code spec.channelTemplate.kind: KafkaChannel} they are Kafka topics ({@link DurableChannels}): the flow's input is
+ * acknowledged only once Kafka has it, and each hop's output is written to the next hop's topic before the hop's
+ * input is committed, so a crash between two steps loses nothing (the step runs again: at-least-once).
  */
 final class FlowRuntime {
 
@@ -40,9 +44,10 @@ final class FlowRuntime {
     private final Lane lane;
     private final DeliveryMetrics metrics;
     private final String resourceName;
+    private final DurableChannels channels;
 
     private FlowRuntime(EventingPlane plane, HasMetadata resource, FieldErrors errors, List<Destination> destinations,
-            Function<FlowRuntime, Function<CloudEvent, Future<?>>> handler) {
+            Function<FlowRuntime, Function<CloudEvent, Future<?>>> handler, DurableChannels channels) {
         this.plane = plane;
         this.resource = resource;
         this.namespace = resource.getMetadata().getNamespace() == null ? "default" : resource.getMetadata().getNamespace();
@@ -51,6 +56,19 @@ final class FlowRuntime {
         this.metrics = new DeliveryMetrics(plane.metrics().total());
         this.resourceName = resource.getKind() + " " + namespace + "/" + resource.getMetadata().getName();
         this.lane = new Lane(plane.options().laneCapacity(), plane.options().laneConcurrency(), handler.apply(this));
+        this.channels = channels;
+    }
+
+    /** @return the Kafka channels of a durable flow, or null for one in memory */
+    DurableChannels channels() {
+        return channels;
+    }
+
+    /** Stops a durable flow's consumers (what they did not finish is read again next time); nothing for one in memory. */
+    void close() {
+        if (channels != null) {
+            channels.close();
+        }
     }
 
     /** One delivery: where, and with which policy (resolved once, when the flow is applied). */
@@ -66,7 +84,31 @@ final class FlowRuntime {
         List<Hop> hops = hops(sequence, errors);
         Destination reply = sequence.getSpec() == null ? null : sequence.getSpec().getReply();
         List<Destination> all = hops.stream().map(Hop::to).toList();
-        return new FlowRuntime(plane, sequence, errors, all, f -> event -> f.step(hops, reply, 0, event));
+        DurableChannels channels = DurableChannels.of(plane, sequence, sequence.getSpec() == null ? null : sequence.getSpec().getChannelTemplate(),
+                hops.size(), errors);
+        FlowRuntime flow = new FlowRuntime(plane, sequence, errors, all, f -> event -> f.step(hops, reply, 0, event), channels);
+        if (channels != null && errors.isEmpty()) {
+            // Step i reads channel i; its reply goes to channel i + 1 (or to the reply) before its input is committed.
+            channels.start(i -> event -> flow.durableStep(hops, reply, i, event), hops.size());
+        }
+        return flow;
+    }
+
+    /** One step of a durable Sequence: deliver, then store the reply where the next step reads it. */
+    private Future<Void> durableStep(List<Hop> steps, Destination reply, int i, CloudEvent event) {
+        Hop step = steps.get(i);
+        boolean last = i + 1 == steps.size();
+        String next = !last ? "step " + (i + 1) + " (its channel)" : reply != null ? "the " + kind() + "'s reply "
+                + EventingPlane.describe(reply, namespace) : "nowhere: the " + kind() + " has no reply, so the chain ends";
+        return hop(event, step.to(), step.policy(), "step " + i, next).compose(answer -> {
+            if (answer == null) {
+                return Future.<Void>succeededFuture();
+            }
+            if (!last) {
+                return channels.append(i + 1, answer);
+            }
+            return reply == null ? Future.<Void>succeededFuture() : hop(answer, reply, step.policy(), "reply", null).<Void>mapEmpty();
+        });
     }
 
     /** A Sequence's steps; what is wrong with them goes to {@code errors}. */
@@ -89,13 +131,20 @@ final class FlowRuntime {
         FieldErrors errors = new FieldErrors();
         List<Branch> branches = branches(parallel, errors);
         List<Destination> all = branches.stream().map(b -> b.subscriber().to()).filter(java.util.Objects::nonNull).toList();
-        return new FlowRuntime(plane, parallel, errors, all, f -> event -> {
+        DurableChannels channels = DurableChannels.of(plane, parallel, parallel.getSpec() == null ? null : parallel.getSpec().getChannelTemplate(),
+                1, errors);
+        FlowRuntime flow = new FlowRuntime(plane, parallel, errors, all, f -> event -> {
             List<Future<Void>> each = new ArrayList<>();
             for (int i = 0; i < branches.size(); i++) {
                 each.add(f.branch(i, branches.get(i), event));
             }
             return Future.join(each);
-        });
+        }, channels);
+        if (channels != null && errors.isEmpty()) {
+            // One channel, read by each branch in its own group: a branch commits only once its path is done.
+            channels.startBranches(j -> event -> flow.branch(j, branches.get(j), event), branches.size());
+        }
+        return flow;
     }
 
     /** A Parallel's branches; what is wrong with them goes to {@code errors}. */
@@ -143,6 +192,10 @@ final class FlowRuntime {
     ResourceState state() {
         if (!errors.isEmpty()) {
             return ResourceState.notReady("InvalidSpec", errors.summary());
+        }
+        String restarting = channels == null ? null : channels.restarting();
+        if (restarting != null) {
+            return ResourceState.notReady("ConsumerRestarting", restarting);
         }
         for (Destination d : destinations) {
             try {

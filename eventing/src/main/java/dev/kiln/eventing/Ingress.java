@@ -76,7 +76,7 @@ final class Ingress implements Handler<HttpServerRequest> {
             }
             Future<EventingPlane.Admission> admission;
             try {
-                admission = flow ? Future.succeededFuture(plane.publishToFlow(path[0], path[1], path[2], event, traceparent, forwarded))
+                admission = flow ? plane.publishToFlow(path[0], path[1], path[2], event, traceparent, forwarded)
                         : plane.publish(path[0], path[1], event, traceparent, forwarded);
             } catch (IllegalArgumentException e) {
                 reply(req, 400, e.getMessage());

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.kiln.testing.kafka.KafkaBroker;
 import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.kafka.KafkaMessageFactory;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -244,5 +245,57 @@ class DurableBrokerIT {
         }
         records.sort(java.util.Comparator.comparing(r -> new String(r.headers().lastHeader("ce_id").value(), StandardCharsets.UTF_8)));
         return records;
+    }
+
+    /**
+     * A Sequence on KafkaChannels: step 1's output is in Kafka before step 1's input is committed, so a plane that
+     * stops while step 2 is failing delivers step 1's output to step 2 after the restart, without running step 1
+     * again. In memory (the old hand-offs) the event was gone with the plane.
+     */
+    @Test
+    void aKafkaChannelSequenceKeepsEachStepsOutputAcrossARestart() throws Exception {
+        AtomicBoolean up = new AtomicBoolean(false);
+        URI first = subscribers.add("flow-first", r -> Subscribers.Response.event(CloudEventBuilder.v1(r.event()).withType("step1.done").build()));
+        URI second = subscribers.add("flow-second", r -> up.get() ? Subscribers.Response.of(202) : Subscribers.Response.of(503));
+        String yaml = """
+                apiVersion: flows.knative.dev/v1
+                kind: Sequence
+                metadata: {name: steps, namespace: flow}
+                spec:
+                  channelTemplate: {apiVersion: messaging.knative.dev/v1beta1, kind: KafkaChannel, spec: {numPartitions: 1}}
+                  steps:
+                    - uri: "%s"
+                    - uri: "%s"
+                      delivery: {retry: 1000, backoffPolicy: linear, backoffDelay: PT0.1S}
+                """.formatted(first, second);
+        try (EventingPlane plane = EventingPlane.start(EventingOptions.defaults().withKafka(KAFKA.bootstrapServers()))) {
+            applyAll(plane, yaml);
+            for (int i = 0; i < 5; i++) {
+                HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + plane.port() + "/sequences/flow/steps"))
+                        .header("ce-specversion", "1.0").header("ce-id", "f" + i).header("ce-source", "/it").header("ce-type", "start")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+                assertThat(HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(202);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> subscribers.received("flow-first").size() >= 5
+                    && subscribers.received("flow-second").size() >= 5);
+        } // stopped while step 2 fails every event: step 1 is done and committed, step 2's inputs are not
+        int firstRuns = subscribers.received("flow-first").size();
+        up.set(true);
+        subscribers.received("flow-second").clear();
+        try (EventingPlane plane = EventingPlane.start(EventingOptions.defaults().withKafka(KAFKA.bootstrapServers()))) {
+            applyAll(plane, yaml);
+            java.util.Set<String> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                Subscribers.Received r;
+                while ((r = subscribers.received("flow-second").poll()) != null) {
+                    if (r.event().getType().equals("step1.done")) {
+                        ids.add(r.event().getId());
+                    }
+                }
+                return ids.size() == 5;
+            });
+            assertThat(ids).containsExactlyInAnyOrder("f0", "f1", "f2", "f3", "f4");
+            assertThat(subscribers.received("flow-first")).as("step 1 did not run again").hasSize(firstRuns);
+        }
     }
 }

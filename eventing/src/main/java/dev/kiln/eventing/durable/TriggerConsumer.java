@@ -48,7 +48,7 @@ public final class TriggerConsumer implements AutoCloseable {
      * @param group the consumer group, stable across restarts (e.g. {@code kiln-trigger-<ns>-<name>})
      * @param maxInFlight deliveries in flight before consumption pauses
      * @param handler filters and delivers one event; its future completes when the outcome is final
-     *     (delivered, dead-lettered or given up on) and must not fail
+     *     (delivered, dead-lettered or given up on), and fails only when it is not (the record is then not committed)
      * @throws IllegalStateException when Kafka cannot be reached
      */
     public TriggerConsumer(KafkaBrokerConfig config, String group, int maxInFlight, Function<CloudEvent, Future<?>> handler) {
@@ -121,8 +121,16 @@ public final class TriggerConsumer implements AutoCloseable {
             finished.run();
             return;
         }
-        // An unexpected failure here propagates: the consumer restarts with backoff and reads the event again.
-        handler.apply(event).onComplete(ar -> finished.run());
+        // An unexpected failure here propagates: the consumer restarts with backoff and reads the event again. A failed
+        // outcome (a durable flow could not store a step's output) leaves the record pending: it is read again after a
+        // restart rather than committed without its output.
+        handler.apply(event).onComplete(ar -> {
+            if (ar.succeeded()) {
+                finished.run();
+            } else {
+                LOG.warning(group + ": event " + event.getId() + " has no final outcome (" + ar.cause() + "); it is read again after a restart");
+            }
+        });
     }
 
     /**
