@@ -298,4 +298,50 @@ class DurableBrokerIT {
             assertThat(subscribers.received("flow-first")).as("step 1 did not run again").hasSize(firstRuns);
         }
     }
+
+    /** A Parallel on a KafkaChannel: a branch whose subscriber is down when the plane stops gets its events after the restart. */
+    @Test
+    void aKafkaChannelParallelBranchGetsItsEventsAfterARestart() throws Exception {
+        AtomicBoolean up = new AtomicBoolean(false);
+        URI healthy = subscribers.add("par-healthy", r -> Subscribers.Response.of(202));
+        URI down = subscribers.add("par-down", r -> up.get() ? Subscribers.Response.of(202) : Subscribers.Response.of(503));
+        String yaml = """
+                apiVersion: flows.knative.dev/v1
+                kind: Parallel
+                metadata: {name: fan, namespace: flow}
+                spec:
+                  channelTemplate: {apiVersion: messaging.knative.dev/v1beta1, kind: KafkaChannel}
+                  branches:
+                    - subscriber: {uri: "%s"}
+                    - subscriber: {uri: "%s"}
+                      delivery: {retry: 1000, backoffPolicy: linear, backoffDelay: PT0.1S}
+                """.formatted(healthy, down);
+        try (EventingPlane plane = EventingPlane.start(EventingOptions.defaults().withKafka(KAFKA.bootstrapServers()))) {
+            applyAll(plane, yaml);
+            for (int i = 0; i < 3; i++) {
+                HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + plane.port() + "/parallels/flow/fan"))
+                        .header("ce-specversion", "1.0").header("ce-id", "p" + i).header("ce-source", "/it").header("ce-type", "fan")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+                assertThat(HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(202);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> subscribers.received("par-healthy").size() >= 3
+                    && subscribers.received("par-down").size() >= 3);
+        }
+        int healthyRuns = subscribers.received("par-healthy").size();
+        up.set(true);
+        subscribers.received("par-down").clear();
+        try (EventingPlane plane = EventingPlane.start(EventingOptions.defaults().withKafka(KAFKA.bootstrapServers()))) {
+            applyAll(plane, yaml);
+            Set<String> ids = ConcurrentHashMap.newKeySet();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                Subscribers.Received r;
+                while ((r = subscribers.received("par-down").poll()) != null) {
+                    ids.add(r.event().getId());
+                }
+                return ids.size() == 3;
+            });
+            assertThat(ids).containsExactlyInAnyOrder("p0", "p1", "p2");
+            assertThat(subscribers.received("par-healthy")).as("the healthy branch committed its events: not delivered again").hasSize(healthyRuns);
+        }
+    }
 }
