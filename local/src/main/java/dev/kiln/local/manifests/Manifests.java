@@ -142,7 +142,7 @@ public final class Manifests {
                     continue;
                 }
                 for (String field : unknown.fields()) {
-                    problems.add(where + " " + manifest.describe() + ": " + field + ": unknown field");
+                    problems.add(where + " " + resource.getKind() + ": " + field + ": unknown field");
                 }
                 for (FieldError e : validate(resource).list()) {
                     problems.add(where + " " + manifest.describe() + ": " + e.path() + ": " + e.message());

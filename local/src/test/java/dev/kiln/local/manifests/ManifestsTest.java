@@ -177,14 +177,14 @@ class ManifestsTest {
                   ceOverrides: {extensions: {a: b}, extentions: {}}
                 """);
         assertThatThrownBy(() -> Manifests.load(dir)).isInstanceOfSatisfying(ManifestException.class, e -> assertThat(e.problems())
-                .anySatisfy(p -> assertThat(p).contains("typos.yaml#0 Broker default/default: metadata.lables: unknown field"))
-                .anySatisfy(p -> assertThat(p).contains("typos.yaml#0 Broker default/default: spec.delivery.retries: unknown field"))
-                .anySatisfy(p -> assertThat(p).contains("typos.yaml#1 Trigger default/t: spec.filter.atributes: unknown field"))
-                .anySatisfy(p -> assertThat(p).contains("typos.yaml#1 Trigger default/t: spec.subscriber.reff: unknown field"))
-                .anySatisfy(p -> assertThat(p).contains("typos.yaml#2 Sequence default/s: spec.steps[1].delivery.backofPolicy: unknown field"))
-                .anySatisfy(p -> assertThat(p).contains("typos.yaml#3 Parallel default/p: spec.branches[0].filtre: unknown field"))
-                .anySatisfy(p -> assertThat(p).contains("typos.yaml#4 Secret default/hook: stringdata: unknown field"))
-                .anySatisfy(p -> assertThat(p).contains("typos.yaml#5 ConfigMap default/cm: datta: unknown field"))
+                .anySatisfy(p -> assertThat(p).contains("typos.yaml#0 Broker: metadata.lables: unknown field"))
+                .anySatisfy(p -> assertThat(p).contains("typos.yaml#0 Broker: spec.delivery.retries: unknown field"))
+                .anySatisfy(p -> assertThat(p).contains("typos.yaml#1 Trigger: spec.filter.atributes: unknown field"))
+                .anySatisfy(p -> assertThat(p).contains("typos.yaml#1 Trigger: spec.subscriber.reff: unknown field"))
+                .anySatisfy(p -> assertThat(p).contains("typos.yaml#2 Sequence: spec.steps[1].delivery.backofPolicy: unknown field"))
+                .anySatisfy(p -> assertThat(p).contains("typos.yaml#3 Parallel: spec.branches[0].filtre: unknown field"))
+                .anySatisfy(p -> assertThat(p).contains("typos.yaml#4 Secret: stringdata: unknown field"))
+                .anySatisfy(p -> assertThat(p).contains("typos.yaml#5 ConfigMap: datta: unknown field"))
                 .anySatisfy(p -> assertThat(p).contains("typos.yaml#6 Function").contains("revison"))
                 .anySatisfy(p -> assertThat(p).contains("typos.yaml#7 CronSource").contains("extentions")));
     }
