@@ -10,7 +10,48 @@ public final class Retries {
 
     private static final Set<Integer> RETRIED = Set.of(404, 408, 409, 429);
 
+    /**
+     * The longest wait the senders schedule: a timer counts milliseconds in a {@code long}, and a wait that does not
+     * fit (a {@code Retry-After} of 10^16 seconds, a large {@code backoffDelay} doubled thirty times) is this one
+     * rather than an overflow.
+     */
+    public static final Duration LONGEST_WAIT = Duration.ofMillis(Long.MAX_VALUE);
+
     private Retries() {
+    }
+
+    /**
+     * The backoff before retry {@code retry}: {@code delay × retry} (linear) or {@code delay × 2^(retry-1)}
+     * (exponential, the factor stopping growing at 2^30), so the first retry waits {@code delay} under both, as
+     * Knative's documentation describes it. The one formula of a Trigger's delivery and a source's sends.
+     *
+     * @param delay the base delay
+     * @param retry the retry number, from 1
+     * @param exponential whether the wait doubles rather than grows by {@code delay}
+     * @return the wait, at most {@link #LONGEST_WAIT}
+     */
+    public static Duration backoff(Duration delay, int retry, boolean exponential) {
+        if (retry < 1) {
+            throw new IllegalArgumentException("retries count from 1, got " + retry);
+        }
+        long factor = exponential ? 1L << Math.min(retry - 1, 30) : retry;
+        try {
+            return atMostLongest(delay.multipliedBy(factor));
+        } catch (ArithmeticException e) {
+            return LONGEST_WAIT;
+        }
+    }
+
+    /**
+     * @param wait a wait
+     * @return its milliseconds, {@code Long.MAX_VALUE} when it does not fit
+     */
+    public static long millis(Duration wait) {
+        return atMostLongest(wait).toMillis();
+    }
+
+    private static Duration atMostLongest(Duration wait) {
+        return wait.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : wait;
     }
 
     /**

@@ -85,47 +85,77 @@ public final class RetryingSender implements AutoCloseable {
         if (sink == null) {
             return Future.succeededFuture(failed);
         }
-        CloudEvent dead = DeadLetters.annotate(event, destination, failed.last().status(), failed.last().body());
-        return send(dead, sink, headers, policy.deadLetterPolicy()).map(d -> d.delivered() ? withDeadLetter(failed, true, null)
-                : withDeadLetter(failed, false, "the dead-letter sink " + sink + " failed too: " + d.last().describe()));
+        try {
+            CloudEvent dead = DeadLetters.annotate(event, destination, failed.last().status(), failed.last().body());
+            return send(dead, sink, headers, policy.deadLetterPolicy()).map(d -> d.delivered() ? withDeadLetter(failed, true, null)
+                    : withDeadLetter(failed, false, "the dead-letter sink " + sink + " failed too: " + d.last().describe()));
+        } catch (RuntimeException e) {
+            return Future.succeededFuture(withDeadLetter(failed, false, "the dead-letter step failed: " + e));
+        }
     }
 
     private static Outcome withDeadLetter(Outcome o, boolean deadLettered, String failure) {
         return new Outcome(o.delivered(), o.reply(), o.attempts(), o.last(), deadLettered, failure);
     }
 
+    /**
+     * One attempt, then the decision. Every step that runs a policy's code or does arithmetic on a receiver's answer is
+     * guarded: an exception thrown inside a Vert.x handler would go to Vert.x's log and leave {@code done} pending, and
+     * a delivery that never ends holds a durable Trigger's or a KafkaSource's offset forever.
+     */
     private void attempt(CloudEvent event, URI target, Map<String, String> headers, RetryPolicy policy, int n, Promise<Outcome> done) {
-        policy.attempted();
-        long started = System.nanoTime();
-        poster.post(event, target, policy.structured(), headers, policy.timeout()).compose(policy::judge).onComplete(ar -> {
-            Attempt a = ar.succeeded() ? ar.result() : new Attempt(0, new byte[0], null, "the answer could not be judged: " + ar.cause(), null);
-            policy.answered(event, target, a, n, System.nanoTime() - started);
-            if (a.succeeded()) {
-                done.complete(new Outcome(true, a.reply(), n, a, false, null));
-                return;
-            }
-            if (n > policy.retry() || !Retries.retryable(a.status())) {
-                done.complete(new Outcome(false, null, n, a, false, null));
-                return;
-            }
-            long wait = wait(policy, a, n);
-            policy.retrying(event, target, a, n, wait);
-            if (wait <= 0) {
-                attempt(event, target, headers, policy, n + 1, done);
-            } else {
-                vertx.setTimer(wait, t -> attempt(event, target, headers, policy, n + 1, done));
-            }
-        });
+        try {
+            policy.attempted();
+            long started = System.nanoTime();
+            poster.post(event, target, policy.structured(), headers, policy.timeout()).compose(policy::judge).onComplete(ar -> {
+                try {
+                    Attempt a = ar.succeeded() ? ar.result() : new Attempt(0, new byte[0], null, "the answer could not be judged: " + ar.cause(), null);
+                    policy.answered(event, target, a, n, System.nanoTime() - started);
+                    decide(event, target, headers, policy, n, a, done);
+                } catch (RuntimeException e) {
+                    failed(n, e, done);
+                }
+            });
+        } catch (RuntimeException e) {
+            failed(n, e, done);
+        }
     }
 
-    /** The wait before retry {@code n}: the backoff, or a 429's or 503's {@code Retry-After} when longer, capped. */
+    private void decide(CloudEvent event, URI target, Map<String, String> headers, RetryPolicy policy, int n, Attempt a, Promise<Outcome> done) {
+        if (a.succeeded()) {
+            done.tryComplete(new Outcome(true, a.reply(), n, a, false, null));
+            return;
+        }
+        if (n > policy.retry() || !Retries.retryable(a.status())) {
+            done.tryComplete(new Outcome(false, null, n, a, false, null));
+            return;
+        }
+        long wait = wait(policy, a, n);
+        policy.retrying(event, target, a, n, wait);
+        if (wait <= 0) {
+            attempt(event, target, headers, policy, n + 1, done);
+        } else {
+            vertx.setTimer(wait, t -> attempt(event, target, headers, policy, n + 1, done));
+        }
+    }
+
+    /** Ends the delivery as failed: a bug in a policy loses no event, it goes to the dead-letter step like any failure. */
+    private static void failed(int n, RuntimeException e, Promise<Outcome> done) {
+        done.tryComplete(new Outcome(false, null, n, new Attempt(0, new byte[0], null, "the sender failed: " + e, null), false, null));
+    }
+
+    /**
+     * The wait before retry {@code n}: the backoff, or a 429's or 503's {@code Retry-After} when longer, capped; compared
+     * as Durations, so that an answer's Retry-After too long for milliseconds is capped rather than an overflow.
+     */
     static long wait(RetryPolicy policy, Attempt failed, int n) {
-        long wait = policy.backoff(n).toMillis();
+        Duration wait = policy.backoff(n);
         Duration retryAfter = failed.status() == 429 || failed.status() == 503 ? failed.retryAfter() : null;
         if (retryAfter != null) {
-            wait = Math.max(wait, Math.min(retryAfter.toMillis(), policy.retryAfterMax().toMillis()));
+            Duration capped = retryAfter.compareTo(policy.retryAfterMax()) > 0 ? policy.retryAfterMax() : retryAfter;
+            wait = capped.compareTo(wait) > 0 ? capped : wait;
         }
-        return wait;
+        return Retries.millis(wait);
     }
 
     @Override

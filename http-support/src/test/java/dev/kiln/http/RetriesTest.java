@@ -39,4 +39,14 @@ class RetriesTest {
         String past = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now().minusSeconds(10));
         assertThat(Retries.retryAfter(past)).isEqualTo(Duration.ZERO);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"linear: the first retry waits the delay,PT0.2S,1,false,PT0.2S", "linear grows by the delay,PT0.2S,3,false,PT0.6S",
+            "exponential: the first retry waits the delay,PT0.2S,1,true,PT0.2S", "exponential doubles,PT0.2S,5,true,PT3.2S",
+            "exponential stops doubling at 2^30,PT1S,40,true,PT298261H37M4S",
+            "a wait too long for Duration is the longest,PT2562047788015215H,3,true,PT2562047788015H12M55.807S",
+            "a wait too long for milliseconds is the longest,PT2000000000000H,2,false,PT2562047788015H12M55.807S"})
+    void backoff(String name, Duration delay, int retry, boolean exponential, Duration wait) {
+        assertThat(Retries.backoff(delay, retry, exponential)).isEqualTo(wait);
+    }
 }

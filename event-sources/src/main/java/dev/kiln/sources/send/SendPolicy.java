@@ -1,5 +1,6 @@
 package dev.kiln.sources.send;
 
+import dev.kiln.http.Retries;
 import dev.kiln.sources.Env;
 import java.time.Duration;
 
@@ -27,7 +28,7 @@ public record SendPolicy(int retry, Duration backoffDelay, Duration maxDelay, Du
 
     /** @return the wait before retry {@code n} (from 1): {@code backoffDelay * 2^(n-1)}, capped */
     public Duration delay(int n) {
-        Duration d = backoffDelay.multipliedBy(1L << Math.min(Math.max(n - 1, 0), 30));
+        Duration d = Retries.backoff(backoffDelay, n, true);
         return d.compareTo(maxDelay) > 0 ? maxDelay : d;
     }
 }

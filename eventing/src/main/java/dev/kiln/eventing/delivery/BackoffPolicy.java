@@ -1,5 +1,6 @@
 package dev.kiln.eventing.delivery;
 
+import dev.kiln.http.Retries;
 import java.time.Duration;
 
 /**
@@ -19,13 +20,7 @@ public enum BackoffPolicy {
      * @return the wait before that retry
      */
     public Duration delay(Duration delay, int retry) {
-        if (retry < 1) {
-            throw new IllegalArgumentException("retries count from 1, got " + retry);
-        }
-        return switch (this) {
-            case LINEAR -> delay.multipliedBy(retry);
-            case EXPONENTIAL -> delay.multipliedBy(1L << Math.min(retry - 1, 30));
-        };
+        return Retries.backoff(delay, retry, this == EXPONENTIAL);
     }
 
     /**
