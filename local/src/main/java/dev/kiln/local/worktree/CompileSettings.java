@@ -33,6 +33,7 @@ record CompileSettings(List<String> options, Map<Path, Set<String>> outputs) {
     static final Path RESOURCES = Path.of("src", "main", "resources");
 
     /**
+     * @param javac the compiler to try with (kept open: it is warm for the edits that follow)
      * @param project the working tree
      * @param mavenClasses what Maven compiled and copied there ({@code target/classes})
      * @param classPath the dependency jars
@@ -40,12 +41,8 @@ record CompileSettings(List<String> options, Map<Path, Set<String>> outputs) {
      * @return the settings, or empty with the reason given to {@code why}
      * @throws IOException when files cannot be read or written
      */
-    static Optional<CompileSettings> derive(Path project, Path mavenClasses, List<Path> classPath, Path scratch,
+    static Optional<CompileSettings> derive(Javac javac, Path project, Path mavenClasses, List<Path> classPath, Path scratch,
             java.util.function.Consumer<String> why) throws IOException {
-        if (!Javac.available()) {
-            why.accept("this JVM has no Java compiler (a JRE)");
-            return Optional.empty();
-        }
         String resources = sameResources(project.resolve(RESOURCES), mavenClasses);
         if (resources != null) {
             why.accept(resources);
@@ -67,7 +64,7 @@ record CompileSettings(List<String> options, Map<Path, Set<String>> outputs) {
             Files.createDirectories(scratch);
             Javac.Result result;
             try {
-                result = Javac.compile(sources, classPath, scratch, options, project);
+                result = javac.compile(sources, classPath, scratch, options, project);
             } catch (IllegalArgumentException unknownOption) {
                 continue; // -proc:full before JDK 17.0.11
             }

@@ -32,17 +32,20 @@ final class Incremental {
     record Result(boolean ok, List<String> errors, Set<Path> compiled, Map<Path, Set<String>> outputs) {
     }
 
+    private final Javac javac;
     private final Path project;
     private final List<Path> classPath;
     private final List<String> options;
     private Map<Path, Set<String>> outputs;
 
     /**
+     * @param javac the compiler (the one the settings were found with: it is warm)
      * @param project the working tree
      * @param classPath the dependency jars
      * @param settings the options, and what each source compiled to in the base version
      */
-    Incremental(Path project, List<Path> classPath, CompileSettings settings) {
+    Incremental(Javac javac, Path project, List<Path> classPath, CompileSettings settings) {
+        this.javac = javac;
         this.project = project;
         this.classPath = List.copyOf(classPath);
         this.options = settings.options();
@@ -90,7 +93,7 @@ final class Incremental {
             return new Result(true, List.of(), Set.of(), Map.copyOf(after)); // only deletions, which nothing names
         }
         List<Path> absolute = sources.stream().map(project::resolve).toList();
-        Javac.Result result = Javac.compile(absolute, classPath, next, options, project);
+        Javac.Result result = javac.compile(absolute, classPath, next, options, project);
         if (!result.ok()) {
             return new Result(false, result.errors(), sources, outputs);
         }

@@ -25,9 +25,10 @@ import javax.tools.ToolProvider;
 /**
  * The JDK's compiler in this process ({@code javax.tools}): a warm {@code javac} compiles a few changed files of a
  * function in a fraction of the time a Maven run takes to start. Records which class files each source wrote, so
- * the next edit can delete what a source no longer declares.
+ * the next edit can delete what a source no longer declares. One instance keeps its file manager between
+ * compilations, so the dependency jars and the JDK's {@code ct.sym} ({@code --release}) stay open and indexed.
  */
-final class Javac {
+final class Javac implements AutoCloseable {
 
     /**
      * What a compilation did.
@@ -39,7 +40,16 @@ final class Javac {
     record Result(boolean ok, List<String> errors, Map<Path, Set<String>> outputs) {
     }
 
-    private Javac() {
+    private final JavaCompiler compiler;
+    private final StandardJavaFileManager files;
+
+    /** @throws IllegalStateException when this JVM has no compiler (a JRE) */
+    Javac() {
+        compiler = ToolProvider.getSystemJavaCompiler();
+        if (compiler == null) {
+            throw new IllegalStateException("no Java compiler in this JVM (a JRE?): Kiln compiles edits with the JDK's");
+        }
+        files = compiler.getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8);
     }
 
     /** @return whether this JVM has a compiler (a JDK, not a JRE) */
@@ -59,16 +69,12 @@ final class Javac {
      * @throws IllegalArgumentException when javac does not know an option
      * @throws IOException when the files cannot be read or written
      */
-    static Result compile(List<Path> sources, List<Path> classPath, Path out, List<String> options, Path project) throws IOException {
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        if (javac == null) {
-            throw new IllegalStateException("no Java compiler in this JVM (a JRE?): Kiln compiles edits with the JDK's");
-        }
+    synchronized Result compile(List<Path> sources, List<Path> classPath, Path out, List<String> options, Path project) throws IOException {
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         Map<Path, Set<String>> outputs = new HashMap<>();
         Path generated = out.resolveSibling(out.getFileName() + ".generated");
         java.nio.file.Files.createDirectories(generated);
-        try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
+        try {
             List<File> cp = new ArrayList<>();
             classPath.forEach(p -> cp.add(p.toFile()));
             cp.add(out.toFile());
@@ -90,7 +96,7 @@ final class Javac {
             List<String> args = new ArrayList<>(options);
             args.add("-implicit:none");
             StringWriter ignored = new StringWriter();
-            boolean ok = javac.getTask(ignored, recording, diagnostics, args, null, files.getJavaFileObjectsFromPaths(sources)).call();
+            boolean ok = compiler.getTask(ignored, recording, diagnostics, args, null, files.getJavaFileObjectsFromPaths(sources)).call();
             List<String> errors = new ArrayList<>();
             for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
                 if (d.getKind() == Diagnostic.Kind.ERROR) {
@@ -102,6 +108,11 @@ final class Javac {
         } finally {
             CompileSettings.deleteTree(generated);
         }
+    }
+
+    @Override
+    public void close() throws IOException {
+        files.close();
     }
 
     private static String relative(Path project, Path file) {

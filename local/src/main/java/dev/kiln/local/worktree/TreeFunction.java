@@ -74,6 +74,7 @@ public final class TreeFunction implements LocalFunction.Source {
     private HostBuild base;
     private ClassesLaunch launch;
     private Incremental incremental;
+    private Javac javac;
     private Path serving;
     private Map<Path, String> built = Map.of();
     private Map<Path, String> attempted;
@@ -187,10 +188,16 @@ public final class TreeFunction implements LocalFunction.Source {
             serving = build.classes();
             built = scan(snapshot);
             incremental = null;
+            closeJavac();
+            if (!Javac.available()) {
+                LOG.info(fn.id() + ": edits will be built by Maven: this JVM has no Java compiler (a JRE)");
+                return;
+            }
+            javac = new Javac();
             List<Path> jars = next.classPath().subList(0, next.classPath().size() - 1);
-            Optional<CompileSettings> settings = CompileSettings.derive(snapshot, build.classes(), jars, dir.resolve("scratch"),
+            Optional<CompileSettings> settings = CompileSettings.derive(javac, snapshot, build.classes(), jars, dir.resolve("scratch"),
                     why -> LOG.info(fn.id() + ": edits will be built by Maven: " + why));
-            settings.ifPresent(s -> incremental = new Incremental(project, jars, s));
+            settings.ifPresent(s -> incremental = new Incremental(javac, project, jars, s));
         } finally {
             CompileSettings.deleteTree(snapshot);
         }
@@ -290,6 +297,17 @@ public final class TreeFunction implements LocalFunction.Source {
         return changed;
     }
 
+    private void closeJavac() {
+        if (javac != null) {
+            try {
+                javac.close();
+            } catch (IOException e) {
+                LOG.fine("javac close: " + e.getMessage());
+            }
+            javac = null;
+        }
+    }
+
     @Override
     public void close() {
         try {
@@ -298,5 +316,6 @@ public final class TreeFunction implements LocalFunction.Source {
             LOG.fine("watch close: " + e.getMessage());
         }
         worker.shutdownNow();
+        closeJavac(); // a compile still running fails: the function is going away
     }
 }

@@ -24,6 +24,8 @@ class IncrementalTest {
 
     static final List<String> MAVENS = List.of("-g", "--release", "17", "-encoding", "UTF-8");
 
+    static final Javac javac = new Javac();
+
     @TempDir
     Path dir;
     Path project;
@@ -60,7 +62,7 @@ class IncrementalTest {
 
     CompileSettings derive() throws Exception {
         List<String> why = new ArrayList<>();
-        Optional<CompileSettings> settings = CompileSettings.derive(project, maven, List.of(), dir.resolve("scratch"), why::add);
+        Optional<CompileSettings> settings = CompileSettings.derive(javac, project, maven, List.of(), dir.resolve("scratch"), why::add);
         assertThat(settings).as(String.join("; ", why)).isPresent();
         return settings.get();
     }
@@ -83,18 +85,18 @@ class IncrementalTest {
     void nothingMatchesWhenMavenCompiledOtherwiseOrFilteredResources() throws Exception {
         List<String> why = new ArrayList<>();
         mavenCompile(List.of("-g:none", "--release", "17"));
-        assertThat(CompileSettings.derive(project, maven, List.of(), dir.resolve("scratch"), why::add)).isEmpty();
+        assertThat(CompileSettings.derive(javac, project, maven, List.of(), dir.resolve("scratch"), why::add)).isEmpty();
         assertThat(why).singleElement().asString().startsWith("no javac options tried");
         mavenCompile(MAVENS);
         Files.writeString(maven.resolve("r.txt"), "filtered");
         why.clear();
-        assertThat(CompileSettings.derive(project, maven, List.of(), dir.resolve("scratch"), why::add)).isEmpty();
+        assertThat(CompileSettings.derive(javac, project, maven, List.of(), dir.resolve("scratch"), why::add)).isEmpty();
         assertThat(why).singleElement().asString().contains("Maven filters r.txt");
     }
 
     @Test
     void aChangedConstantRecompilesWhatReadsItTransitively() throws Exception {
-        Incremental incremental = new Incremental(project, List.of(), derive());
+        Incremental incremental = new Incremental(javac, project, List.of(), derive());
         write("src/main/java/p/A.java", "package p; public class A { public static final String GREETING = \"hello\"; }");
         Path next = dir.resolve("v2");
         Incremental.Result result = incremental.apply(maven, next, Set.of(Path.of("src/main/java/p/A.java")));
@@ -108,7 +110,7 @@ class IncrementalTest {
 
     @Test
     void aDeletedSourceTakesItsClassesAlongAndResourcesFollow() throws Exception {
-        Incremental incremental = new Incremental(project, List.of(), derive());
+        Incremental incremental = new Incremental(javac, project, List.of(), derive());
         Files.delete(project.resolve("src/main/java/p/C.java"));
         write("src/main/resources/r.txt", "two");
         write("src/main/resources/new.txt", "new");
@@ -130,7 +132,7 @@ class IncrementalTest {
 
     @Test
     void aCompileErrorSaysFileAndLineAsJavacDoes() throws Exception {
-        Incremental incremental = new Incremental(project, List.of(), derive());
+        Incremental incremental = new Incremental(javac, project, List.of(), derive());
         write("src/main/java/q/E.java", "package q;\npublic class E {\n  int x = ;\n}\n");
         Incremental.Result result = incremental.apply(maven, dir.resolve("v2"), Set.of(Path.of("src/main/java/q/E.java")));
         assertThat(result.ok()).isFalse();
@@ -139,7 +141,7 @@ class IncrementalTest {
 
     @Test
     void aNewSourceIsCompiledAndTheNextEditKnowsItsClasses() throws Exception {
-        Incremental incremental = new Incremental(project, List.of(), derive());
+        Incremental incremental = new Incremental(javac, project, List.of(), derive());
         write("src/main/java/q/F.java", "package q; public class F { public static String greet() { return \"f\"; } class G { } }");
         Path next = dir.resolve("v2");
         Incremental.Result result = incremental.apply(maven, next, Set.of(Path.of("src/main/java/q/F.java")));
