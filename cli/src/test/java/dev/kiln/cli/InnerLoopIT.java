@@ -119,7 +119,7 @@ class InnerLoopIT {
         awaitAnswer("hi!");
         assertThat(kiln.pid()).isEqualTo(pid);
         assertThat(function().path("commit").asText()).isNotEqualTo(before).startsWith("tree-");
-        assertThat(Files.readString(out)).as("started once").containsOnlyOnce("kiln dev: ")
+        assertThat(Files.readString(out)).as("started once").containsOnlyOnce(" resources from ")
                 .as("compiled in kiln dev, not by Maven").contains("tree-2 serving: compiled 1 file(s)").doesNotContain("edits will be built by Maven");
     }
 
@@ -161,7 +161,7 @@ class InnerLoopIT {
                 """));
         edit("return new Output(input.message() + \"!!\");", "return new Output(input.message() + org.slf4j.Logger.class.getSimpleName());");
         awaitAnswer("hiLogger"); // the class itself, at run time: the jar is among the new version's
-        assertThat(Files.readString(out)).contains("mvn package").containsOnlyOnce("kiln dev: ");
+        assertThat(Files.readString(out)).contains("mvn package").containsOnlyOnce(" resources from ");
     }
 
     @Test
@@ -188,6 +188,6 @@ class InnerLoopIT {
         await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(helloEvent("hi").headers().firstValue("ce-type")).hasValue("com.example.replied"));
         assertThat(function().path("url").asText()).as("the same activator").isEqualTo(url);
         assertThat(function().path("reason").isNull()).isTrue();
-        assertThat(Files.readString(out)).containsOnlyOnce("kiln dev: ").contains("manifests reloaded: ~Function default/hello");
+        assertThat(Files.readString(out)).containsOnlyOnce(" resources from ").contains("manifests reloaded: ~Function default/hello");
     }
 }
