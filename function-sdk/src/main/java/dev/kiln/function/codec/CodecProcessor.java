@@ -41,7 +41,10 @@ import javax.tools.Diagnostic;
  * way this code can repeat exactly: a record whose components, or a class whose public mutable fields (and
  * nothing else: no getters, setters or other constructors), are strings, booleans, ints, longs, doubles,
  * their boxes, enums, {@code List}s of those or other such types; without annotations other than
- * {@code java.lang}'s. Anything else is left to Jackson, and a note says why.
+ * {@code java.lang}'s anywhere Jackson looks: on the type, on any of its members (static methods included, where a
+ * {@code @JsonCreator} factory would be), their parameters, and on every supertype and interface, whose class
+ * annotations ({@code @JsonNaming}, {@code @JsonTypeInfo}...) and member annotations Jackson inherits. Anything else
+ * is left to Jackson, and a note says why.
  */
 @SupportedAnnotationTypes("*")
 public final class CodecProcessor extends AbstractProcessor {
@@ -246,6 +249,45 @@ public final class CodecProcessor extends AbstractProcessor {
                 && !type.getModifiers().contains(Modifier.STATIC);
     }
 
+    /**
+     * Where Jackson would find an annotation of its own: the type's, any member's (fields, enum constants, record
+     * components, constructors, methods static or not) or parameter's, and the same on every supertype and interface,
+     * recursively, since Jackson merges class and member annotations from all of them. The JDK's own types carry none.
+     *
+     * @return the first type or member so annotated, or null when there is none
+     */
+    private String annotated(TypeElement type, Set<String> seen) {
+        String name = type.getQualifiedName().toString();
+        if (name.startsWith("java.") || !seen.add(name)) {
+            return null;
+        }
+        if (!neutral(type)) {
+            return name;
+        }
+        for (Element member : type.getEnclosedElements()) {
+            if (member.getKind().isClass() || member.getKind().isInterface()) {
+                continue; // a nested type is another type: checked when something uses it
+            }
+            if (!neutral(member)) {
+                return name + "." + member.getSimpleName();
+            }
+            if (member instanceof ExecutableElement method) {
+                for (VariableElement p : method.getParameters()) {
+                    if (!neutral(p)) {
+                        return name + "." + member.getSimpleName() + "(" + p.getSimpleName() + ")";
+                    }
+                }
+            }
+        }
+        for (TypeMirror supertype : types().directSupertypes(type.asType())) {
+            String found = supertype instanceof DeclaredType d ? annotated((TypeElement) d.asElement(), seen) : null;
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
     private boolean neutral(Element e) {
         for (AnnotationMirror a : e.getAnnotationMirrors()) {
             String name = ((TypeElement) a.getAnnotationType().asElement()).getQualifiedName().toString();
@@ -347,16 +389,12 @@ public final class CodecProcessor extends AbstractProcessor {
             if (!accessible(e, pkg) || inner(e)) {
                 return refuse(e + " is not visible to generated code, or is an inner class");
             }
-            if (!neutral(e)) {
-                return refuse(e + " has annotations Jackson reads");
+            String annotated = annotated(e, new HashSet<>());
+            if (annotated != null) {
+                return refuse(annotated + " has annotations Jackson reads");
             }
             switch (e.getKind()) {
                 case ENUM -> {
-                    for (Element c : e.getEnclosedElements()) {
-                        if (c.getKind() == ElementKind.ENUM_CONSTANT && !neutral(c)) {
-                            return refuse(e + " has annotated constants");
-                        }
-                    }
                     return true;
                 }
                 case RECORD -> {
@@ -365,24 +403,16 @@ public final class CodecProcessor extends AbstractProcessor {
                         return refuse(e + " has other constructors, no components, or getter- or setter-like methods Jackson would use");
                     }
                     for (RecordComponentElement c : components) {
-                        if (!neutral(c) || !neutral(c.getAccessor())) {
-                            return refuse(e + "." + c.getSimpleName() + " has annotations Jackson reads");
-                        }
                         if (!covered(c.asType(), seen)) {
                             return false;
                         }
                     }
-                    for (VariableElement p : constructors(e).get(0).getParameters()) {
-                        if (!neutral(p)) {
-                            return refuse(e + " has annotated constructor parameters");
-                        }
-                    }
-                    return neutral(constructors(e).get(0)) || refuse(e + " has an annotated constructor");
+                    return true;
                 }
                 case CLASS -> {
                     List<ExecutableElement> ctors = constructors(e);
                     if (e.getModifiers().contains(Modifier.ABSTRACT) || !isClass(e.getSuperclass(), "java.lang.Object")
-                            || ctors.size() != 1 || !ctors.get(0).getParameters().isEmpty() || !neutral(ctors.get(0))
+                            || ctors.size() != 1 || !ctors.get(0).getParameters().isEmpty()
                             || ctors.get(0).getModifiers().contains(Modifier.PRIVATE)
                             || !ctors.get(0).getModifiers().contains(Modifier.PUBLIC) && !packageOf(e).equals(pkg)
                             || !beanFree(e, false)) {
@@ -608,7 +638,7 @@ public final class CodecProcessor extends AbstractProcessor {
         for (Element m : e.getEnclosedElements()) {
             if (m.getKind() == ElementKind.FIELD && !m.getModifiers().contains(Modifier.STATIC)) {
                 Set<Modifier> mod = m.getModifiers();
-                if (!mod.contains(Modifier.PUBLIC) || mod.contains(Modifier.FINAL) || mod.contains(Modifier.TRANSIENT) || !neutral(m)) {
+                if (!mod.contains(Modifier.PUBLIC) || mod.contains(Modifier.FINAL) || mod.contains(Modifier.TRANSIENT)) {
                     return null;
                 }
                 fields.add((VariableElement) m);
@@ -619,8 +649,8 @@ public final class CodecProcessor extends AbstractProcessor {
 
     /**
      * Whether no method, declared or inherited (default methods included), would be a Jackson property: no public
-     * {@code getX()}/{@code isX()} other than a record's accessors, no {@code setX(v)} of any visibility, and no
-     * annotated methods.
+     * {@code getX()}/{@code isX()} other than a record's accessors, and no {@code setX(v)} of any visibility
+     * (annotations are {@link #annotated}'s).
      */
     private boolean beanFree(TypeElement e, boolean isRecord) {
         Set<String> accessors = new HashSet<>();
@@ -647,7 +677,7 @@ public final class CodecProcessor extends AbstractProcessor {
                     && (name.startsWith("get") && name.length() > 3 || name.startsWith("is") && name.length() > 2)
                     && method.getModifiers().contains(Modifier.PUBLIC);
             boolean setter = params == 1 && name.startsWith("set") && name.length() > 3;
-            if (getter || setter || !neutral(method)) {
+            if (getter || setter) {
                 return false;
             }
         }

@@ -144,16 +144,21 @@ public final class JsonReader {
     }
 
     /**
-     * @return the next value, any JSON number, as {@link Double#parseDouble} reads it: as Jackson reads a
-     *     fraction or an exponent, and, correctly rounded, as it converts an integer
+     * @return the next value, any JSON number, as Jackson reads it into a double: a fraction or an exponent as
+     *     {@link Double#parseDouble} reads it; an integer token as Jackson converts the integer it read, correctly
+     *     rounded like the parse, except that {@code -0} is the integer 0 and so {@code +0.0}
      */
     public double readDouble() {
         int start = number();
+        boolean integer = true;
+        for (int i = start; i < pos && integer; i++) {
+            integer = in[i] != '.' && in[i] != 'e' && in[i] != 'E';
+        }
         double v = Double.parseDouble(new String(in, start, pos - start, StandardCharsets.ISO_8859_1));
         if (Double.isInfinite(v)) {
             throw notCovered();
         }
-        return v;
+        return integer && v == 0 ? 0.0 : v;
     }
 
     /** Checks that only whitespace follows the value just read. */

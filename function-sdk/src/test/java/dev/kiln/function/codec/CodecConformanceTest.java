@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.type.TypeFactory;
 import dev.kiln.function.CloudFunction;
 import dev.kiln.function.Context;
@@ -16,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -92,6 +98,58 @@ class CodecConformanceTest {
     public record WithMap(Map<String, String> m) {
     }
 
+    /** Jackson writes and reads it through its {@code @JsonValue} method: "high", and "HIGH" is refused. */
+    public enum Level {
+        LOW, HIGH;
+
+        @JsonValue
+        public String code() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Jackson reads it through its static {@code @JsonCreator} factory: "b" is B. */
+    public enum Grade {
+        A, B;
+
+        @JsonCreator
+        public static Grade of(String s) {
+            return valueOf(s.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /** Jackson reads class annotations from interfaces too: an enum implementing this is written as its index. */
+    @JsonFormat(shape = JsonFormat.Shape.NUMBER)
+    public interface AsNumber {
+    }
+
+    public enum Ordinal implements AsNumber { ZERO, ONE }
+
+    /** ...and a record implementing this is written {@code {"first_name":...}}. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public interface SnakeCase {
+    }
+
+    public record Person(String firstName) implements SnakeCase {
+    }
+
+    /** Jackson merges an overridden method's annotations: the record's accessor is renamed "n". */
+    public interface Named {
+        @JsonProperty("n")
+        String name();
+    }
+
+    public record Renamed(String name) implements Named {
+    }
+
+    /** Jackson builds it through its static {@code @JsonCreator} factory, not the canonical constructor. */
+    public record Temp(double celsius) {
+        @JsonCreator
+        public static Temp of(@JsonProperty("celsius") double celsius) {
+            return new Temp(Math.round(celsius));
+        }
+    }
+
     /** A function of each kind, echoing its input; the processor generates a codec for each. */
     public static class NestedFn extends Echo<Nested> implements CloudFunction<Nested, Nested> { }
     public static class ScalarsFn extends Echo<Scalars> implements CloudFunction<Scalars, Scalars> { }
@@ -108,6 +166,12 @@ class CodecConformanceTest {
     public static class FinalFieldFn extends Echo<FinalField> implements CloudFunction<FinalField, FinalField> { }
     public static class WithMapFn extends Echo<WithMap> implements CloudFunction<WithMap, WithMap> { }
     public static class PlainSubFn extends Echo<PlainSub> implements CloudFunction<PlainSub, PlainSub> { }
+    public static class LevelFn extends Echo<Level> implements CloudFunction<Level, Level> { }
+    public static class GradeFn extends Echo<Grade> implements CloudFunction<Grade, Grade> { }
+    public static class OrdinalFn extends Echo<Ordinal> implements CloudFunction<Ordinal, Ordinal> { }
+    public static class PersonFn extends Echo<Person> implements CloudFunction<Person, Person> { }
+    public static class RenamedFn extends Echo<Renamed> implements CloudFunction<Renamed, Renamed> { }
+    public static class TempFn extends Echo<Temp> implements CloudFunction<Temp, Temp> { }
 
     /** Shared body of the test functions. */
     public abstract static class Echo<T> {
@@ -138,7 +202,11 @@ class CodecConformanceTest {
                 arguments(ColorFn.class, true, "Color"), arguments(IntFn.class, true, "Integer"),
                 arguments(AnnotatedFn.class, false, "Annotated"), arguments(WithGetterFn.class, false, "WithGetter"),
                 arguments(WithSetterFn.class, false, "WithSetter"), arguments(FinalFieldFn.class, false, "FinalField"),
-                arguments(WithMapFn.class, false, "WithMap"), arguments(PlainSubFn.class, false, "PlainSub"));
+                arguments(WithMapFn.class, false, "WithMap"), arguments(PlainSubFn.class, false, "PlainSub"),
+                // Jackson annotations wherever Jackson looks: an enum's methods, static factories, supertypes
+                arguments(LevelFn.class, false, "Level"), arguments(GradeFn.class, false, "Grade"),
+                arguments(OrdinalFn.class, false, "Ordinal"), arguments(PersonFn.class, false, "Person"),
+                arguments(RenamedFn.class, false, "Renamed"), arguments(TempFn.class, false, "Temp"));
     }
 
     /** Covered where Jackson has no rule of its own; named as reflection names the type. */
@@ -167,6 +235,8 @@ class CodecConformanceTest {
                 arguments(ScalarsFn.class, "{}", true),
                 arguments(ScalarsFn.class, "{\"d\":5,\"l\":-0,\"i\":-0}", true),
                 arguments(ScalarsFn.class, "{\"d\":1E2,\"bd\":-0.0}", true),
+                arguments(ScalarsFn.class, "{\"d\":-0,\"bd\":-0}", true), // the integer 0, widened: +0.0
+                arguments(ScalarsFn.class, "{\"d\":-0e0,\"bd\":-0.0e1}", true), // a float token: -0.0
                 arguments(ScalarsFn.class, "{\"s\":\"\\ud800\"}", true),
                 arguments(NestedFn.class, "{\"name\":\"n\",\"scalars\":" + scalars + ",\"tags\":[\"a\",null,\"c\"],\"items\":[{},null],"
                         + "\"color\":\"GREEN\",\"matrix\":[[1,2],[],null,[null]]}", true),
@@ -210,7 +280,13 @@ class CodecConformanceTest {
                 arguments(ValidatedFn.class, "{}", false),
                 arguments(ListFn.class, "{\"i\":1}", false),
                 arguments(IntFn.class, "null", false),
-                arguments(IntFn.class, "\"42\"", false));
+                arguments(IntFn.class, "\"42\"", false),
+                arguments(LevelFn.class, "\"HIGH\"", false),
+                arguments(GradeFn.class, "\"b\"", false),
+                arguments(OrdinalFn.class, "1", false),
+                arguments(PersonFn.class, "{\"first_name\":\"Ada\"}", false),
+                arguments(RenamedFn.class, "{\"n\":\"x\"}", false),
+                arguments(TempFn.class, "{\"celsius\":21.6}", false));
     }
 
     /** What the codec reads, Jackson reads to the same value; the common documents are read by the codec. */
@@ -262,7 +338,11 @@ class CodecConformanceTest {
                 arguments(ScalarsFn.class, new Scalars("s", true, 1, 1, Double.NaN, null, null, null, null), false),
                 arguments(ScalarsFn.class, new Scalars("s", true, 1, 1, 1, null, null, null, Double.POSITIVE_INFINITY), false),
                 arguments(ScalarsFn.class, new Scalars("\ud800 \udc00\ud800", true, 1, 1, 1, null, null, null, null), true),
-                arguments(PlainFn.class, new PlainSub(), false));
+                arguments(PlainFn.class, new PlainSub(), false),
+                arguments(LevelFn.class, Level.HIGH, false),
+                arguments(OrdinalFn.class, Ordinal.ONE, false),
+                arguments(PersonFn.class, new Person("Ada"), false),
+                arguments(RenamedFn.class, new Renamed("x"), false));
     }
 
     /** What the codec writes is byte for byte what Jackson writes. */

@@ -51,6 +51,16 @@ class CodecProcessorTest {
                         + "public class Fn implements CloudFunction<Fn.In, String> { public record In(@Deprecated String a, @Ann String b) {}"
                         + " @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME) @interface Ann {}"
                         + " public String apply(In in, Context c) { return null; } }", "readsInput() {\n        return false", "has annotations Jackson reads"),
+                arguments("annotations on an interface are Jackson's too, with a note", imports
+                        + "public class Fn implements CloudFunction<Fn.In, String> { public record In(String a) implements Named {}"
+                        + " @com.fasterxml.jackson.annotation.JsonTypeInfo(use = com.fasterxml.jackson.annotation.JsonTypeInfo.Id.NAME)"
+                        + " public interface Named {} public String apply(In in, Context c) { return null; } }",
+                        "readsInput() {\n        return false", "p.Fn.Named has annotations Jackson reads"),
+                arguments("a static @JsonCreator factory is Jackson's way to build the value, with a note", imports
+                        + "public class Fn implements CloudFunction<Fn.In, String> { public record In(String a) {"
+                        + " @com.fasterxml.jackson.annotation.JsonCreator public static In of(String a) { return new In(a); } }"
+                        + " public String apply(In in, Context c) { return null; } }",
+                        "readsInput() {\n        return false", "p.Fn.In.of has annotations Jackson reads"),
                 arguments("a map is left to Jackson, with a note", imports
                         + "public class Fn implements CloudFunction<Map<String, String>, String> {"
                         + " public String apply(Map<String, String> in, Context c) { return null; } }",
