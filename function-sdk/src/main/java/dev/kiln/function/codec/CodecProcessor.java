@@ -99,7 +99,13 @@ public final class CodecProcessor extends AbstractProcessor {
     private void generate(TypeElement fn, TypeElement function) throws IOException {
         String binary = elements().getBinaryName(fn).toString();
         String codec = FunctionCodec.nameFor(binary);
-        if (!generated.add(codec) || !accessible(fn, packageOf(fn)) || inner(fn) || !fn.getTypeParameters().isEmpty()) {
+        if (!generated.add(codec)) {
+            // Names are one per binary name, so only a class seen twice gets here; say so rather than skip silently.
+            processingEnv.getMessager().printMessage(Diagnostic.Kind.WARNING, "Kiln: " + codec + " was generated already; " + binary
+                    + " is bound by Jackson at run time", fn);
+            return;
+        }
+        if (!accessible(fn, packageOf(fn)) || inner(fn) || !fn.getTypeParameters().isEmpty()) {
             return;
         }
         DeclaredType signature = functionSupertype(fn.asType(), function);
@@ -138,6 +144,7 @@ public final class CodecProcessor extends AbstractProcessor {
                 .append("public final class ").append(simple).append(" implements dev.kiln.function.codec.FunctionCodec {\n\n")
                 .append("    /** Created by the runtime. */\n    public ").append(simple).append("() {\n    }\n\n")
                 .append("    @Override\n    public int version() {\n        return ").append(FunctionCodec.VERSION).append(";\n    }\n\n")
+                .append("    @Override\n    public Class<?> functionClass() {\n        return ").append(fn.getQualifiedName()).append(".class;\n    }\n\n")
                 .append("    @Override\n    public Class<?> inputClass() {\n        return ").append(inputClass).append(";\n    }\n\n")
                 .append("    @Override\n    public String inputName() {\n        return \"").append(inputName).append("\";\n    }\n\n")
                 .append("    @Override\n    public Class<?> outputClass() {\n        return ").append(outputClass).append(";\n    }\n\n")

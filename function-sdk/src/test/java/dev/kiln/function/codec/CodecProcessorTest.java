@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import java.io.StringWriter;
+import java.lang.reflect.ParameterizedType;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +19,7 @@ import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -101,6 +105,39 @@ class CodecProcessorTest {
             assertThat(notes).isEmpty();
         } else {
             assertThat(notes).anyMatch(m -> m.contains(note));
+        }
+    }
+
+    /**
+     * {@code p.Outer$Fn} and {@code p.Outer_Fn} once both got {@code p.Outer_Fn_KilnCodec}: the second was skipped, and
+     * the runtime handed the first's codec to both, so one of them read its input as the other's type.
+     */
+    @Test
+    void functionsWhoseNamesDifferOnlyByDollarAndUnderscoreGetTheirOwnCodecs() throws Exception {
+        Path src = Files.createDirectories(dir.resolve("src/p"));
+        String imports = "package p; import dev.kiln.function.*; ";
+        Files.writeString(src.resolve("Outer.java"), imports + "public class Outer { public record A(String a) {}"
+                + " public static class Fn implements CloudFunction<A, A> { public A apply(A in, Context c) { return in; } } }");
+        Files.writeString(src.resolve("Outer_Fn.java"), imports + "public class Outer_Fn implements CloudFunction<Outer_Fn.B, Outer_Fn.B> {"
+                + " public record B(int b) {} public B apply(B in, Context c) { return in; } }");
+        Path out = Files.createDirectories(dir.resolve("out"));
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+        try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
+            boolean ok = javac.getTask(new StringWriter(), files, diagnostics, List.of("-d", out.toString(), "-s", out.toString(), "-proc:full",
+                    "-processor", CodecProcessor.class.getName(), "-cp", System.getProperty("java.class.path")), null,
+                    files.getJavaFileObjects(src.resolve("Outer.java"), src.resolve("Outer_Fn.java"))).call();
+            assertThat(ok).as(diagnostics.getDiagnostics().toString()).isTrue();
+        }
+        assertThat(diagnostics.getDiagnostics()).noneMatch(d -> d.getKind() == Diagnostic.Kind.WARNING);
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {out.toUri().toURL()}, getClass().getClassLoader())) {
+            for (String function : List.of("p.Outer$Fn", "p.Outer_Fn")) {
+                Class<?> fn = loader.loadClass(function);
+                FunctionCodec codec = (FunctionCodec) loader.loadClass(FunctionCodec.nameFor(fn.getName())).getDeclaredConstructor().newInstance();
+                Class<?> input = (Class<?>) ((ParameterizedType) fn.getGenericInterfaces()[0]).getActualTypeArguments()[0];
+                assertThat(codec.inputClass()).as("the codec the runtime finds for " + function).isEqualTo(input);
+                assertThat(codec.functionClass()).isEqualTo(fn);
+            }
         }
     }
 }
