@@ -23,8 +23,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -123,7 +121,7 @@ public final class EventingPlane implements AutoCloseable {
      * @throws Exception when the port cannot be bound
      */
     public static EventingPlane start(EventingOptions options) throws Exception {
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = options.eventLoops() == 0 ? Vertx.vertx() : Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(options.eventLoops()));
         try {
             return new EventingPlane(options, vertx);
         } catch (Exception e) {
@@ -135,6 +133,11 @@ public final class EventingPlane implements AutoCloseable {
     /** @return the port the plane listens on */
     public int port() {
         return server.port();
+    }
+
+    /** @return the ports of the plane's servers, one per event loop it was asked for (all the same port) */
+    List<Integer> serverPorts() {
+        return server.ports();
     }
 
     /** @return the base URL, e.g. {@code http://127.0.0.1:8180} */
@@ -334,7 +337,7 @@ public final class EventingPlane implements AutoCloseable {
             return Future.succeededFuture(Admission.TTL_EXHAUSTED);
         }
         CloudEventBuilder builder = CloudEventBuilder.from(event).withExtension(Ttl.EXTENSION, ttl)
-                .withExtension("knativearrivaltime", OffsetDateTime.now(ZoneOffset.UTC).toString());
+                .withExtension("knativearrivaltime", ArrivalTime.now());
         if (trace != null) {
             builder.withExtension(TraceContext.TRACEPARENT, trace.context().traceparent()); // its deliveries go under this arrival
         }

@@ -3,6 +3,7 @@ package dev.kiln.eventing;
 import dev.kiln.api.validation.FieldErrors;
 import dev.kiln.contract.addressing.Unresolvable;
 import dev.kiln.eventing.delivery.DeliveryMetrics;
+import dev.kiln.eventing.delivery.Dispatcher;
 import dev.kiln.eventing.delivery.DeliveryPolicy;
 import dev.kiln.eventing.journey.Causation;
 import dev.kiln.eventing.journey.DeliveryTrace;
@@ -39,6 +40,8 @@ final class FlowRuntime {
     private final EventingPlane plane;
     private final HasMetadata resource;
     private final String namespace;
+    /** {@code Kn-Namespace} and {@code Prefer: reply}, made once. */
+    private final Map<String, String> deliveryHeaders;
     private final FieldErrors errors;
     private final List<Destination> destinations;
     private final Lane lane;
@@ -51,6 +54,7 @@ final class FlowRuntime {
         this.plane = plane;
         this.resource = resource;
         this.namespace = resource.getMetadata().getNamespace() == null ? "default" : resource.getMetadata().getNamespace();
+        this.deliveryHeaders = Dispatcher.deliveryHeaders(namespace);
         this.errors = errors;
         this.destinations = destinations;
         this.metrics = new DeliveryMetrics(plane.metrics().total());
@@ -250,12 +254,12 @@ final class FlowRuntime {
             LOG.warning(resource.getKind() + " " + namespace + "/" + resource.getMetadata().getName() + ": " + e.getMessage());
             DeliveryTrace trace = DeliveryTrace.start(plane.journeys(), event, resourceName, described);
             return plane.dispatcher().deadLetter(trace == null ? event : trace.carry(event), EventingPlane.describe(destination, namespace),
-                    Outcome.unresolved(e.getMessage()), policy, Map.of("Kn-Namespace", namespace), d -> plane.resolve(d, namespace), metrics, trace)
+                    Outcome.unresolved(e.getMessage()), policy, deliveryHeaders, d -> plane.resolve(d, namespace), metrics, trace)
                     .map((CloudEvent) null);
         }
         DeliveryTrace trace = DeliveryTrace.start(plane.journeys(), event, resourceName,
                 destination.getRef() == null ? described : described + " (" + target + ")");
-        return plane.dispatcher().deliver(trace == null ? event : trace.carry(event), target, policy, Map.of("Kn-Namespace", namespace),
+        return plane.dispatcher().deliver(trace == null ? event : trace.carry(event), target, policy, deliveryHeaders,
                 d -> plane.resolve(d, namespace), null, metrics, trace).map(outcome -> {
                     if (outcome.reply() == null) {
                         return null;

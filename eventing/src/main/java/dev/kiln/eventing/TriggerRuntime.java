@@ -3,6 +3,7 @@ package dev.kiln.eventing;
 import dev.kiln.api.validation.FieldErrors;
 import dev.kiln.contract.addressing.Unresolvable;
 import dev.kiln.eventing.delivery.DeliveryMetrics;
+import dev.kiln.eventing.delivery.Dispatcher;
 import dev.kiln.eventing.delivery.DeliveryPolicy;
 import dev.kiln.http.Outcome;
 import dev.kiln.eventing.durable.KafkaBrokerConfig;
@@ -33,6 +34,8 @@ final class TriggerRuntime {
     private final String resource;
     private final String subscriberDescription;
     private final String namespace;
+    /** {@code Kn-Namespace} and {@code Prefer: reply}, made once. */
+    private final Map<String, String> deliveryHeaders;
     private final String broker;
     private final EventFilter filter;
     private final FieldErrors errors = new FieldErrors();
@@ -53,6 +56,7 @@ final class TriggerRuntime {
         this.plane = plane;
         this.trigger = trigger;
         this.namespace = trigger.getMetadata().getNamespace() == null ? "default" : trigger.getMetadata().getNamespace();
+        this.deliveryHeaders = Dispatcher.deliveryHeaders(namespace);
         this.broker = trigger.getSpec() == null ? null : trigger.getSpec().getBroker();
         this.key = namespace + "/" + trigger.getMetadata().getName();
         this.resource = "Trigger " + key;
@@ -236,11 +240,11 @@ final class TriggerRuntime {
             // Nothing to retry against: straight to the dead-letter sink, if any (dropped with a log line otherwise).
             DeliveryTrace trace = DeliveryTrace.start(plane.journeys(), event, resource, target);
             return plane.dispatcher().deadLetter(Ttl.strip(event, trace), subscriberDescription,
-                    Outcome.unresolved(e.getMessage()), policy(), Map.of("Kn-Namespace", namespace), d -> plane.resolve(d, namespace), metrics, trace);
+                    Outcome.unresolved(e.getMessage()), policy(), deliveryHeaders, d -> plane.resolve(d, namespace), metrics, trace);
         }
         int ttl = Ttl.of(event);
         DeliveryTrace trace = DeliveryTrace.start(plane.journeys(), event, resource, target);
-        return plane.dispatcher().deliver(Ttl.strip(event, trace), subscriber, policy(), Map.of("Kn-Namespace", namespace),
+        return plane.dispatcher().deliver(Ttl.strip(event, trace), subscriber, policy(), deliveryHeaders,
                 d -> plane.resolve(d, namespace),
                 reply -> {
                     // A reply re-enters the same Broker carrying the hop count of the event it answers, and says

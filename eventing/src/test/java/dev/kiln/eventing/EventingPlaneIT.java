@@ -125,6 +125,46 @@ class EventingPlaneIT {
         assertThat(subscribers.received("route-miss").poll(300, TimeUnit.MILLISECONDS)).isNull();
     }
 
+    @Test
+    void aPlaneOnSeveralEventLoopsServesOnePortWithEveryServer() throws Exception {
+        try (EventingPlane loops = EventingPlane.start(EventingOptions.defaults().withEventLoops(3))) {
+            assertThat(loops.serverPorts()).hasSize(3).containsOnly(loops.port()); // asked for port 0, they share one free port
+            loops.apply(Serialization.unmarshal("""
+                    apiVersion: eventing.knative.dev/v1
+                    kind: Broker
+                    metadata: {name: default, namespace: loops}
+                    """));
+            URI sink = subscribers.add("loops", r -> Subscribers.Response.of(202));
+            loops.apply(Serialization.unmarshal("""
+                    apiVersion: eventing.knative.dev/v1
+                    kind: Trigger
+                    metadata: {name: all, namespace: loops}
+                    spec: {broker: default, subscriber: {uri: '%s'}}
+                    """.formatted(sink)));
+            // A new client, so a new connection, per event: Vert.x hands connections to the servers in turn.
+            for (int i = 0; i < 6; i++) {
+                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(loops.baseUrl() + "/loops/default"));
+                String[] e = event("l" + i, "t", "{}");
+                for (int h = 0; h + 1 < e.length; h += 2) {
+                    b.header(e[h], e[h + 1]);
+                }
+                assertThat(HttpClient.newHttpClient().send(b.POST(HttpRequest.BodyPublishers.ofString(e[e.length - 1])).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
+            }
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                ids.add(next("loops").event().getId());
+            }
+            assertThat(ids).containsExactlyInAnyOrder("l0", "l1", "l2", "l3", "l4", "l5");
+        }
+    }
+
+    @Test
+    void aNegativeEventLoopCountIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EventingOptions.defaults().withEventLoops(-1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("eventLoops");
+    }
+
     static Stream<Arguments> badRequests() {
         return Stream.of(
                 Arguments.of("not a CloudEvent", "/bad/default", new String[] {"Content-Type", "application/json", "{}"}, 400),

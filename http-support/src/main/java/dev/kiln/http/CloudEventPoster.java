@@ -14,9 +14,10 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -37,6 +38,7 @@ public final class CloudEventPoster implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(CloudEventPoster.class.getName());
     private static final long WATCHDOG_GRACE_MILLIS = 500;
+    private static final byte[] EMPTY = new byte[0];
 
     /**
      * How an attempt ended.
@@ -85,24 +87,33 @@ public final class CloudEventPoster implements AutoCloseable {
                 .setPort(target.getPort() > 0 ? target.getPort() : tls ? 443 : 80)
                 .setURI(target.getRawQuery() == null ? path : path + "?" + target.getRawQuery())
                 .setTimeout(timeout.toMillis());
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        var writer = HttpMessageFactory.createWriter(CeHeaderValues.encoding(headers::set), b -> {
-            if (b != null) {
-                body.writeBytes(b);
-            }
-        });
+        // Encoded before a connection is taken (an event that does not encode fails here, not holding a request), into
+        // plain name/value pairs put on the request itself: a MultiMap in the options would be copied into it again.
+        List<String> headers = new ArrayList<>(24);
+        byte[][] body = {EMPTY};
+        var writer = HttpMessageFactory.createWriter(CeHeaderValues.encoding((name, value) -> {
+            headers.add(name);
+            headers.add(value);
+        }), b -> body[0] = b == null ? EMPTY : b);
         if (structured) {
             writer.writeStructured(event, JsonFormat.CONTENT_TYPE);
         } else {
             writer.writeBinary(event);
         }
-        extraHeaders.forEach(headers::set);
-        options.setHeaders(headers);
+        extraHeaders.forEach((name, value) -> {
+            headers.add(name);
+            headers.add(value);
+        });
 
         Promise<Exchange> done = Promise.promise();
         Runnable issue = () -> http.request(options)
-                .compose(req -> req.send(Buffer.buffer(body.toByteArray())))
+                .compose(req -> {
+                    MultiMap h = req.headers();
+                    for (int i = 0; i < headers.size(); i += 2) {
+                        h.set(headers.get(i), headers.get(i + 1));
+                    }
+                    return req.send(Buffer.buffer(body[0]));
+                })
                 .compose(resp -> resp.body().map(b -> new Exchange(resp.statusCode(), resp.headers(), b.getBytes(), null)))
                 .onComplete(ar -> done.tryComplete(ar.succeeded() ? ar.result() : Exchange.failed(ar.cause().getClass().getSimpleName()
                         + (ar.cause().getMessage() == null ? "" : ": " + ar.cause().getMessage()))));

@@ -83,7 +83,19 @@ public final class Dispatcher implements AutoCloseable {
                 .map(outcome -> counted(event, destination, outcome, policy, metrics, trace));
     }
 
+    /**
+     * @param namespace the namespace of the Trigger or flow delivering
+     * @return the headers every delivery of theirs carries ({@code Kn-Namespace}, {@code Prefer: reply}): made once per
+     *     Trigger or flow, not per event
+     */
+    public static Map<String, String> deliveryHeaders(String namespace) {
+        return Map.of("Kn-Namespace", namespace, "Prefer", "reply");
+    }
+
     private static Map<String, String> withPrefer(Map<String, String> headers, DeliveryTrace trace) {
+        if (trace == null && "reply".equals(headers.get("Prefer"))) {
+            return headers;
+        }
         Map<String, String> extra = new HashMap<>(headers);
         extra.put("Prefer", "reply");
         if (trace != null) {
@@ -206,22 +218,17 @@ public final class Dispatcher implements AutoCloseable {
         if (status < 200 || status >= 300) {
             return new Attempt(status, body, null, null, Retries.retryAfter(responseHeaders.get("Retry-After")));
         }
-        Map<String, String> h = new HashMap<>();
-        boolean ce = false;
-        for (Map.Entry<String, String> e : responseHeaders) {
-            String name = e.getKey().toLowerCase(Locale.ROOT);
-            h.put(name, e.getValue());
-            ce |= name.equals("ce-specversion");
-        }
-        String contentType = h.getOrDefault("content-type", "");
-        ce |= contentType.startsWith("application/cloudevents+json");
+        // Looked up in place (case-insensitive): a subscriber's plain 202 is most answers, and costs no copy.
+        String contentType = responseHeaders.get("content-type");
+        boolean ce = responseHeaders.contains("ce-specversion")
+                || contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/cloudevents+json");
         if (!ce) {
             // As Knative's broker filter does: such an answer becomes a 502, so it is retried and then dead-lettered.
             return body.length == 0 ? new Attempt(status, body, null, null, null)
                     : new Attempt(502, body, null, "the subscriber answered " + status + " with a body that is not a CloudEvent", null);
         }
         try {
-            return new Attempt(status, body, HttpMessageFactory.createReader(h, body).toEvent(), null, null);
+            return new Attempt(status, body, HttpMessageFactory.createReader(responseHeaders::forEach, body).toEvent(), null, null);
         } catch (RuntimeException e) {
             return new Attempt(502, body, null, "the subscriber's reply is not a valid CloudEvent: " + e.getMessage(), null);
         }
