@@ -1,6 +1,7 @@
 // The inner loop's benchmark (issue 18), a single-file program run by bench/run-inner-loop:
 //   java bench/inner-loop/InnerLoopBench.java --kiln-jar JAR --mvnw PATH --quarkus DIR --out FILE
-//     [--edits 10] [--pom-edits 3] [--cold true|false] [--work DIR] [--quarkus-version 3.34.1] [--settle-ms 2000]
+//     [--edits 10] [--pom-edits 3] [--first-runs 3] [--cold true|false] [--work DIR] [--quarkus-version 3.34.1] [--settle-ms 2000]
+//     [--busy-ok] [--seed N]
 // Save → new code serving for `kiln new`'s function under `kiln dev` and for Quarkus dev mode on
 // bench/apps/quarkus-funqy, edit for edit in the same run (the same change: a suffix on the echoed message);
 // Kiln's in-process compile against Maven's incremental compile of the same project; pom change → serving; and the
@@ -9,6 +10,9 @@
 // Quarkus's platform BOM and plugin at --quarkus-version (3.34.1): dev mode adds quarkus-devui, which this
 // machine's Maven Central does not serve for 3.34.2, the repository's version (nor funqy-knative-events for 3.33.2
 // or 3.34.3). Its downloads go to bench/target/m2, with ~/.m2 read behind it.
+// Under the benchmarks' rules (BenchRun): the machine checked first; the first kiln dev measured --first-runs (3) times;
+// one edit of each side not counted, then which side goes first drawn for every edit from the printed seed.
+import dev.kiln.bench.support.BenchRun;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,6 +42,8 @@ public class InnerLoopBench {
     static Path work;
 
     public static void main(String[] args) throws Exception {
+        BenchRun run = BenchRun.begin("bench/run-inner-loop", args);
+        args = run.args();
         for (int i = 0; i + 1 < args.length; i += 2) {
             opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
@@ -46,44 +52,73 @@ public class InnerLoopBench {
         Files.createDirectories(work);
         int edits = Integer.parseInt(opts.getOrDefault("edits", "10"));
         int pomEdits = Integer.parseInt(opts.getOrDefault("pom-edits", "3"));
+        int firstRuns = Integer.parseInt(opts.getOrDefault("first-runs", "3"));
         StringBuilder report = new StringBuilder();
-        report.append("# Inner loop (issue 18), ").append(LocalDateTime.now().withNano(0)).append("\n\n")
-                .append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs, load average at start ")
-                .append(load()).append(", Java ").append(Runtime.version()).append(".\n\n");
+        report.append("# Inner loop (issue 18), ").append(LocalDateTime.now().withNano(0)).append("\n\n").append(run.header());
 
-        // First kiln dev of a new project.
-        List<String> firsts = new ArrayList<>();
-        if (Boolean.parseBoolean(opts.getOrDefault("cold", "true"))) {
-            Path home = Files.createDirectories(work.resolve("cold-home"));
-            Path project = newProject("cold");
-            Kiln cold = Kiln.start(project, Map.of("HOME", home.toString(), "JAVA_TOOL_OPTIONS", "-Duser.home=" + home,
-                    "XDG_CACHE_HOME", home.resolve(".cache").toString()));
-            firsts.add("| cold: empty `~/.m2` and Kiln cache (Maven Central over the network) | " + ms(cold.firstAnswer) + " |");
-            cold.stop();
+        // First kiln dev of a new project, --first-runs times: each run a new project and an empty Kiln cache (and, cold,
+        // a fresh user home); the last run's project ("hello") is the one edited below.
+        List<Long> colds = new ArrayList<>();
+        List<Long> warms = new ArrayList<>();
+        List<Long> agains = new ArrayList<>();
+        boolean cold = Boolean.parseBoolean(opts.getOrDefault("cold", "true"));
+        Kiln kiln = null;
+        Path project = null;
+        Map<String, String> warmEnv = null;
+        for (int r = 1; r <= firstRuns; r++) {
+            String suffix = r == firstRuns ? "" : "r" + r;
+            if (cold) {
+                Path home = Files.createDirectories(work.resolve("cold-home-" + r));
+                Kiln c = Kiln.start(newProject("cold" + suffix), Map.of("HOME", home.toString(), "JAVA_TOOL_OPTIONS", "-Duser.home=" + home,
+                        "XDG_CACHE_HOME", home.resolve(".cache").toString()));
+                colds.add(c.firstAnswer);
+                c.stop();
+            }
+            project = newProject("hello" + suffix);
+            warmEnv = Map.of("XDG_CACHE_HOME", work.resolve("cache-" + r).toString());
+            Kiln warm = Kiln.start(project, warmEnv);
+            warms.add(warm.firstAnswer);
+            warm.stop();
+            kiln = Kiln.start(project, warmEnv);
+            agains.add(kiln.firstAnswer);
+            if (r < firstRuns) {
+                kiln.stop();
+            }
         }
-        Path project = newProject("hello");
-        Map<String, String> warmEnv = Map.of("XDG_CACHE_HOME", work.resolve("cache").toString());
-        Kiln warm = Kiln.start(project, warmEnv);
-        firsts.add("| warm: the user's `~/.m2` (read, not written), an empty Kiln cache | " + ms(warm.firstAnswer) + " |");
-        warm.stop();
-        Kiln kiln = Kiln.start(project, warmEnv);
-        firsts.add("| again: the same project, its build cached | " + ms(kiln.firstAnswer) + " |");
-        report.append("## First `kiln dev` of a new project (`kiln new hello`, then `kiln dev .` until it answers)\n\n")
-                .append("| repository | start → first answer |\n|---|---|\n").append(String.join("\n", firsts)).append("\n\n");
+        report.append("## First `kiln dev` of a new project (`kiln new hello`, then `kiln dev .` until it answers), ").append(firstRuns)
+                .append(" runs, each a new project\n\n| repository | median | p90 | min | max |\n|---|---|---|---|---|\n");
+        if (cold) {
+            report.append(row("cold: empty `~/.m2` and Kiln cache (Maven Central over the network)", colds)).append("\n");
+        }
+        report.append(row("warm: the user's `~/.m2` (read, not written), an empty Kiln cache", warms)).append("\n")
+                .append(row("again: the same project, its build cached", agains)).append("\n\n");
 
         // Save → new code serving, Kiln and Quarkus dev mode edit for edit.
         Quarkus quarkus = Quarkus.start();
         List<Long> kilnTimes = new ArrayList<>();
         List<Long> quarkusTimes = new ArrayList<>();
         List<String> breakdown = new ArrayList<>();
+        // One edit of each first, not counted (the first reload of either pays for classes and code the later ones reuse).
+        settle();
+        kiln.edit("-w");
+        kiln.lastBreakdown();
+        settle();
+        quarkus.edit("-w");
+        run.warmedUp("save → serving, Kiln and Quarkus", "one edit of each run and not counted; then which goes first drawn for every edit"
+                + " (an edit is a one-shot measurement: no rate to hold still)");
         for (int i = 1; i <= edits; i++) {
-            settle();
-            kilnTimes.add(kiln.edit("-" + i));
-            breakdown.add(kiln.lastBreakdown());
-            settle();
-            quarkusTimes.add(quarkus.edit("-" + i));
+            boolean kilnFirst = run.random().nextBoolean();
+            for (boolean k : new boolean[] {kilnFirst, !kilnFirst}) {
+                settle();
+                if (k) {
+                    kilnTimes.add(kiln.edit("-" + i));
+                    breakdown.add(kiln.lastBreakdown());
+                } else {
+                    quarkusTimes.add(quarkus.edit("-" + i));
+                }
+            }
         }
-        report.append("## Save → new code serving (").append(edits).append(" edits each, alternating, same run)\n\n")
+        report.append("## Save → new code serving (").append(edits).append(" edits each, after one not counted; which goes first drawn for every edit, same run)\n\n")
                 .append("The same change each time: the echoed message gets a new suffix. Timed from the file's write to the first reply ")
                 .append("with the new suffix, polling every 20 ms.\n\n")
                 .append("| | median | p90 | min | max |\n|---|---|---|---|---|\n")
@@ -101,7 +136,7 @@ public class InnerLoopBench {
                 inProcess.add(Long.parseLong(m.group(1)));
             }
         }
-        List<Long> maven = mavenCompiles(project, edits);
+        List<Long> maven = mavenCompiles(project, work.resolve("cache-" + firstRuns), edits);
         report.append("## The compile of one edit\n\n| | median | p90 | min | max |\n|---|---|---|---|---|\n")
                 .append(row("in `kiln dev`'s JVM (`javax.tools`, changed files and their readers)", inProcess)).append("\n")
                 .append(row("Maven's incremental compile (`mvn -o compile`, the same project and repositories)", maven)).append("\n\n");
@@ -115,7 +150,8 @@ public class InnerLoopBench {
         report.append("## pom change → serving (").append(pomEdits).append(" edits: a dependency added or removed, and the code)\n\n")
                 .append("| | median | p90 | min | max |\n|---|---|---|---|---|\n").append(row("Kiln: full build, archive trained again", pomTimes)).append("\n\n");
         kiln.stop();
-        report.append("Load average at the end: ").append(load()).append(".\n");
+        run.close();
+        report.append(run.machine()).append("\n\nWarm-ups:\n\n").append(run.warmupTable());
         Path out = Path.of(opts.getOrDefault("out", "bench/results/inner-loop.md"));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, report);
@@ -139,10 +175,6 @@ public class InnerLoopBench {
 
     static String ms(long millis) {
         return millis >= 10_000 ? String.format("%.1f s", millis / 1000.0) : millis + " ms";
-    }
-
-    static String load() throws IOException {
-        return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
     }
 
     /** Lets the machine settle between edits: the old version drains, the JIT calms. */
@@ -210,7 +242,7 @@ public class InnerLoopBench {
     }
 
     /** Maven's incremental compile of a copy of the project, one edit at a time. */
-    static List<Long> mavenCompiles(Path project, int edits) throws Exception {
+    static List<Long> mavenCompiles(Path project, Path kilnCache, int edits) throws Exception {
         Path copy = work.resolve("maven-compile/hello");
         Files.createDirectories(copy);
         try (Stream<Path> files = Files.walk(project)) {
@@ -220,7 +252,7 @@ public class InnerLoopBench {
                 Files.copy(f, to);
             }
         }
-        List<String> cmd = List.of(opts.get("mvnw"), "-B", "-q", "-o", "-Dmaven.repo.local=" + work.resolve("cache/kiln/maven-repository"),
+        List<String> cmd = List.of(opts.get("mvnw"), "-B", "-q", "-o", "-Dmaven.repo.local=" + kilnCache.resolve("kiln/maven-repository"),
                 "-Dmaven.repo.local.tail=" + project.resolve(".kiln/sdk-repository") + "," + System.getProperty("user.home") + "/.m2/repository",
                 "compile");
         run(cmd, copy); // the first compile: target/classes as a full build leaves it

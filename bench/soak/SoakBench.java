@@ -1,6 +1,7 @@
 package dev.kiln.bench.soak;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.kiln.bench.support.BenchRun;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,6 +29,11 @@ import java.util.regex.Pattern;
  * Sequence on KafkaChannels (the greeter, then this program's sink), a steady paced load, function instances killed
  * at random, and kiln dev itself killed with SIGKILL twice and started again. Reports accepted, delivered, duplicates
  * and lost, and the end-to-end latency over time. Bounded in count and time; stops by itself.
+ *
+ * <p>Under the benchmarks' rules ({@link BenchRun}) where they apply to a soak: the machine checked before the run and
+ * watched during it (the report is flagged when it was busy), and the chaos (which instance is killed) drawn from the
+ * run's printed seed, so {@code --seed N} repeats it. A soak measures loss and duplicates over a long run with faults,
+ * not a rate: it has no steady state to warm to, and its latency windows over time are the report.
  */
 public final class SoakBench {
 
@@ -35,6 +41,8 @@ public final class SoakBench {
     static final Pattern NAME = Pattern.compile("Hello, (s-\\d+)!");
 
     public static void main(String[] args) throws Exception {
+        BenchRun run = BenchRun.begin("bench/run-soak", args);
+        args = run.args();
         Map<String, String> o = new TreeMap<>(Map.of("--seconds", "600", "--rate", "20", "--kill-every", "30", "--drain", "180",
                 "--window", "30", "--out", "bench/results/soak-" + LocalDate.now() + ".md"));
         for (int i = 0; i + 1 < args.length; i += 2) {
@@ -133,7 +141,7 @@ public final class SoakBench {
             long nextKill = start + killEvery;
             long[] crashes = {start + TimeUnit.SECONDS.toNanos(seconds) / 3, start + 2 * TimeUnit.SECONDS.toNanos(seconds) / 3};
             int crashed = 0;
-            Random random = new Random(20);
+            Random random = run.random();
             while (System.nanoTime() < end) {
                 long now = System.nanoTime();
                 if (crashed < 2 && now >= crashes[crashed]) {
@@ -155,7 +163,8 @@ public final class SoakBench {
             while (System.nanoTime() < drainEnd && !arrived.keySet().containsAll(sent.keySet())) {
                 Thread.sleep(500);
             }
-            String report = report(o, sent, arrived, duplicates.get(), refused.get(), chaos, start);
+            run.close();
+            String report = report(o, sent, arrived, duplicates.get(), refused.get(), chaos, start).replaceFirst("\n\n", "\n\n" + java.util.regex.Matcher.quoteReplacement(run.header()));
             System.out.print(report);
             Path out = Path.of(o.get("--out"));
             Files.createDirectories(out.toAbsolutePath().getParent());

@@ -1,14 +1,12 @@
 package dev.kiln.bench;
 
+import dev.kiln.bench.support.BenchRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * Runs the function SDK benchmark: every app on JDK 17 and JDK 25, each without and with its trained
@@ -16,8 +14,13 @@ import java.util.Random;
  * loaded before its first reply (by library and by origin), and wrk throughput. Prints a Markdown report and
  * writes it to {@code --out}.
  *
- * <pre>java -jar harness.jar --bench DIR [--rounds 7] [--throughput-rounds 3] [--wrk-seconds 10]
- *     [--jdk25 PATH] [--apps kiln,kiln-otel,kiln-before,jdk-bare,jdk-jackson,quarkus-funqy,spring-cf] [--classes true] [--out FILE]</pre>
+ * <pre>java -cp harness.jar:bench-support.jar dev.kiln.bench.Bench --bench DIR [--rounds 7] [--throughput-rounds 3] [--wrk-seconds 10]
+ *     [--jdk25 PATH] [--apps kiln,kiln-otel,kiln-before,jdk-bare,jdk-jackson,quarkus-funqy,spring-cf] [--classes true] [--out FILE]
+ *     [--busy-ok] [--seed N]</pre>
+ *
+ * <p>Under the benchmarks' rules ({@link BenchRun}): the machine checked first, a first cold-start round not counted, the
+ * rounds and the throughput variants in seeded random orders, each throughput process warmed with wrk until its rate
+ * holds still.
  *
  * <p>{@code kiln-otel} is the Kiln echo with {@code OTEL_EXPORTER_OTLP_ENDPOINT} set (its spans go to a sink in this
  * JVM): its cold start and classes against {@code kiln}'s are what tracing costs, and what it costs when off.
@@ -31,7 +34,8 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = options(args);
+        BenchRun run = BenchRun.begin("bench/run", args);
+        Map<String, String> opts = options(run.args());
         Path bench = Path.of(opts.getOrDefault("bench", "bench")).toAbsolutePath();
         int rounds = Integer.parseInt(opts.getOrDefault("rounds", "7"));
         int throughputRounds = Integer.parseInt(opts.getOrDefault("throughput-rounds", "3"));
@@ -82,11 +86,15 @@ public final class Bench {
         }
         Map<Variant, List<Runner.ColdStart>> cold = new LinkedHashMap<>();
         variants.forEach(v -> cold.put(v, new ArrayList<>()));
-        Random shuffle = new Random(42);
+        // A first round, not counted: the jars and archives into the page cache, the harness's own probe code compiled.
+        for (Variant v : run.shuffled(variants)) {
+            runner.coldStart(v);
+        }
+        run.warmedUp("cold start, every variant", "one round run and not counted (page cache, the harness's JIT); a cold start is a new"
+                + " process by definition, so there is no rate to hold still");
         for (int r = 1; r <= rounds; r++) {
-            List<Variant> order = new ArrayList<>(variants);
-            Collections.shuffle(order, shuffle); // interleaved, so drift in machine load spreads over every variant
-            for (Variant v : order) {
+            // Each round in a new order drawn from the run's seed, so drift in machine load spreads over every variant.
+            for (Variant v : run.shuffled(variants)) {
                 cold.get(v).add(runner.coldStart(v));
             }
             System.err.printf("cold-start round %d/%d done%n", r, rounds);
@@ -102,21 +110,26 @@ public final class Bench {
 
         Map<Variant, List<Runner.Throughput>> load = new LinkedHashMap<>();
         if (throughputRounds > 0) {
+            List<Variant> loaded = new ArrayList<>();
             for (App app : apps) {
                 for (boolean archived : new boolean[] {false, true}) {
                     Variant v = new Variant(app, jdks.get(0), archived);
-                    List<Runner.Throughput> results = new ArrayList<>();
-                    for (int r = 0; r < throughputRounds; r++) {
-                        results.add(runner.throughput(v, wrkSeconds));
-                    }
-                    load.put(v, results);
-                    System.err.printf("throughput %s done%n", v.label());
+                    loaded.add(v);
+                    load.put(v, new ArrayList<>());
                 }
             }
+            for (int r = 1; r <= throughputRounds; r++) {
+                for (Variant v : run.shuffled(loaded)) {
+                    load.get(v).add(runner.throughput(run, v.label() + ", round " + r, v, wrkSeconds));
+                }
+                System.err.printf("throughput round %d/%d done%n", r, throughputRounds);
+            }
         }
+        run.close();
 
         otlp.close();
-        String report = Report.markdown(LocalDate.now(), rounds, throughputRounds, wrkSeconds, cold, classes, load, apps, jdks);
+        String report = run.header() + Report.markdown(rounds, throughputRounds, wrkSeconds, cold, classes, load, apps, jdks)
+                + "\nWarm-ups:\n\n" + run.warmupTable();
         System.out.println(report);
         if (opts.containsKey("out")) {
             Path out = Path.of(opts.get("out"));

@@ -23,6 +23,16 @@ final class Probe {
     private Probe() {
     }
 
+    /** @return whether a TCP connection to the port is accepted (nothing is sent) */
+    static boolean connects(int port) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (ConnectException e) {
+            return false;
+        }
+    }
+
     /** @return the status code, or -1 when nothing listens yet */
     static int post(int port) throws IOException {
         try (Socket s = new Socket()) {

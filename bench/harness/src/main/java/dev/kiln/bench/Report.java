@@ -1,6 +1,5 @@
 package dev.kiln.bench;
 
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -13,17 +12,16 @@ final class Report {
     private Report() {
     }
 
-    static String markdown(LocalDate date, int rounds, int throughputRounds, int wrkSeconds,
+    static String markdown(int rounds, int throughputRounds, int wrkSeconds,
             Map<Variant, List<Runner.ColdStart>> cold, Map<Variant, ClassLoads> classes,
             Map<Variant, List<Runner.Throughput>> load, List<App> apps, List<Jdk> jdks) {
         StringBuilder md = new StringBuilder();
-        md.append("Run of ").append(date).append(" on ").append(Runtime.getRuntime().availableProcessors())
-                .append(" CPUs, ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
-                .append("; JDKs: ").append(jdks.stream().map(j -> j.feature() + " (" + j.home() + ")").toList())
+        md.append("JDKs: ").append(jdks.stream().map(j -> j.feature() + " (" + j.home() + ")").toList())
                 .append(". Cold start = exec to first 2xx to a binary-mode CloudEvent POST, ").append(rounds)
-                .append(" interleaved rounds; RSS = VmRSS right after it; CPU = the process's user + system time by then"
+                .append(" interleaved rounds after one not counted; port open = exec to the first TCP connection accepted (no request);"
+                        + " RSS = VmRSS right after the first 2xx; CPU = the process's user + system time by then"
                         + " (10 ms resolution; much less moved by other load on the machine than wall-clock times).\n\n");
-        md.append("| variant | min ms | median ms | max ms | listen (median) ms | CPU ms (median) | RSS MiB (median) |\n|---|---|---|---|---|---|---|\n");
+        md.append("| variant | min ms | median ms | max ms | port open (median) ms | CPU ms (median) | RSS MiB (median) |\n|---|---|---|---|---|---|---|\n");
         cold.forEach((v, runs) -> md.append(String.format("| %s | %.0f | **%.0f** | %.0f | %.0f | %.0f | %.1f |%n", v.label(),
                 min(runs, Runner.ColdStart::firstOkMillis), median(runs, Runner.ColdStart::firstOkMillis),
                 max(runs, Runner.ColdStart::firstOkMillis), median(runs, Runner.ColdStart::listenMillis),
@@ -42,12 +40,13 @@ final class Report {
             });
         }
         if (!load.isEmpty()) {
-            md.append("\nThroughput: fresh process per round, ").append(Math.max(2, wrkSeconds / 2))
-                    .append(" s wrk warm-up, then `wrk -t1 -c16 -d").append(wrkSeconds).append("s --latency`, ")
-                    .append(throughputRounds).append(" rounds; server and wrk share the machine.\n\n");
-            md.append("| variant | best req/s | median req/s | p99 ms (median) | errors | RSS after load MiB |\n|---|---|---|---|---|---|\n");
-            load.forEach((v, runs) -> md.append(String.format("| %s | %.0f | **%.0f** | %.2f | %d | %.0f |%n", v.label(),
-                    max(runs, Runner.Throughput::requestsPerSecond), median(runs, Runner.Throughput::requestsPerSecond),
+            md.append("\nThroughput: fresh process per round, warmed with 2 s wrk windows until the rate held still (see Warm-ups), then"
+                    + " `wrk -t1 -c16 -d").append(wrkSeconds).append("s --latency`, ")
+                    .append(throughputRounds).append(" rounds, the variants in a new random order each round; server and wrk share the machine.\n\n");
+            md.append("| variant | min req/s | median req/s | max req/s | p99 ms (median) | errors | RSS after load MiB |\n|---|---|---|---|---|---|---|\n");
+            load.forEach((v, runs) -> md.append(String.format("| %s | %.0f | **%.0f** | %.0f | %.2f | %d | %.0f |%n", v.label(),
+                    min(runs, Runner.Throughput::requestsPerSecond), median(runs, Runner.Throughput::requestsPerSecond),
+                    max(runs, Runner.Throughput::requestsPerSecond),
                     median(runs, Runner.Throughput::p99Millis), runs.stream().mapToLong(Runner.Throughput::errors).sum(),
                     median(runs, Runner.Throughput::rssMiB))));
         }

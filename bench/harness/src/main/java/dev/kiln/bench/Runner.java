@@ -1,5 +1,6 @@
 package dev.kiln.bench;
 
+import dev.kiln.bench.support.BenchRun;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -16,7 +17,8 @@ final class Runner {
      * One cold start.
      *
      * @param firstOkMillis exec to the first 2xx
-     * @param listenMillis exec to the first accepted connection
+     * @param listenMillis exec to the port open: the first TCP connection accepted, before any request (the kernel accepts
+     *     once the app called listen(), whether or not it reads yet)
      * @param rssMiB resident set right after the first 2xx
      * @param cpuMillis CPU time the process had used by then (user + system, all its threads): far less moved by
      *     other processes on the machine than the wall-clock times
@@ -60,10 +62,11 @@ final class Runner {
         long t0 = System.nanoTime();
         Process p = start(v.command(), port, "cold", v.app().env());
         try {
-            double[] times = awaitFirstOk(port, t0, p);
+            double listen = awaitPortOpen(port, t0, p);
+            double firstOk = awaitFirstOk(port, t0, p);
             double rss = Probe.rssMiB(p.pid());
             double cpu = Probe.cpuMillis(p.pid());
-            return new ColdStart(times[1], times[0], rss, cpu);
+            return new ColdStart(firstOk, listen, rss, cpu);
         } finally {
             stop(p);
         }
@@ -87,12 +90,18 @@ final class Runner {
         return ClassLoads.parse(Files.readAllLines(log));
     }
 
-    Throughput throughput(Variant v, int seconds) throws Exception {
+    /**
+     * A fresh process, warmed with wrk until its rate holds still (the run's steady-state rule), then measured.
+     *
+     * @param run the benchmark run, whose rule decides when the warm-up is over and which records it
+     * @param label what the warm-up is recorded as
+     */
+    Throughput throughput(BenchRun run, String label, Variant v, int seconds) throws Exception {
         int port = freePort();
         Process p = start(v.command(), port, "load", v.app().env());
         try {
             awaitFirstOk(port, System.nanoTime(), p);
-            wrk(port, Math.max(2, seconds / 2)); // warm-up: JIT and pools, not measured
+            run.steady(label, () -> number(wrk(port, 2), "Requests/sec:\\s+([\\d.]+)"));
             String out = wrk(port, seconds);
             return new Throughput(number(out, "Requests/sec:\\s+([\\d.]+)"), millis(out, "99%\\s+([\\d.]+)(us|ms|s)"),
                     (long) (number(out, "Non-2xx or 3xx responses:\\s+(\\d+)") + socketErrors(out)), Probe.rssMiB(p.pid()));
@@ -111,18 +120,29 @@ final class Runner {
         return out;
     }
 
-    /** @return {listen ms, first 2xx ms} since t0 */
-    private static double[] awaitFirstOk(int port, long t0, Process p) throws Exception {
-        double listen = -1;
+    /** @return ms since t0 until a TCP connection to the port is accepted (no request sent) */
+    private static double awaitPortOpen(int port, long t0, Process p) throws Exception {
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (Probe.connects(port)) {
+                return (System.nanoTime() - t0) / 1e6;
+            }
+            if (!p.isAlive()) {
+                throw new IllegalStateException("process exited with " + p.exitValue() + "; see " + logOf(p));
+            }
+            TimeUnit.MILLISECONDS.sleep(1);
+        }
+        throw new IllegalStateException("the port did not open within 120 s; see " + logOf(p));
+    }
+
+    /** @return ms since t0 until the first 2xx to the benchmark's event */
+    private static double awaitFirstOk(int port, long t0, Process p) throws Exception {
         long deadline = t0 + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
             int status = Probe.post(port);
             long now = System.nanoTime();
-            if (status != -1 && listen < 0) {
-                listen = (now - t0) / 1e6;
-            }
             if (status >= 200 && status < 300) {
-                return new double[] {listen, (now - t0) / 1e6};
+                return (now - t0) / 1e6;
             }
             if (!p.isAlive()) {
                 throw new IllegalStateException("process exited with " + p.exitValue() + "; see " + logOf(p));

@@ -1,5 +1,6 @@
 package dev.kiln.bench.builder;
 
+import dev.kiln.bench.support.BenchRun;
 import dev.kiln.builder.git.GitCredentials;
 import dev.kiln.builder.host.BuildLog;
 import dev.kiln.builder.host.HostBuild;
@@ -37,7 +38,9 @@ import org.eclipse.jgit.revwalk.RevCommit;
  * </ol>
  * Each of the last four runs {@code --rounds} times per runtime and reports the median and the spread, with the time
  * split into source, Maven and training from the builder's progress reports.
- * Options: {@code --rounds 3 --javas HOME[,HOME] --maven ./mvnw --out FILE}.
+ * Under the benchmarks' rules ({@link BenchRun}): the machine checked first, one build of each kind not counted, the
+ * scenarios of each round in a seeded random order.
+ * Options: {@code --rounds 3 --cold-rounds 3 --javas HOME[,HOME] --maven ./mvnw --out FILE}, and BenchRun's.
  */
 public final class BuilderBench {
 
@@ -45,11 +48,14 @@ public final class BuilderBench {
     }
 
     public static void main(String[] args) throws Exception {
+        BenchRun run = BenchRun.begin("bench/run-builder", args);
         Map<String, String> opts = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        String[] own = run.args();
+        for (int i = 0; i + 1 < own.length; i += 2) {
+            opts.put(own[i].replaceFirst("^--", ""), own[i + 1]);
         }
         int rounds = Integer.parseInt(opts.getOrDefault("rounds", "3"));
+        int coldRounds = Integer.parseInt(opts.getOrDefault("cold-rounds", "3"));
         Path maven = Path.of(opts.getOrDefault("maven", "mvnw")).toAbsolutePath();
         Path greeter = Path.of(opts.getOrDefault("greeter", "examples/functions/greeter")).toAbsolutePath();
         Path out = Path.of(opts.getOrDefault("out", "bench/results/builder-" + LocalDate.now() + ".md"));
@@ -62,9 +68,8 @@ public final class BuilderBench {
 
         Path dir = Files.createTempDirectory("kiln-builder-bench");
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "Run of %s on %d CPUs, %s %s; Maven: %s; runtimes (training): %s.%n%n",
-                LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
-                System.getProperty("os.arch"), maven, javas.stream().map(j -> "JDK " + j.feature()).toList()));
+        md.append(String.format(Locale.ROOT, "Maven: %s; runtimes (training): %s. Each round runs the scenarios in a new random order; a first"
+                        + " build of each kind is not counted (see Warm-ups).%n%n", maven, javas.stream().map(j -> "JDK " + j.feature()).toList()));
         try (GitHttpServer server = new GitHttpServer(Files.createDirectories(dir.resolve("served/public")).getParent())) {
             GitHttpServer.Repo repo = server.new Repo("public/functions.git");
             RevCommit first = repo.commitTree("the greeter", greeter, "greeter");
@@ -73,69 +78,100 @@ public final class BuilderBench {
             LocalArtifacts.stage(sdkRepo, Path.of(JvmCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
             MavenCommand mvn = new MavenCommand(List.of(maven.toString()));
             Path m2 = dir.resolve("m2");
+            Path checkout = repo.workTree().resolve("greeter");
+            Path source = checkout.resolve("src/main/java/dev/kiln/examples/greeter/Greeter.java");
 
             md.append("| scenario | runtime | median | min | max | source | maven | training |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
-            // 1. cold: nothing cached anywhere.
-            Timed cold = build(new HostBuilder(config(dir.resolve("cache-cold"), mvn, sdkRepo, m2, javas.get(0))),
-                    request(url, first));
-            row(md, "cold (empty Kiln cache, empty Maven repository)", javas.get(0), List.of(cold));
-
-            // 2. the anchor: plain Maven, offline, same source, warmed repository.
-            List<Timed> anchor = new ArrayList<>();
-            Path checkout = repo.workTree().resolve("greeter");
-            for (int i = 0; i < rounds; i++) {
-                deleteTree(checkout.resolve("target"));
-                long t0 = System.nanoTime();
-                Process p = new ProcessBuilder(List.of(maven.toString(), "-B", "-ntp", "-o", "-DskipTests",
-                        "-Dmaven.repo.local.tail=" + sdkRepo, "-Dmaven.repo.local=" + m2, "package")).directory(checkout.toFile())
-                        .redirectErrorStream(true).redirectOutput(dir.resolve("anchor.log").toFile()).start();
-                if (p.waitFor() != 0) {
-                    throw new IllegalStateException("plain mvn package failed: " + dir.resolve("anchor.log"));
+            // 1. cold: nothing cached anywhere (every round its own empty Maven repository and Kiln cache).
+            List<Timed> cold = new ArrayList<>();
+            for (int i = 0; i < coldRounds; i++) {
+                try (HostBuilder b = new HostBuilder(config(dir.resolve("cache-cold-" + i), mvn, sdkRepo, dir.resolve("m2-cold-" + i), javas.get(0)))) {
+                    cold.add(build(b, request(url, first)));
                 }
-                Duration took = Duration.ofNanos(System.nanoTime() - t0);
-                anchor.add(new Timed(took, Duration.ZERO, took, Duration.ZERO));
             }
-            deleteTree(checkout.resolve("target"));
-            row(md, "anchor: plain `mvn -o -DskipTests package`", null, anchor);
+            // What the others start from: Maven's repository warmed by one build, not counted.
+            try (HostBuilder b = new HostBuilder(config(dir.resolve("cache-prime"), mvn, sdkRepo, m2, javas.get(0)))) {
+                build(b, request(url, first));
+            }
+            anchor(maven, checkout, sdkRepo, m2, dir);
+            run.warmedUp("warm, rebuild, cache hit, anchor", "one build of each kind first, not counted (Maven's repository, the page"
+                    + " cache, this JVM's code); a build is one-shot, so there is no rate to hold still");
 
-            int change = 0;
+            Map<String, List<Timed>> timed = new LinkedHashMap<>();
+            Map<Integer, HostBuilder> rebuilders = new LinkedHashMap<>();
             for (JavaRuntime java : javas) {
-                // 3. warm: Maven's repository is warm, Kiln's cache is empty.
-                List<Timed> warm = new ArrayList<>();
-                for (int i = 0; i < rounds; i++) {
-                    try (HostBuilder fresh = new HostBuilder(config(dir.resolve("cache-warm-" + java.feature() + "-" + i), mvn, sdkRepo, m2, java))) {
-                        warm.add(build(fresh, request(url, first)));
+                HostBuilder b = new HostBuilder(config(dir.resolve("cache-" + java.feature()), mvn, sdkRepo, m2, java));
+                build(b, request(url, first)); // its first build fills its cache: the rebuilds are incremental from here
+                rebuilders.put(java.feature(), b);
+            }
+            List<String> tasks = new ArrayList<>();
+            tasks.add("anchor");
+            for (JavaRuntime java : javas) {
+                tasks.add("warm " + java.feature());
+                tasks.add("rebuild " + java.feature());
+            }
+            int[] change = {0};
+            int warmCaches = 0;
+            for (int r = 1; r <= rounds; r++) {
+                for (String task : run.shuffled(tasks)) {
+                    if (task.equals("anchor")) {
+                        timed.computeIfAbsent("anchor", k -> new ArrayList<>()).add(anchor(maven, checkout, sdkRepo, m2, dir));
+                        continue;
                     }
-                }
-                row(md, "warm (empty Kiln cache, warm Maven repository)", java, warm);
-
-                // 4. rebuild after a one-line change, 5. cache hit.
-                List<Timed> rebuild = new ArrayList<>();
-                List<Timed> hit = new ArrayList<>();
-                try (HostBuilder builder = new HostBuilder(config(dir.resolve("cache-" + java.feature()), mvn, sdkRepo, m2, java))) {
-                    build(builder, request(url, first));
-                    Path source = checkout.resolve("src/main/java/dev/kiln/examples/greeter/Greeter.java");
-                    for (int i = 0; i < rounds; i++) {
+                    JavaRuntime java = javas.stream().filter(j -> task.endsWith(" " + j.feature())).findFirst().orElseThrow();
+                    if (task.startsWith("warm")) {
+                        // 3. warm: Maven's repository is warm, Kiln's cache is empty.
+                        try (HostBuilder fresh = new HostBuilder(config(dir.resolve("cache-warm-" + (++warmCaches)), mvn, sdkRepo, m2, java))) {
+                            timed.computeIfAbsent(task, k -> new ArrayList<>()).add(build(fresh, request(url, first)));
+                        }
+                    } else {
+                        // 4. rebuild after a one-line change, 5. cache hit.
+                        HostBuilder builder = rebuilders.get(java.feature());
                         String code = Files.readString(source);
-                        RevCommit changed = repo.commit("one line " + (++change), "greeter/src/main/java/dev/kiln/examples/greeter/Greeter.java",
-                                code.replaceFirst("private String punctuation = \"[^\"]*\";", "private String punctuation = \"!" + change + "\";"));
-                        rebuild.add(build(builder, request(url, changed)));
-                        hit.add(build(builder, request(url, changed)));
+                        RevCommit changed = repo.commit("one line " + (++change[0]), "greeter/src/main/java/dev/kiln/examples/greeter/Greeter.java",
+                                code.replaceFirst("private String punctuation = \"[^\"]*\";", "private String punctuation = \"!" + change[0] + "\";"));
+                        timed.computeIfAbsent(task, k -> new ArrayList<>()).add(build(builder, request(url, changed)));
+                        timed.computeIfAbsent("hit " + java.feature(), k -> new ArrayList<>()).add(build(builder, request(url, changed)));
                     }
                 }
-                row(md, "rebuild after a one-line change (incremental fetch)", java, rebuild);
-                row(md, "cache hit (same build key)", java, hit);
+            }
+            for (HostBuilder b : rebuilders.values()) {
+                b.close();
+            }
+            row(md, "cold (empty Kiln cache, empty Maven repository)", javas.get(0), cold);
+            row(md, "anchor: plain `mvn -o -DskipTests package`", null, timed.get("anchor"));
+            for (JavaRuntime java : javas) {
+                row(md, "warm (empty Kiln cache, warm Maven repository)", java, timed.get("warm " + java.feature()));
+                row(md, "rebuild after a one-line change (incremental fetch)", java, timed.get("rebuild " + java.feature()));
+                row(md, "cache hit (same build key)", java, timed.get("hit " + java.feature()));
             }
             repo.close();
         } finally {
             deleteTree(dir);
         }
+        run.close();
         md.append("\nTarget: a warm rebuild in 10 s or less. Source = fetch and export; maven = `mvn package` (offline first);"
-                + " training = the SDK's training mode writing the runtime's class archive.\n");
+                + " training = the SDK's training mode writing the runtime's class archive.\n\nWarm-ups:\n\n").append(run.warmupTable());
+        String report = run.header() + md;
         Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, md);
-        System.out.print(md);
+        Files.writeString(out, report);
+        System.out.print(report);
         System.err.println("report: " + out);
+    }
+
+    /** The anchor: plain Maven, offline, same source, warmed repository; what a developer waits for without Kiln. */
+    private static Timed anchor(Path maven, Path checkout, Path sdkRepo, Path m2, Path dir) throws Exception {
+        deleteTree(checkout.resolve("target"));
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(List.of(maven.toString(), "-B", "-ntp", "-o", "-DskipTests",
+                "-Dmaven.repo.local.tail=" + sdkRepo, "-Dmaven.repo.local=" + m2, "package")).directory(checkout.toFile())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("anchor.log").toFile()).start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("plain mvn package failed: " + dir.resolve("anchor.log"));
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        deleteTree(checkout.resolve("target"));
+        return new Timed(took, Duration.ZERO, took, Duration.ZERO);
     }
 
     private static HostBuilder.Config config(Path cache, MavenCommand mvn, Path sdkRepo, Path m2, JavaRuntime java) {

@@ -1,5 +1,6 @@
 package dev.kiln.bench.container;
 
+import dev.kiln.bench.support.BenchRun;
 import dev.kiln.builder.git.GitCredentials;
 import dev.kiln.builder.host.BuildLog;
 import dev.kiln.builder.host.HostBuilder;
@@ -42,7 +43,12 @@ import org.eclipse.jgit.revwalk.RevCommit;
  * <li>host builds of the same two commits with a warm Maven repository, as {@code bench/run-builder} measures them.</li>
  * </ol>
  * Every container build trains the class archive with the same rounds as host builds here (100). Options:
- * {@code --rounds 3 --maven ./mvnw --greeter examples/functions/greeter --out FILE}.
+ * {@code --rounds 3 --cold-rounds 3 --maven ./mvnw --greeter examples/functions/greeter --out FILE}, and BenchRun's.
+ *
+ * <p>Under the benchmarks' rules ({@link BenchRun}): the machine checked first and watched throughout; the cold scenario
+ * {@code --cold-rounds} times, each in a fresh cache; a host build run first and not counted (it fills the Maven
+ * repository); in each round the container side and the host side in an order drawn from the printed seed. A build is
+ * a one-shot measurement: there is no rate to hold still, so the warm-ups are those uncounted first builds.
  */
 public final class ContainerBench {
 
@@ -50,11 +56,14 @@ public final class ContainerBench {
     }
 
     public static void main(String[] args) throws Exception {
+        BenchRun run = BenchRun.begin("bench/run-container-build", args);
+        args = run.args();
         Map<String, String> opts = new LinkedHashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
         int rounds = Integer.parseInt(opts.getOrDefault("rounds", "3"));
+        int coldRounds = Integer.parseInt(opts.getOrDefault("cold-rounds", "3"));
         Path maven = Path.of(opts.getOrDefault("maven", "mvnw")).toAbsolutePath();
         Path greeter = Path.of(opts.getOrDefault("greeter", "examples/functions/greeter")).toAbsolutePath();
         Path out = Path.of(opts.getOrDefault("out", "bench/results/container-" + LocalDate.now() + ".md"));
@@ -64,74 +73,94 @@ public final class ContainerBench {
 
         Path dir = Files.createTempDirectory("kiln-container-bench");
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "Run of %s on %d CPUs, %s; load average before: %s.%n%n", LocalDate.now(),
-                Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), load()));
         md.append("| scenario | median | min | max | runs |\n|---|---:|---:|---:|---:|\n");
         try (GitHttpServer server = new GitHttpServer(Files.createDirectories(dir.resolve("served/public")).getParent())) {
             GitHttpServer.Repo repo = server.new Repo("public/functions.git");
             RevCommit first = repo.commitTree("the greeter", greeter, "greeter");
             String url = server.url("public/functions.git");
 
-            // 1. cold: base images from nothing, then a build with no layer cache.
-            Path coldCache = dir.resolve("cold-cache");
-            long t0 = System.nanoTime();
-            BaseImages cold = BaseImages.make(coldCache, dir.resolve("cold-base-images.log"));
-            Duration coldBases = Duration.ofNanos(System.nanoTime() - t0);
-            Buildah coldBuildah = Buildah.over(cold, coldCache.resolve("builds/bench"));
-            Duration coldBuild = job(coldBuildah, cold, url, first, dir.resolve("cold"));
-            row(md, "cold: base images made (debootstrap, Maven)", List.of(coldBases));
-            row(md, "cold: build Job, empty layer cache", List.of(coldBuild));
-            row(md, "cold: total", List.of(coldBases.plus(coldBuild)));
-            coldBuildah.removeAll();
+            // 1. cold: base images from nothing, then a build with no layer cache; each round in a fresh cache (the last one
+            // is kept for the warm scenarios).
+            List<Duration> coldBases = new ArrayList<>();
+            List<Duration> coldBuilds = new ArrayList<>();
+            List<Duration> coldTotals = new ArrayList<>();
+            BaseImages cold = null;
+            Path coldCache = null;
+            for (int c = 1; c <= coldRounds; c++) {
+                if (coldCache != null) {
+                    deleteTree(coldCache);
+                }
+                coldCache = dir.resolve("cold-cache-" + c);
+                long t0 = System.nanoTime();
+                cold = BaseImages.make(coldCache, dir.resolve("cold-base-images-" + c + ".log"));
+                Duration bases = Duration.ofNanos(System.nanoTime() - t0);
+                Buildah coldBuildah = Buildah.over(cold, coldCache.resolve("builds/bench"));
+                Duration build = job(coldBuildah, cold, url, first, dir.resolve("cold-" + c));
+                coldBuildah.removeAll();
+                coldBases.add(bases);
+                coldBuilds.add(build);
+                coldTotals.add(bases.plus(build));
+                System.err.printf("cold round %d/%d done%n", c, coldRounds);
+            }
+            row(md, "cold: base images made (debootstrap, Maven)", coldBases);
+            row(md, "cold: build Job, empty layer cache", coldBuilds);
+            row(md, "cold: total", coldTotals);
 
-            // 2. warm base images, empty layer cache; 3. a one-line change with the layer cache warm.
+            // 4's warm-up: a host build not counted, which fills the Maven repository.
+            Path sdkRepo = dir.resolve("sdk-repository");
+            LocalArtifacts.stage(sdkRepo, LocalArtifacts.sdkJar());
+            MavenCommand mvn = new MavenCommand(List.of(maven.toString()));
+            Path m2 = dir.resolve("m2");
+            host(mvn, sdkRepo, m2, dir.resolve("host-warmup"), url, first);
+            run.warmedUp("host build", "one build run and not counted (fills the Maven repository)");
+            run.warmedUp("container build", "the cold rounds ran first (buildah, the layer store); a build is one-shot, no rate to hold still");
+
+            // 2. warm base images, empty layer cache; 3. a one-line change with the layer cache warm; 4. host builds of the same
+            // two commits. Each round takes the container side and the host side in a drawn order.
             List<Duration> lookups = new ArrayList<>();
             List<Duration> warm = new ArrayList<>();
             List<Duration> change = new ArrayList<>();
-            List<RevCommit> changes = new ArrayList<>();
+            List<Duration> hostWarm = new ArrayList<>();
+            List<Duration> hostChange = new ArrayList<>();
             Buildah buildah = Buildah.over(cold, coldCache.resolve("builds/bench"));
             Path source = repo.workTree().resolve("greeter/src/main/java/dev/kiln/examples/greeter/Greeter.java");
             for (int i = 0; i < rounds; i++) {
-                long l0 = System.nanoTime();
-                BaseImages.make(coldCache, dir.resolve("warm-base-images.log"));
-                lookups.add(Duration.ofNanos(System.nanoTime() - l0));
-                buildah.removeAll();
-                warm.add(job(buildah, cold, url, first, dir.resolve("warm-" + i)));
                 RevCommit changed = repo.commit("one line " + i, "greeter/src/main/java/dev/kiln/examples/greeter/Greeter.java",
                         Files.readString(source).replaceFirst("private String punctuation = \"[^\"]*\";", "private String punctuation = \"!" + i + "\";"));
-                changes.add(changed);
-                change.add(job(buildah, cold, url, changed, dir.resolve("change-" + i)));
+                for (String side : run.shuffled(List.of("container", "host"))) {
+                    if (side.equals("container")) {
+                        long l0 = System.nanoTime();
+                        BaseImages.make(coldCache, dir.resolve("warm-base-images.log"));
+                        lookups.add(Duration.ofNanos(System.nanoTime() - l0));
+                        buildah.removeAll();
+                        warm.add(job(buildah, cold, url, first, dir.resolve("warm-" + i)));
+                        change.add(job(buildah, cold, url, changed, dir.resolve("change-" + i)));
+                    } else {
+                        Path cache = dir.resolve("host-" + i);
+                        hostWarm.add(host(mvn, sdkRepo, m2, cache, url, first));
+                        hostChange.add(host(mvn, sdkRepo, m2, cache, url, changed));
+                    }
+                }
+                System.err.printf("round %d/%d done%n", i + 1, rounds);
             }
             buildah.removeAll();
             row(md, "warm base images: finding them (hack/base-images)", lookups);
             row(md, "warm base images: build Job, empty layer cache", warm);
             row(md, "warm base images: build Job after a one-line change, layer cache warm", change);
-
-            // 4. host builds of the same commits: warm Maven repository, an empty Kiln cache per round.
-            Path sdkRepo = dir.resolve("sdk-repository");
-            LocalArtifacts.stage(sdkRepo, LocalArtifacts.sdkJar());
-            MavenCommand mvn = new MavenCommand(List.of(maven.toString()));
-            Path m2 = dir.resolve("m2");
-            host(mvn, sdkRepo, m2, dir.resolve("host-warmup"), url, first); // fills the Maven repository
-            List<Duration> hostWarm = new ArrayList<>();
-            List<Duration> hostChange = new ArrayList<>();
-            for (int i = 0; i < rounds; i++) {
-                Path cache = dir.resolve("host-" + i);
-                hostWarm.add(host(mvn, sdkRepo, m2, cache, url, first));
-                hostChange.add(host(mvn, sdkRepo, m2, cache, url, changes.get(i)));
-            }
             row(md, "host build (local mode), warm Maven repository", hostWarm);
             row(md, "host build after a one-line change", hostChange);
             repo.close();
         } finally {
             deleteTree(dir);
         }
-        md.append(String.format(Locale.ROOT, "%nLoad average after: %s. A build Job = kiln-builder prepare (fetch, export, stage the SDK,"
-                + " Dockerfile.kiln) + buildah bud --isolation chroot (dependencies from Maven Central inside the build, package,"
-                + " class archive trained by ArchiveTrainer) + the epoch times of --reproducible. Host builds train with 100 rounds too.%n", load()));
+        run.close();
+        md.append("\nA build Job = kiln-builder prepare (fetch, export, stage the SDK, Dockerfile.kiln) + buildah bud --isolation chroot"
+                + " (dependencies from Maven Central inside the build, package, class archive trained by ArchiveTrainer) + the epoch times of"
+                + " --reproducible. Host builds train with 100 rounds too.\n\nWarm-ups:\n\n" + run.warmupTable());
+        String report = run.header() + md;
         Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, md);
-        System.out.print(md);
+        Files.writeString(out, report);
+        System.out.print(report);
         System.err.println("report: " + out);
     }
 
@@ -157,14 +186,6 @@ public final class ContainerBench {
             builder.build(new HostBuilder.Request(url, commit.name(), "greeter", null, GitCredentials.NONE, Duration.ofMinutes(10)), BuildLog.NONE)
                     .get(15, TimeUnit.MINUTES);
             return Duration.ofNanos(System.nanoTime() - t0);
-        }
-    }
-
-    private static String load() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).strip();
-        } catch (java.io.IOException e) {
-            return "unknown";
         }
     }
 

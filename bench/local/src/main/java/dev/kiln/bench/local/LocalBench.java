@@ -1,6 +1,7 @@
 package dev.kiln.bench.local;
 
 import dev.kiln.api.functions.v1alpha1.Function;
+import dev.kiln.bench.support.BenchRun;
 import dev.kiln.api.functions.v1alpha1.FunctionDefaults;
 import dev.kiln.api.functions.v1alpha1.FunctionSource;
 import dev.kiln.api.functions.v1alpha1.FunctionSpec;
@@ -12,6 +13,7 @@ import dev.kiln.builder.host.MavenCommand;
 import dev.kiln.function.CloudFunction;
 import dev.kiln.function.launch.JavaRuntime;
 import dev.kiln.function.launch.JvmCommand;
+import dev.kiln.local.functions.GitRevisions;
 import dev.kiln.local.functions.LocalFunction;
 import dev.kiln.testing.git.GitHttpServer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -49,15 +51,19 @@ public final class LocalBench {
     static final String HELLO = "{\"name\":\"Ada\"}";
 
     public static void main(String[] args) throws Exception {
+        BenchRun run = BenchRun.begin("bench/run-local", args);
+        args = run.args();
         String maven = "./mvnw";
         int rounds = 10;
+        int pushRounds = 3;
         Path out = Path.of("bench/results/local.md");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--maven" -> maven = Path.of(args[++i]).toAbsolutePath().toString(); // builds run in their own directories
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--push-rounds" -> pushRounds = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (--maven CMD --rounds N --out FILE)");
+                default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (--maven CMD --rounds N --push-rounds N --out FILE)");
             }
         }
         Path dir = Files.createTempDirectory("kiln-local-bench");
@@ -82,16 +88,28 @@ public final class LocalBench {
                 f.getSpec().scale.retention = "1ms";
                 FunctionDefaults.apply(f);
                 Files.createDirectories(dir.resolve("logs"));
-                LocalFunction fn = new LocalFunction(vertx, f, builder, fn0 -> dev.kiln.builder.git.GitCredentials.NONE, Map.of(), java, dir.resolve("logs"), 0, Clock.systemUTC());
+                LocalFunction fn = new LocalFunction(vertx, f, Map.of(), dir.resolve("logs"), 0, Clock.systemUTC(),
+                        self -> new GitRevisions(self, builder, fn0 -> dev.kiln.builder.git.GitCredentials.NONE, java));
                 fn.refresh().get();
                 if (fn.status().commit() == null) {
                     throw new IllegalStateException("the greeter did not build: " + fn.status());
                 }
                 List<Double> sdk = new ArrayList<>();
                 List<Double> activator = new ArrayList<>();
+                // A first round of each, not counted: the build's jars and archive into the page cache, this JVM's code compiled.
+                sdkColdStart(java, fn);
+                fromZero(fn);
+                run.warmedUp("scale from zero, both sides", "one round of each run and not counted (page cache, the harness's and the"
+                        + " activator's JIT); a cold start has no rate to hold still");
                 for (int r = 0; r < rounds; r++) {
-                    sdk.add(sdkColdStart(java, fn));
-                    activator.add(fromZero(fn));
+                    // Which side goes first is drawn each round, so neither always follows the other's exit.
+                    for (String side : run.shuffled(List.of("sdk", "activator"))) {
+                        if (side.equals("sdk")) {
+                            sdk.add(sdkColdStart(java, fn));
+                        } else {
+                            activator.add(fromZero(fn));
+                        }
+                    }
                 }
                 md.append("| scale from zero (ms) | median | p90 | min | max |\n|---|---:|---:|---:|---:|\n");
                 md.append(row("SDK cold start: process start → first reply (`JvmCommand.run`, same build)", sdk));
@@ -101,8 +119,8 @@ public final class LocalBench {
 
                 List<Double> push = new ArrayList<>();
                 String code = Files.readString(repo.workTree().resolve("greeter/src/main/java/dev/kiln/examples/greeter/Greeter.java"));
-                for (int r = 0; r < 3; r++) {
-                    String greeting = "Hello" + "!".repeat(r + 2);
+                for (int r = -1; r < pushRounds; r++) {
+                    String greeting = "Hello" + "!".repeat(r + 3);
                     RevCommit c = repo.commit("round " + r, "greeter/src/main/java/dev/kiln/examples/greeter/Greeter.java",
                             code.replace("\"en\", \"Hello\"", "\"en\", \"" + greeting + "\""));
                     long start = System.nanoTime();
@@ -111,11 +129,14 @@ public final class LocalBench {
                         throw new IllegalStateException("round " + r + " did not switch: " + fn.status());
                     }
                     String reply = hello(fn.url());
-                    push.add((System.nanoTime() - start) / 1e6);
+                    if (r >= 0) { // round -1 warms Maven's and the builder's caches and code, and is not counted
+                        push.add((System.nanoTime() - start) / 1e6);
+                    }
                     if (!reply.contains(greeting)) {
                         throw new IllegalStateException("the new version did not answer: " + reply);
                     }
                 }
+                run.warmedUp("push → serving", "one push built and served first, not counted");
                 md.append("| push → new version serving (ms, warm caches) | median | p90 | min | max |\n|---|---:|---:|---:|---:|\n");
                 md.append(row("one-line change: resolve, mvn package, train, start beside, switch, first reply", push));
                 fn.close();
@@ -123,9 +144,11 @@ public final class LocalBench {
         } finally {
             vertx.close();
         }
+        run.close();
+        String report = run.header() + md + "\nWarm-ups:\n\n" + run.warmupTable();
         Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, md.toString());
-        System.out.println(md);
+        Files.writeString(out, report);
+        System.out.println(report);
         System.exit(0);
     }
 

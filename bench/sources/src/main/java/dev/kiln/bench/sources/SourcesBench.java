@@ -1,5 +1,7 @@
 package dev.kiln.bench.sources;
 
+import dev.kiln.bench.support.BenchRun;
+import dev.kiln.bench.support.Summary;
 import dev.kiln.sources.RunningAdapter;
 import dev.kiln.sources.github.GitHubSignature;
 import dev.kiln.testing.kafka.KafkaBroker;
@@ -15,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,22 +45,33 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <li>Kafka records/s end to end: {@code --records} records on a 4-partition topic, from adapter start to the
  *     sink's last accept, unordered and ordered.</li>
  * </ol>
- * Options: {@code --seconds 10 --warmup 5 --rate 1000 --records 100000 --out FILE}.
+ * Under the benchmarks' rules ({@link BenchRun}): {@code --runs} runs (3), the scenarios in a seeded random order in each,
+ * the webhook warmed with wrk and each Kafka ordering with passes of {@code --warm-records} until their rates hold still.
+ * Options: {@code --runs 3 --seconds 10 --window 2 --rate 1000 --records 100000 --warm-records 20000 --out FILE}, and
+ * BenchRun's ({@code --busy-ok --seed N ...}).
  */
 public final class SourcesBench {
 
     private SourcesBench() {
     }
 
+    /** One run of one scenario: the webhook's saturation and paced latency, or a Kafka ordering's records/s. */
+    record Result(String scenario, int run, double rate, long non2xx, double p50, double p99, double max, long bad) {
+    }
+
     public static void main(String[] args) throws Exception {
+        BenchRun run = BenchRun.begin("bench/run-sources", args);
         Map<String, String> opts = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        String[] own = run.args();
+        for (int i = 0; i + 1 < own.length; i += 2) {
+            opts.put(own[i].replaceFirst("^--", ""), own[i + 1]);
         }
+        int runs = Integer.parseInt(opts.getOrDefault("runs", "3"));
         int seconds = Integer.parseInt(opts.getOrDefault("seconds", "10"));
-        int warmup = Integer.parseInt(opts.getOrDefault("warmup", "5"));
+        int window = Integer.parseInt(opts.getOrDefault("window", "2"));
         int rate = Integer.parseInt(opts.getOrDefault("rate", "1000"));
         int records = Integer.parseInt(opts.getOrDefault("records", "100000"));
+        int warmRecords = Integer.parseInt(opts.getOrDefault("warm-records", "20000"));
         Path out = Path.of(opts.getOrDefault("out", "bench/results/sources-" + LocalDate.now() + ".md"));
 
         Vertx vertx = Vertx.vertx();
@@ -67,70 +81,113 @@ public final class SourcesBench {
             req.response().setStatusCode(202).end();
         })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         String sinkUrl = "http://127.0.0.1:" + sink.actualPort() + "/";
-        StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "Run of %s on %d CPUs, %s %s, JDK %s. Adapter, sink, paced sender and Kafka share one JVM;"
-                        + " wrk (`-t1 -c16 -d%ds`) runs beside it on the same cores.%n%n", LocalDate.now(), Runtime.getRuntime().availableProcessors(),
-                System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"), seconds));
-        try {
-            String secret = "bench-secret";
-            byte[] body = pushPayload();
-            String signature = GitHubSignature.sign(secret, body);
-            boolean webhooks = Boolean.parseBoolean(opts.getOrDefault("webhooks", "true"));
-            if (webhooks) try (RunningAdapter github = RunningAdapter.start("github", Map.of("K_SINK", sinkUrl, "HOST", "127.0.0.1", "PORT", "0",
-                    "GITHUB_SECRET_TOKEN", secret))) {
-                String url = "http://127.0.0.1:" + github.port() + "/";
-                Path lua = Files.createTempFile("kiln-github", ".lua");
-                Files.writeString(lua, """
-                        wrk.method = "POST"
-                        wrk.body = [==[%s]==]
-                        wrk.headers["Content-Type"] = "application/json"
-                        wrk.headers["X-GitHub-Event"] = "push"
-                        wrk.headers["X-GitHub-Delivery"] = "72d3162e-cc78-11e3-81ab-4c9367dc0958"
-                        wrk.headers["X-Hub-Signature-256"] = "%s"
-                        """.formatted(new String(body, StandardCharsets.UTF_8), signature));
-                wrk(url, warmup, lua);
-                String load = wrk(url, seconds, lua);
-                double saturation = number(load, "Requests/sec:\\s+([\\d.]+)");
-                long non2xx = (long) number(load, "Non-2xx or 3xx responses:\\s+(\\d+)");
-                System.err.printf("webhook saturation: %.0f req/s (%d non-2xx)%n", saturation, non2xx);
-                paced(vertx, url, body, signature, rate, warmup);
-                double[] p = paced(vertx, url, body, signature, rate, seconds);
-                md.append(String.format(Locale.ROOT, "GitHub webhook → sink accepted (%d-byte push payload, HMAC-SHA256 checked on every request):%n%n", body.length));
-                md.append("| measure | value |\n|---|---|\n");
-                md.append(String.format(Locale.ROOT, "| saturation (wrk) | **%.0f req/s** (%d non-2xx) |%n", saturation, non2xx));
-                md.append(String.format(Locale.ROOT, "| paced at | %d webhooks/s for %d s (%d answers, %d not 202) |%n", rate, seconds, (long) p[2], (long) p[3]));
-                md.append(String.format(Locale.ROOT, "| p50 | %.2f ms |%n| p99 | **%.2f ms** |%n| max | %.2f ms |%n%n", p[0], p[1], p[4]));
-                md.append(String.format(Locale.ROOT, "Target p99 ≤ 5 ms at %d webhooks/s: **%s**.%n%n", rate, p[1] <= 5 ? "met" : "not met"));
-            }
-
-            try (KafkaBroker kafka = new KafkaBroker()) {
-                kafka.start();
-                md.append(String.format(Locale.ROOT, "Kafka → sink accepted, %d records of ~200 bytes on a 4-partition topic, from adapter start:%n%n", records));
-                md.append("| ordering | records/s | seconds |\n|---|---|---|\n");
-                for (String ordering : List.of(opts.getOrDefault("orderings", "unordered,ordered").split(","))) {
-                    String topic = "bench-" + ordering;
-                    produce(kafka.bootstrapServers(), topic, records);
-                    received.set(0);
-                    long t0 = System.nanoTime();
-                    try (RunningAdapter adapter = RunningAdapter.start("kafka", Map.of("K_SINK", sinkUrl, "HOST", "127.0.0.1", "PORT", "0",
-                            "NAME", topic, "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "KAFKA_TOPICS", topic,
-                            "KAFKA_INITIAL_OFFSET", "earliest", "KAFKA_ORDERING", ordering))) {
-                        while (received.get() < records) {
-                            Thread.sleep(20);
-                        }
+        List<String> scenarios = new ArrayList<>();
+        if (Boolean.parseBoolean(opts.getOrDefault("webhooks", "true"))) {
+            scenarios.add(WEBHOOK);
+        }
+        for (String ordering : opts.getOrDefault("orderings", "unordered,ordered").split(",")) {
+            scenarios.add("kafka " + ordering);
+        }
+        List<Result> results = new ArrayList<>();
+        String secret = "bench-secret";
+        byte[] body = pushPayload();
+        String signature = GitHubSignature.sign(secret, body);
+        try (KafkaBroker kafka = new KafkaBroker();
+                RunningAdapter github = RunningAdapter.start("github", Map.of("K_SINK", sinkUrl, "HOST", "127.0.0.1", "PORT", "0",
+                        "GITHUB_SECRET_TOKEN", secret))) {
+            kafka.start();
+            String url = "http://127.0.0.1:" + github.port() + "/";
+            Path lua = Files.createTempFile("kiln-github", ".lua");
+            Files.writeString(lua, """
+                    wrk.method = "POST"
+                    wrk.body = [==[%s]==]
+                    wrk.headers["Content-Type"] = "application/json"
+                    wrk.headers["X-GitHub-Event"] = "push"
+                    wrk.headers["X-GitHub-Delivery"] = "72d3162e-cc78-11e3-81ab-4c9367dc0958"
+                    wrk.headers["X-Hub-Signature-256"] = "%s"
+                    """.formatted(new String(body, StandardCharsets.UTF_8), signature));
+            AtomicInteger topics = new AtomicInteger();
+            for (int r = 1; r <= runs; r++) {
+                List<String> order = run.shuffled(scenarios);
+                System.err.printf("run %d/%d: %s%n", r, runs, order);
+                for (String scenario : order) {
+                    if (scenario.equals(WEBHOOK)) {
+                        run.steady("webhook, run " + r, () -> number(wrk(url, window, lua), "Requests/sec:\\s+([\\d.]+)"));
+                        String load = wrk(url, seconds, lua);
+                        double saturation = number(load, "Requests/sec:\\s+([\\d.]+)");
+                        long non2xx = (long) number(load, "Non-2xx or 3xx responses:\\s+(\\d+)");
+                        paced(vertx, url, body, signature, rate, window); // the paced rate's connections: not measured
+                        double[] p = paced(vertx, url, body, signature, rate, seconds);
+                        results.add(new Result(scenario, r, saturation, non2xx, p[0], p[1], p[4], (long) p[3]));
+                        System.err.printf(Locale.ROOT, "  webhook: saturation %.0f req/s; at %d/s p50 %.2f ms, p99 %.2f ms%n", saturation, rate, p[0], p[1]);
+                    } else {
+                        String ordering = scenario.substring("kafka ".length());
+                        // Warmed with smaller topics until a pass's records/s holds still, then the measured pass.
+                        run.steady(scenario + ", run " + r, () -> kafkaPass(kafka, sinkUrl, received, ordering, "bench-" + topics.incrementAndGet(), warmRecords));
+                        double perSecond = kafkaPass(kafka, sinkUrl, received, ordering, "bench-" + topics.incrementAndGet(), records);
+                        results.add(new Result(scenario, r, perSecond, 0, Double.NaN, Double.NaN, Double.NaN, 0));
+                        System.err.printf(Locale.ROOT, "  %s: %.0f records/s%n", scenario, perSecond);
                     }
-                    double took = (System.nanoTime() - t0) / 1e9;
-                    System.err.printf("kafka %s: %.0f records/s%n", ordering, records / took);
-                    md.append(String.format(Locale.ROOT, "| %s | **%.0f** | %.1f |%n", ordering, records / took, took));
                 }
             }
-            String report = md.toString();
-            Files.createDirectories(out.toAbsolutePath().getParent());
-            Files.writeString(out, report);
-            System.out.println(report);
         } finally {
             vertx.close();
         }
+        run.close();
+        String report = report(run, results, seconds, rate, records, body.length);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, report);
+        System.out.println(report);
+        System.exit(0);
+    }
+
+    private static final String WEBHOOK = "webhook";
+
+    /** Produces {@code count} records on a new topic, then times an adapter from its start to the sink's last accept. */
+    static double kafkaPass(KafkaBroker kafka, String sinkUrl, AtomicLong received, String ordering, String topic, int count) throws Exception {
+        produce(kafka.bootstrapServers(), topic, count);
+        received.set(0);
+        long t0 = System.nanoTime();
+        try (RunningAdapter adapter = RunningAdapter.start("kafka", Map.of("K_SINK", sinkUrl, "HOST", "127.0.0.1", "PORT", "0",
+                "NAME", topic, "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "KAFKA_TOPICS", topic,
+                "KAFKA_INITIAL_OFFSET", "earliest", "KAFKA_ORDERING", ordering))) {
+            while (received.get() < count) {
+                Thread.sleep(20);
+            }
+        }
+        return count / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    static String report(BenchRun run, List<Result> results, int seconds, int rate, int records, int payload) {
+        StringBuilder md = new StringBuilder(run.header());
+        md.append(String.format(Locale.ROOT, "Adapter, sink, paced sender and Kafka share one JVM; wrk (`-t1 -c16`) runs beside it on the same cores."
+                + " Each run takes the scenarios in a new random order, each warmed until its rate held still (see Warm-ups). Figures are"
+                + " min / **median** / max over %d runs.%n%n", results.stream().mapToInt(Result::run).max().orElse(0)));
+        List<Result> webhook = results.stream().filter(r -> r.scenario().equals(WEBHOOK)).toList();
+        if (!webhook.isEmpty()) {
+            Summary p99 = Summary.of(webhook.stream().map(Result::p99).toList());
+            md.append(String.format(Locale.ROOT, "GitHub webhook → sink accepted (%d-byte push payload, HMAC-SHA256 checked on every request):%n%n", payload));
+            md.append("| measure | value |\n|---|---|\n");
+            md.append(String.format(Locale.ROOT, "| saturation (wrk, %d s) | %s req/s (%d non-2xx) |%n", seconds,
+                    Summary.of(webhook.stream().map(Result::rate).toList()).format("%.0f"), webhook.stream().mapToLong(Result::non2xx).sum()));
+            md.append(String.format(Locale.ROOT, "| paced at | %d webhooks/s for %d s (%d answers not 202) |%n", rate, seconds,
+                    webhook.stream().mapToLong(Result::bad).sum()));
+            md.append(String.format(Locale.ROOT, "| p50 | %s ms |%n| p99 | %s ms |%n| max | %s ms |%n%n",
+                    Summary.of(webhook.stream().map(Result::p50).toList()).format("%.2f"), p99.format("%.2f"),
+                    Summary.of(webhook.stream().map(Result::max).toList()).format("%.2f")));
+            md.append(String.format(Locale.ROOT, "Target p99 ≤ 5 ms at %d webhooks/s, in every run: **%s**.%n%n", rate, p99.max() <= 5 ? "met" : "not met"));
+        }
+        List<String> kafka = results.stream().map(Result::scenario).filter(s -> s.startsWith("kafka ")).distinct().toList();
+        if (!kafka.isEmpty()) {
+            md.append(String.format(Locale.ROOT, "Kafka → sink accepted, %d records of ~200 bytes on a 4-partition topic, from adapter start:%n%n", records));
+            md.append("| ordering | records/s |\n|---|---|\n");
+            for (String k : kafka) {
+                md.append(String.format(Locale.ROOT, "| %s | %s |%n", k.substring("kafka ".length()),
+                        Summary.of(results.stream().filter(r -> r.scenario().equals(k)).map(Result::rate).toList()).format("%.0f")));
+            }
+        }
+        md.append("\nWarm-ups:\n\n").append(run.warmupTable());
+        return md.toString();
     }
 
     /** A push like GitHub's: three commits, repository, pusher, sender (about 6 KB). */
