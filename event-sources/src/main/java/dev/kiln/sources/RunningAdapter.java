@@ -68,6 +68,7 @@ public final class RunningAdapter implements AutoCloseable {
         AutoCloseable part = null;
         Webhook webhook = null;
         BooleanSupplier ready = () -> true;
+        BooleanSupplier live = () -> true;
         try {
             if (specific instanceof GitHubWebhook.Settings s) {
                 webhook = new GitHubWebhook(s, settings, sender, metrics);
@@ -77,10 +78,11 @@ public final class RunningAdapter implements AutoCloseable {
                 KafkaAdapter kafka = new KafkaAdapter(s, settings, sender, metrics, vertx);
                 part = kafka;
                 ready = kafka::assigned;
+                live = kafka::alive;
             } else {
                 part = new CronAdapter((CronAdapter.Settings) specific, settings, sender, metrics, vertx, Clock.systemUTC());
             }
-            AdapterServer server = new AdapterServer(vertx, settings.host(), settings.port(), webhook, metrics, settings.bodies(), ready);
+            AdapterServer server = new AdapterServer(vertx, settings.host(), settings.port(), webhook, metrics, settings.bodies(), ready, live);
             return new RunningAdapter(vertx, metrics, sender, part, server);
         } catch (Exception e) {
             if (part != null) {

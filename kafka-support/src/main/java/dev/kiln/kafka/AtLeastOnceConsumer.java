@@ -33,7 +33,11 @@ import org.apache.kafka.common.serialization.Deserializer;
  * <li><b>Failing</b>: an unexpected error in the loop (a handler's bug, a client that broke) does not stop consuming
  *     for good. The consumer commits what is final, closes, waits ({@link #backoff}: 1 s doubling to 1 min, back to 1 s
  *     after a minute of health) and starts again; what was not final is read again. {@link #restarting()} says so
- *     meanwhile, and {@link Handler#restarting} is told each time, for status and metrics.</li>
+ *     meanwhile, and {@link Handler#restarting} is told each time, for status and metrics. A consumer that cannot
+ *     even be created (no resolvable bootstrap server) is such a failure too.</li>
+ * <li><b>Stopping for good</b>: only an {@link Error} (out of memory, a class that cannot load) or an interrupt ends
+ *     the loop without {@link #close}; {@link #stopped()} then says so, for a liveness check: nothing is read any more
+ *     and only a new process helps.</li>
  * </ul>
  *
  * @param <K> the record key's type
@@ -156,6 +160,14 @@ public final class AtLeastOnceConsumer<K, V> implements AutoCloseable {
         return restarting;
     }
 
+    /**
+     * @return whether the loop ended for good without {@link #close} (an {@link Error}, an interrupt): nothing is read
+     *     any more, and, unlike {@link #restarting()}, it will not start again by itself
+     */
+    public boolean stopped() {
+        return running && drainUntil == Long.MAX_VALUE && !thread.isAlive();
+    }
+
     /** @return how many times the loop started again after a failure */
     public int restarts() {
         return restarts;
@@ -173,6 +185,14 @@ public final class AtLeastOnceConsumer<K, V> implements AutoCloseable {
     }
 
     private void run() {
+        try {
+            consume();
+        } catch (Error e) {
+            LOG.log(Level.SEVERE, name + ": consuming stopped for good; only a new process reads again", e);
+        }
+    }
+
+    private void consume() {
         int inARow = 0;
         while (running && drainUntil == Long.MAX_VALUE) {
             long started = System.nanoTime();
@@ -214,7 +234,11 @@ public final class AtLeastOnceConsumer<K, V> implements AutoCloseable {
 
     /** One life of the Kafka consumer: subscribe, poll until closed; @return the failure that ended it, or null */
     private RuntimeException runOnce() {
-        consumer = new KafkaConsumer<>(props, keys, values);
+        try {
+            consumer = new KafkaConsumer<>(props, keys, values);
+        } catch (RuntimeException e) {
+            return e; // e.g. no resolvable bootstrap server yet: tried again after the backoff, like any failure
+        }
         try {
             consumer.subscribe(topics, new ConsumerRebalanceListener() {
                 @Override

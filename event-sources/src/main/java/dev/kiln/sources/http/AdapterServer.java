@@ -27,6 +27,7 @@ public final class AdapterServer implements AutoCloseable {
     private final SourceMetrics metrics;
     private final BodyGate gate;
     private final BooleanSupplier ready;
+    private final BooleanSupplier live;
 
     /**
      * Starts listening.
@@ -38,14 +39,16 @@ public final class AdapterServer implements AutoCloseable {
      * @param metrics served on {@code /metrics}
      * @param bodies what a webhook request may cost
      * @param ready what readiness reports
+     * @param live what liveness reports: false once the adapter stopped working for good, so that it is restarted
      * @throws Exception when the port cannot be bound
      */
     public AdapterServer(Vertx vertx, String host, int port, Webhook webhook, SourceMetrics metrics, BodyGate.Limits bodies,
-            BooleanSupplier ready) throws Exception {
+            BooleanSupplier ready, BooleanSupplier live) throws Exception {
         this.webhook = webhook;
         this.metrics = metrics;
         this.gate = new BodyGate(vertx, bodies, metrics::request);
         this.ready = ready;
+        this.live = live;
         this.server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(IDLE_TIMEOUT_SECONDS)
                 .setIdleTimeoutUnit(TimeUnit.SECONDS)).requestHandler(this::handle).listen(port, host)
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -60,7 +63,10 @@ public final class AdapterServer implements AutoCloseable {
         String path = req.path();
         if (req.method() == HttpMethod.GET) {
             switch (path) {
-                case "/health/liveness" -> req.response().setStatusCode(200).end("ok");
+                case "/health/liveness" -> {
+                    boolean up = live.getAsBoolean();
+                    req.response().setStatusCode(up ? 200 : 503).end(up ? "ok" : "stopped for good: restart the adapter");
+                }
                 case "/health/readiness" -> req.response().setStatusCode(ready.getAsBoolean() ? 200 : 503).end();
                 case "/metrics" -> req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                         .end(metrics.scrape());

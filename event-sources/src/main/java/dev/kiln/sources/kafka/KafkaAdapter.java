@@ -151,9 +151,20 @@ public final class KafkaAdapter implements AutoCloseable {
                 });
     }
 
-    /** @return whether the group has assigned this adapter its partitions at least once, and it is not restarting (readiness) */
+    /**
+     * @return whether the group has assigned this adapter its partitions at least once, and its consumer is neither
+     *     restarting nor stopped (readiness)
+     */
     public boolean assigned() {
-        return assigned && !consumer.restarting();
+        return assigned && !consumer.restarting() && alive();
+    }
+
+    /**
+     * @return false once the consumer stopped for good (liveness): it restarts itself after ordinary failures, but not
+     *     after an {@link Error}, and then only a new process reads the topics again
+     */
+    public boolean alive() {
+        return !consumer.stopped();
     }
 
     private void drop(Collection<TopicPartition> gone) {
