@@ -45,14 +45,16 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <li>the bytes the JVM allocated per event at saturation (the raw echo's row is the subscriber's own share);</li>
  * <li>FilterBench (JMH): one filter evaluation per dialect.</li>
  * </ol>
- * Options: {@code --runs 3 --seconds 10 --window 2 --load 0.5 --jmh true --journeys compare|on|off --event-loops N
- * --profile cpu|alloc|wall|lock --out FILE}, and BenchRun's ({@code --busy-ok --seed N ...}). {@code --profile} records
+ * Options: {@code --runs 3 --seconds 10 --window 2 --load 0.5 --jmh true --journeys compare|on|off --event-loops N[,M]
+ * --paths raw,one,ten,seq --profile cpu|alloc|wall|lock --baseline-classpath CP --baseline-label REV --out FILE}, and BenchRun's ({@code --busy-ok --seed N ...}). {@code --profile} records
  * async-profiler over every measured saturation window of the last run, one flame graph per scenario, and adds what
- * the profiles say to the report.
+ * the profiles say to the report. {@code --baseline-classpath} (bench/run-eventing --baseline REV builds it) runs every
+ * plane in a JVM of its own ({@link PlaneMain}), the working tree's ("HEAD") beside the former revision's, as scenarios
+ * of the same shuffled runs: before and after under the same load on the same machine at the same time.
  */
 public final class EventingBench {
 
-    private static final String TYPE = "dev.kiln.bench.t0";
+    static final String TYPE = "dev.kiln.bench.t0";
     private static final String BODY = "{\"order\":42,\"region\":\"eu\"}";
     /** The paced sender's binary-mode headers (it adds {@code ce-id} and the send time). */
     private static final Map<String, String> EVENT = Map.of("ce-specversion", "1.0", "ce-source", "/bench", "ce-type", TYPE,
@@ -65,8 +67,8 @@ public final class EventingBench {
     private EventingBench() {
     }
 
-    /** One thing measured: a path through one plane, or the raw echo (no plane). */
-    record Scenario(String name, String journeys, String url) {
+    /** One thing measured: a path through one plane (in this JVM, or in a child: {@code child}), or the raw echo (no plane). */
+    record Scenario(String name, String journeys, String url, ChildPlane child) {
         String label() {
             return journeys.isEmpty() ? name : name + ", journeys " + journeys;
         }
@@ -123,27 +125,36 @@ public final class EventingBench {
                 """.formatted(BODY, TYPE));
 
         List<EventingPlane> planes = new ArrayList<>();
+        List<ChildPlane> children = new ArrayList<>();
+        String baseline = opts.get("baseline-classpath");
+        String baselineLabel = opts.getOrDefault("baseline-label", "baseline");
         Profiler profiler = profile == null ? null : Profiler.inThisJvm();
         Path profiles = out.toAbsolutePath().resolveSibling(out.getFileName().toString().replaceFirst("\\.md$", "") + "-profiles");
         try {
             List<Scenario> scenarios = new ArrayList<>();
             if (paths.contains("raw")) {
-                scenarios.add(new Scenario(RAW, "", sinkBase + "/sink"));
+                scenarios.add(new Scenario(RAW, "", sinkBase + "/sink", null));
             }
             for (int loops : loopCounts) {
                 for (int steps : variants) {
-                    EventingPlane plane = EventingPlane.start(EventingOptions.defaults().withEventLoops(loops).withJourneys(steps));
-                    planes.add(plane);
-                    apply(plane, manifests(sinkBase));
                     String on = (steps == 0 ? "off" : "on") + (loopCounts.size() > 1 ? ", " + (loops == 0 ? "default" : loops) + " event loops" : "");
-                    if (paths.contains("one")) {
-                        scenarios.add(new Scenario(ONE, on, plane.baseUrl() + "/one/default"));
-                    }
-                    if (paths.contains("ten")) {
-                        scenarios.add(new Scenario(TEN, on, plane.baseUrl() + "/ten/default"));
-                    }
-                    if (paths.contains("seq")) {
-                        scenarios.add(new Scenario(SEQUENCE, on, plane.baseUrl() + "/sequences/seq/chain"));
+                    if (baseline == null) {
+                        EventingPlane plane = EventingPlane.start(loops == 0 ? EventingOptions.defaults().withJourneys(steps)
+                                : EventingOptions.defaults().withEventLoops(loops).withJourneys(steps));
+                        planes.add(plane);
+                        PlaneMain.apply(plane, PlaneMain.manifests(sinkBase));
+                        addPaths(scenarios, paths, on, plane.baseUrl(), null);
+                    } else {
+                        // Before and after side by side: each plane in a JVM of its own, the same flags, the same load.
+                        String classPath = System.getProperty("java.class.path");
+                        String benchJar = java.util.Arrays.stream(classPath.split(java.io.File.pathSeparator)).filter(e -> e.endsWith("eventing-bench.jar"))
+                                .findFirst().orElseThrow(() -> new IllegalStateException("eventing-bench.jar is not on the class path"));
+                        ChildPlane head = ChildPlane.start("HEAD", classPath, sinkBase, steps, loops);
+                        ChildPlane before = ChildPlane.start(baselineLabel, baseline + java.io.File.pathSeparator + benchJar, sinkBase, steps, loops);
+                        children.add(head);
+                        children.add(before);
+                        addPaths(scenarios, paths, on + ", " + head.label(), head.url(), head);
+                        addPaths(scenarios, paths, on + ", " + before.label(), before.url(), before);
                     }
                 }
             }
@@ -171,6 +182,9 @@ public final class EventingBench {
             for (EventingPlane p : planes) {
                 p.close();
             }
+            for (ChildPlane c : children) {
+                c.close();
+            }
             vertx.close();
         }
     }
@@ -189,7 +203,7 @@ public final class EventingBench {
         });
         Load.drain(sink);
         long before = sink.count.get();
-        long allocated = allocatedBytes();
+        long allocated = PlaneMain.allocatedBytes() + (s.child() == null ? 0 : s.child().allocatedBytes());
         long cpu0 = cpuNanos();
         if (profiler != null) {
             profiler.start(event);
@@ -205,8 +219,11 @@ public final class EventingBench {
             profiled.put(s.label(), Profiler.summary(collapsed, LAYERS, 15));
         }
         long events = sink.count.get() - before;
-        double bytesPerEvent = events == 0 ? Double.NaN : (allocatedBytes() - allocated) / (double) events;
-        double cpuPerEvent = events == 0 ? Double.NaN : (cpuNanos() - cpu0) / 1e3 / events;
+        long allocatedAfter = PlaneMain.allocatedBytes() + (s.child() == null ? 0 : s.child().allocatedBytes());
+        double bytesPerEvent = events == 0 ? Double.NaN : (allocatedAfter - allocated) / (double) events;
+        // A child plane's CPU from /proc over the saturation window (10 ms ticks), added to this JVM's (subscriber, sender).
+        double childCpuNanos = s.child() == null ? 0 : s.child().cpuNanos(m0, m1);
+        double cpuPerEvent = events == 0 ? Double.NaN : (cpuNanos() - cpu0 + childCpuNanos) / 1e3 / events;
         double delivered = events / elapsed;
         double rate = delivered * load;
         Load.paced(vertx, s.url(), EVENT, BODY, rate, window, sink); // new connections and the paced rate's own steady state: not measured
@@ -241,68 +258,80 @@ public final class EventingBench {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    /** @return every live thread's allocated bytes so far, summed (HotSpot's per-thread TLAB accounting) */
-    static long allocatedBytes() {
-        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long sum = 0;
-        for (long b : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
-            sum += Math.max(0, b);
+    private static void addPaths(List<Scenario> scenarios, List<String> paths, String label, String base, ChildPlane child) {
+        if (paths.contains("one")) {
+            scenarios.add(new Scenario(ONE, label, base + "/one/default", child));
         }
-        return sum;
+        if (paths.contains("ten")) {
+            scenarios.add(new Scenario(TEN, label, base + "/ten/default", child));
+        }
+        if (paths.contains("seq")) {
+            scenarios.add(new Scenario(SEQUENCE, label, base + "/sequences/seq/chain", child));
+        }
     }
 
-    static void apply(EventingPlane plane, String manifests) {
-        for (String doc : manifests.split("(?m)^---\\s*$")) {
-            HasMetadata r = Serialization.unmarshal(doc);
-            ResourceState state = plane.apply(r);
-            if (!state.ready()) {
-                throw new IllegalStateException(r.getKind() + " " + r.getMetadata().getName() + ": " + state);
+    /** A plane in a JVM of its own ({@link PlaneMain}), for before/after comparisons. */
+    static final class ChildPlane implements AutoCloseable {
+        private final String label;
+        private final Process process;
+        private final java.io.BufferedReader out;
+        private final java.io.Writer in;
+        private final String url;
+
+        private ChildPlane(String label, Process process, java.io.BufferedReader out, java.io.Writer in, String url) {
+            this.label = label;
+            this.process = process;
+            this.out = out;
+            this.in = in;
+            this.url = url;
+        }
+
+        static ChildPlane start(String label, String classPath, String sink, int journeys, int loops) throws Exception {
+            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Path log = Files.createTempFile("kiln-bench-plane-", ".log");
+            Process p = new ProcessBuilder(javaBin, "-cp", classPath, PlaneMain.class.getName(), sink, Integer.toString(journeys), Integer.toString(loops))
+                    .redirectError(log.toFile()).start();
+            var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            var in = new java.io.OutputStreamWriter(p.getOutputStream(), java.nio.charset.StandardCharsets.UTF_8);
+            String line = out.readLine();
+            if (line == null || !line.startsWith("PLANE=")) {
+                throw new IllegalStateException("the " + label + " plane did not start: see " + log);
+            }
+            System.err.printf("plane %s: pid %d, %s (log %s)%n", label, p.pid(), line.substring(6), log);
+            return new ChildPlane(label, p, out, in, line.substring(6));
+        }
+
+        String label() {
+            return label;
+        }
+
+        String url() {
+            return url;
+        }
+
+        long allocatedBytes() throws java.io.IOException {
+            in.write("alloc\n");
+            in.flush();
+            String line = out.readLine();
+            if (line == null || !line.startsWith("ALLOC=")) {
+                throw new IllegalStateException("the " + label + " plane ended");
+            }
+            return Long.parseLong(line.substring(6));
+        }
+
+        double cpuNanos(Machine.Sample a, Machine.Sample b) {
+            Machine.Proc before = a.procs().get(process.pid());
+            Machine.Proc after = b.procs().get(process.pid());
+            return before == null || after == null ? Double.NaN : (after.ticks() - before.ticks()) * 1e7;
+        }
+
+        @Override
+        public void close() throws Exception {
+            in.close();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
             }
         }
-    }
-
-    static String manifests(String sink) {
-        StringBuilder y = new StringBuilder("""
-                apiVersion: eventing.knative.dev/v1
-                kind: Broker
-                metadata: {name: default, namespace: one}
-                ---
-                apiVersion: eventing.knative.dev/v1
-                kind: Trigger
-                metadata: {name: only, namespace: one}
-                spec:
-                  broker: default
-                  filters: [{exact: {type: %s}}]
-                  subscriber: {uri: '%s/sink'}
-                ---
-                apiVersion: eventing.knative.dev/v1
-                kind: Broker
-                metadata: {name: default, namespace: ten}
-                """.formatted(TYPE, sink));
-        for (int i = 0; i < 10; i++) {
-            y.append("""
-                    ---
-                    apiVersion: eventing.knative.dev/v1
-                    kind: Trigger
-                    metadata: {name: t%d, namespace: ten}
-                    spec:
-                      broker: default
-                      filters: [{exact: {type: dev.kiln.bench.t%d}}]
-                      subscriber: {uri: '%s/sink'}
-                    """.formatted(i, i, sink));
-        }
-        y.append("""
-                ---
-                apiVersion: flows.knative.dev/v1
-                kind: Sequence
-                metadata: {name: chain, namespace: seq}
-                spec:
-                  steps:
-                  - uri: '%1$s/step'
-                  - uri: '%1$s/step'
-                  - uri: '%1$s/sink'
-                """.formatted(sink));
-        return y.toString();
     }
 
     static Map<String, Double> jmh() throws Exception {
