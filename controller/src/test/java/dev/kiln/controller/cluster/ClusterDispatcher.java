@@ -21,6 +21,9 @@ import java.util.function.Consumer;
  *   <li><b>Authorization</b>: a request made as a user ({@code Impersonate-User}, as the controller's client is
  *       configured) is recorded and checked against {@link Rbac}; a denied one is answered 403 with the API server's
  *       message, and kept in {@link #denied()} so a test can fail on it.</li>
+ *   <li><b>Owner references</b>: the {@code OwnerReferencesPermissionEnforcement} admission plugin
+ *       ({@link OwnerReferencesAdmission}) on a user's creates and updates; its refusals are 403s kept in
+ *       {@link #denied()} too.</li>
  *   <li><b>Admission</b>: Knative Serving's defaulting webhook on Service creates and updates
  *       ({@link KnativeServing#setDefaults}).</li>
  *   <li><b>Garbage collection</b>: an object deleted for good takes its dependents (ownerReferences) with it, in
@@ -88,6 +91,24 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
             }
         }
         String path = request.getPath();
+        if (user != null && api.isResourceRequest() && List.of("POST", "PUT", "PATCH").contains(request.getMethod())) {
+            // Reading a recorded body consumes it: read it once and pass on a copy.
+            byte[] sent = request.getBody() == null ? new byte[0] : request.getBody().readByteArray();
+            request = new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(), request.getHeaders(), new Buffer(sent));
+            String text = new String(sent, StandardCharsets.UTF_8);
+            if ("PATCH".equals(request.getMethod())) {
+                if (text.contains("ownerReferences")) {
+                    return new MockResponse().setResponseCode(501).setBody("the test cluster does not model OwnerReferencesPermissionEnforcement on patches");
+                }
+            } else {
+                JsonNode object = json(text);
+                java.util.Optional<String> refused = OwnerReferencesAdmission.refusal(rbac, api, object, "PUT".equals(request.getMethod()) ? stored(path) : null);
+                if (refused.isPresent()) {
+                    denied.add(api);
+                    return forbidden(api, object.path("metadata").path("name").asText(api.name()), refused.get());
+                }
+            }
+        }
         if (api.isResourceRequest() && path.matches(KNATIVE_SERVICES) && api.subresource() == null) {
             if ("PATCH".equals(request.getMethod())) {
                 // Kiln never patches a Knative Service; the webhook on patches is not modelled, so say so loudly.
@@ -139,6 +160,23 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An admission plugin's refusal: 403, the object named, the plugin's reason. */
+    private static MockResponse forbidden(ApiRequest api, String name, String reason) {
+        String message = api.resource() + (api.group().isEmpty() ? "" : "." + api.group()) + (name == null ? "" : " \"" + name + "\"")
+                + " is forbidden: " + reason;
+        ObjectNode status = JSON.createObjectNode().put("kind", "Status").put("apiVersion", "v1").put("status", "Failure")
+                .put("message", message).put("reason", "Forbidden").put("code", 403);
+        return new MockResponse().setResponseCode(403).setBody(status.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static MockResponse forbidden(String user, ApiRequest api) {
