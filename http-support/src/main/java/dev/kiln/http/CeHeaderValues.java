@@ -9,7 +9,8 @@ import java.util.function.BiConsumer;
  * string form, percent-encoded. The CloudEvents SDK writes values raw, so an attribute holding a control character
  * (a Kafka key, a header copied from a record) makes a header no HTTP stack sends: the delivery fails on every
  * attempt, and a Kafka partition stops behind it. Every sender of Kiln encodes through here, and Kiln's receivers
- * decode once.
+ * decode once; a function's runtime, which cannot depend on this module, has a copy that {@code PercentEncodingTest}
+ * holds equal.
  *
  * <p>Encoded: control characters, DEL, every non-ASCII character (as its UTF-8 bytes) and {@code %}, so that
  * decoding is exact. Space and {@code "}, which the binding also lists, are left as they are: HTTP carries them,

@@ -131,7 +131,9 @@ final class BinaryMode {
      * @param header sets a response header
      * @return the body
      */
-    static byte[] write(CloudEvent event, BiConsumer<String, String> header) {
+    static byte[] write(CloudEvent event, BiConsumer<String, String> raw) {
+        // HTTP binding 3.1.3.2: the sender encodes, and read() decodes, so a value holding "%20" arrives as it left.
+        BiConsumer<String, String> header = (name, value) -> raw.accept(name, isCe(name) ? percentEncode(value) : value);
         if (!(event instanceof CloudEventV1)) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             HttpMessageFactory.createWriter(header, body -> out.writeBytes(body == null ? new byte[0] : body)).writeBinary(event);
@@ -174,6 +176,40 @@ final class BinaryMode {
             return Base64.getEncoder().encodeToString(bytes);
         }
         throw new IllegalStateException("Illegal value inside extensions map: " + name + "=" + value);
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    /**
+     * HTTP binding 3.1.3.2, as Kiln's other senders apply it ({@code dev.kiln.http.CeHeaderValues}, which this SDK
+     * cannot depend on: a function's image carries the SDK alone; {@code PercentEncodingTest} in {@code http-support}
+     * holds the two equal): control characters, DEL, non-ASCII (as UTF-8 bytes) and {@code %} are encoded, so that
+     * {@link #percentDecode} gives the value back exactly. Space and {@code "} are left as they are, as the other
+     * senders leave them (HTTP carries them, and receivers that do not decode still read them right).
+     */
+    static String percentEncode(String value) {
+        boolean plain = true;
+        for (int i = 0; i < value.length() && plain; i++) {
+            char c = value.charAt(i);
+            plain = c >= 0x20 && c < 0x7f && c != '%';
+        }
+        if (plain) {
+            return value;
+        }
+        StringBuilder out = new StringBuilder(value.length() + 16);
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c >= 0x20 && c < 0x7f && c != '%') {
+                out.append((char) c);
+            } else {
+                out.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
+            }
+        }
+        return out.toString();
+    }
+
+    private static boolean isCe(String name) {
+        return name.length() > 3 && name.regionMatches(true, 0, "ce-", 0, 3);
     }
 
     /** HTTP binding 3.1.3.2: string attribute values are percent-encoded UTF-8 where needed. */

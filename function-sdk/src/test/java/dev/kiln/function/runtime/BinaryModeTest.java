@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -128,11 +129,16 @@ class BinaryModeTest {
                         .withExtension("d", 1.5).withExtension("b", true).withExtension("u", URI.create("https://u"))
                         .withExtension("t", OffsetDateTime.parse("2026-11-22T10:00:00+01:00")).withExtension("bytes", new byte[] {1, 2, 3})
                         .build()),
+                Arguments.of("values to percent-encode", base.newBuilder().withSubject("/files/a%20b.txt").withExtension("k", "line\nbreak é")
+                        .build()),
                 Arguments.of("version 0.3", CloudEventBuilder.v03().withId("r").withSource(URI.create("/s")).withType("t")
-                        .withSubject("s").build()));
+                        .withSubject("s%").build()));
     }
 
-    /** What the runtime writes for a reply is what the SDK's HTTP writer writes. */
+    /**
+     * What the runtime writes for a reply is what the SDK's HTTP writer writes, with the values percent-encoded as the
+     * binding says (the SDK's writer writes them raw).
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("replies")
     void writesAsTheSdksWriterDoes(String name, CloudEvent reply) {
@@ -140,9 +146,43 @@ class BinaryModeTest {
         byte[] ownBody = BinaryMode.write(reply, own::put);
         Map<String, String> sdk = new TreeMap<>();
         ByteArrayOutputStream sdkBody = new ByteArrayOutputStream();
-        HttpMessageFactory.createWriter(sdk::put, b -> sdkBody.writeBytes(b == null ? new byte[0] : b)).writeBinary(reply);
+        HttpMessageFactory.createWriter((k, v) -> sdk.put(k, k.startsWith("ce-") ? BinaryMode.percentEncode(v) : v),
+                b -> sdkBody.writeBytes(b == null ? new byte[0] : b)).writeBinary(reply);
         assertThat(own).isEqualTo(sdk);
         assertThat(ownBody).isEqualTo(sdkBody.toByteArray());
+    }
+
+    /**
+     * A reply read back by a runtime is the same event (a Sequence of two Kiln functions): the writer encodes what the
+     * reader decodes. Once the writer encoded nothing, and a subject {@code /files/a%20b.txt} arrived as {@code /files/a b.txt}.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/files/a%20b.txt", "100%", "%zz", "a b \"quoted\"", "line\nbreak\ttab\u007f", "é € \uD83D\uDE00", "%25"})
+    void aReplyReadBackIsTheSameEvent(String value) throws HttpError {
+        CloudEvent reply = CloudEventBuilder.v1().withId("r1").withSource(URI.create("/functions/f")).withType("t").withSubject(value)
+                .withExtension("k", value).build();
+        Map<String, String> headers = new TreeMap<>();
+        BinaryMode.write(reply, (k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
+        assertThat(headers.values()).allSatisfy(v -> assertThat(v).matches("[\\x20-\\x7e]*"));
+        for (boolean checked : new boolean[] {false, true}) {
+            assertThat(BinaryMode.read(headers, new byte[0], checked)).isEqualTo(reply);
+        }
+    }
+
+    static Stream<Arguments> percentEncoded() {
+        return Stream.of(
+                Arguments.of("plain", "abc", "abc"),
+                Arguments.of("space and quote kept, as Kiln's other senders keep them", "a b\"c", "a b\"c"),
+                Arguments.of("percent", "a%20b", "a%2520b"),
+                Arguments.of("control characters and DEL", "a\nb\u007f", "a%0Ab%7F"),
+                Arguments.of("non-ASCII as UTF-8", "é€", "%C3%A9%E2%82%AC"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("percentEncoded")
+    void percentEncoding(String name, String in, String out) {
+        assertThat(BinaryMode.percentEncode(in)).isEqualTo(out);
+        assertThat(BinaryMode.percentDecode(out)).isEqualTo(in);
     }
 
     static Stream<Arguments> percent() {
