@@ -155,8 +155,16 @@ final class Ingress implements Handler<HttpServerRequest> {
             throw new IllegalArgumentException("send ce-* headers (binary mode) or application/cloudevents+json");
         }
         // ce- values percent-decoded as the binding says (3.1.3.2), as they are read.
-        return HttpMessageFactory.createReader(each -> headers.forEach((name, value) -> each.accept(name,
+        CloudEvent event = HttpMessageFactory.createReader(each -> headers.forEach((name, value) -> each.accept(name,
                 CeHeaderValues.isCe(name) ? CeHeaderValues.decode(value) : value)), body).toEvent();
+        // CloudEvents 1.0: id, source and type MUST be non-empty. The SDK's reader checks only that they are there;
+        // Knative's ingress refuses an empty one, and so does Kiln's, rather than route an event nobody can name.
+        for (String[] required : new String[][] {{"id", event.getId()}, {"source", event.getSource().toString()}, {"type", event.getType()}}) {
+            if (required[1].isEmpty()) {
+                throw new IllegalArgumentException(required[0] + " is empty (id, source and type must be non-empty)");
+            }
+        }
+        return event;
     }
 
     private static void reply(HttpServerRequest req, int status, String message) {

@@ -169,6 +169,12 @@ class EventingPlaneIT {
         return Stream.of(
                 Arguments.of("not a CloudEvent", "/bad/default", new String[] {"Content-Type", "application/json", "{}"}, 400),
                 Arguments.of("missing id", "/bad/default", new String[] {"ce-specversion", "1.0", "ce-source", "/s", "ce-type", "t", "x"}, 400),
+                // CloudEvents 1.0: id, source and type MUST be non-empty (Knative's ingress answers 400 too)
+                Arguments.of("empty id", "/bad/default", new String[] {"ce-specversion", "1.0", "ce-id", "", "ce-source", "/s", "ce-type", "t", "x"}, 400),
+                Arguments.of("empty source", "/bad/default", new String[] {"ce-specversion", "1.0", "ce-id", "1", "ce-source", "", "ce-type", "t", "x"}, 400),
+                Arguments.of("empty type", "/bad/default", new String[] {"ce-specversion", "1.0", "ce-id", "1", "ce-source", "/s", "ce-type", "", "x"}, 400),
+                Arguments.of("empty id, structured", "/bad/default", new String[] {"Content-Type", "application/cloudevents+json",
+                        "{\"specversion\":\"1.0\",\"id\":\"\",\"source\":\"/s\",\"type\":\"t\"}"}, 400),
                 Arguments.of("unknown spec version", "/bad/default", new String[] {"ce-specversion", "9.9", "ce-id", "1", "ce-source", "/s", "ce-type", "t", "x"}, 400),
                 Arguments.of("unknown broker", "/bad/nope", event("1", "t", "{}"), 404),
                 Arguments.of("unknown sequence", "/sequences/bad/nope", event("1", "t", "{}"), 404),

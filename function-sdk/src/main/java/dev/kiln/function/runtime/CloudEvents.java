@@ -21,6 +21,25 @@ final class CloudEvents {
     private CloudEvents() {
     }
 
+    /**
+     * CloudEvents 1.0, context attributes: {@code id}, {@code source} and {@code type} MUST be non-empty strings. The
+     * SDK's builder and JSON format check only that they are there; Knative's ingress answers 400 to an empty one.
+     *
+     * @return what is wrong with the event, or null when nothing is
+     */
+    static String missingRequired(CloudEvent event) {
+        if (event.getId() == null || event.getId().isEmpty()) {
+            return "id is empty";
+        }
+        if (event.getSource() == null || event.getSource().toString().isEmpty()) {
+            return "source is empty";
+        }
+        if (event.getType() == null || event.getType().isEmpty()) {
+            return "type is empty";
+        }
+        return null;
+    }
+
     /** The SDK builder's rule for extension names: lower-case letters and digits. */
     static boolean isExtensionName(String name) {
         for (int i = 0; i < name.length(); i++) {

@@ -51,9 +51,21 @@ final class EventCodec {
      * @param headers request headers (any case)
      * @param body request body
      * @return the events and the mode
-     * @throws HttpError 415 for a media type that is not a CloudEvent, 400 for a malformed event
+     * @throws HttpError 415 for a media type that is not a CloudEvent, 400 for a malformed event (one with an empty
+     *     id, source or type included, in every mode)
      */
     Request decode(Map<String, List<String>> headers, byte[] body) throws HttpError {
+        Request request = read(headers, body);
+        for (CloudEvent event : request.events()) {
+            String missing = CloudEvents.missingRequired(event);
+            if (missing != null) {
+                throw new HttpError(400, "malformed CloudEvent: " + missing + " (id, source and type must be non-empty)");
+            }
+        }
+        return request;
+    }
+
+    private Request read(Map<String, List<String>> headers, byte[] body) throws HttpError {
         Map<String, String> lower = new HashMap<>();
         boolean binary = false;
         for (Map.Entry<String, List<String>> h : headers.entrySet()) {
