@@ -243,7 +243,8 @@ public class FunctionReconciler implements Reconciler<Function> {
         Optional<Service> existing = context.getSecondaryResources(Service.class).stream()
                 .filter(s -> name.equals(s.getMetadata().getName())).findFirst();
         if (builtCommit != null) {
-            Service desired = KnativeServices.applied(KnativeServices.desired(function, status.image, builtCommit, strategy));
+            Service desired = KnativeServices.applied(KnativeServices.desired(function, status.image, builtCommit, strategy,
+                    registry.pushSecretFor(function)));
             if (existing.isEmpty()) {
                 Service current = client.resources(Service.class).inNamespace(function.getMetadata().getNamespace()).withName(name).get();
                 existing = Optional.ofNullable(current);
@@ -252,7 +253,12 @@ public class FunctionReconciler implements Reconciler<Function> {
                 existing = Optional.of(client.resource(desired).create());
             } else if (KnativeServices.differs(existing.get(), desired)) {
                 Service update = existing.get();
-                update.getMetadata().setLabels(desired.getMetadata().getLabels());
+                // Merged, as the annotations: a label someone else set stays (networking.knative.dev/visibility:
+                // cluster-local is how a Knative Service is made private; dropping it would publish the function).
+                Map<String, String> labels = new java.util.LinkedHashMap<>(update.getMetadata().getLabels() == null ? Map.of()
+                        : update.getMetadata().getLabels());
+                labels.putAll(desired.getMetadata().getLabels());
+                update.getMetadata().setLabels(labels);
                 Map<String, String> annotations = new java.util.LinkedHashMap<>(update.getMetadata().getAnnotations() == null ? Map.of()
                         : update.getMetadata().getAnnotations());
                 annotations.putAll(desired.getMetadata().getAnnotations());

@@ -13,7 +13,11 @@ import io.fabric8.knative.serving.v1.Service;
 import io.fabric8.knative.serving.v1.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -45,12 +49,17 @@ public final class KnativeServices {
      * @param function the Function, defaults applied
      * @param image the image pinned by digest ({@code repo@sha256:...})
      * @param commit the commit the image was built from
-     * @param strategy how the image was built: {@code runAsNonRoot} is required only of the maven strategy's image,
-     *     whose Dockerfile Kiln writes with a numeric non-root {@code USER}; a {@code dockerfile} image runs as its
-     *     own Dockerfile says, since the kubelet refuses {@code runAsNonRoot} for root and for a non-numeric USER
+     * @param strategy how the image was built. The maven strategy's image is Kiln's own Dockerfile (a numeric
+     *     non-root {@code USER}, port 8080), so its container meets Pod Security's {@code restricted} profile:
+     *     {@code runAsNonRoot}, no capabilities, the runtime's default seccomp profile (Knative adds none of these
+     *     unless its {@code secure-pod-defaults} is on, and its queue-proxy already meets the profile). A
+     *     {@code dockerfile} image runs as its own Dockerfile says, since the kubelet refuses {@code runAsNonRoot} for
+     *     root and for a non-numeric USER
+     * @param pullSecret the Secret the image was pushed with, or null: the kubelet pulls the revision's image with
+     *     it, since a registry that wants credentials to push usually wants them to pull
      * @return the Knative Service
      */
-    public static Service desired(Function function, String image, String commit, Strategy strategy) {
+    public static Service desired(Function function, String image, String commit, Strategy strategy, String pullSecret) {
         FunctionSpec spec = function.getSpec();
         String name = function.getMetadata().getName();
         Map<String, String> labels = Labels.managed(null);
@@ -72,8 +81,7 @@ public final class KnativeServices {
                 .withResources(spec.resources)
                 // The SDK answers readiness only after its warm-up event went through; Knative fills in the port.
                 .withNewReadinessProbe().withNewHttpGet().withPath("/health/readiness").endHttpGet().endReadinessProbe()
-                .withNewSecurityContext().withRunAsNonRoot(strategy == Strategy.MAVEN ? Boolean.TRUE : null)
-                .withAllowPrivilegeEscalation(false).endSecurityContext()
+                .withSecurityContext(securityContext(strategy))
                 .build();
 
         return new ServiceBuilder()
@@ -85,7 +93,17 @@ public final class KnativeServices {
                 .withContainerConcurrency(scale.containerConcurrency == null ? null : scale.containerConcurrency.longValue())
                 .withTimeoutSeconds(spec.timeoutSeconds == null ? (long) FunctionDefaults.TIMEOUT_SECONDS : spec.timeoutSeconds.longValue())
                 .withContainers(container)
+                .withImagePullSecrets(pullSecret == null ? List.of() : List.of(new LocalObjectReference(pullSecret)))
                 .endSpec().endTemplate().endSpec().build();
+    }
+
+    private static SecurityContext securityContext(Strategy strategy) {
+        SecurityContextBuilder context = new SecurityContextBuilder().withAllowPrivilegeEscalation(false);
+        if (strategy == Strategy.MAVEN) {
+            context.withRunAsNonRoot(true).withNewCapabilities().withDrop("ALL").endCapabilities()
+                    .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile();
+        }
+        return context.build();
     }
 
     /**

@@ -41,7 +41,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  *
  * <p>Revisions become ready at once unless the test holds an image ({@link #hold}) or makes it unpullable
- * ({@link #failPulls}).
+ * ({@link #failPulls}, or {@link #privateRegistry} without the pull Secret), or unless the namespace enforces Pod
+ * Security's {@code restricted} profile ({@link PodSecurity}) and the Revision's pod, with Knative's queue-proxy,
+ * violates it: then the ReplicaSet cannot create it and the Revision fails with the API server's message.
  */
 public final class KnativeServing implements AutoCloseable {
 
@@ -55,7 +57,7 @@ public final class KnativeServing implements AutoCloseable {
     /** What becomes of a Revision running an image. */
     public enum Rollout { READY, HELD, IMAGE_PULL_FAILS }
 
-    private record Revision(String name, String image, long configurationGeneration) {
+    private record Revision(String name, String image, long configurationGeneration, JsonNode template) {
     }
 
     /** Per Service (namespace/name): its template as last seen, and its revisions. */
@@ -70,6 +72,8 @@ public final class KnativeServing implements AutoCloseable {
 
     private final KubernetesClient client;
     private final Map<String, Rollout> images = new ConcurrentHashMap<>();
+    /** Registry prefixes that want credentials to pull, and the Secret that holds them. */
+    private final Map<String, String> privateRegistries = new ConcurrentHashMap<>();
     private final Map<String, Configuration> configurations = new ConcurrentHashMap<>();
     private SharedIndexInformer<Service> informer;
 
@@ -113,6 +117,16 @@ public final class KnativeServing implements AutoCloseable {
         resync();
     }
 
+    /**
+     * Images under {@code prefix} are pulled only by a pod that names {@code secret} in its {@code imagePullSecrets}
+     * (the namespace's default ServiceAccount, whose pull secrets the kubelet adds too, has none here); other pods
+     * back off pulling, and the Revision fails as for {@link #failPulls}.
+     */
+    public void privateRegistry(String prefix, String secret) {
+        privateRegistries.put(prefix, secret);
+        resync();
+    }
+
     /** @return the names of a Service's Revisions, oldest first */
     public List<String> revisions(String namespace, String name) {
         Configuration c = configurations.get(namespace + "/" + name);
@@ -145,7 +159,8 @@ public final class KnativeServing implements AutoCloseable {
                 config.template = template;
                 config.generation++;
                 String image = service.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
-                config.revisions.add(new Revision(String.format("%s-%05d", service.getMetadata().getName(), config.generation), image, config.generation));
+                config.revisions.add(new Revision(String.format("%s-%05d", service.getMetadata().getName(), config.generation), image, config.generation,
+                        template));
             }
         }
         ServiceStatus status = status(service, config);
@@ -166,11 +181,11 @@ public final class KnativeServing implements AutoCloseable {
         Revision latestCreated = config.revisions.get(config.revisions.size() - 1);
         Revision latestReady = null;
         for (Revision r : config.revisions) {
-            if (images.getOrDefault(r.image(), Rollout.READY) == Rollout.READY) {
+            if (failure(ns, r) == null && images.getOrDefault(r.image(), Rollout.READY) != Rollout.HELD) {
                 latestReady = r;
             }
         }
-        Rollout created = images.getOrDefault(latestCreated.image(), Rollout.READY);
+        String failure = failure(ns, latestCreated);
         ServiceStatus status = new ServiceStatus();
         status.setObservedGeneration(service.getMetadata().getGeneration());
         status.setLatestCreatedRevisionName(latestCreated.name());
@@ -182,8 +197,9 @@ public final class KnativeServing implements AutoCloseable {
             status.setAddress(new io.fabric8.knative.duck.v1.AddressableBuilder().withUrl("http://" + name + "." + ns + ".svc.cluster.local").build());
             status.setTraffic(List.of(new TrafficTargetBuilder().withRevisionName(latestReady.name()).withLatestRevision(true).withPercent(100L).build()));
         }
-        if (created == Rollout.IMAGE_PULL_FAILS) {
-            String message = "Revision \"" + latestCreated.name() + "\" failed with message: Back-off pulling image \"" + latestCreated.image() + "\".";
+        if (failure != null) {
+            // configuration_lifecycle.go's MarkLatestCreatedFailed, propagated to the Service.
+            String message = "Revision \"" + latestCreated.name() + "\" failed with message: " + failure + ".";
             conditions.add(condition("ConfigurationsReady", "False", "RevisionFailed", message, now));
             conditions.add(condition("Ready", "False", "RevisionFailed", message, now));
             conditions.add(latestReady == null ? condition("RoutesReady", "Unknown", "RevisionMissing",
@@ -211,6 +227,46 @@ public final class KnativeServing implements AutoCloseable {
         }
         status.setConditions(conditions);
         return status;
+    }
+
+    /**
+     * Why a Revision's pods do not run, as Knative reports it, or null: Pod Security refuses them (the ReplicaSet's
+     * {@code FailedCreate}, which Knative propagates at once from the Deployment's {@code ReplicaFailure}), or the
+     * kubelet cannot pull the image (reported once the progress deadline passed; here at once).
+     */
+    private String failure(String namespace, Revision r) {
+        var ns = client.namespaces().withName(namespace).get();
+        String level = ns == null || ns.getMetadata().getLabels() == null ? null : ns.getMetadata().getLabels().get(PodSecurity.ENFORCE);
+        if ("restricted".equals(level)) {
+            ObjectNode pod = r.template().path("spec").deepCopy();
+            pod.withArray("containers").add(queueProxy());
+            List<String> violations = PodSecurity.restrictedViolations(pod);
+            if (!violations.isEmpty()) {
+                return "pods \"" + r.name() + "-deployment-5d8f7c9b6-x2x7q\" is forbidden: violates PodSecurity \"restricted:latest\": "
+                        + String.join(", ", violations);
+            }
+        }
+        boolean pulls = images.getOrDefault(r.image(), Rollout.READY) != Rollout.IMAGE_PULL_FAILS;
+        for (Map.Entry<String, String> registry : privateRegistries.entrySet()) {
+            if (r.image().startsWith(registry.getKey() + "/")) {
+                boolean named = false;
+                for (JsonNode secret : r.template().path("spec").path("imagePullSecrets")) {
+                    named |= registry.getValue().equals(secret.path("name").asText());
+                }
+                pulls &= named;
+            }
+        }
+        return pulls ? null : "Back-off pulling image \"" + r.image() + "\"";
+    }
+
+    /** The queue-proxy container Knative adds to every Revision's pod, with its own security context (queue.go). */
+    private static ObjectNode queueProxy() {
+        ObjectNode c = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("name", "queue-proxy");
+        ObjectNode sc = c.putObject("securityContext").put("allowPrivilegeEscalation", false).put("readOnlyRootFilesystem", true)
+                .put("runAsNonRoot", true);
+        sc.putObject("capabilities").putArray("drop").add("ALL");
+        sc.putObject("seccompProfile").put("type", "RuntimeDefault");
+        return c;
     }
 
     private static Condition condition(String type, String status, String reason, String message, String at) {

@@ -426,4 +426,54 @@ class FunctionReconcilerTest {
             await().atMost(WAIT).until(() -> jobFor(ns, inside) != null);
         }
     }
+
+    /** Builds the Function and completes its build; returns once its Ready condition is no longer Unknown. */
+    Condition readyOnceBuilt(Function f) {
+        String ns = f.getMetadata().getNamespace();
+        client.resource(f).create();
+        await().atMost(WAIT).until(() -> jobs(ns).size() == 1);
+        completeBuild(jobs(ns).get(0), DIGEST);
+        await().atMost(WAIT).until(() -> condition(get(ns, "greeter"), "ServiceReady").map(c -> !Condition.UNKNOWN.equals(c.status)).orElse(false));
+        return condition(get(ns, "greeter"), "Ready").orElseThrow();
+    }
+
+    @Test
+    void anImageInAPrivateRegistryIsPulledWithTheSecretItWasPushedWith() {
+        String ns = "private-registry";
+        cluster.serving().privateRegistry("registry.example.com/kiln/" + ns, "registry-credentials");
+        Function f = function(ns, "greeter");
+        f.getSpec().build = new dev.kiln.api.functions.v1alpha1.BuildSpec();
+        f.getSpec().build.pushSecretRef = new LocalObjectReference("registry-credentials");
+        Condition ready = readyOnceBuilt(f);
+        assertThat(ready.status).as(ready.reason + ": " + ready.message).isEqualTo(Condition.TRUE);
+    }
+
+    @Test
+    void aMavenFunctionRunsInANamespaceThatEnforcesPodSecurityRestricted() {
+        String ns = "restricted";
+        client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(ns)
+                .addToLabels(dev.kiln.controller.cluster.PodSecurity.ENFORCE, "restricted").endMetadata().build()).create();
+        Condition ready = readyOnceBuilt(function(ns, "greeter"));
+        assertThat(ready.status).as(ready.reason + ": " + ready.message).isEqualTo(Condition.TRUE);
+    }
+
+    @Test
+    void aLabelSomeoneElseSetOnTheKnativeServiceSurvivesTheNextRollout() throws Exception {
+        String ns = "cluster-local";
+        try (GitHttpServer.Repo r = readyOnItsOwnRepository(ns, "cluster-local")) {
+            // How a Knative Service is made private: its route gets no public domain.
+            Service labelled = client.resources(Service.class).inNamespace(ns).withName("greeter").get();
+            labelled.getMetadata().getLabels().put("networking.knative.dev/visibility", "cluster-local");
+            client.resource(labelled).update();
+            String image2 = "registry.example.com/kiln/" + ns + "/greeter@sha256:" + "cd".repeat(32);
+            RevCommit v2 = r.commit("a new greeting", "greeter/NOTES.md", "v2");
+            push(ns, v2);
+            await().atMost(WAIT).until(() -> jobFor(ns, v2) != null);
+            completeBuild(jobFor(ns, v2), "sha256:" + "cd".repeat(32));
+            await().atMost(WAIT).until(() -> image2.equals(client.resources(Service.class).inNamespace(ns).withName("greeter").get()
+                    .getSpec().getTemplate().getSpec().getContainers().get(0).getImage()));
+            assertThat(client.resources(Service.class).inNamespace(ns).withName("greeter").get().getMetadata().getLabels())
+                    .containsEntry("networking.knative.dev/visibility", "cluster-local").containsEntry(Labels.FUNCTION, "greeter");
+        }
+    }
 }

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import dev.kiln.builder.plan.Strategy;
 import dev.kiln.controller.cluster.KnativeServing;
+import dev.kiln.controller.cluster.PodSecurity;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -47,7 +48,7 @@ class KnativeServicesTest {
 
     static Stream<Arguments> functions() {
         return Stream.of(
-                Arguments.of("defaults", function(s -> { })),
+                Arguments.of("defaults", function(s -> { }), null),
                 Arguments.of("tuned", function(s -> {
                     s.scale = new ScaleSpec();
                     s.scale.min = 1;
@@ -59,21 +60,38 @@ class KnativeServicesTest {
                     s.env = List.of(new EnvVar("GREETING", "Howdy", null));
                     s.resources = new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("100m"))
                             .addToLimits("memory", new Quantity("256Mi")).build();
-                })));
+                }), "registry-credentials"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("functions")
-    void matchesGoldenYaml(String name, Function function) {
-        GoldenFiles.assertMatches("ksvc-" + name + ".yaml", Serialization.asYaml(KnativeServices.desired(function, IMAGE, COMMIT, Strategy.MAVEN)));
+    void matchesGoldenYaml(String name, Function function, String pullSecret) {
+        GoldenFiles.assertMatches("ksvc-" + name + ".yaml", Serialization.asYaml(KnativeServices.desired(function, IMAGE, COMMIT, Strategy.MAVEN, pullSecret)));
+    }
+
+    @Test
+    void theRevisionPullsItsImageWithTheSecretItWasPushedWith() {
+        var pod = KnativeServices.desired(function(s -> { }), IMAGE, COMMIT, Strategy.MAVEN, "registry-credentials").getSpec().getTemplate().getSpec();
+        assertThat(pod.getImagePullSecrets()).extracting(r -> r.getName()).containsExactly("registry-credentials");
+        assertThat(KnativeServices.desired(function(s -> { }), IMAGE, COMMIT, Strategy.MAVEN, null).getSpec().getTemplate().getSpec()
+                .getImagePullSecrets()).as("no push Secret, no pull Secret").isEmpty();
+    }
+
+    @Test
+    void theMavenStrategysContainerMeetsPodSecurityRestricted() {
+        var maven = KnativeServices.desired(function(s -> { }), IMAGE, COMMIT, Strategy.MAVEN, null).getSpec().getTemplate().getSpec();
+        assertThat(PodSecurity.restrictedViolations(Serialization.jsonMapper().valueToTree(maven))).isEmpty();
+        var dockerfile = KnativeServices.desired(function(s -> { }), IMAGE, COMMIT, Strategy.DOCKERFILE, null).getSpec().getTemplate().getSpec();
+        assertThat(PodSecurity.restrictedViolations(Serialization.jsonMapper().valueToTree(dockerfile)))
+                .as("the user's Dockerfile decides who runs it").isNotEmpty();
     }
 
     @Test
     void onlyTheMavenStrategysImageIsRequiredToRunAsNonRoot() {
         Function f = function(s -> { });
-        assertThat(KnativeServices.desired(f, IMAGE, COMMIT, Strategy.MAVEN).getSpec().getTemplate().getSpec().getContainers().get(0)
+        assertThat(KnativeServices.desired(f, IMAGE, COMMIT, Strategy.MAVEN, null).getSpec().getTemplate().getSpec().getContainers().get(0)
                 .getSecurityContext().getRunAsNonRoot()).as("Kiln's Dockerfile: USER 65532:65532").isTrue();
-        var dockerfile = KnativeServices.desired(f, IMAGE, COMMIT, Strategy.DOCKERFILE).getSpec().getTemplate().getSpec().getContainers().get(0)
+        var dockerfile = KnativeServices.desired(f, IMAGE, COMMIT, Strategy.DOCKERFILE, null).getSpec().getTemplate().getSpec().getContainers().get(0)
                 .getSecurityContext();
         assertThat(dockerfile.getRunAsNonRoot()).as("the user's Dockerfile decides (root, or USER app)").isNull();
         assertThat(dockerfile.getAllowPrivilegeEscalation()).isFalse();
@@ -104,10 +122,10 @@ class KnativeServicesTest {
             s.scale = new ScaleSpec();
             s.scale.max = 3;
         };
-        Service stored = defaulted(KnativeServices.applied(KnativeServices.desired(function(base), IMAGE, COMMIT, Strategy.MAVEN)), null);
+        Service stored = defaulted(KnativeServices.applied(KnativeServices.desired(function(base), IMAGE, COMMIT, Strategy.MAVEN, null)), null);
         stored.setStatus(new io.fabric8.knative.serving.v1.ServiceStatus());
         assertThat(stored.getSpec().getTemplate().getSpec().getContainers().get(0).getReadinessProbe().getSuccessThreshold()).isEqualTo(1);
-        Service desired = KnativeServices.applied(KnativeServices.desired(function(base.andThen(change)), IMAGE, COMMIT, Strategy.MAVEN));
+        Service desired = KnativeServices.applied(KnativeServices.desired(function(base.andThen(change)), IMAGE, COMMIT, Strategy.MAVEN, null));
         assertThat(KnativeServices.differs(stored, desired)).isEqualTo(differs);
         // And once written, with the webhook's defaults again, it is settled.
         Service rewritten = defaulted(desired, stored);
@@ -117,7 +135,7 @@ class KnativeServicesTest {
     @Test
     void someoneElsesEditOfAFieldKilnSetsIsADifference() {
         Function f = function(s -> { });
-        Service desired = KnativeServices.applied(KnativeServices.desired(f, IMAGE, COMMIT, Strategy.MAVEN));
+        Service desired = KnativeServices.applied(KnativeServices.desired(f, IMAGE, COMMIT, Strategy.MAVEN, null));
         Service edited = defaulted(desired, null);
         edited.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("someone/else@sha256:" + "00".repeat(32));
         assertThat(KnativeServices.differs(edited, desired)).isTrue();
