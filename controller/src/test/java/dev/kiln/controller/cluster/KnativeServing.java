@@ -180,12 +180,15 @@ public final class KnativeServing implements AutoCloseable {
         String ns = service.getMetadata().getNamespace();
         Revision latestCreated = config.revisions.get(config.revisions.size() - 1);
         Revision latestReady = null;
+        var namespace = client.namespaces().withName(ns).get();
+        String podSecurity = namespace == null || namespace.getMetadata().getLabels() == null ? null
+                : namespace.getMetadata().getLabels().get(PodSecurity.ENFORCE);
         for (Revision r : config.revisions) {
-            if (failure(ns, r) == null && images.getOrDefault(r.image(), Rollout.READY) != Rollout.HELD) {
+            if (failure(podSecurity, r) == null && images.getOrDefault(r.image(), Rollout.READY) != Rollout.HELD) {
                 latestReady = r;
             }
         }
-        String failure = failure(ns, latestCreated);
+        String failure = failure(podSecurity, latestCreated);
         ServiceStatus status = new ServiceStatus();
         status.setObservedGeneration(service.getMetadata().getGeneration());
         status.setLatestCreatedRevisionName(latestCreated.name());
@@ -233,11 +236,11 @@ public final class KnativeServing implements AutoCloseable {
      * Why a Revision's pods do not run, as Knative reports it, or null: Pod Security refuses them (the ReplicaSet's
      * {@code FailedCreate}, which Knative propagates at once from the Deployment's {@code ReplicaFailure}), or the
      * kubelet cannot pull the image (reported once the progress deadline passed; here at once).
+     *
+     * @param podSecurity the namespace's {@value PodSecurity#ENFORCE} label, or null
      */
-    private String failure(String namespace, Revision r) {
-        var ns = client.namespaces().withName(namespace).get();
-        String level = ns == null || ns.getMetadata().getLabels() == null ? null : ns.getMetadata().getLabels().get(PodSecurity.ENFORCE);
-        if ("restricted".equals(level)) {
+    private String failure(String podSecurity, Revision r) {
+        if ("restricted".equals(podSecurity)) {
             ObjectNode pod = r.template().path("spec").deepCopy();
             pod.withArray("containers").add(queueProxy());
             List<String> violations = PodSecurity.restrictedViolations(pod);
