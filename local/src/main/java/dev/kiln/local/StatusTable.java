@@ -1,6 +1,8 @@
 package dev.kiln.local;
 
 import dev.kiln.api.functions.v1alpha1.Function;
+import dev.kiln.api.sources.v1alpha1.GitHubSourceSpec;
+import dev.kiln.api.sources.v1alpha1.GitLabSourceSpec;
 import dev.kiln.api.sources.v1alpha1.SourceSpec;
 import dev.kiln.eventing.ResourceState;
 import dev.kiln.local.functions.LocalFunction;
@@ -66,6 +68,37 @@ final class StatusTable {
         return row;
     }
 
+    /** Reason of a webhook source whose {@code spec.accessToken} asks for a registration local mode does not make. */
+    static final String WEBHOOK_NOT_REGISTERED = "WebhookNotRegistered";
+
+    /**
+     * @param spec a source's spec
+     * @return the {@code spec.publicURL} a GitHub or GitLab source asks Kiln to register its hooks at (it has
+     *     {@code spec.accessToken}; validation requires the URL with it), else null
+     */
+    private static String hookRegistrationAskedFor(Object spec) {
+        if (spec instanceof GitHubSourceSpec g && g.accessToken != null) {
+            return g.publicURL;
+        }
+        if (spec instanceof GitLabSourceSpec g && g.accessToken != null) {
+            return g.publicURL;
+        }
+        return null;
+    }
+
+    /**
+     * Why a source with {@code spec.accessToken} has no hook in local mode. Registering one at {@code publicURL}, the
+     * URL published for the cluster, would point the forge at the cluster (or adopt, and on stop delete, the
+     * cluster's own hook), and this machine's adapter listens on 127.0.0.1 at a port of the run: there is no URL of
+     * this machine the forge could reach. So the field is reported, not ignored and not acted on.
+     */
+    private static String webhookNotRegistered(String publicURL, String adapterUrl) {
+        return "spec.accessToken: kiln dev registers no webhooks (in a cluster the controller registers them at spec.publicURL "
+                + publicURL + ", which reaches the cluster, not this machine); the adapter runs and receives what is delivered to "
+                + adapterUrl + " (a hook you register by hand through a tunnel); Functions see new commits through "
+                + "spec.source.git.pollInterval";
+    }
+
     static List<Map<String, Object>> rows(List<Manifest> manifests, States states) {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Manifest m : manifests) {
@@ -90,10 +123,18 @@ final class StatusTable {
             } else if (r instanceof CustomResource<?, ?> cr && cr.getSpec() instanceof SourceSpec) {
                 Adapter a = states.adapter(m.describe());
                 boolean running = a != null && a.port() != null;
-                row.put("ready", running ? "True" : "False");
-                row.put("reason", running ? null : "AdapterFailed");
-                row.put("message", a == null ? null : a.problem());
-                row.put("url", running ? "http://127.0.0.1:" + a.port() : null);
+                String url = running ? "http://127.0.0.1:" + a.port() : null;
+                String publicURL = hookRegistrationAskedFor(cr.getSpec());
+                if (running && publicURL != null) {
+                    row.put("ready", "False");
+                    row.put("reason", WEBHOOK_NOT_REGISTERED);
+                    row.put("message", webhookNotRegistered(publicURL, url));
+                } else {
+                    row.put("ready", running ? "True" : "False");
+                    row.put("reason", running ? null : "AdapterFailed");
+                    row.put("message", a == null ? null : a.problem());
+                }
+                row.put("url", url);
             } else {
                 ResourceState s = states.eventing(r);
                 row.put("ready", s.ready() ? "True" : "False");

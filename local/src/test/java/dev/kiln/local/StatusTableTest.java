@@ -10,7 +10,13 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** kiln get's rows: one per resource that runs, each from its own part of the platform. */
 class StatusTableTest {
@@ -76,5 +82,91 @@ class StatusTableTest {
         assertThat(rows.get(2)).containsEntry("ready", "True").containsEntry("url", "http://127.0.0.1:4321").containsEntry("reason", null);
         assertThat(rows.get(3)).containsEntry("ready", "False").containsEntry("reason", "AdapterFailed").containsEntry("message", "no secret")
                 .containsEntry("url", null);
+    }
+
+    /** Webhook sources, one asking (spec.accessToken) for hooks the cluster's controller would register. */
+    static final List<Manifest> SOURCES = TestManifests.of("""
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: hook}
+            stringData: {token: t, api: a}
+            ---
+            apiVersion: eventing.knative.dev/v1
+            kind: Broker
+            metadata: {name: default}
+            ---
+            apiVersion: sources.kiln.dev/v1alpha1
+            kind: GitHubSource
+            metadata: {name: by-hand}
+            spec:
+              repositories: [acme/fns]
+              eventTypes: [push]
+              secretToken: {secretKeyRef: {name: hook, key: token}}
+              sink: {ref: {apiVersion: eventing.knative.dev/v1, kind: Broker, name: default}}
+            ---
+            apiVersion: sources.kiln.dev/v1alpha1
+            kind: GitHubSource
+            metadata: {name: registered}
+            spec:
+              repositories: [acme/fns]
+              eventTypes: [push]
+              secretToken: {secretKeyRef: {name: hook, key: token}}
+              accessToken: {secretKeyRef: {name: hook, key: api}}
+              publicURL: https://hooks.example.com/github
+              sink: {ref: {apiVersion: eventing.knative.dev/v1, kind: Broker, name: default}}
+            ---
+            apiVersion: sources.kiln.dev/v1alpha1
+            kind: GitLabSource
+            metadata: {name: registered-gl}
+            spec:
+              projects: [https://gitlab.com/acme/fns]
+              eventTypes: [push_events]
+              secretToken: {secretKeyRef: {name: hook, key: token}}
+              accessToken: {secretKeyRef: {name: hook, key: api}}
+              publicURL: https://hooks.example.com/gitlab
+              sink: {ref: {apiVersion: eventing.knative.dev/v1, kind: Broker, name: default}}
+            """);
+
+    static Stream<Arguments> webhookSources() {
+        return Stream.of(
+                arguments("hooks registered by hand: ready at the adapter's URL", "GitHubSource default/by-hand", new StatusTable.Adapter(4321, null),
+                        "True", null, null),
+                arguments("GitHub spec.accessToken: not registered, said with the public URL and the adapter's", "GitHubSource default/registered",
+                        new StatusTable.Adapter(4321, null), "False", StatusTable.WEBHOOK_NOT_REGISTERED,
+                        "spec.accessToken: kiln dev registers no webhooks (in a cluster the controller registers them at spec.publicURL "
+                                + "https://hooks.example.com/github, which reaches the cluster, not this machine); the adapter runs and receives what "
+                                + "is delivered to http://127.0.0.1:4321 (a hook you register by hand through a tunnel); Functions see new commits "
+                                + "through spec.source.git.pollInterval"),
+                arguments("GitLab spec.accessToken: the same", "GitLabSource default/registered-gl", new StatusTable.Adapter(4322, null), "False",
+                        StatusTable.WEBHOOK_NOT_REGISTERED, "spec.accessToken: kiln dev registers no webhooks (in a cluster the controller registers "
+                                + "them at spec.publicURL https://hooks.example.com/gitlab, which reaches the cluster, not this machine); the adapter runs "
+                                + "and receives what is delivered to http://127.0.0.1:4322 (a hook you register by hand through a tunnel); Functions see "
+                                + "new commits through spec.source.git.pollInterval"),
+                arguments("an adapter that failed says why first", "GitHubSource default/registered", new StatusTable.Adapter(null, "no secret"),
+                        "False", "AdapterFailed", "no secret"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("webhookSources")
+    void aWebhookSourceRowSaysWhetherItsHooksAreRegistered(String name, String id, StatusTable.Adapter adapter, String ready, String reason, String message) {
+        List<Map<String, Object>> rows = StatusTable.rows(SOURCES, new StatusTable.States() {
+            @Override
+            public LocalFunction.Status function(String fn) {
+                throw new AssertionError("no function");
+            }
+
+            @Override
+            public StatusTable.Adapter adapter(String source) {
+                return source.equals(id) ? adapter : new StatusTable.Adapter(1, null);
+            }
+
+            @Override
+            public ResourceState eventing(HasMetadata resource) {
+                return new ResourceState(true, null, null, "http://127.0.0.1:8180/default/default");
+            }
+        });
+        Map<String, Object> row = rows.stream().filter(r -> id.equals(r.get("kind") + " " + r.get("namespace") + "/" + r.get("name"))).findFirst().orElseThrow();
+        assertThat(row).containsEntry("ready", ready).containsEntry("reason", reason).containsEntry("message", message)
+                .containsEntry("url", adapter.port() == null ? null : "http://127.0.0.1:" + adapter.port());
     }
 }
