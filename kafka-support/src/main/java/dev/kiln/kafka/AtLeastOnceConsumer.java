@@ -27,7 +27,10 @@ import org.apache.kafka.common.serialization.Deserializer;
  *     late outcomes of their records are ignored and the new owner reads those again (a duplicate, never a loss).
  *     Lost partitions are forgotten without a commit: another member owns them already.</li>
  * <li><b>Flow control</b>: every partition is paused while {@code maxPending} records are not final, or while
- *     draining; otherwise the handler chooses ({@link Handler#throttled}).</li>
+ *     draining; otherwise the handler chooses ({@link Handler#throttled}). While every partition is paused the loop
+ *     waits for a record to become final, not for a poll's timeout: a poll of paused partitions returns nothing until
+ *     its timeout, which capped a saturated consumer at {@code maxPending} records per poll timeout (32 per 50 ms, about
+ *     640/s, whatever the subscriber's speed; bench/run-peer found it).</li>
  * <li><b>Stopping</b>: {@link #close(Duration)} stops reading, waits up to the drain time for pending records, commits
  *     what is final and leaves the rest to be read again.</li>
  * <li><b>Failing</b>: an unexpected error in the loop (a handler's bug, a client that broke) does not stop consuming
@@ -109,6 +112,15 @@ public final class AtLeastOnceConsumer<K, V> implements AutoCloseable {
     private volatile boolean restarting;
     private volatile int restarts;
     private final Object sleeper = new Object();
+    /** How long one poll waits for records (and, while every partition is paused, for a record to become final). */
+    private final Duration pollTimeout;
+    /** Records that became final, ever: the loop waits for it to move while every partition is paused. */
+    private final java.util.concurrent.atomic.AtomicLong finishes = new java.util.concurrent.atomic.AtomicLong();
+    private final Object progress = new Object();
+    private volatile boolean awaitingProgress;
+
+    /** How long one poll waits for records. */
+    static final Duration POLL = Duration.ofMillis(50);
 
     /** The first wait before a restart; doubled each time in a row, up to {@link #MAX_BACKOFF}. */
     static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
@@ -135,6 +147,13 @@ public final class AtLeastOnceConsumer<K, V> implements AutoCloseable {
      */
     public AtLeastOnceConsumer(String name, Map<String, Object> properties, Deserializer<K> keys, Deserializer<V> values, List<String> topics,
             int maxPending, Handler<K, V> handler) {
+        this(name, properties, keys, values, topics, maxPending, handler, POLL);
+    }
+
+    /** As the public constructor, with the poll's timeout chosen (tests). */
+    AtLeastOnceConsumer(String name, Map<String, Object> properties, Deserializer<K> keys, Deserializer<V> values, List<String> topics,
+            int maxPending, Handler<K, V> handler, Duration pollTimeout) {
+        this.pollTimeout = pollTimeout;
         Map<String, Object> props = new HashMap<>(properties);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
@@ -266,14 +285,21 @@ public final class AtLeastOnceConsumer<K, V> implements AutoCloseable {
                     handler.assigned(added);
                 }
             });
+            long seen = finishes.get();
             while (running && (drainUntil == Long.MAX_VALUE || (tracker.pending() > 0 && System.nanoTime() < drainUntil))) {
-                throttle();
-                for (ConsumerRecord<K, V> r : consumer.poll(Duration.ofMillis(50))) {
+                Duration poll = pollTimeout;
+                if (throttle()) {
+                    // Nothing can be read until a record is final: wait for that, then let poll do its group work at once.
+                    seen = awaitProgress(seen);
+                    throttle();
+                    poll = Duration.ZERO;
+                }
+                for (ConsumerRecord<K, V> r : consumer.poll(poll)) {
                     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
                     long offset = r.offset();
                     tracker.started(tp, offset);
                     trackedPartitions.add(tp);
-                    handler.accept(r, () -> tracker.finished(tp, offset)); // ignored when the partition was revoked meanwhile
+                    handler.accept(r, () -> finished(tp, offset)); // ignored when the partition was revoked meanwhile
                 }
                 Map<TopicPartition, OffsetAndMetadata> offsets = offsets(tracker.committable());
                 if (!offsets.isEmpty()) {
@@ -304,8 +330,45 @@ public final class AtLeastOnceConsumer<K, V> implements AutoCloseable {
         }
     }
 
-    /** Pauses every partition while saturated or draining, else exactly those the handler throttles. */
-    private void throttle() {
+    private void finished(TopicPartition tp, long offset) {
+        tracker.finished(tp, offset);
+        finishes.incrementAndGet();
+        if (awaitingProgress) { // read after the increment: either the loop sees the new count or this sees it waiting
+            synchronized (progress) {
+                progress.notifyAll();
+            }
+        }
+    }
+
+    /** @return the count of final records once it moved past {@code seen}, or after the poll timeout or the drain's deadline */
+    private long awaitProgress(long seen) {
+        synchronized (progress) {
+            awaitingProgress = true;
+            try {
+                long until = System.nanoTime() + pollTimeout.toNanos();
+                while (finishes.get() == seen && running) {
+                    long end = Math.min(until, drainUntil); // a drain waits for its pending records, until its deadline
+                    long now = System.nanoTime();
+                    if (now >= end) {
+                        break;
+                    }
+                    progress.wait(Math.max(1, (end - now) / 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                awaitingProgress = false;
+            }
+        }
+        return finishes.get();
+    }
+
+    /**
+     * Pauses every partition while saturated or draining, else exactly those the handler throttles.
+     *
+     * @return whether every assigned partition is paused now (and there is one)
+     */
+    private boolean throttle() {
         Set<TopicPartition> assignment = consumer.assignment();
         Set<TopicPartition> pause = new HashSet<>(tracker.pending() >= maxPending || drainUntil != Long.MAX_VALUE ? assignment
                 : handler.throttled(assignment));
@@ -319,6 +382,7 @@ public final class AtLeastOnceConsumer<K, V> implements AutoCloseable {
         if (!paused.containsAll(pause)) {
             consumer.pause(pause);
         }
+        return !assignment.isEmpty() && pause.containsAll(assignment);
     }
 
     private void commitSync(Collection<TopicPartition> partitions) {
@@ -348,6 +412,9 @@ public final class AtLeastOnceConsumer<K, V> implements AutoCloseable {
         drainUntil = System.nanoTime() + drain.toNanos();
         synchronized (sleeper) {
             sleeper.notifyAll(); // a restart's wait ends at once
+        }
+        synchronized (progress) {
+            progress.notifyAll(); // so does a wait for a record to become final (it waits again until the drain's deadline)
         }
         try {
             thread.join(drain.toMillis() + 10_000);

@@ -65,6 +65,37 @@ class AtLeastOnceConsumerIT {
     }
 
     @Test
+    void aSaturatedConsumerTakesTheNextRecordAsSoonAsOneIsFinalNotAfterThePollTimeout() throws Exception {
+        try (EmbeddedKafka kafka = new EmbeddedKafka().start();
+                KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                        new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < 6; i++) {
+                producer.send(new ProducerRecord<>("saturated", "k", "v" + i)).get();
+            }
+            List<String> done = new CopyOnWriteArrayList<>();
+            // One record at a time, each finished from another thread (as a delivery's outcome arrives on an event loop).
+            AtLeastOnceConsumer.Handler<String, String> handler = (record, finished) -> new Thread(() -> {
+                done.add(record.value());
+                finished.run();
+            }).start();
+            // A poll timeout far longer than the test waits: before the fix, each record after the first waited for it,
+            // since a poll of paused partitions returns nothing until its timeout.
+            AtLeastOnceConsumer<String, String> consumer = new AtLeastOnceConsumer<>("saturated", Map.of("bootstrap.servers",
+                    kafka.bootstrapServers(), "group.id", "saturated", "auto.offset.reset", "earliest", "max.poll.records", 1),
+                    new StringDeserializer(), new StringDeserializer(), List.of("saturated"), 1, handler, Duration.ofSeconds(120));
+            try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (done.size() < 6 && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertThat(done).containsExactly("v0", "v1", "v2", "v3", "v4", "v5");
+            } finally {
+                consumer.close();
+            }
+        }
+    }
+
+    @Test
     void theBackoffDoublesUpToAMinute() {
         assertThat(List.of(1, 2, 3, 6, 7, 20)).map(AtLeastOnceConsumer::backoff)
                 .containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(32),
