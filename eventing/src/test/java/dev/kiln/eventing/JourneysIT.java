@@ -203,6 +203,42 @@ class JourneysIT {
     }
 
     @Test
+    void aParallelsBranchesAreStepsOfTheJourneyAndAFilterThatSaysNoEndsItsBranch() throws Exception {
+        URI yes = subscribers.add("branch-yes", r -> Subscribers.Response.event(r.event()));
+        URI no = subscribers.add("branch-no", r -> Subscribers.Response.of(202));
+        URI worker = subscribers.add("branch-worker", r -> Subscribers.Response.of(202));
+        for (String doc : """
+                apiVersion: flows.knative.dev/v1
+                kind: Parallel
+                metadata: {name: fan, namespace: j}
+                spec:
+                  branches:
+                    - filter: {uri: '%1$s'}
+                      subscriber: {uri: '%3$s'}
+                    - filter: {uri: '%2$s'}
+                      subscriber: {uri: '%3$s'}
+                """.formatted(yes, no, worker).split("(?m)^---\\s*$")) {
+            plane.apply(Serialization.unmarshal(doc));
+        }
+        assertThat(send("/parallels/j/fan", "par-1", "dev.kiln.fan")).isEqualTo(202);
+        assertThat(subscribers.received("branch-worker").poll(10, TimeUnit.SECONDS)).isNotNull();
+        await().atMost(Duration.ofSeconds(10)).until(() -> steps("par-1").stream().filter(s -> s.kind() == Step.Kind.DELIVERY).count() == 3);
+        List<Step> steps = steps("par-1");
+        Step ingress = one(steps, Step.Kind.INGRESS, "Parallel j/fan");
+        List<Step> hops = steps.stream().filter(s -> s.kind() == Step.Kind.DELIVERY).toList();
+        assertThat(hops).extracting(s -> s.target().substring(0, s.target().indexOf(':'))).containsExactlyInAnyOrder(
+                "branch 0 filter", "branch 1 filter", "branch 0 subscriber");
+        assertThat(hops).filteredOn(s -> s.target().startsWith("branch 0 filter") || s.target().startsWith("branch 1 filter"))
+                .allMatch(s -> s.parent().equals(ingress.span()));
+        Step passed = one(steps, Step.Kind.REPLY, "Parallel j/fan");
+        assertThat(passed.detail()).contains("sent to branch 0 subscriber");
+        assertThat(hops).filteredOn(s -> s.target().startsWith("branch 0 subscriber")).singleElement()
+                .satisfies(s -> assertThat(s.parent()).as("the subscriber gets what the filter let through").isEqualTo(passed.span()));
+        assertThat(JourneyView.events(journal(), 0, 100, JourneyView.Query.ALL)).filteredOn(e -> "par-1".equals(e.get("id"))).singleElement()
+                .satisfies(e -> assertThat(e.get("outcome")).isEqualTo("delivered"));
+    }
+
+    @Test
     void everyAttemptIsRecordedAndAFailedDeliverySaysWhereTheEventWent() throws Exception {
         assertThat(send("/j/default", "f1", "dev.kiln.fail")).isEqualTo(202);
         assertThat(subscribers.received("dls").poll(10, TimeUnit.SECONDS)).isNotNull();
