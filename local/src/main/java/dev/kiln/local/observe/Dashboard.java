@@ -154,7 +154,7 @@ public final class Dashboard {
         Map<String, Object> trace = JourneyView.trace(journal, id);
         List<Map<String, Object>> journeys = (List<Map<String, Object>>) trace.get("journeys");
         if (journeys.isEmpty()) {
-            return new Answer(404, Map.of("error", "no journey of " + id + ": the plane has not seen it, or it is older than the last "
+            return new Answer(404, Map.of("error", "no journey of " + id + ": this kiln dev has not seen it since it started (journeys live in memory), or it is older than the last "
                     + journal.capacity() + " steps kept (see kiln events)"));
         }
         for (Map<String, Object> j : journeys) {

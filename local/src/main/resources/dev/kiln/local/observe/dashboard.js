@@ -51,7 +51,8 @@
       if (node) {
         const badge = node.querySelector('.badge');
         if (r.kind === 'Function') {
-          badge.textContent = (r.instances || 0) + (node.dataset.max ? '/' + node.dataset.max : '') + ' instances'
+          const n = r.instances || 0;
+          badge.textContent = n + (node.dataset.max ? '/' + node.dataset.max : '') + (n === 1 && !node.dataset.max ? ' instance' : ' instances')
             + (cold ? ' · cold ' + cold.medianMillis + ' ms' : '');
         } else {
           badge.textContent = r.ready === 'True' ? 'ready' : (r.reason || 'not ready');
