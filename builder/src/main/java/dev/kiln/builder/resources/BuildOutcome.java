@@ -82,6 +82,16 @@ public record BuildOutcome(State state, String reason, String message, String im
         if (pod == null || pod.getStatus() == null) {
             return "waiting for the build Pod";
         }
+        // The scheduler's word on a Pod no node can take (too little CPU or memory, taints, affinity), as Knative
+        // reports it for a revision; without it the build would read "fetching the source" until it timed out.
+        if (pod.getStatus().getConditions() != null) {
+            for (var c : pod.getStatus().getConditions()) {
+                if ("PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())) {
+                    return "the build Pod cannot be scheduled: " + (c.getReason() == null ? "" : c.getReason() + ": ")
+                            + (c.getMessage() == null ? "" : c.getMessage());
+                }
+            }
+        }
         for (ContainerStatus s : statuses(pod, true)) {
             if (s.getState() != null && s.getState().getWaiting() != null && s.getState().getWaiting().getReason() != null
                     && s.getState().getWaiting().getReason().contains("ImagePull")) {

@@ -13,7 +13,8 @@ import java.math.BigDecimal;
  * @param executorImage the Kaniko executor (a maintained fork; upstream is archived), pinned by digest
  * @param builderImage the image that runs {@code kiln-builder prepare}, pinned by digest
  * @param ttlSecondsAfterFinished how long finished Jobs stay for their logs
- * @param resources requests and limits of the Kaniko container
+ * @param resources requests and limits of the build's containers (Kaniko, and the init container that prepares its
+ *     context)
  * @param baseImages the bases of the Dockerfile generated for the {@code maven} strategy
  */
 public record BuilderConfig(String executorImage, String builderImage, int ttlSecondsAfterFinished, ResourceRequirements resources,

@@ -77,6 +77,10 @@ public final class Jobs {
         Container prepare = new ContainerBuilder().withName("prepare").withImage(config.builderImage())
                 .withArgs(prepareArgs).withEnv(gitEnv)
                 .withTerminationMessagePolicy("FallbackToLogsOnError")
+                // Kaniko's own: a namespace's ResourceQuota refuses a Pod with any container, init ones too, that
+                // sets no requests or limits; an init container's equal to the main one's costs nothing more, as
+                // a Pod asks for the larger of its largest init container and the sum of its containers.
+                .withResources(config.resources())
                 .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(65532L).withAllowPrivilegeEscalation(false).endSecurityContext()
                 .withVolumeMounts(new VolumeMountBuilder().withName("workspace").withMountPath(WORKSPACE).build())
                 .build();

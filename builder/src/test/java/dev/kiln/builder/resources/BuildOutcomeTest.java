@@ -50,6 +50,10 @@ class BuildOutcomeTest {
         ContainerStatus prepared = terminated("prepare", 0, "Completed", "");
         return Stream.of(
                 Arguments.of("no Pod yet", job(null, null), List.of(), BuildOutcome.State.RUNNING, "Building", "waiting for the build Pod"),
+                Arguments.of("no node can take the Pod", job(null, null), List.of(new PodBuilder().withNewStatus().withPhase("Pending")
+                                .addNewCondition().withType("PodScheduled").withStatus("False").withReason("Unschedulable")
+                                .withMessage("0/3 nodes are available: 3 Insufficient memory.").endCondition().endStatus().build()),
+                        BuildOutcome.State.RUNNING, "Building", "the build Pod cannot be scheduled: Unschedulable: 0/3 nodes are available: 3 Insufficient memory."),
                 Arguments.of("fetching", job(null, null), List.of(pod(null, null)), BuildOutcome.State.RUNNING, "Building", "fetching the source"),
                 Arguments.of("building", job(null, null), List.of(pod(prepared, null)), BuildOutcome.State.RUNNING, "Building", "building the image"),
                 Arguments.of("Kaniko image cannot be pulled", job(null, null),

@@ -56,6 +56,24 @@ class JobsTest {
         assertThat(job.getSpec().getBackoffLimit()).isZero();
     }
 
+    /**
+     * A namespace whose ResourceQuota covers cpu and memory refuses a Pod with any container, init containers
+     * included, that does not set them ("must specify limits.cpu,limits.memory for: prepare"); the Job then has no
+     * Pod and the build only times out.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("builds")
+    void everyContainerOfTheBuildPodSetsRequestsAndLimitsAQuotaCanCount(String name, KanikoBuild build) {
+        var pod = Jobs.kanikoBuild(build, CONFIG).getSpec().getTemplate().getSpec();
+        var containers = new java.util.ArrayList<>(pod.getInitContainers());
+        containers.addAll(pod.getContainers());
+        assertThat(containers).allSatisfy(c -> {
+            assertThat(c.getResources()).as(c.getName()).isNotNull();
+            assertThat(c.getResources().getRequests()).as(c.getName() + " requests").containsKeys("cpu", "memory");
+            assertThat(c.getResources().getLimits()).as(c.getName() + " limits").containsKeys("cpu", "memory");
+        });
+    }
+
     @Test
     void longFunctionNamesGiveValidJobNames() {
         String longName = "a-function-with-a-really-long-name-that-goes-on-and-on-and-on-forever";
