@@ -49,11 +49,7 @@ public final class BuilderBench {
 
     public static void main(String[] args) throws Exception {
         BenchRun run = BenchRun.begin("bench/run-builder", args);
-        Map<String, String> opts = new LinkedHashMap<>();
-        String[] own = run.args();
-        for (int i = 0; i + 1 < own.length; i += 2) {
-            opts.put(own[i].replaceFirst("^--", ""), own[i + 1]);
-        }
+        Map<String, String> opts = run.options();
         int rounds = Integer.parseInt(opts.getOrDefault("rounds", "3"));
         int coldRounds = Integer.parseInt(opts.getOrDefault("cold-rounds", "3"));
         Path maven = Path.of(opts.getOrDefault("maven", "mvnw")).toAbsolutePath();

@@ -24,7 +24,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,11 +56,7 @@ public final class ContainerBench {
 
     public static void main(String[] args) throws Exception {
         BenchRun run = BenchRun.begin("bench/run-container-build", args);
-        args = run.args();
-        Map<String, String> opts = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
+        Map<String, String> opts = run.options();
         int rounds = Integer.parseInt(opts.getOrDefault("rounds", "3"));
         int coldRounds = Integer.parseInt(opts.getOrDefault("cold-rounds", "3"));
         Path maven = Path.of(opts.getOrDefault("maven", "mvnw")).toAbsolutePath();

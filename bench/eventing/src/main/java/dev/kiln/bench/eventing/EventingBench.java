@@ -81,11 +81,7 @@ public final class EventingBench {
 
     public static void main(String[] args) throws Exception {
         BenchRun run = BenchRun.begin("bench/run-eventing", args);
-        Map<String, String> opts = new LinkedHashMap<>();
-        String[] own = run.args();
-        for (int i = 0; i + 1 < own.length; i += 2) {
-            opts.put(own[i].replaceFirst("^--", ""), own[i + 1]);
-        }
+        Map<String, String> opts = run.options();
         int runs = Integer.parseInt(opts.getOrDefault("runs", "3"));
         int seconds = Integer.parseInt(opts.getOrDefault("seconds", "10"));
         int window = Integer.parseInt(opts.getOrDefault("window", "2"));

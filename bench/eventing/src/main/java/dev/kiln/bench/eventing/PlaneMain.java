@@ -60,7 +60,7 @@ public final class PlaneMain {
     }
 
     /** Applies the benchmark's resources; each must be ready. */
-    static void apply(EventingPlane plane, String manifests) {
+    public static void apply(EventingPlane plane, String manifests) {
         for (String doc : manifests.split("(?m)^---\\s*$")) {
             HasMetadata r = Serialization.unmarshal(doc);
             ResourceState state = plane.apply(r);

@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -61,11 +60,7 @@ public final class SourcesBench {
 
     public static void main(String[] args) throws Exception {
         BenchRun run = BenchRun.begin("bench/run-sources", args);
-        Map<String, String> opts = new LinkedHashMap<>();
-        String[] own = run.args();
-        for (int i = 0; i + 1 < own.length; i += 2) {
-            opts.put(own[i].replaceFirst("^--", ""), own[i + 1]);
-        }
+        Map<String, String> opts = run.options();
         int runs = Integer.parseInt(opts.getOrDefault("runs", "3"));
         int seconds = Integer.parseInt(opts.getOrDefault("seconds", "10"));
         int window = Integer.parseInt(opts.getOrDefault("window", "2"));

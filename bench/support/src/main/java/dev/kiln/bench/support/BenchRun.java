@@ -112,6 +112,18 @@ public final class BenchRun implements AutoCloseable {
         return args.clone();
     }
 
+    /**
+     * @return the benchmark's own arguments as {@code --name value} pairs, by name without the dashes, in their order
+     *     (a later value of a name wins)
+     */
+    public java.util.Map<String, String> options() {
+        java.util.Map<String, String> opts = new java.util.LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        return opts;
+    }
+
     /** @return the seed the order is drawn from */
     public long seed() {
         return seed;
