@@ -1,5 +1,6 @@
 package dev.kiln.eventing;
 
+import dev.kiln.api.validation.FieldErrors;
 import dev.kiln.eventing.EventingPlane.Admission;
 import dev.kiln.eventing.delivery.DeliveryPolicy;
 import dev.kiln.eventing.durable.EventLog;
@@ -62,6 +63,11 @@ final class BrokerRuntime {
             policy = DeliveryPolicy.merge(DeliveryPolicy.BROKER_DEFAULT, broker.getSpec() == null ? null : broker.getSpec().getDelivery());
         } catch (IllegalArgumentException e) {
             return notReady(key, DeliveryPolicy.BROKER_DEFAULT, "InvalidSpec", "spec." + e.getMessage());
+        }
+        FieldErrors unsupported = new FieldErrors();
+        ResourceChecks.delivery(unsupported, "spec.delivery", broker.getSpec() == null ? null : broker.getSpec().getDelivery());
+        if (!unsupported.isEmpty()) {
+            return notReady(key, policy, "InvalidSpec", unsupported.summary());
         }
         KafkaBrokerConfig durable;
         try {

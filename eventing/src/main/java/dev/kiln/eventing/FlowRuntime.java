@@ -1,5 +1,6 @@
 package dev.kiln.eventing;
 
+import dev.kiln.api.validation.Checks;
 import dev.kiln.api.validation.FieldErrors;
 import dev.kiln.contract.addressing.Unresolvable;
 import dev.kiln.eventing.delivery.DeliveryMetrics;
@@ -122,9 +123,13 @@ final class FlowRuntime {
         if (steps.isEmpty()) {
             errors.add("spec.steps", "a Sequence needs at least one step");
         }
+        ResourceChecks.destination(errors, "spec.reply", sequence.getSpec() == null ? null : sequence.getSpec().getReply());
         List<Hop> hops = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
             SequenceStep s = steps.get(i);
+            // A step is a Destination inline: its own CACerts and audience, at the step's path.
+            Checks.unsupportedDestinationOptions(errors, "spec.steps[" + i + "]", s.getCACerts(), s.getAudience());
+            ResourceChecks.delivery(errors, "spec.steps[" + i + "].delivery", s.getDelivery());
             hops.add(new Hop(new Destination(s.getCACerts(), s.getAudience(), s.getRef(), s.getUri()),
                     policy(s.getDelivery(), "spec.steps[" + i + "].delivery", errors)));
         }
@@ -159,12 +164,18 @@ final class FlowRuntime {
             errors.add("spec.branches", "a Parallel needs at least one branch");
         }
         Destination reply = parallel.getSpec() == null ? null : parallel.getSpec().getReply();
+        ResourceChecks.destination(errors, "spec.reply", reply);
         List<Branch> branches = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
             ParallelBranch b = specs.get(i);
             if (b.getSubscriber() == null) {
                 errors.missing("spec.branches[" + i + "].subscriber");
             }
+            String path = "spec.branches[" + i + "]";
+            ResourceChecks.destination(errors, path + ".filter", b.getFilter());
+            ResourceChecks.destination(errors, path + ".subscriber", b.getSubscriber());
+            ResourceChecks.destination(errors, path + ".reply", b.getReply());
+            ResourceChecks.delivery(errors, path + ".delivery", b.getDelivery());
             branches.add(new Branch(b.getFilter(), new Hop(b.getSubscriber(), policy(b.getDelivery(), "spec.branches[" + i + "].delivery", errors)),
                     b.getReply() != null ? b.getReply() : reply));
         }

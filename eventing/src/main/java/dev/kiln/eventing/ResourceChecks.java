@@ -1,7 +1,10 @@
 package dev.kiln.eventing;
 
+import dev.kiln.api.validation.Checks;
 import dev.kiln.api.validation.FieldErrors;
 import dev.kiln.eventing.delivery.DeliveryPolicy;
+import io.fabric8.knative.duck.v1.DeliverySpec;
+import io.fabric8.knative.duck.v1.Destination;
 import io.fabric8.knative.eventing.v1.Broker;
 import io.fabric8.knative.eventing.v1.Trigger;
 import io.fabric8.knative.flows.v1.Parallel;
@@ -31,6 +34,7 @@ public final class ResourceChecks {
             } catch (IllegalArgumentException e) {
                 errors.add("spec", e.getMessage());
             }
+            delivery(errors, "spec.delivery", b.getSpec() == null ? null : b.getSpec().getDelivery());
         } else if (resource instanceof Trigger t) {
             TriggerRuntime.check(t, errors);
         } else if (resource instanceof Sequence s) {
@@ -41,5 +45,22 @@ public final class ResourceChecks {
             throw new IllegalArgumentException("the eventing plane hosts Broker, Trigger, Sequence and Parallel, not " + resource.getKind());
         }
         return errors;
+    }
+
+    /**
+     * A destination's {@code CACerts} and {@code audience}, which the plane's senders cannot honour: refused as Kiln's
+     * own resources refuse them ({@link Checks#unsupportedDestinationOptions}), never silently ignored.
+     */
+    static void destination(FieldErrors errors, String path, Destination destination) {
+        if (destination != null) {
+            Checks.unsupportedDestinationOptions(errors, path, destination.getCACerts(), destination.getAudience());
+        }
+    }
+
+    /** The same for a delivery's dead-letter sink. */
+    static void delivery(FieldErrors errors, String path, DeliverySpec delivery) {
+        if (delivery != null) {
+            destination(errors, path + ".deadLetterSink", delivery.getDeadLetterSink());
+        }
     }
 }

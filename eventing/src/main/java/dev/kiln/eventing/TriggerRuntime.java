@@ -82,6 +82,10 @@ final class TriggerRuntime {
         if (trigger.getSpec() != null && trigger.getSpec().getSubscriber() == null) {
             errors.missing("spec.subscriber");
         }
+        if (trigger.getSpec() != null) {
+            ResourceChecks.destination(errors, "spec.subscriber", trigger.getSpec().getSubscriber());
+            ResourceChecks.delivery(errors, "spec.delivery", trigger.getSpec().getDelivery());
+        }
         EventFilter filter = trigger.getSpec() == null ? EventFilter.NONE : TriggerFilters.compile(trigger.getSpec(), errors);
         try {
             // Reports the Trigger's own malformed durations now rather than at the first event.

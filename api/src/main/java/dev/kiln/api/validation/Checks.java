@@ -188,20 +188,33 @@ public final class Checks {
         }
     }
 
+    /**
+     * Refuses Knative's TLS and OIDC options of a destination ({@code CACerts}, {@code audience}) wherever Kiln takes
+     * one: a source's or a Function's sink, and the eventing plane's subscribers, steps, replies and dead-letter sinks.
+     * Kiln's senders trust the JVM's CA certificates and send no tokens, so taking these would silently do something
+     * else than asked.
+     *
+     * @param errors where the refusals go
+     * @param path the destination's field path
+     * @param caCerts its {@code CACerts}, or null
+     * @param audience its {@code audience}, or null
+     */
+    public static void unsupportedDestinationOptions(FieldErrors errors, String path, String caCerts, String audience) {
+        if (caCerts != null) {
+            errors.add(path + ".CACerts", "is not supported: Kiln sends to https sinks trusting the JVM's CA certificates only");
+        }
+        if (audience != null) {
+            errors.add(path + ".audience", "is not supported: Kiln does not send OIDC tokens to sinks");
+        }
+    }
+
     /** Checks a Destination: exactly one of {@code ref} and {@code uri}; a complete ref; an absolute uri. */
     public static void destination(FieldErrors errors, String path, Destination destination) {
         if (destination == null) {
             errors.missing(path);
             return;
         }
-        // Knative's TLS and OIDC options for a destination: Kiln's senders use the JVM's trust store and send no
-        // tokens, so taking these would silently do something else than asked.
-        if (destination.caCerts != null) {
-            errors.add(path + ".CACerts", "is not supported: Kiln sends to https sinks trusting the JVM's CA certificates only");
-        }
-        if (destination.audience != null) {
-            errors.add(path + ".audience", "is not supported: Kiln does not send OIDC tokens to sinks");
-        }
+        unsupportedDestinationOptions(errors, path, destination.caCerts, destination.audience);
         if (destination.ref == null && destination.uri == null) {
             errors.add(path, "must set exactly one of ref and uri");
             return;
