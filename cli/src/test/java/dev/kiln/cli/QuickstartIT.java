@@ -52,7 +52,26 @@ class QuickstartIT {
     static GitHttpServer.Repo repo;
     static DevPlatform platform;
     static Path dir;
+    static Path manifests;
     static String state;
+
+    /**
+     * Added beside the quickstart once the dashboard's screenshot is taken (the screenshot is the quickstart alone): a
+     * Broker with no dead-letter sink of its own, so kiln dev keeps what it cannot deliver.
+     */
+    static final String PLAIN = """
+            apiVersion: eventing.knative.dev/v1
+            kind: Broker
+            metadata: {name: plain}
+            ---
+            apiVersion: eventing.knative.dev/v1
+            kind: Trigger
+            metadata: {name: refused}
+            spec:
+              broker: plain
+              delivery: {retry: 0}
+              subscriber: {ref: {apiVersion: kiln.dev/v1alpha1, kind: Function, name: greeter}}
+            """;
 
     @BeforeAll
     static void start() throws Exception {
@@ -61,24 +80,10 @@ class QuickstartIT {
         git = new GitHttpServer(dir.resolve("served"));
         repo = git.new Repo("kiln.git");
         repo.commitTree("the example functions", ROOT.resolve("examples/functions"), "examples/functions");
-        Path manifests = Files.createDirectories(dir.resolve("app"));
+        manifests = Files.createDirectories(dir.resolve("app"));
         String quickstart = Files.readString(ROOT.resolve("examples/quickstart/quickstart.yaml"));
         assertThat(quickstart).contains("url: ../..");
         Files.writeString(manifests.resolve("quickstart.yaml"), quickstart.replace("url: ../..", "url: " + git.url("kiln.git")));
-        // Beside the quickstart, a Broker with no dead-letter sink of its own: kiln dev keeps what it cannot deliver.
-        Files.writeString(manifests.resolve("plain.yaml"), """
-                apiVersion: eventing.knative.dev/v1
-                kind: Broker
-                metadata: {name: plain}
-                ---
-                apiVersion: eventing.knative.dev/v1
-                kind: Trigger
-                metadata: {name: refused}
-                spec:
-                  broker: plain
-                  delivery: {retry: 0}
-                  subscriber: {ref: {apiVersion: kiln.dev/v1alpha1, kind: Function, name: greeter}}
-                """);
         state = dir.resolve(".kiln").toString();
         platform = DevPlatform.start(new DevPlatform.Options(dir.resolve(".kiln"), 0, 0, null, JavaRuntime.current(),
                 new MavenCommand(List.of(ROOT.resolve("mvnw").toString())), dir.resolve("m2")), Manifests.load(manifests));
@@ -209,6 +214,13 @@ class QuickstartIT {
                     .contains("replied with dev.kiln.greeting").contains("Function default/logger");
             assertThat(browser.findElements(By.cssSelector("#functions tbody tr"))).hasSize(2);
             screenshot(browser, "dashboard-quickstart.png");
+
+            // An edit of the manifests under kiln dev: the page redraws itself with the new Broker.
+            Files.writeString(manifests.resolve("plain.yaml"), PLAIN);
+            platform.reload(Manifests.load(manifests));
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> browser.findElements(By.cssSelector("#topology .node .title"))
+                    .stream().map(WebElement::getText).toList().containsAll(List.of("Broker plain", "Trigger refused"))
+                    && browser.findElement(By.id("connection")).getText().equals("live"));
 
             // The greeter refuses this type (404) and the plain Broker has no sink: kiln dev keeps it as a dead letter.
             kiln(Kiln.OK, "send", "--broker", "default/plain", "--type", "dev.kiln.direct", "--data", "{}", "--id", "qs-dead-1");
