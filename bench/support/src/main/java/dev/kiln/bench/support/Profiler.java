@@ -127,12 +127,17 @@ public final class Profiler {
      * @param topSelf the frames with the most samples of their own, most first, with their share
      * @param layers for each layer, the share of samples whose stack passes through it
      * @param threads the busiest threads (profiles taken with {@code threads}), most first, with their share
+     * @param origins whose code the samples' own (leaf) frames are: the kernel, Netty, Vert.x, Kiln, the JDK... (each
+     *     sample counts once), most first
      */
-    public record Summary(long samples, Map<String, Double> topSelf, Map<String, Double> layers, Map<String, Double> threads) {
+    public record Summary(long samples, Map<String, Double> topSelf, Map<String, Double> layers, Map<String, Double> threads,
+            Map<String, Double> origins) {
 
         /** @return a Markdown table of the layers and one of the top frames */
         public String markdown() {
-            StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "%d samples.%n%n| layer (stack passes through) | share |%n|---|---|%n", samples));
+            StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "%d samples.%n%n| own frame's origin | share |%n|---|---|%n", samples));
+            origins.forEach((k, v) -> md.append(String.format(Locale.ROOT, "| %s | %.1f%% |%n", k, 100 * v)));
+            md.append("\n| layer (stack passes through) | share |\n|---|---|\n");
             layers.forEach((k, v) -> md.append(String.format(Locale.ROOT, "| %s | %.1f%% |%n", k, 100 * v)));
             if (!threads.isEmpty()) {
                 md.append("\n| thread | share |\n|---|---|\n");
@@ -158,6 +163,7 @@ public final class Profiler {
         long total = 0;
         Map<String, Long> self = new HashMap<>();
         Map<String, Long> byThread = new HashMap<>();
+        Map<String, Long> origin = new HashMap<>();
         Map<String, Long> through = new LinkedHashMap<>();
         layers.keySet().forEach(k -> through.put(k, 0L));
         for (String line : Files.readAllLines(collapsed)) {
@@ -175,6 +181,7 @@ public final class Profiler {
                 byThread.merge(thread, count, Long::sum);
             }
             self.merge(leaf, count, Long::sum);
+            origin.merge(origin(leaf), count, Long::sum);
             for (Map.Entry<String, List<String>> layer : layers.entrySet()) {
                 if (layer.getValue().stream().anyMatch(stack::contains)) {
                     through.merge(layer.getKey(), count, Long::sum);
@@ -193,6 +200,25 @@ public final class Profiler {
         Map<String, Double> threads = new LinkedHashMap<>();
         byThread.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
                 .forEach(e -> threads.put(e.getKey(), (double) e.getValue() / all));
-        return new Summary(total, topSelf, shares, threads);
+        Map<String, Double> origins = new LinkedHashMap<>();
+        origin.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> origins.put(e.getKey(), (double) e.getValue() / all));
+        return new Summary(total, topSelf, shares, threads, origins);
+    }
+
+    /** @return whose code a leaf frame is, by async-profiler's naming ({@code _[k]} kernel, {@code a/b/C.m} Java) */
+    static String origin(String leaf) {
+        if (leaf.endsWith("_[k]")) {
+            return "kernel";
+        }
+        String[][] prefixes = {{"io/netty/", "Netty"}, {"io/vertx/", "Vert.x"}, {"dev/kiln/bench/", "the benchmark (subscriber, sender)"},
+            {"dev/kiln/", "Kiln"}, {"io/cloudevents/", "CloudEvents SDK"}, {"com/fasterxml/", "Jackson"}, {"java/", "JDK"}, {"jdk/", "JDK"},
+            {"sun/", "JDK"}};
+        for (String[] p : prefixes) {
+            if (leaf.startsWith(p[0])) {
+                return p[1];
+            }
+        }
+        return leaf.contains("/") && !leaf.startsWith("[") ? "other Java" : "JVM and native (GC, JIT, libc)";
     }
 }

@@ -37,6 +37,9 @@ class ProfilerTest {
         assertThat(s.topSelf()).containsOnlyKeys("io/netty/handler/codec/http/HttpObjectDecoder.splitHeader", "tcp_sendmsg_[k]");
         // Threads by name, their ids dropped: one row per thread.
         assertThat(s.threads()).containsExactly(Map.entry("vert.x-eventloop-thread-1", 0.7), Map.entry("vert.x-eventloop-thread-0", 0.2));
-        assertThat(s.markdown()).contains("| Netty HTTP codec | 40.0% |").contains("| vert.x-eventloop-thread-1 | 70.0% |");
+        // Own frames by origin: Netty's decoder 40, the kernel 30, CloudEvents 20, the JIT 10.
+        assertThat(s.origins()).containsExactly(Map.entry("Netty", 0.4), Map.entry("kernel", 0.3), Map.entry("CloudEvents SDK", 0.2),
+                Map.entry("JVM and native (GC, JIT, libc)", 0.1));
+        assertThat(s.markdown()).contains("| Netty HTTP codec | 40.0% |").contains("| kernel | 30.0% |").contains("| vert.x-eventloop-thread-1 | 70.0% |");
     }
 }
