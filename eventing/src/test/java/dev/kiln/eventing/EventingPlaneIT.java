@@ -311,6 +311,12 @@ class EventingPlaneIT {
         trigger("metrics", "bad", "default", "", bad, "{}");
 
         assertThat(post("/metrics/default", event("m1", "t", "{}"))).isEqualTo(202);
+        // Two at their last hop: the Broker refuses them (400) and counts them as refused and as TTL exhausted.
+        long ttlBefore = plane.metrics().ttlExhausted();
+        for (String id : List.of("m2", "m3")) {
+            assertThat(post("/metrics/default", "ce-specversion", "1.0", "ce-id", id, "ce-source", "/test", "ce-type", "t",
+                    "ce-knativebrokerttl", "1", "Content-Type", "application/json", "{}")).isEqualTo(400);
+        }
         next("metrics-ok");
         next("metrics-bad");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -322,6 +328,16 @@ class EventingPlaneIT {
                     .contains("kiln_delivery_delivered_total{namespace=\"metrics\",trigger=\"bad\"} 0")
                     .contains("kiln_delivery_outcome_seconds_count{namespace=\"metrics\",trigger=\"good\"} 1");
             assertThat(text.split("# TYPE kiln_delivery_delivered_total ", -1)).as("one TYPE line per family").hasSize(2);
+            assertThat(text)
+                    .contains("# TYPE kiln_broker_events_total counter\n")
+                    .contains("kiln_broker_events_total{namespace=\"metrics\",broker=\"default\",result=\"accepted\"} 1\n")
+                    .contains("kiln_broker_events_total{namespace=\"metrics\",broker=\"default\",result=\"refused\"} 2\n")
+                    .contains("# TYPE kiln_trigger_consumer_restarts_total counter\n")
+                    .contains("kiln_trigger_consumer_restarts_total{namespace=\"metrics\",trigger=\"good\"} 0\n")
+                    .contains("# TYPE kiln_broker_ttl_exhausted_total counter\n");
+            // Other tests share the plane: its TTL counter grew by at least this test's drops.
+            assertThat(text.lines().filter(l -> l.startsWith("kiln_broker_ttl_exhausted_total ")))
+                    .singleElement().satisfies(l -> assertThat(Long.parseLong(l.substring(l.indexOf(' ') + 1))).isGreaterThanOrEqualTo(ttlBefore + 2));
         });
     }
 
