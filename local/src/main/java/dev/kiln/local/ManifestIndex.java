@@ -88,6 +88,29 @@ public final class ManifestIndex {
     }
 
     /**
+     * Every Function's environment, as a kubelet would resolve it.
+     *
+     * @param manifests the manifests this index was made from
+     * @return by {@code Function namespace/name}
+     * @throws IllegalArgumentException listing every reference that does not resolve, one a line after the first
+     */
+    public Map<String, Map<String, String>> environments(List<Manifest> manifests) {
+        Map<String, Map<String, String>> envs = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (Manifest m : manifests) {
+            if (m.resource() instanceof Function f) {
+                Environment env = environment(f, m.where());
+                envs.put(m.describe(), env.values());
+                problems.addAll(env.problems());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("function environments do not resolve:\n  " + String.join("\n  ", problems));
+        }
+        return envs;
+    }
+
+    /**
      * A Function's Git credentials, from the Secret its {@code secretRef} names among the manifests.
      *
      * @param f the Function

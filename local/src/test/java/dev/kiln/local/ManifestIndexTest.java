@@ -86,6 +86,16 @@ class ManifestIndexTest {
     }
 
     @Test
+    void everyFunctionsEnvironmentOrEveryProblemAtOnce() {
+        List<Manifest> fine = with("[{name: A, valueFrom: {secretKeyRef: {name: creds, key: token}}}]");
+        assertThat(new ManifestIndex(fine).environments(fine)).isEqualTo(Map.of("Function default/fn", Map.of("A", "s3cret")));
+        List<Manifest> broken = with("[{name: A, valueFrom: {secretKeyRef: {name: nope, key: k}}}, {name: B, valueFrom: {configMapKeyRef: {name: nope, key: k}}}]");
+        assertThatThrownBy(() -> new ManifestIndex(broken).environments(broken)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("function environments do not resolve:\n  ")
+                .hasMessageContaining("spec.env[0].valueFrom: secret default/nope").hasMessageContaining("spec.env[1].valueFrom: ConfigMap default/nope");
+    }
+
+    @Test
     void gitCredentialsComeFromTheSecretTheFunctionNames() throws Exception {
         List<Manifest> manifests = TestManifests.of(INPUTS + """
                 apiVersion: kiln.dev/v1alpha1
