@@ -225,6 +225,9 @@ public final class BuildJobRunner {
                         // the layer cache is buildah's local storage
                     }
                     case "--reproducible" -> reproducible = value.equals("true");
+                    case "--insecure-registry" -> {
+                        // plain HTTP to a registry: base images come from the local storage and nothing is pushed
+                    }
                     default -> throw new IllegalArgumentException("the Job passes " + arg + " to Kaniko, which BuildJobRunner does not play");
                 }
             }

@@ -208,8 +208,7 @@ class ContainerBuildIT {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(base).header("ce-specversion", "1.0").header("ce-id", "1")
                     .header("ce-source", "/container-tier").header("ce-type", type).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-            String uid = container.processes().stream().filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
-                    .map(ContainerBuildIT::uid).findFirst().orElse("(no java process)");
+            String uid = container.uidOf("java");
             // The logger prints after answering: give the line a moment to reach the log.
             await().atMost(Duration.ofSeconds(5)).until(() -> response.statusCode() != 202 || container.output().contains("event " + type));
             return new Served(response, container.output(), uid);
@@ -218,15 +217,6 @@ class ContainerBuildIT {
 
     static byte[] sha256(String s) throws java.security.NoSuchAlgorithmException {
         return java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    static String uid(ProcessHandle p) {
-        try {
-            return Files.readAllLines(Path.of("/proc", String.valueOf(p.pid()), "status")).stream().filter(l -> l.startsWith("Uid:"))
-                    .map(l -> l.split("\\s+")[1]).findFirst().orElse("?");
-        } catch (IOException e) {
-            return "?";
-        }
     }
 
     static String tail(Path log) throws IOException {

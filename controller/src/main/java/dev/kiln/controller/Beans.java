@@ -11,6 +11,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 
 /** The controller's shared objects, built once from its configuration. */
 public class Beans {
@@ -50,7 +51,7 @@ public class Beans {
         pinned("KILN_SOURCES_ADAPTER_IMAGE", config.sources().adapterImage());
         return new BuilderConfig(build.executorImage(), build.builderImage(), build.ttlSecondsAfterFinished(),
                 BuilderConfig.kanikoResources(build.cpu(), build.memory()),
-                new MavenDockerfile.BaseImages(build.mavenImage(), build.runtimeImage()));
+                new MavenDockerfile.BaseImages(build.mavenImage(), build.runtimeImage()), build.insecureRegistries().orElse(List.of()));
     }
 
     private static void pinned(String variable, String image) {

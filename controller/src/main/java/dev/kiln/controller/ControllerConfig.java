@@ -2,6 +2,7 @@ package dev.kiln.controller;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -53,6 +54,12 @@ public interface ControllerConfig {
 
         /** @return the dockerconfigjson Secret used when a Function names none */
         Optional<String> pushSecret();
+
+        /**
+         * @return registries Kaniko reaches over plain HTTP, {@code host[:port]}, comma-separated (e.g. a kind
+         *     cluster's local registry, {@code kind-registry:5000}); every other registry is reached over TLS
+         */
+        Optional<List<String>> insecureRegistries();
     }
 
     /** Event-source settings. */

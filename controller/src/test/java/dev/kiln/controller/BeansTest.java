@@ -27,7 +27,19 @@ class BeansTest {
         assertThat(config.resources().getLimits()).isEqualTo(Map.of("cpu", new Quantity(cpuLimit), "memory", new Quantity(memory)));
     }
 
+    @ParameterizedTest(name = "[{0}]")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"", "kind-registry:5000", "kind-registry:5000,registry.local"})
+    void kilnConfigsInsecureRegistriesReachTheBuilds(String registries) {
+        java.util.List<String> list = registries.isEmpty() ? java.util.List.of() : java.util.List.of(registries.split(","));
+        BuilderConfig config = new Beans().builderConfig(config("1", "2Gi", list.isEmpty() ? Optional.empty() : Optional.of(list)));
+        assertThat(config.insecureRegistries()).isEqualTo(list);
+    }
+
     static ControllerConfig config(String cpu, String memory) {
+        return config(cpu, memory, Optional.empty());
+    }
+
+    static ControllerConfig config(String cpu, String memory, Optional<java.util.List<String>> insecureRegistries) {
         ControllerConfig.Build build = new ControllerConfig.Build() {
             public String executorImage() {
                 return "kaniko" + PINNED;
@@ -59,6 +71,10 @@ class BeansTest {
 
             public Optional<String> pushSecret() {
                 return Optional.empty();
+            }
+
+            public Optional<java.util.List<String>> insecureRegistries() {
+                return insecureRegistries;
             }
         };
         return new ControllerConfig() {

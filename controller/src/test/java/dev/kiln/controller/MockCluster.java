@@ -53,6 +53,8 @@ public final class MockCluster implements AutoCloseable {
     public static final String CONTROLLER_USER = "system:serviceaccount:kiln-system:kiln-controller";
     /** What Knative Eventing's core installs for addressable resolution (see the file's header). */
     public static final String KNATIVE_EVENTING_ROLES = "/cluster/knative-eventing-addressable-resolvers.yaml";
+    /** What every Kubernetes API server grants every authenticated user (see the file's header). */
+    public static final String KUBERNETES_BOOTSTRAP_ROLES = "/cluster/kubernetes-bootstrap-roles.yaml";
 
     private final ClusterDispatcher dispatcher;
     private final KubernetesMockServer server;
@@ -68,7 +70,8 @@ public final class MockCluster implements AutoCloseable {
     private Operator operator;
 
     public MockCluster() throws IOException {
-        dispatcher = new ClusterDispatcher(new Rbac(Rbac.fromKustomization(CONFIG)).with(roles(KNATIVE_EVENTING_ROLES)));
+        dispatcher = new ClusterDispatcher(new Rbac(Rbac.fromKustomization(CONFIG)).with(roles(KUBERNETES_BOOTSTRAP_ROLES))
+                .with(roles(KNATIVE_EVENTING_ROLES)));
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         client = KilnKinds.register(server.createClient());

@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import java.math.BigDecimal;
+import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * What the cluster's installation decides about builds (the controller's ConfigMap): images pinned by digest,
@@ -16,9 +18,30 @@ import java.math.BigDecimal;
  * @param resources requests and limits of the build's containers (Kaniko, and the init container that prepares its
  *     context)
  * @param baseImages the bases of the Dockerfile generated for the {@code maven} strategy
+ * @param insecureRegistries registries Kaniko reaches over plain HTTP ({@code host[:port]}, Kaniko's
+ *     {@code --insecure-registry}), for pushes, base images and the layer cache: a kind cluster's local registry
  */
 public record BuilderConfig(String executorImage, String builderImage, int ttlSecondsAfterFinished, ResourceRequirements resources,
-        MavenDockerfile.BaseImages baseImages) {
+        MavenDockerfile.BaseImages baseImages, List<String> insecureRegistries) {
+
+    /** A registry as Kaniko names one: a host, and a port if not the default; no scheme, no path. */
+    private static final Pattern REGISTRY = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?");
+
+    /** @throws IllegalArgumentException when an insecure registry is not a {@code host[:port]} */
+    public BuilderConfig {
+        insecureRegistries = List.copyOf(insecureRegistries);
+        for (String r : insecureRegistries) {
+            if (!REGISTRY.matcher(r).matches()) {
+                throw new IllegalArgumentException("KILN_BUILD_INSECURE_REGISTRIES: '" + r + "' is not a registry's host[:port] (e.g. kind-registry:5000)");
+            }
+        }
+    }
+
+    /** Every registry over TLS. */
+    public BuilderConfig(String executorImage, String builderImage, int ttlSecondsAfterFinished, ResourceRequirements resources,
+            MavenDockerfile.BaseImages baseImages) {
+        this(executorImage, builderImage, ttlSecondsAfterFinished, resources, baseImages, List.of());
+    }
 
     /**
      * The Kaniko container's resources: the CPU request and a limit of twice that (a build is bursty: Maven and

@@ -89,6 +89,7 @@ public final class Jobs {
                 .withArgs("--context=dir://" + WORKSPACE, "--dockerfile=" + WORKSPACE + "/" + dockerfile,
                         "--destination=" + b.destination(), "--image-name-with-digest-file=" + TERMINATION_LOG,
                         "--cache=true", "--cache-repo=" + b.image() + "/cache", "--reproducible")
+                .addAllToArgs(config.insecureRegistries().stream().map(r -> "--insecure-registry=" + r).toList())
                 .withTerminationMessagePolicy("FallbackToLogsOnError")
                 .withResources(config.resources())
                 .addToVolumeMounts(new VolumeMountBuilder().withName("workspace").withMountPath(WORKSPACE).build());

@@ -75,6 +75,26 @@ class JobsTest {
     }
 
     @Test
+    void kanikoReachesTheInsecureRegistriesOverPlainHttpAndOnlyThem() {
+        BuilderConfig kind = new BuilderConfig(CONFIG.executorImage(), CONFIG.builderImage(), CONFIG.ttlSecondsAfterFinished(), CONFIG.resources(),
+                CONFIG.baseImages(), java.util.List.of("kind-registry:5000", "registry.local"));
+        var kaniko = Jobs.kanikoBuild((KanikoBuild) builds().findFirst().orElseThrow().get()[1], kind).getSpec().getTemplate().getSpec()
+                .getContainers().get(0);
+        assertThat(kaniko.getArgs()).containsSubsequence("--reproducible", "--insecure-registry=kind-registry:5000",
+                "--insecure-registry=registry.local");
+        assertThat(Jobs.kanikoBuild((KanikoBuild) builds().findFirst().orElseThrow().get()[1], CONFIG).getSpec().getTemplate().getSpec()
+                .getContainers().get(0).getArgs()).noneMatch(a -> a.startsWith("--insecure"));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"http://kind-registry:5000", "kind-registry:5000/kiln", "", "host:port", "-host"})
+    void anInsecureRegistryIsAHostAndPortOrRefused(String registry) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BuilderConfig(CONFIG.executorImage(), CONFIG.builderImage(), 60,
+                CONFIG.resources(), CONFIG.baseImages(), java.util.List.of(registry)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("KILN_BUILD_INSECURE_REGISTRIES").hasMessageContaining("host[:port]");
+    }
+
+    @Test
     void longFunctionNamesGiveValidJobNames() {
         String longName = "a-function-with-a-really-long-name-that-goes-on-and-on-and-on-forever";
         KanikoBuild b = new KanikoBuild(longName, "ns", "uid", "https://x/y.git", COMMIT, "", null, Strategy.MAVEN, null, "r/i", null, KEY, 60);

@@ -91,6 +91,10 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
             }
         }
         String path = request.getPath();
+        if (user != null && "POST".equals(request.getMethod()) && "authorization.k8s.io".equals(api.group())
+                && "selfsubjectrulesreviews".equals(api.resource())) {
+            return selfSubjectRulesReview(request, user);
+        }
         if (user != null && api.isResourceRequest() && List.of("POST", "PUT", "PATCH").contains(request.getMethod())) {
             // Reading a recorded body consumes it: read it once and pass on a copy.
             byte[] sent = request.getBody() == null ? new byte[0] : request.getBody().readByteArray();
@@ -157,6 +161,39 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
             KnativeServing.setDefaults(service, old, user);
             byte[] body = JSON.writeValueAsBytes(service);
             return new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(), request.getHeaders(), new Buffer(body));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The API server's answer to a SelfSubjectRulesReview ({@code pkg/registry/authorization/selfsubjectrulesreview}):
+     * nothing is stored; the review comes back, 201, with the rules that apply to the asking user in the namespace
+     * named in its spec, and the non-resource rules of discovery (as {@link Rbac} models it).
+     */
+    private MockResponse selfSubjectRulesReview(RecordedRequest request, String user) {
+        try {
+            ObjectNode review = (ObjectNode) JSON.readTree(request.getUtf8Body());
+            String namespace = review.path("spec").path("namespace").asText(null);
+            ObjectNode status = review.putObject("status").put("incomplete", false);
+            var resourceRules = status.putArray("resourceRules");
+            for (var rule : rbac.rulesFor(user, namespace)) {
+                if (rule.getResources() == null || rule.getResources().isEmpty()) {
+                    continue;
+                }
+                ObjectNode r = resourceRules.addObject();
+                r.set("verbs", JSON.valueToTree(rule.getVerbs()));
+                r.set("apiGroups", JSON.valueToTree(rule.getApiGroups()));
+                r.set("resources", JSON.valueToTree(rule.getResources()));
+                if (rule.getResourceNames() != null && !rule.getResourceNames().isEmpty()) {
+                    r.set("resourceNames", JSON.valueToTree(rule.getResourceNames()));
+                }
+            }
+            ObjectNode discovery = status.putArray("nonResourceRules").addObject();
+            discovery.putArray("verbs").add("get");
+            var urls = discovery.putArray("nonResourceURLs");
+            List.of("/api", "/api/*", "/apis", "/apis/*", "/openapi", "/openapi/*", "/version", "/version/").forEach(urls::add);
+            return new MockResponse().setResponseCode(201).setBody(JSON.writeValueAsString(review));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -122,10 +122,45 @@ public final class Rbac {
         return false;
     }
 
+    /**
+     * Every rule that applies to the user in a namespace (or cluster-wide, for null), as the API server's rule
+     * resolver lists them for a SelfSubjectRulesReview: the ClusterRoleBindings' and the namespace's RoleBindings'.
+     *
+     * @param user the user
+     * @param namespace the namespace, or null
+     * @return the rules
+     */
+    public List<PolicyRule> rulesFor(String user, String namespace) {
+        List<PolicyRule> rules = new ArrayList<>();
+        for (HasMetadata o : objects) {
+            if (o instanceof ClusterRoleBinding b && bound(b.getSubjects(), user)) {
+                rules.addAll(rules(b.getRoleRef(), null));
+            }
+            if (o instanceof RoleBinding b && b.getMetadata().getNamespace().equals(namespace) && bound(b.getSubjects(), user)) {
+                rules.addAll(rules(b.getRoleRef(), b.getMetadata().getNamespace()));
+            }
+        }
+        return rules;
+    }
+
     private static boolean bound(List<Subject> subjects, String user) {
         return subjects != null && subjects.stream().anyMatch(s -> "ServiceAccount".equals(s.getKind())
                 && user.equals("system:serviceaccount:" + s.getNamespace() + ":" + s.getName())
-                || "User".equals(s.getKind()) && user.equals(s.getName()));
+                || "User".equals(s.getKind()) && user.equals(s.getName())
+                || "Group".equals(s.getKind()) && groups(user).contains(s.getName()));
+    }
+
+    /**
+     * The groups the API server's authenticators put a user in: every authenticated user is in
+     * {@code system:authenticated}; a ServiceAccount's token also in {@code system:serviceaccounts} and
+     * {@code system:serviceaccounts:<namespace>} ({@code k8s.io/apiserver/pkg/authentication/serviceaccount}).
+     */
+    static List<String> groups(String user) {
+        String[] sa = user.split(":");
+        if (sa.length == 4 && user.startsWith("system:serviceaccount:")) {
+            return List.of("system:serviceaccounts", "system:serviceaccounts:" + sa[2], "system:authenticated");
+        }
+        return List.of("system:authenticated");
     }
 
     private List<PolicyRule> rules(RoleRef ref, String namespace) {

@@ -66,6 +66,32 @@ class RbacTest {
                 .as("bound to nobody else").isEqualTo(path.equals("/version"));
     }
 
+    @ParameterizedTest(name = "{0} bound as {1}: {2}")
+    @CsvSource(delimiter = '|', value = {
+        "system:authenticated                  | " + SA + "                       | true",
+        "system:serviceaccounts                | " + SA + "                       | true",
+        "system:serviceaccounts:kiln-system    | " + SA + "                       | true",
+        "system:serviceaccounts:other          | " + SA + "                       | false",
+        "system:serviceaccounts                | ada                              | false",
+        "system:authenticated                  | ada                              | true",
+    })
+    void groupsAreTheOnesTheAuthenticatorsGive(String group, String user, boolean allowed) {
+        HasMetadata binding = (HasMetadata) Serialization.unmarshal("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\n"
+                + "metadata: {name: basic}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: basic}\n"
+                + "subjects: [{apiGroup: rbac.authorization.k8s.io, kind: Group, name: '" + group + "'}]\n");
+        Rbac rbac = new Rbac(List.of(role("ClusterRole", "basic", null, "{}",
+                "[{apiGroups: [authorization.k8s.io], resources: [selfsubjectrulesreviews], verbs: [create]}]"), binding));
+        assertThat(rbac.allows(user, ApiRequest.parse(user, "POST", "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews"))).isEqualTo(allowed);
+    }
+
+    @ParameterizedTest(name = "in {0}: {1} rules")
+    @CsvSource(delimiter = '|', value = {"kiln-system | 5", "a | 4", "'' | 4"})
+    void theRulesForAUserAreTheClusterBindingsAndTheNamespacesBindings(String namespace, int rules) {
+        // direct: 3 rules; collector: none of its own, aggregating brokers' 1; leases: 1, in kiln-system only.
+        assertThat(new Rbac(ROLES).rulesFor(SA, namespace.isEmpty() ? null : namespace)).hasSize(rules);
+        assertThat(new Rbac(ROLES).rulesFor("system:serviceaccount:other:someone", namespace.isEmpty() ? null : namespace)).isEmpty();
+    }
+
     static HasMetadata role(String kind, String name, String namespace, String labels, String rules) {
         String aggregation = rules == null ? "aggregationRule: {clusterRoleSelectors: [{matchLabels: {duck.knative.dev/addressable: 'true'}}]}\n" : "";
         return (HasMetadata) Serialization.unmarshal("apiVersion: rbac.authorization.k8s.io/v1\nkind: " + kind + "\nmetadata: {name: " + name

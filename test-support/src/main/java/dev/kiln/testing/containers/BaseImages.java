@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Base images made on this machine by {@code hack/base-images}: Debian bookworm from {@code debootstrap}, a build
@@ -53,25 +51,10 @@ public record BaseImages(Path storageConf, String build, String run) {
      * @throws InterruptedException when interrupted while waiting
      */
     public static BaseImages make(Path cacheDir, Path log) throws IOException, InterruptedException {
-        Path script = script();
-        Files.createDirectories(log.toAbsolutePath().getParent());
-        Path output = Files.createTempFile("kiln-base-images", ".out");
-        ProcessBuilder pb = new ProcessBuilder(List.of(script.toString())).redirectError(log.toFile()).redirectOutput(output.toFile());
-        if (cacheDir != null) {
-            pb.environment().put("KILN_CONTAINER_CACHE", cacheDir.toAbsolutePath().toString());
-        }
-        Process p = pb.start();
-        if (!p.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            throw new IOException(script + " did not finish in " + TIMEOUT.toMinutes() + " minutes; its log: " + log);
-        }
-        String out = Files.readString(output);
-        Files.delete(output);
-        Map<String, String> values = new HashMap<>();
-        out.lines().filter(l -> l.contains("=")).forEach(l -> values.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1)));
-        if (p.exitValue() != 0 || !values.keySet().containsAll(List.of("storage-conf", "build", "run"))) {
-            throw new IOException(script + " failed (exit " + p.exitValue() + "):\n" + Buildah.tail(log, 30));
+        Map<String, String> values = HackScript.run("base-images", List.of(), cacheDir == null ? Map.of()
+                : Map.of("KILN_CONTAINER_CACHE", cacheDir.toAbsolutePath().toString()), log, TIMEOUT);
+        if (!values.keySet().containsAll(List.of("storage-conf", "build", "run"))) {
+            throw new IOException("hack/base-images printed no storage-conf, build and run: " + values);
         }
         return new BaseImages(Path.of(values.get("storage-conf")), values.get("build"), values.get("run"));
     }
@@ -92,13 +75,7 @@ public record BaseImages(Path storageConf, String build, String run) {
 
     /** @return {@code hack/base-images} of the repository these tests run in (found from the working directory up) */
     public static Path script() throws IOException {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path script = dir.resolve("hack/base-images");
-            if (Files.isExecutable(script)) {
-                return script;
-            }
-        }
-        throw new IOException("hack/base-images not found above " + Path.of("").toAbsolutePath());
+        return HackScript.find("base-images");
     }
 
     static boolean onPath(String tool) {

@@ -139,11 +139,8 @@ public final class Buildah {
      * @throws InterruptedException when interrupted while waiting
      */
     public List<String> command(String image) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        for (String field : List.of("Entrypoint", "Cmd")) {
-            output(List.of("buildah", "inspect", "--type", "image", "--format", "{{range .OCIv1.Config." + field + "}}{{println .}}{{end}}", image))
-                    .lines().forEach(cmd::add);
-        }
+        List<String> cmd = new ArrayList<>(config(image, "Entrypoint"));
+        cmd.addAll(config(image, "Cmd"));
         return cmd;
     }
 
@@ -159,19 +156,93 @@ public final class Buildah {
      * @throws InterruptedException when interrupted while waiting
      */
     public Container start(String image, Map<String, String> env, Path log) throws IOException, InterruptedException {
-        List<String> entrypoint = command(image);
+        return start(image, List.of(), env, Map.of(), log);
+    }
+
+    /**
+     * Starts a container of {@code image} as a Pod's container runs it: its entry point with {@code args} in place of
+     * the image's {@code Cmd} (Kubernetes' {@code args}), as its configured user, in its working directory, with
+     * its environment plus {@code env}, and host directories mounted (a Pod's volumes, e.g. an emptyDir).
+     *
+     * @param image an image in the storage
+     * @param args the arguments, or empty for the image's {@code Cmd}
+     * @param env more environment
+     * @param volumes host directories by the path they are mounted at in the container
+     * @param log where the container's output goes
+     * @return the running container; close it to stop and remove it
+     * @throws IOException when the container cannot be made
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public Container start(String image, List<String> args, Map<String, String> env, Map<String, Path> volumes, Path log)
+            throws IOException, InterruptedException {
+        List<String> entrypoint = new ArrayList<>(config(image, "Entrypoint"));
+        entrypoint.addAll(args.isEmpty() ? config(image, "Cmd") : args);
         if (entrypoint.isEmpty()) {
             throw new IOException(image + " has neither an entry point nor a command");
         }
         String name = output(List.of("buildah", "from", "--pull-never", image)).strip();
         List<String> cmd = new ArrayList<>(List.of("buildah", "run", "--isolation", "chroot"));
         env.forEach((k, v) -> cmd.addAll(List.of("--env", k + "=" + v)));
+        volumes.forEach((at, dir) -> cmd.addAll(List.of("--volume", dir.toAbsolutePath() + ":" + at)));
         cmd.add(name);
         cmd.add("--");
         cmd.addAll(entrypoint);
         Files.createDirectories(log.toAbsolutePath().getParent());
         Process process = processBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new Container(name, process, log);
+    }
+
+    /**
+     * @param image an image in the storage
+     * @return its ID: the digest of its configuration, which a registry's manifest of it names
+     * @throws IOException when buildah fails
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public String id(String image) throws IOException, InterruptedException {
+        return output(List.of("buildah", "inspect", "--type", "image", "--format", "{{.FromImageID}}", image)).strip();
+    }
+
+    /**
+     * @param image an image in the storage
+     * @return its labels
+     * @throws IOException when buildah fails
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public Map<String, String> labels(String image) throws IOException, InterruptedException {
+        return keyValues(output(List.of("buildah", "inspect", "--type", "image", "--format",
+                "{{range $k, $v := .OCIv1.Config.Labels}}{{$k}}={{$v}}{{println}}{{end}}", image)));
+    }
+
+    /**
+     * @param image an image in the storage
+     * @return the annotations of its manifest
+     * @throws IOException when buildah fails
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public Map<String, String> annotations(String image) throws IOException, InterruptedException {
+        return keyValues(output(List.of("buildah", "inspect", "--type", "image", "--format",
+                "{{range $k, $v := .ImageAnnotations}}{{$k}}={{$v}}{{println}}{{end}}", image)));
+    }
+
+    /**
+     * @param image an image in the storage
+     * @return the user it runs as ({@code Config.User})
+     * @throws IOException when buildah fails
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public String user(String image) throws IOException, InterruptedException {
+        return output(List.of("buildah", "inspect", "--type", "image", "--format", "{{.OCIv1.Config.User}}", image)).strip();
+    }
+
+    private static Map<String, String> keyValues(String lines) {
+        Map<String, String> values = new java.util.TreeMap<>();
+        lines.lines().filter(l -> l.contains("=")).forEach(l -> values.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1)));
+        return values;
+    }
+
+    private List<String> config(String image, String field) throws IOException, InterruptedException {
+        return output(List.of("buildah", "inspect", "--type", "image", "--format", "{{range .OCIv1.Config." + field + "}}{{println .}}{{end}}", image))
+                .lines().toList();
     }
 
     /** A running container. */
@@ -191,9 +262,63 @@ public final class Buildah {
             return process.descendants().toList();
         }
 
+        /**
+         * @param program a program's file name, e.g. {@code java}
+         * @return the user ID the first process inside running it runs as, from {@code /proc}, or a sentence saying
+         *     that none runs
+         */
+        public String uidOf(String program) {
+            return processes().stream().filter(p -> p.info().command().map(c -> c.endsWith("/" + program)).orElse(false)).map(p -> {
+                try {
+                    return Files.readAllLines(Path.of("/proc", String.valueOf(p.pid()), "status")).stream().filter(l -> l.startsWith("Uid:"))
+                            .map(l -> l.split("\\s+")[1]).findFirst().orElse("?");
+                } catch (IOException e) {
+                    return "?";
+                }
+            }).findFirst().orElse("(no " + program + " process)");
+        }
+
         /** @return whether the entry point is still running */
         public boolean isAlive() {
             return process.isAlive();
+        }
+
+        /**
+         * Waits for the entry point to end, as a Job's container ends.
+         *
+         * @param timeout how long to wait
+         * @return its exit code
+         * @throws IOException when it is still running after {@code timeout}
+         * @throws InterruptedException when interrupted while waiting
+         */
+        public int waitFor(Duration timeout) throws IOException, InterruptedException {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IOException(name + " still runs after " + timeout.toSeconds() + " s:\n" + tail(log, 30));
+            }
+            return process.exitValue();
+        }
+
+        /**
+         * What the container wrote to its own root file system: the files in its writable layer (what a Pod with
+         * {@code readOnlyRootFilesystem: true} would refuse). Writes to mounted volumes are not there, and neither
+         * are the empty directories buildah makes as mount points.
+         *
+         * @return the paths written, relative to the root, e.g. {@code tmp/hsperfdata_kiln/123}
+         * @throws IOException when the layer cannot be read
+         * @throws InterruptedException when interrupted while waiting
+         */
+        public List<String> rootFileSystemWrites() throws IOException, InterruptedException {
+            Path merged = Path.of(Buildah.this.output(List.of("buildah", "mount", name)).strip());
+            try {
+                // Overlay storage: the container's writable layer ("diff") is beside the merged view.
+                Path upper = merged.resolveSibling("diff");
+                try (var files = Files.walk(upper)) {
+                    return files.filter(f -> !Files.isDirectory(f, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                            .map(f -> upper.relativize(f).toString()).sorted().toList();
+                }
+            } finally {
+                Buildah.this.output(List.of("buildah", "umount", name));
+            }
         }
 
         /** @return what the container printed so far */
@@ -201,15 +326,26 @@ public final class Buildah {
             return Files.readString(log);
         }
 
-        /** Stops the container (SIGTERM, then SIGKILL after 10 s) and removes it. */
-        @Override
-        public void close() throws IOException, InterruptedException {
+        /**
+         * Stops the container as a kubelet does: SIGTERM to what runs inside, then SIGKILL after 10 s. The container
+         * stays, for {@link #rootFileSystemWrites()}; {@link #close()} removes it.
+         *
+         * @throws InterruptedException when interrupted while waiting
+         */
+        public void stop() throws InterruptedException {
             List<ProcessHandle> inside = processes();
+            inside.forEach(ProcessHandle::destroy);
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
             inside.forEach(ProcessHandle::destroyForcibly);
+        }
+
+        /** Stops the container ({@link #stop()}) and removes it. */
+        @Override
+        public void close() throws IOException, InterruptedException {
+            stop();
             Buildah.this.output(List.of("buildah", "rm", name));
         }
     }

@@ -33,6 +33,7 @@ public final class GitHttpServer implements AutoCloseable {
     public static final String PASSWORD = "s3cret";
 
     private final Path base;
+    private final String advertisedHost;
     private final Server server;
     private final ServerConnector connector;
     /** Every request served. */
@@ -43,10 +44,23 @@ public final class GitHttpServer implements AutoCloseable {
      * @throws Exception when Jetty does not start
      */
     public GitHttpServer(Path base) throws Exception {
+        this(base, "127.0.0.1", "127.0.0.1");
+    }
+
+    /**
+     * A server others reach: a cluster's pods, when the test runs beside the cluster (ControllerE2E with kind).
+     *
+     * @param base the directory that holds the bare repositories
+     * @param bindHost the address to listen on, e.g. {@code 0.0.0.0}
+     * @param advertisedHost the host its URLs name: the address the clients reach this machine at
+     * @throws Exception when Jetty does not start
+     */
+    public GitHttpServer(Path base, String bindHost, String advertisedHost) throws Exception {
         this.base = base;
+        this.advertisedHost = advertisedHost;
         server = new Server();
         connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
+        connector.setHost(bindHost);
         connector.setPort(0);
         server.addConnector(connector);
         ServletContextHandler ctx = new ServletContextHandler();
@@ -78,7 +92,7 @@ public final class GitHttpServer implements AutoCloseable {
 
     /** @return the URL of a repository under the base, e.g. {@code public/greeter.git} */
     public String url(String name) {
-        return "http://127.0.0.1:" + connector.getLocalPort() + "/git/" + name;
+        return "http://" + advertisedHost + ":" + connector.getLocalPort() + "/git/" + name;
     }
 
     /** A bare repository served by this server, and a working clone that commits and pushes to it. */
