@@ -218,6 +218,10 @@ class SourceReconcilerTest {
             awaitCondition(get, "SinkProvided", Condition.TRUE, null);
             assertThat(get.get().getStatus().sinkUri).isEqualTo("http://kafka-sink-ingress.knative-eventing.svc/" + ns + "/events");
         } finally {
+            // The source goes before the roles that let it resolve its sink: left behind, its next reconcile (its
+            // Deployment's status, a resync) would read the sink again, be refused and fail the tests that follow.
+            client.resource(get.get()).delete();
+            await().atMost(WAIT).until(() -> get.get() == null);
             cluster.uninstall(before);
         }
     }
