@@ -144,9 +144,10 @@ public final class Addressing {
      * The relative-URI rule: RFC 3986 reference resolution of {@code uri} against a ref's address, as Go's
      * {@code url.ResolveReference} does it for Knative. {@code /x} replaces the base's path; {@code x} replaces its
      * last segment ({@code http://h/ns/b} and {@code x} give {@code http://h/ns/x}); {@code ?q} keeps the path and
-     * replaces the query. Two places where {@link URI#resolve} (RFC 2396) differs are fixed here: a base without a
-     * path resolves as if its path were {@code /} (Java would glue {@code x} onto the host), and a query-only
-     * reference keeps the base's last segment.
+     * replaces the query. Three places where {@link URI#resolve} (RFC 2396) differs are fixed here: a base without a
+     * path resolves as if its path were {@code /} (Java would glue {@code x} onto the host), a query-only reference
+     * keeps the base's last segment, and {@code ..} segments that climb above the root are dropped (RFC 3986 5.2.4;
+     * Java keeps them: {@code ../../up} against {@code /demo/default} gave {@code /../up}, Go gives {@code /up}).
      *
      * @param base the ref's address
      * @param uri a relative URI
@@ -171,7 +172,21 @@ public final class Addressing {
             String fragment = ref.getRawFragment() == null ? "" : "#" + ref.getRawFragment();
             return URI.create(b.getScheme() + "://" + b.getRawAuthority() + b.getRawPath() + "?" + ref.getRawQuery() + fragment);
         }
-        return b.resolve(ref);
+        URI resolved = b.resolve(ref);
+        String path = resolved.getRawPath();
+        if (path == null || !(path.startsWith("/../") || path.equals("/.."))) {
+            return resolved;
+        }
+        // Java's normalization leaves ".." only at the start of the path, where RFC 3986 drops it.
+        while (path.startsWith("/../")) {
+            path = path.substring(3);
+        }
+        if (path.equals("/..")) {
+            path = "/";
+        }
+        return URI.create(resolved.getScheme() + "://" + resolved.getRawAuthority() + path
+                + (resolved.getRawQuery() == null ? "" : "?" + resolved.getRawQuery())
+                + (resolved.getRawFragment() == null ? "" : "#" + resolved.getRawFragment()));
     }
 
     /**

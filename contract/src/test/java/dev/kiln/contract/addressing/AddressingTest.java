@@ -45,6 +45,13 @@ class AddressingTest {
                 Arguments.of("a base ending in / keeps its path", ref("flows.knative.dev/v1", "Parallel", "dir", null), "extra",
                         "http://127.0.0.1:8080/parallels/demo/dir/extra"),
                 Arguments.of("dot segments are removed", broker("default"), "../up", "http://broker-ingress.knative-eventing.svc.cluster.local/up"),
+                // RFC 3986 5.2.4 (and Go's ResolveReference, Knative's): ".." never climbs above the root
+                Arguments.of("dot segments above the root are dropped", broker("default"), "../../up",
+                        "http://broker-ingress.knative-eventing.svc.cluster.local/up"),
+                Arguments.of("many dot segments above the root, with a query", broker("default"), "../../../a/../b?x=1",
+                        "http://broker-ingress.knative-eventing.svc.cluster.local/b?x=1"),
+                Arguments.of("dot segments up to the root alone", broker("default"), "../..",
+                        "http://broker-ingress.knative-eventing.svc.cluster.local/"),
                 Arguments.of("a query alone keeps the base's path", broker("default"), "?x=1",
                         "http://broker-ingress.knative-eventing.svc.cluster.local/demo/default?x=1"),
                 Arguments.of("a query alone on a base without a path", service("greeter", null), "?x=1", "http://greeter.demo.svc.cluster.local/?x=1"),
