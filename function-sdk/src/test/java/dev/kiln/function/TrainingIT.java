@@ -27,10 +27,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -122,6 +124,43 @@ class TrainingIT {
         Path jar = copy.resolve("lib/greeter.jar");
         Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 60_000));
         assertThat(serve(JvmCommand.run(java, copy, List.of()), copy.resolve("run.log"))).contains("looking the class path up");
+    }
+
+    /**
+     * A jar whose own manifest adds to the class path: training cannot name every jar the facts would stand for, so it
+     * writes none, and each start looks the class path up.
+     */
+    @Test
+    void noFactsAreWrittenWhenAJarsManifestAddsToTheClassPath() throws Exception {
+        Path copy = Files.createDirectories(app.resolveSibling(app.getFileName() + "-nested"));
+        try (Stream<Path> files = Files.walk(app)) {
+            for (Path f : files.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".jar")).toList()) {
+                Path target = copy.resolve(app.relativize(f).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Path greeter = copy.resolve("lib/greeter.jar");
+        Path nested = copy.resolve("lib/greeter-nested.jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, "more.jar");
+        try (JarFile in = new JarFile(greeter.toFile()); JarOutputStream out = new JarOutputStream(Files.newOutputStream(nested), manifest)) {
+            for (JarEntry e : java.util.Collections.list(in.entries())) {
+                if (!e.getName().equals(JarFile.MANIFEST_NAME)) {
+                    out.putNextEntry(new JarEntry(e.getName()));
+                    in.getInputStream(e).transferTo(out);
+                    out.closeEntry();
+                }
+            }
+        }
+        Files.move(nested, greeter, StandardCopyOption.REPLACE_EXISTING);
+        JavaRuntime java = JavaRuntime.current();
+        Process training = start(JvmCommand.train(java, copy, 2), copy.resolve("train.log"), 0);
+        assertThat(training.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(training.exitValue()).as(Files.readString(copy.resolve("train.log"))).isZero();
+        assertThat(Files.readString(copy.resolve("train.log"))).contains("no kiln-training.facts written");
+        assertThat(copy.resolve("kiln-training.facts")).doesNotExist();
     }
 
     /** What an image's build does (MavenDockerfile): ArchiveTrainer in the runtime's JVM, then java @jvm.args. */

@@ -7,6 +7,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import java.util.Set;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import java.util.zip.CRC32;
 
 /**
  * What the class path registers through {@code META-INF/services}, as far as the runtime cares: the functions
@@ -28,9 +30,12 @@ import java.util.jar.Manifest;
  *
  * <p>Finding them means opening every jar on the class path: 20 ms and more of a cold start that, with a class
  * archive, otherwise opens none ({@code docs/benchmarks.md}). So training ({@code --train}) finds them once and
- * writes them into {@value #FILE} beside {@code app.jar}, with the size and modification time of every jar it
- * looked in; a start whose jars are the same reads that file instead. Any difference, or no file, and the
- * runtime looks again, as it always did.
+ * writes them into {@value #FILE} beside {@code app.jar}: which jar the process was started with, and the size,
+ * modification time and content identity ({@link #contentId}) of every jar it looked in. A start with the same jar
+ * whose jars are the same reads that file instead. Any difference (another jar started from the same directory, a
+ * jar rebuilt with the same size and the epoch time Kiln's images give every file), or no file, and the runtime
+ * looks again, as it always did. Training writes no facts when a jar's manifest adds to the class path: they would
+ * not name the jars that adds.
  *
  * @param functions the function classes ServiceLoader finds, in its order
  * @param validators whether any {@code io.cloudevents.core.validator.CloudEventValidator} is registered
@@ -174,9 +179,11 @@ record ClassPathFacts(List<String> functions, boolean validators, List<String> j
             out.append("jackson-module=").append(m).append('\n');
         }
         String base = dir.toFile().getAbsolutePath() + File.separator;
+        String app = appJar.toFile().getAbsolutePath();
+        out.append("app=").append(app.startsWith(base) ? app.substring(base.length()) : app).append('\n');
         for (File jar : jars(appJar.toFile())) {
             String path = jar.getAbsolutePath();
-            out.append("jar=").append(jar.length()).append(' ').append(jar.lastModified()).append(' ')
+            out.append("jar=").append(jar.length()).append(' ').append(jar.lastModified()).append(' ').append(contentId(jar)).append(' ')
                     .append(path.startsWith(base) ? path.substring(base.length()) : path).append('\n');
         }
         File target = new File(dir.toFile(), FILE);
@@ -213,10 +220,49 @@ record ClassPathFacts(List<String> functions, boolean validators, List<String> j
     }
 
     /**
-     * @param dir the app directory
-     * @return the facts training wrote, when every jar it recorded is unchanged; null otherwise
+     * A jar's identity, cheap enough for every start: the CRC-32 of its central directory, which names every entry
+     * with its CRC-32 and sizes, read from the file's end (no jar opened, no entry read). A rebuilt jar of the same
+     * size and time (Kiln's images give every file the epoch) has another. {@code -1} when the file is no zip this
+     * reads (none, or ZIP64), which then matches only itself.
      */
-    static ClassPathFacts trained(Path dir) {
+    static long contentId(File jar) {
+        try (RandomAccessFile f = new RandomAccessFile(jar, "r")) {
+            long length = f.length();
+            int tail = (int) Math.min(length, 22 + 0xffff); // the end record, after a comment of up to 64 KiB
+            byte[] end = new byte[tail];
+            f.seek(length - tail);
+            f.readFully(end);
+            for (int i = tail - 22; i >= 0; i--) {
+                if (end[i] == 'P' && end[i + 1] == 'K' && end[i + 2] == 5 && end[i + 3] == 6) {
+                    long size = le32(end, i + 12);
+                    long offset = le32(end, i + 16);
+                    if (offset + size > length - tail + i || size > Integer.MAX_VALUE) {
+                        return -1;
+                    }
+                    byte[] directory = new byte[(int) size];
+                    f.seek(offset);
+                    f.readFully(directory);
+                    CRC32 crc = new CRC32();
+                    crc.update(directory);
+                    return crc.getValue();
+                }
+            }
+            return -1;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static long le32(byte[] b, int at) {
+        return (b[at] & 0xffL) | (b[at + 1] & 0xffL) << 8 | (b[at + 2] & 0xffL) << 16 | (b[at + 3] & 0xffL) << 24;
+    }
+
+    /**
+     * @param appJar the jar the process was started with
+     * @return the facts training wrote beside it for it, when every jar it recorded is unchanged; null otherwise
+     */
+    static ClassPathFacts trained(Path appJar) {
+        Path dir = appJar.toAbsolutePath().getParent();
         File file = dir.resolve(FILE).toFile();
         if (!file.isFile()) {
             return null;
@@ -225,6 +271,7 @@ record ClassPathFacts(List<String> functions, boolean validators, List<String> j
         List<String> modules = new ArrayList<>();
         Boolean validators = null;
         boolean jars = false;
+        boolean sameApp = false;
         try (InputStream in = new FileInputStream(file)) {
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
                 if (line.startsWith("function=")) {
@@ -233,13 +280,17 @@ record ClassPathFacts(List<String> functions, boolean validators, List<String> j
                     modules.add(line.substring(15));
                 } else if (line.startsWith("validators=")) {
                     validators = Boolean.valueOf(line.substring(11));
+                } else if (line.startsWith("app=")) {
+                    File app = new File(line.substring(4)).isAbsolute() ? new File(line.substring(4)) : new File(dir.toFile(), line.substring(4));
+                    sameApp = app.getAbsoluteFile().equals(appJar.toFile().getAbsoluteFile());
                 } else if (line.startsWith("jar=")) {
-                    String[] f = line.substring(4).split(" ", 3);
-                    if (f.length != 3) {
-                        return null;
+                    String[] f = line.substring(4).split(" ", 4);
+                    if (f.length != 4) {
+                        return null; // written by an older SDK: look again
                     }
-                    File jar = new File(f[2]).isAbsolute() ? new File(f[2]) : new File(dir.toFile(), f[2]);
-                    if (jar.length() != Long.parseLong(f[0]) || jar.lastModified() != Long.parseLong(f[1])) {
+                    File jar = new File(f[3]).isAbsolute() ? new File(f[3]) : new File(dir.toFile(), f[3]);
+                    if (jar.length() != Long.parseLong(f[0]) || jar.lastModified() != Long.parseLong(f[1])
+                            || contentId(jar) != Long.parseLong(f[2])) {
                         return null; // the class path changed since training
                     }
                     jars = true;
@@ -248,6 +299,6 @@ record ClassPathFacts(List<String> functions, boolean validators, List<String> j
         } catch (IOException | RuntimeException e) {
             return null;
         }
-        return validators == null || !jars ? null : new ClassPathFacts(functions, validators, modules);
+        return validators == null || !jars || !sameApp ? null : new ClassPathFacts(functions, validators, modules);
     }
 }

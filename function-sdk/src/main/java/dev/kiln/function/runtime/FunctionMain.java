@@ -28,7 +28,11 @@ public final class FunctionMain {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         Integer rounds = trainingRounds(args);
         Path appDir = ClassPathFacts.appDirectory();
-        ClassPathFacts facts = rounds != null ? trainingFacts(appDir, loader) : appDir == null ? null : ClassPathFacts.trained(appDir);
+        Path appJar = appDir == null ? null : Path.of(System.getProperty("java.class.path"));
+        // Training: the facts from the jars themselves, or null when a manifest adds to the class path (then looked up).
+        ClassPathFacts fromJars = rounds != null && appJar != null ? ClassPathFacts.fromJars(appJar) : null;
+        ClassPathFacts facts = rounds != null ? (fromJars != null ? fromJars : ClassPathFacts.lookUp(loader, true))
+                : appJar == null ? null : ClassPathFacts.trained(appJar);
         if (rounds == null && appDir != null && facts == null) {
             Log.info("no current " + ClassPathFacts.FILE + " beside the app's jar (written by --train): looking the class path up");
         }
@@ -37,8 +41,10 @@ public final class FunctionMain {
         if (rounds != null) {
             long t0 = System.nanoTime();
             int refused = Training.run(function, config, rounds, facts);
-            if (appDir != null) {
-                facts.write(appDir, Path.of(System.getProperty("java.class.path")));
+            if (fromJars != null) {
+                facts.write(appDir, appJar);
+            } else if (appJar != null) {
+                Log.info("no " + ClassPathFacts.FILE + " written: a jar's manifest adds to the class path, so its jars are not all known");
             }
             Log.info("trained " + config.name() + " with " + rounds + " events in "
                     + (System.nanoTime() - t0) / 1_000_000 + " ms" + (refused > 0
@@ -58,12 +64,6 @@ public final class FunctionMain {
         })) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop, "kiln-drain"));
         }
-    }
-
-    /** What training finds on the class path: from the jars when started with {@code -jar}, else from the loader. */
-    private static ClassPathFacts trainingFacts(Path appDir, ClassLoader loader) throws java.io.IOException {
-        ClassPathFacts facts = appDir == null ? null : ClassPathFacts.fromJars(Path.of(System.getProperty("java.class.path")));
-        return facts != null ? facts : ClassPathFacts.lookUp(loader, true);
     }
 
     /** Training rounds when {@code --train} is given without a number. */

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
@@ -34,19 +35,77 @@ class ClassPathFactsTest {
         ClassPathFacts facts = new ClassPathFacts(List.of("com.example.Fn"), false, List.of("com.example.Module"));
         facts.write(dir, app);
 
-        assertThat(ClassPathFacts.trained(dir)).isEqualTo(facts);
+        assertThat(ClassPathFacts.trained(app)).isEqualTo(facts);
         assertThat(Files.readString(dir.resolve(ClassPathFacts.FILE))).contains("jar=2 ").contains("lib/b.jar");
 
         Path b = lib.resolve("b.jar");
         Files.setLastModifiedTime(b, FileTime.fromMillis(Files.getLastModifiedTime(b).toMillis() - 1000));
-        assertThat(ClassPathFacts.trained(dir)).as("a jar's time changed").isNull();
+        assertThat(ClassPathFacts.trained(app)).as("a jar's time changed").isNull();
         facts.write(dir, app);
         Files.writeString(b, "bbb");
-        assertThat(ClassPathFacts.trained(dir)).as("a jar's size changed").isNull();
+        assertThat(ClassPathFacts.trained(app)).as("a jar's size changed").isNull();
         facts.write(dir, app);
         Files.delete(lib.resolve("a.jar"));
-        assertThat(ClassPathFacts.trained(dir)).as("a jar is gone").isNull();
-        assertThat(ClassPathFacts.trained(dir.resolve("lib"))).as("no facts").isNull();
+        assertThat(ClassPathFacts.trained(app)).as("a jar is gone").isNull();
+        assertThat(ClassPathFacts.trained(lib.resolve("b.jar"))).as("no facts").isNull();
+    }
+
+    /** The facts belong to the jar training ran, not to its directory: {@code java -jar other.jar} looks again. */
+    @Test
+    void factsAreForTheJarTrainingRanOnly() throws Exception {
+        Path app = jar(dir.resolve("app.jar"), "1");
+        Path other = Files.copy(app, dir.resolve("other.jar"));
+        ClassPathFacts facts = new ClassPathFacts(List.of("com.example.Fn"), false, List.of());
+        facts.write(dir, app);
+        assertThat(ClassPathFacts.trained(app)).isEqualTo(facts);
+        assertThat(ClassPathFacts.trained(other)).as("another jar in the same directory").isNull();
+    }
+
+    /**
+     * Kiln's images give every file the epoch as its time, so size and time alone take a rebuilt jar of the same size
+     * for the one training saw; its central directory tells them apart.
+     */
+    @Test
+    void aJarRebuiltWithTheSameSizeAndTimeIsAnotherJar() throws Exception {
+        Path app = jar(dir.resolve("app.jar"), "1");
+        FileTime epoch = FileTime.fromMillis(0);
+        Files.setLastModifiedTime(app, epoch);
+        ClassPathFacts facts = new ClassPathFacts(List.of("com.example.Fn"), false, List.of());
+        facts.write(dir, app);
+        assertThat(ClassPathFacts.trained(app)).isEqualTo(facts);
+        long size = Files.size(app);
+        jar(app, "2");
+        Files.setLastModifiedTime(app, epoch);
+        assertThat(Files.size(app)).isEqualTo(size);
+        assertThat(ClassPathFacts.trained(app)).isNull();
+    }
+
+    @Test
+    void aJarsContentIdIsItsCentralDirectorysAndNotAZipHasNone() throws Exception {
+        Path a = jar(dir.resolve("a.jar"), "1");
+        Path b = jar(dir.resolve("b.jar"), "2");
+        assertThat(ClassPathFacts.contentId(a.toFile())).isNotEqualTo(-1L).isEqualTo(ClassPathFacts.contentId(jar(dir.resolve("c.jar"), "1").toFile()))
+                .isNotEqualTo(ClassPathFacts.contentId(b.toFile()));
+        assertThat(ClassPathFacts.contentId(Files.writeString(dir.resolve("text.jar"), "not a zip").toFile())).isEqualTo(-1L);
+        assertThat(ClassPathFacts.contentId(dir.resolve("missing.jar").toFile())).isEqualTo(-1L);
+    }
+
+    /** A jar with one stored entry of a fixed time: same content, same bytes. */
+    private static Path jar(Path path, String content) throws Exception {
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(path))) {
+            byte[] bytes = content.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            JarEntry entry = new JarEntry("x.txt");
+            entry.setMethod(JarEntry.STORED);
+            entry.setSize(bytes.length);
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(bytes);
+            entry.setCrc(crc.getValue());
+            entry.setTime(0);
+            out.putNextEntry(entry);
+            out.write(bytes);
+            out.closeEntry();
+        }
+        return path;
     }
 
     @Test
