@@ -34,6 +34,46 @@ class FunctionTesterTest {
         tester.close();
     }
 
+    /**
+     * Every tester of a test run shares one class-path lookup (each used to start a thread of its own that opened
+     * every jar again). Read through the fields, as nothing outside the runtime may see its classes.
+     */
+    @Test
+    void testersShareOneClassPathLookup() throws Exception {
+        try (FunctionTester other = FunctionTester.of(new Greeter())) {
+            assertThat(classPathCheck(other)).isNotNull().isSameAs(classPathCheck(tester));
+        }
+    }
+
+    private static Object classPathCheck(FunctionTester t) throws ReflectiveOperationException {
+        Object inProcess = field(t, "invoker");
+        return field(field(inProcess, "invoker"), "classPath");
+    }
+
+    private static Object field(Object owner, String name) throws ReflectiveOperationException {
+        java.lang.reflect.Field f = owner.getClass().getDeclaredField(name);
+        f.setAccessible(true);
+        return f.get(owner);
+    }
+
+    /** The init hook runs once the tester's invoker exists, and its failure reaches the caller as it was thrown. */
+    @Test
+    void anInitFailureReachesTheCaller() {
+        IllegalStateException failure = new IllegalStateException("no database");
+        CloudFunction<String, String> fn = new CloudFunction<>() {
+            @Override
+            public void init(FunctionConfig config) {
+                throw failure;
+            }
+
+            @Override
+            public String apply(String in, Context context) {
+                return in;
+            }
+        };
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FunctionTester.of(fn)).isSameAs(failure);
+    }
+
     static Stream<Arguments> outcomes() {
         return Stream.of(
                 arguments("reply", Events.hello("ada"), 200, null),

@@ -30,13 +30,21 @@ public final class FunctionTester implements AutoCloseable {
     @SuppressWarnings("unchecked")
     private FunctionTester(CloudFunction<?, ?> function, FunctionConfig config) throws Exception {
         this.function = function;
-        function.init(config);
+        // The invoker first, then the init hook: if building the invoker fails, the function was never started, so
+        // there is nothing to close; if the hook fails, the invoker is closed. The other way round, a failure after
+        // init left the function open, since the caller never gets a tester to close.
         Constructor<?> inProcess = Class.forName(IN_PROCESS).getDeclaredConstructor(CloudFunction.class, FunctionConfig.class);
         inProcess.setAccessible(true); // same jar, same module: always permitted
         try {
             this.invoker = (Function<CloudEvent, Outcome>) inProcess.newInstance(function, config);
         } catch (InvocationTargetException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+        try {
+            function.init(config);
+        } catch (Exception | Error e) {
+            ((AutoCloseable) invoker).close();
+            throw e;
         }
     }
 
