@@ -146,7 +146,11 @@ public final class SourcesBench {
         try (RunningAdapter adapter = RunningAdapter.start("kafka", Map.of("K_SINK", sinkUrl, "HOST", "127.0.0.1", "PORT", "0",
                 "NAME", topic, "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "KAFKA_TOPICS", topic,
                 "KAFKA_INITIAL_OFFSET", "earliest", "KAFKA_ORDERING", ordering))) {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             while (received.get() < count) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the sink got " + received.get() + " of " + count + " records of " + topic + " in 10 minutes");
+                }
                 Thread.sleep(20);
             }
         }
@@ -261,8 +265,14 @@ public final class SourcesBench {
         String value = "{\"order\":%d,\"customer\":\"c-%d\",\"lines\":[{\"sku\":\"A-1\",\"qty\":2},{\"sku\":\"B-7\",\"qty\":1}],\"total\":\"42.50\",\"currency\":\"EUR\",\"region\":\"eu-west\"}";
         try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new StringSerializer())) {
+            // Every send is waited for: a send that failed (a partition's leader not known yet on a loaded machine) left the topic
+            // short, and the pass waited forever for records that were never written.
+            List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                p.send(new ProducerRecord<>(topic, "c-" + (i % 1000), value.formatted(i, i % 1000)));
+                sent.add(p.send(new ProducerRecord<>(topic, "c-" + (i % 1000), value.formatted(i, i % 1000))));
+            }
+            for (java.util.concurrent.Future<?> f : sent) {
+                f.get(2, TimeUnit.MINUTES);
             }
         }
     }
