@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * them and the base images, and writes an overlay; the test reads every manifest back with {@code skopeo}, checks it
  * is the image built here (its config is the local image's), and renders the overlay with {@code kubectl kustomize}:
  * the controller's Deployment and kiln-config name exactly the pushed digests. Skips, saying why, where buildah,
- * debootstrap, docker-registry, skopeo or kubectl is missing.
+ * debootstrap, docker-registry or skopeo is missing; without kubectl only the two rendering tests skip.
  */
 class ReleaseIT {
 
@@ -60,7 +60,7 @@ class ReleaseIT {
     static void release() throws Exception {
         var unavailable = BaseImages.unavailable();
         assumeTrue(unavailable.isEmpty(), () -> "the release is not tested: " + unavailable.orElseThrow());
-        for (String tool : List.of("docker-registry", "skopeo", "kubectl")) {
+        for (String tool : List.of("docker-registry", "skopeo")) {
             assumeTrue(onPath(tool), tool + " is not installed: the release is not tested (Debian: apt-get install docker-registry skopeo;"
                     + " .ci/run installs them)");
         }
@@ -114,6 +114,7 @@ class ReleaseIT {
 
     @Test
     void theOverlayInstallsExactlyThePushedImages() throws Exception {
+        assumeKubectl();
         List<HasMetadata> rendered = kustomize(overlay);
         Deployment controller = rendered.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast).findFirst().orElseThrow();
         assertThat(controller.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(released.get("kiln-controller"));
@@ -133,6 +134,7 @@ class ReleaseIT {
 
     @Test
     void aReleaseWhoseOverlayWouldLeaveAnImageUnpinnedIsRefused() {
+        assumeKubectl(); // hack/release checks the rendered overlay only where kubectl renders it
         // The prod overlay's executor is a placeholder: without --set, the controller would refuse to start.
         assertThatThrownBy(() -> HackScript.run("release", List.of("--registry", registry, "--tls-verify=false", "--skip-maven",
                 "--source", SOURCE, "--allow-dirty", "--no-function-bases", "--out", dir.resolve("unpinned").toString()), storageEnv(),
@@ -179,6 +181,16 @@ class ReleaseIT {
         byte[] out = p.getInputStream().readAllBytes();
         assertThat(p.waitFor()).as(String.join(" ", cmd)).isZero();
         return out;
+    }
+
+    /**
+     * Only the overlay's rendering needs kubectl; the push and the manifests read back are tested without it. Debian
+     * ships no kubectl recent enough to render the overlays (bookworm's kubernetes-client is 1.20, kustomize 2), so a
+     * machine set up by .ci/run alone skips these two, saying so.
+     */
+    static void assumeKubectl() {
+        assumeTrue(onPath("kubectl"), "kubectl is not installed: the overlay hack/release wrote is not rendered (kubectl from"
+                + " Kubernetes' own packages, pkgs.k8s.io)");
     }
 
     static List<HasMetadata> kustomize(Path dir) throws Exception {
