@@ -36,13 +36,15 @@ public record BuildOutcome(State state, String reason, String message, String im
 
     /**
      * @param job the build Job
-     * @param pods its Pods (with {@code backoffLimit: 0} there is one, or none yet)
+     * @param pods its Pods, in any order: with {@code backoffLimit: 0} one counts, or none yet; Pods the cluster
+     *     took away ({@code DisruptionTarget}, ignored by the Job's pod failure policy) are left out while another is there
      * @return the outcome
      */
     public static BuildOutcome of(Job job, List<Pod> pods) {
         Optional<JobCondition> complete = condition(job, "Complete");
         Optional<JobCondition> failed = condition(job, "Failed");
-        Pod pod = pods.isEmpty() ? null : pods.get(pods.size() - 1);
+        Pod pod = pods.stream().min(java.util.Comparator.comparing(BuildOutcome::disrupted)
+                .thenComparing(BuildOutcome::created, java.util.Comparator.reverseOrder())).orElse(null);
         if (complete.isPresent()) {
             ContainerStateTerminated kaniko = terminated(pod, false, Jobs.KANIKO);
             String message = kaniko == null || kaniko.getMessage() == null ? "" : kaniko.getMessage().strip();
@@ -106,6 +108,16 @@ public record BuildOutcome(State state, String reason, String message, String im
         }
         ContainerStateTerminated prepare = terminated(pod, true, "prepare");
         return prepare == null ? "fetching the source" : "building the image";
+    }
+
+    private static boolean disrupted(Pod pod) {
+        return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "DisruptionTarget".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    private static String created(Pod pod) {
+        // RFC 3339 in UTC, as the API server writes it: ordered as text.
+        return pod.getMetadata() == null || pod.getMetadata().getCreationTimestamp() == null ? "" : pod.getMetadata().getCreationTimestamp();
     }
 
     private static Optional<JobCondition> condition(Job job, String type) {

@@ -100,6 +100,10 @@ public final class Jobs {
                         .withName(b.functionName()).withUid(b.functionUid()).withController(true).withBlockOwnerDeletion(true).build())
                 .endMetadata()
                 .withNewSpec().withBackoffLimit(0).withActiveDeadlineSeconds(b.timeoutSeconds())
+                // A Pod the cluster took away (a node drain, preemption, an eviction) says nothing of the build: the Job
+                // controller starts another instead of counting a failure, which backoffLimit 0 made final.
+                .withNewPodFailurePolicy().addNewRule().withAction("Ignore").addNewOnPodCondition().withType("DisruptionTarget")
+                .withStatus("True").endOnPodCondition().endRule().endPodFailurePolicy()
                 .withTtlSecondsAfterFinished(config.ttlSecondsAfterFinished())
                 .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
                 .withNewSpec().withRestartPolicy("Never").withAutomountServiceAccountToken(false)

@@ -44,6 +44,16 @@ class BuildOutcomeTest {
                 .withContainerStatuses(main == null ? List.of() : List.of(main)).endStatus().build();
     }
 
+    static Pod created(Pod pod, String at) {
+        return new PodBuilder(pod).withNewMetadata().withCreationTimestamp(at).endMetadata().build();
+    }
+
+    /** What the control plane adds to a Pod it takes away (the eviction API, a drain, preemption). */
+    static Pod disrupted(Pod pod) {
+        return new PodBuilder(pod).editStatus().addNewCondition().withType("DisruptionTarget").withStatus("True")
+                .withReason("EvictionByEvictionAPI").endCondition().withPhase("Failed").endStatus().build();
+    }
+
     static final String LONG_LOG = IntStream.rangeClosed(1, 50).mapToObj(i -> "line " + i).collect(Collectors.joining("\n"));
 
     static Stream<Arguments> outcomes() {
@@ -54,6 +64,14 @@ class BuildOutcomeTest {
                                 .addNewCondition().withType("PodScheduled").withStatus("False").withReason("Unschedulable")
                                 .withMessage("0/3 nodes are available: 3 Insufficient memory.").endCondition().endStatus().build()),
                         BuildOutcome.State.RUNNING, "Building", "the build Pod cannot be scheduled: Unschedulable: 0/3 nodes are available: 3 Insufficient memory."),
+                Arguments.of("the Pod that replaced a drained node's", job(null, null), List.of(
+                                created(pod(prepared, null), "2026-11-28T12:00:05Z"),
+                                created(disrupted(pod(prepared, terminated("kaniko", 137, "Error", "killed"))), "2026-11-28T12:00:00Z")),
+                        BuildOutcome.State.RUNNING, "Building", "building the image"),
+                Arguments.of("the newest Pod, whatever the list's order", job("Failed", "BackoffLimitExceeded"), List.of(
+                                created(pod(terminated("prepare", 2, "Error", "the newest"), null), "2026-11-28T12:00:09Z"),
+                                created(disrupted(pod(terminated("prepare", 137, "Error", "drained"), null)), "2026-11-28T12:00:00Z")),
+                        BuildOutcome.State.FAILED, "SourcePreparationFailed", "the newest"),
                 Arguments.of("fetching", job(null, null), List.of(pod(null, null)), BuildOutcome.State.RUNNING, "Building", "fetching the source"),
                 Arguments.of("building", job(null, null), List.of(pod(prepared, null)), BuildOutcome.State.RUNNING, "Building", "building the image"),
                 Arguments.of("Kaniko image cannot be pulled", job(null, null),

@@ -56,6 +56,19 @@ class JobsTest {
         assertThat(job.getSpec().getBackoffLimit()).isZero();
     }
 
+    @Test
+    void aPodTheClusterTookAwayIsReplacedNotCountedAsAFailedBuild() {
+        Job job = Jobs.kanikoBuild((KanikoBuild) builds().findFirst().orElseThrow().get()[1], CONFIG);
+        assertThat(job.getSpec().getTemplate().getSpec().getRestartPolicy()).as("a pod failure policy needs it").isEqualTo("Never");
+        assertThat(job.getSpec().getPodFailurePolicy().getRules()).singleElement().satisfies(r -> {
+            assertThat(r.getAction()).isEqualTo("Ignore");
+            assertThat(r.getOnPodConditions()).singleElement().satisfies(c -> {
+                assertThat(c.getType()).isEqualTo("DisruptionTarget");
+                assertThat(c.getStatus()).isEqualTo("True");
+            });
+        });
+    }
+
     /**
      * A namespace whose ResourceQuota covers cpu and memory refuses a Pod with any container, init containers
      * included, that does not set them ("must specify limits.cpu,limits.memory for: prepare"); the Job then has no

@@ -48,14 +48,27 @@ public final class JobController implements AutoCloseable {
         });
     }
 
-    private synchronized void startPod(Job job) {
-        if (job.getStatus() != null && job.getStatus().getStartTime() != null || pod(job) != null) {
+    private synchronized void startPod(Job event) {
+        // The Job as it is now: an informer's event may be older than what the test has played since.
+        Job job = client.resource(event).get();
+        if (job == null || job.getStatus() != null && job.getStatus().getStartTime() != null
+                || !client.pods().inNamespace(job.getMetadata().getNamespace()).withLabel("controller-uid", job.getMetadata().getUid()).list()
+                        .getItems().isEmpty()) {
             return;
         }
+        createPod(job);
+        Job update = client.resource(job).get();
+        update.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder().withStartTime(Instant.now().toString()).withActive(1)
+                .withReady(1).build());
+        client.resource(update).updateStatus();
+    }
+
+    private void createPod(Job job) {
         String uid = job.getMetadata().getUid();
         String name = job.getMetadata().getName() + "-" + suffix();
         var spec = job.getSpec().getTemplate().getSpec();
         Pod pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(job.getMetadata().getNamespace())
+                .withCreationTimestamp(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
                 .addToLabels("job-name", job.getMetadata().getName()).addToLabels("batch.kubernetes.io/job-name", job.getMetadata().getName())
                 .addToLabels("controller-uid", uid).addToLabels("batch.kubernetes.io/controller-uid", uid)
                 .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("batch/v1").withKind("Job").withName(job.getMetadata().getName())
@@ -69,10 +82,6 @@ public final class JobController implements AutoCloseable {
                         .withNewState().withNewRunning().withStartedAt(Instant.now().toString()).endRunning().endState().build()).toList())
                 .endStatus().build();
         client.resource(pod).create();
-        Job update = client.resource(job).get();
-        update.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder().withStartTime(Instant.now().toString()).withActive(1)
-                .withReady(1).build());
-        client.resource(update).updateStatus();
     }
 
     private static String suffix() {
@@ -84,10 +93,60 @@ public final class JobController implements AutoCloseable {
         return s.toString();
     }
 
-    /** @return the Job's Pod, or null */
+    /** @return the Job's Pod (not one the cluster took away), or null */
     public Pod pod(Job job) {
         return client.pods().inNamespace(job.getMetadata().getNamespace()).withLabel("controller-uid", job.getMetadata().getUid()).list()
-                .getItems().stream().findFirst().orElse(null);
+                .getItems().stream().filter(p -> !disrupted(p)).findFirst().orElse(null);
+    }
+
+    private static boolean disrupted(Pod pod) {
+        return pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "DisruptionTarget".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    /**
+     * The Job's Pod is evicted (a node drain): the control plane marks it {@code DisruptionTarget}, its containers are
+     * killed and it fails. The Job controller then applies the Job's pod failure policy, whose first rule matching the
+     * Pod's conditions decides ({@code onExitCodes} rules are not modelled): {@code Ignore} starts another Pod without
+     * counting a failure; otherwise the failure counts, and past {@code backoffLimit} the Job fails.
+     *
+     * @param job the Job
+     */
+    public synchronized void evict(Job job) {
+        startPod(job);
+        Pod pod = pod(job);
+        String now = Instant.now().toString();
+        pod.getStatus().setPhase("Failed");
+        pod.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.PodConditionBuilder().withType("DisruptionTarget")
+                .withStatus("True").withReason("EvictionByEvictionAPI").withMessage("Eviction API: evicting").withLastTransitionTime(now).build()));
+        pod.getStatus().getContainerStatuses().forEach(s -> s.setState(new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+                .withNewTerminated().withExitCode(137).withReason("Error").withFinishedAt(now).endTerminated().build()));
+        client.resource(pod).updateStatus();
+        Job current = client.resource(job).get();
+        String action = "Count";
+        var policy = current.getSpec().getPodFailurePolicy();
+        for (var rule : policy == null ? List.<io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule>of() : policy.getRules()) {
+            if (rule.getOnExitCodes() != null) {
+                throw new UnsupportedOperationException("onExitCodes rules are not modelled");
+            }
+            if (rule.getOnPodConditions().stream().anyMatch(c -> pod.getStatus().getConditions().stream()
+                    .anyMatch(pc -> pc.getType().equals(c.getType()) && pc.getStatus().equals(c.getStatus() == null ? "True" : c.getStatus())))) {
+                action = rule.getAction();
+                break;
+            }
+        }
+        if ("Ignore".equals(action)) {
+            createPod(current);
+            return;
+        }
+        var status = current.getStatus();
+        status.setActive(0);
+        status.setReady(0);
+        status.setFailed(1);
+        String reason = "FailJob".equals(action) ? "PodFailurePolicy" : "BackoffLimitExceeded";
+        String message = "FailJob".equals(action) ? "Pod matched a FailJob rule" : "Job has reached the specified backoff limit";
+        status.setConditions(List.of(condition("FailureTarget", reason, message, now), condition("Failed", reason, message, now)));
+        client.resource(current).updateStatus();
     }
 
     /**
@@ -113,7 +172,12 @@ public final class JobController implements AutoCloseable {
     }
 
     private synchronized void finish(Job job, String container, int exitCode, String message, String failure) {
-        startPod(client.resource(job).get());
+        startPod(job);
+        Job current = client.resource(job).get();
+        if (current.getStatus() != null && current.getStatus().getConditions() != null && current.getStatus().getConditions().stream()
+                .anyMatch(c -> ("Failed".equals(c.getType()) || "Complete".equals(c.getType())) && "True".equals(c.getStatus()))) {
+            throw new IllegalStateException("Job " + job.getMetadata().getName() + " has finished already: its Pods run no more");
+        }
         Pod pod = pod(job);
         String now = Instant.now().toString();
         pod.getStatus().setPhase(exitCode == 0 ? "Succeeded" : "Failed");

@@ -476,4 +476,19 @@ class FunctionReconcilerTest {
                     .containsEntry("networking.knative.dev/visibility", "cluster-local").containsEntry(Labels.FUNCTION, "greeter");
         }
     }
+
+    @Test
+    void aBuildWhosePodANodeDrainEvictedGoesOnInAnotherPod() {
+        String ns = "drained";
+        client.resource(function(ns, "greeter")).create();
+        await().atMost(WAIT).until(() -> jobs(ns).size() == 1);
+        Job job = jobs(ns).get(0);
+        cluster.jobs().evict(job);
+        await().atMost(WAIT).until(() -> client.pods().inNamespace(ns).list().getItems().size() == 2);
+        completeBuild(job, DIGEST);
+        await().atMost(WAIT).until(() -> condition(get(ns, "greeter"), "Ready").map(c -> !Condition.UNKNOWN.equals(c.status)).orElse(false));
+        Condition ready = condition(get(ns, "greeter"), "Ready").orElseThrow();
+        assertThat(ready.status).as(ready.reason + ": " + ready.message).isEqualTo(Condition.TRUE);
+        assertThat(jobs(ns)).as("the same Job, not a new build").hasSize(1);
+    }
 }
