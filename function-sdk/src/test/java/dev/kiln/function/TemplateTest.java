@@ -3,6 +3,7 @@ package dev.kiln.function;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.function.testing.FunctionTester;
+import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.io.IOException;
 import java.net.URI;
@@ -59,14 +60,21 @@ class TemplateTest {
         sources.forEach(s -> args.add(s.toString()));
         assertThat(javac.run(null, null, null, args.toArray(String[]::new))).as("the rendered sources compile").isZero();
 
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader());
-                FunctionTester fn = FunctionTester.of((CloudFunction<?, ?>) loader.loadClass("com.example.hello.HelloWorld")
-                        .getDeclaredConstructor().newInstance())) {
-            var ok = fn.invoke(CloudEventBuilder.v1().withId("1").withSource(URI.create("/t")).withType("com.example.hello")
-                    .withData("application/json", "{\"message\":\"hi\"}".getBytes(StandardCharsets.UTF_8)).build());
-            assertThat(ok.status()).isEqualTo(200);
-            assertThat(new String(ok.reply().getData().toBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"message\":\"hi\"}");
-            assertThat(ok.reply().getType()).isEqualTo("dev.kiln.function.hello-world.reply");
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
+            CloudFunction<?, ?> function = (CloudFunction<?, ?>) loader.loadClass("com.example.hello.HelloWorld")
+                    .getDeclaredConstructor().newInstance();
+            try (FunctionTester fn = FunctionTester.of(function)) {
+                var ok = fn.invoke(CloudEventBuilder.v1().withId("1").withSource(URI.create("/t")).withType("com.example.hello")
+                        .withData("application/json", "{\"message\":\"hi\"}".getBytes(StandardCharsets.UTF_8)).build());
+                assertThat(ok.status()).isEqualTo(200);
+                assertThat(new String(ok.reply().getData().toBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"message\":\"hi\"}");
+                assertThat(ok.reply().getType()).isEqualTo("dev.kiln.function.hello-world.reply");
+                // The runtime's default warm-up ({}) has no message, which the function refuses: a new project's first log
+                // line would be "warm-up event answered 400" and its warm-up would cover only the refusal.
+                CloudEvent warmup = function.warmupEvent(null);
+                assertThat(warmup).as("the generated function's own warm-up event").isNotNull();
+                assertThat(fn.invoke(warmup).status()).as("the warm-up event's answer").isEqualTo(200);
+            }
         }
     }
 
