@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 /** {@code kiln events}: the events the running {@code kiln dev} carried lately, each with its outcome. */
 @Command(name = "events", description = {"The events kiln dev's Brokers, Sequences and Parallels took lately, each with its outcome "
         + "(delivered, dead-lettered, dropped, unmatched, refused, ttl-dropped, in-flight) and the Triggers that matched it; "
-        + "-f follows. kiln trace ID shows one event's whole journey."})
+        + "-f follows, and prints an event listed in flight again once its outcome is known. kiln trace ID shows one event's whole journey."})
 final class EventsCommand implements Callable<Integer> {
 
     @Option(names = {"-f", "--follow"}, description = "keep printing events as they come")
@@ -44,10 +44,10 @@ final class EventsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RunningDev dev = RunningDev.of(state);
-        long after = 0;
+        EventsFollow seen = new EventsFollow();
         boolean header = false;
         while (true) {
-            HttpResponse<String> answer = dev.get("/events?after=" + after + "&limit=" + (after == 0 ? limit : 1000) + filters());
+            HttpResponse<String> answer = dev.get("/events?after=" + seen.after() + "&limit=" + (header ? 1000 : limit) + filters());
             JsonNode body = new ObjectMapper().readTree(answer.body());
             if (answer.statusCode() != 200) {
                 System.err.println("kiln events: " + body.path("error").asText(answer.body()));
@@ -57,7 +57,7 @@ final class EventsCommand implements Callable<Integer> {
                 System.out.println(String.format(ROW, "TIME", "ID", "TYPE", "AT", "OUTCOME", "TRIGGERS"));
                 header = true;
             }
-            for (JsonNode e : body.path("events")) {
+            for (JsonNode e : seen.next(body)) {
                 List<String> matched = new ArrayList<>();
                 e.path("matched").forEach(m -> matched.add(m.asText()));
                 String outcomeText = e.path("outcome").asText();
@@ -68,7 +68,6 @@ final class EventsCommand implements Callable<Integer> {
             if (!follow) {
                 return Kiln.OK;
             }
-            after = body.path("last").asLong(after);
             System.out.flush();
             Thread.sleep(500);
         }
