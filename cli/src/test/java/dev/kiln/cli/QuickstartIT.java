@@ -213,6 +213,11 @@ class QuickstartIT {
             assertThat(trace).contains("Trigger default/hellos matched").contains("Sequence default/greet-and-log → step 0")
                     .contains("replied with dev.kiln.greeting").contains("Function default/logger");
             assertThat(browser.findElements(By.cssSelector("#functions tbody tr"))).hasSize(2);
+            // Each function's measured cold starts: median, p90 and last in its row, the median on its box.
+            await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElements(By.cssSelector("#functions tbody tr td:nth-child(n+4):nth-child(-n+6)"))
+                    .stream().map(WebElement::getText).filter(t -> t.matches("\\d+ ms")).count() == 6);
+            assertThat(browser.findElements(By.cssSelector("#topology .node .badge")).stream().map(WebElement::getText)
+                    .filter(t -> t.contains("instance")).toList()).hasSize(2).allMatch(t -> t.matches("\\d+(/\\d+)? instances? · cold \\d+ ms"));
             screenshot(browser, "dashboard-quickstart.png");
 
             // An edit of the manifests under kiln dev: the page redraws itself with the new Broker.
