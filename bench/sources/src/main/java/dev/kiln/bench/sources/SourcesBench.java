@@ -261,6 +261,14 @@ public final class SourcesBench {
     static void produce(String bootstrap, String topic, int count) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             admin.createTopics(List.of(new NewTopic(topic, 4, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            // Created is not led yet: a send to a partition without a leader waits, and expires after two minutes.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!led(admin, topic)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topic " + topic + " has a partition without a leader after 60 s");
+                }
+                Thread.sleep(100);
+            }
         }
         String value = "{\"order\":%d,\"customer\":\"c-%d\",\"lines\":[{\"sku\":\"A-1\",\"qty\":2},{\"sku\":\"B-7\",\"qty\":1}],\"total\":\"42.50\",\"currency\":\"EUR\",\"region\":\"eu-west\"}";
         try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -274,6 +282,19 @@ public final class SourcesBench {
             for (java.util.concurrent.Future<?> f : sent) {
                 f.get(2, TimeUnit.MINUTES);
             }
+        }
+    }
+
+    /** @return whether every partition of the topic has a leader (false while the broker does not know the topic yet) */
+    static boolean led(Admin admin, String topic) throws Exception {
+        try {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().stream()
+                    .allMatch(pi -> pi.leader() != null && !pi.leader().isEmpty());
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                return false;
+            }
+            throw e;
         }
     }
 
