@@ -3,6 +3,7 @@ package dev.kiln.cli;
 import dev.kiln.function.launch.JavaRuntime;
 import dev.kiln.kafka.EmbeddedKafka;
 import dev.kiln.local.DevPlatform;
+import dev.kiln.local.PortInUseException;
 import dev.kiln.local.manifests.FunctionProject;
 import dev.kiln.local.manifests.Manifest;
 import dev.kiln.local.manifests.ManifestException;
@@ -75,7 +76,10 @@ final class DevCommand implements Callable<Integer> {
             }
             platform = DevPlatform.start(new DevPlatform.Options(state.dir, port, 0, servers, JavaRuntime.current(), null, null, journeys), manifests);
         } catch (Exception e) {
-            System.err.println(Terminal.red("kiln dev: could not start: ") + e.getMessage());
+            System.err.println(Terminal.red("kiln dev: could not start: ") + (e instanceof PortInUseException inUse
+                    ? "the eventing plane's port " + inUse.host() + ":" + inUse.port() + " is in use, most likely by another "
+                            + "kiln dev: stop it (Ctrl-C in its terminal), or pass --port with another port (--port 0 picks a free one)"
+                    : e.getMessage()));
             if (local != null) {
                 local.close();
             }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +48,20 @@ class KilnDevProcessIT {
         assertThat(p.exitValue()).isEqualTo(Kiln.USAGE);
         assertThat(Files.readString(out)).contains("nothing started", "bad.yaml#0 Trigger default/t: spec.broker: is required",
                 "spec.subscriber: is required");
+        assertThat(dir.resolve(".kiln/dev.json")).doesNotExist();
+    }
+
+    @Test
+    void aTakenPortIsNamedWithWhatToDo(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out.txt");
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Process p = kiln(dir, out, "dev", ".", "--port", String.valueOf(taken.getLocalPort()));
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isEqualTo(Kiln.FAILED);
+            assertThat(Files.readString(out)).contains("kiln dev: could not start: the eventing plane's port 127.0.0.1:"
+                    + taken.getLocalPort() + " is in use, most likely by another kiln dev: stop it (Ctrl-C in its terminal), "
+                    + "or pass --port with another port (--port 0 picks a free one)");
+        }
         assertThat(dir.resolve(".kiln/dev.json")).doesNotExist();
     }
 

@@ -103,7 +103,8 @@ public final class DevPlatform implements AutoCloseable {
      * @param options how to run
      * @param manifests validated manifests
      * @return the running platform
-     * @throws Exception when a port or the state directory is not usable
+     * @throws PortInUseException when the eventing plane's port is taken
+     * @throws Exception when the state directory is not usable
      */
     public static DevPlatform start(Options options, List<Manifest> manifests) throws Exception {
         DevPlatform p = new DevPlatform(options, manifests);
@@ -138,7 +139,14 @@ public final class DevPlatform implements AutoCloseable {
         if (options.kafka() != null) {
             eventing = eventing.withKafka(options.kafka());
         }
-        plane = EventingPlane.start(eventing);
+        try {
+            plane = EventingPlane.start(eventing);
+        } catch (Exception e) {
+            if (PortInUseException.bindFailure(e) != null) {
+                throw new PortInUseException(eventing.host(), eventing.port(), e);
+            }
+            throw e;
+        }
         adapters = new SourceAdapters(plane::resolve, () -> index, System.getenv());
         admin = AdminApi.listen(vertx, this, options.adminPort());
         brokers = new LocalBrokers(adminUrl());
