@@ -1,6 +1,7 @@
 package dev.kiln.api;
 
 import dev.kiln.api.validation.FieldErrors;
+import dev.kiln.api.validation.ValidationPolicy;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -21,7 +22,9 @@ public interface KilnResource extends HasMetadata {
     /**
      * Validates the resource as it is (call {@link #applyDefaults()} first to validate what will run).
      *
+     * @param policy what the place it runs in allows: {@link ValidationPolicy#LOCAL} for {@code kiln dev}, the
+     *     installation's for a cluster (only Functions have rules that depend on it)
      * @return every error found; empty when the resource is valid
      */
-    FieldErrors validate();
+    FieldErrors validate(ValidationPolicy policy);
 }

@@ -1,5 +1,6 @@
 package dev.kiln.controller;
 
+import dev.kiln.api.validation.ValidationPolicy;
 import dev.kiln.builder.git.GitSources;
 import dev.kiln.builder.plan.MavenDockerfile;
 import dev.kiln.builder.resources.BuilderConfig;
@@ -30,14 +31,30 @@ public class Beans {
     @Singleton
     CommitResolver commitResolver(ControllerConfig config, KubernetesClient client, Clock clock) {
         KilnKinds.register(client);
-        return new CommitResolver(new GitSources(Path.of(config.gitCache())), client, clock);
+        return new CommitResolver(GitSources.shared(Path.of(config.gitCache())), client, clock);
     }
 
     @Produces
     @Singleton
     ImageRegistry imageRegistry(ControllerConfig config) {
-        return new ImageRegistry(config.registry(), config.build().pushSecret().orElse(null));
+        return new ImageRegistry(validationPolicy(config), config.build().pushSecret().orElse(null));
     }
+
+    /**
+     * What Functions may name in this cluster (Git URL schemes, images under their own path of the registry). Fails
+     * the start-up on a scheme Kiln does not fetch from or a registry that is not a repository path.
+     */
+    static ValidationPolicy validationPolicy(ControllerConfig config) {
+        try {
+            return ValidationPolicy.cluster(config.gitSchemes(), config.registry(), GIT_SCHEMES_SETTING);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("KILN_GIT_SCHEMES=" + String.join(",", config.gitSchemes()) + ", KILN_REGISTRY=" + config.registry()
+                    + ": " + e.getMessage() + " (kiln-config, kustomize/overlays/*/config.env)", e);
+        }
+    }
+
+    /** Where an operator allows more Git URL schemes, as validation errors name it. */
+    static final String GIT_SCHEMES_SETTING = "KILN_GIT_SCHEMES in kiln-config";
 
     /** Fails the start-up when an image is not pinned by digest. */
     @Produces

@@ -22,6 +22,15 @@ public interface ControllerConfig {
     /** @return the event-source settings */
     Sources sources();
 
+    /**
+     * @return the Git URL schemes Functions may use: {@code https} and {@code ssh} (with scp-like {@code user@host:path})
+     *     unless the operator allows more, e.g. {@code http} for a Git server inside the cluster. {@code file} reads the
+     *     controller's own file system, its Git cache included, so it is never allowed by default
+     *     ({@code KILN_GIT_SCHEMES}, comma-separated)
+     */
+    @WithDefault("https,ssh")
+    List<String> gitSchemes();
+
     /** @return where the controller keeps its Git cache (commit resolution and strategy detection) */
     @WithDefault("/tmp/kiln-git")
     String gitCache();

@@ -1,8 +1,10 @@
 package dev.kiln.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.builder.resources.BuilderConfig;
+import dev.kiln.controller.functions.ImageRegistry;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.Map;
 import java.util.Optional;
@@ -31,15 +33,34 @@ class BeansTest {
     @org.junit.jupiter.params.provider.ValueSource(strings = {"", "kind-registry:5000", "kind-registry:5000,registry.local"})
     void kilnConfigsInsecureRegistriesReachTheBuilds(String registries) {
         java.util.List<String> list = registries.isEmpty() ? java.util.List.of() : java.util.List.of(registries.split(","));
-        BuilderConfig config = new Beans().builderConfig(config("1", "2Gi", list.isEmpty() ? Optional.empty() : Optional.of(list)));
+        BuilderConfig config = new Beans().builderConfig(config("1", "2Gi", list.isEmpty() ? Optional.empty() : Optional.of(list),
+                "registry.example.com/kiln", java.util.List.of("https", "ssh")));
         assertThat(config.insecureRegistries()).isEqualTo(list);
     }
 
-    static ControllerConfig config(String cpu, String memory) {
-        return config(cpu, memory, Optional.empty());
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "the defaults                 | https,ssh      | registry.example.com/kiln  | ",
+        "http for an in-cluster server | https,ssh,http | registry.example.com/kiln  | ",
+        "a scheme Kiln does not fetch | https,git      | registry.example.com/kiln  | KILN_GIT_SCHEMES=https,git, KILN_REGISTRY=registry.example.com/kiln: 'git' is not a Git URL scheme Kiln fetches from",
+        "a registry ending in a slash | https,ssh      | registry.example.com/kiln/ | KILN_GIT_SCHEMES=https,ssh, KILN_REGISTRY=registry.example.com/kiln/: 'registry.example.com/kiln/' is not a registry path"})
+    void theGitSchemesAndTheRegistryMakeTheClustersPolicyOrStopTheStart(String name, String schemes, String registry, String refusal) {
+        ControllerConfig config = config("1", "2Gi", Optional.empty(), registry, java.util.List.of(schemes.split(",")));
+        if (refusal == null) {
+            ImageRegistry images = new Beans().imageRegistry(config);
+            assertThat(images.policy().orderedGitSchemes()).containsExactly(schemes.split(","));
+            assertThat(images.policy().registry()).isEqualTo(registry);
+        } else {
+            assertThatThrownBy(() -> new Beans().imageRegistry(config)).hasMessageStartingWith(refusal);
+        }
     }
 
-    static ControllerConfig config(String cpu, String memory, Optional<java.util.List<String>> insecureRegistries) {
+    static ControllerConfig config(String cpu, String memory) {
+        return config(cpu, memory, Optional.empty(), "registry.example.com/kiln", java.util.List.of("https", "ssh"));
+    }
+
+    static ControllerConfig config(String cpu, String memory, Optional<java.util.List<String>> insecureRegistries, String registry,
+            java.util.List<String> gitSchemes) {
         ControllerConfig.Build build = new ControllerConfig.Build() {
             public String executorImage() {
                 return "kaniko" + PINNED;
@@ -79,7 +100,7 @@ class BeansTest {
         };
         return new ControllerConfig() {
             public String registry() {
-                return "registry.example.com/kiln";
+                return registry;
             }
 
             public Build build() {
@@ -92,6 +113,10 @@ class BeansTest {
 
             public String gitCache() {
                 return "/tmp/kiln-git";
+            }
+
+            public java.util.List<String> gitSchemes() {
+                return gitSchemes;
             }
         };
     }

@@ -1,6 +1,7 @@
 package dev.kiln.controller;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.api.validation.ValidationPolicy;
 import dev.kiln.builder.plan.MavenDockerfile;
 import dev.kiln.builder.resources.BuilderConfig;
 import dev.kiln.builder.resources.Jobs;
@@ -9,6 +10,7 @@ import dev.kiln.controller.cluster.ClusterDispatcher;
 import dev.kiln.controller.cluster.JobController;
 import dev.kiln.controller.cluster.KnativeServing;
 import dev.kiln.controller.cluster.Rbac;
+import dev.kiln.controller.functions.ImageRegistry;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
@@ -29,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
@@ -125,6 +128,13 @@ public final class MockCluster implements AutoCloseable {
             "ghcr.io/kiln-dev/kiln-builder@sha256:" + "2".repeat(64), 86400, null,
             new MavenDockerfile.BaseImages("docker.io/library/maven@sha256:" + "3".repeat(64),
                     "docker.io/library/eclipse-temurin@sha256:" + "4".repeat(64)));
+
+    /**
+     * The installation's registry and push secret: images under {@code registry.example.com/kiln}, Git over https and
+     * ssh, and http, which the operator of this test cluster allows for its Git server (JGit over plain HTTP).
+     */
+    public static final ImageRegistry REGISTRY = new ImageRegistry(ValidationPolicy.cluster(Set.of("https", "ssh", "http"),
+            "registry.example.com/kiln", "KILN_GIT_SCHEMES in kiln-config"), null);
 
     /**
      * Plays the cluster for a build: the Job's pod ran Kaniko, which wrote the pushed image (repository@digest) to its

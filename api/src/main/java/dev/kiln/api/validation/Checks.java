@@ -11,6 +11,7 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -24,6 +25,8 @@ public final class Checks {
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final Pattern SCP_LIKE_GIT = Pattern.compile("[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\\s]+");
+    private static final Pattern REGISTRY_HOST = Pattern.compile("[a-zA-Z0-9]([-a-zA-Z0-9.]*[a-zA-Z0-9])?(:[0-9]{1,5})?");
+    private static final Pattern REPO_COMPONENT = Pattern.compile("[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*");
     private static final Pattern HEX_SHA = Pattern.compile("[0-9a-f]{7,64}");
     private static final Pattern EXTENSION_NAME = Pattern.compile("[a-z0-9]+");
     private static final Set<String> CORE_ATTRIBUTES = Set.of(
@@ -52,39 +55,77 @@ public final class Checks {
     }
 
     /**
-     * Checks a Git remote URL: https, http, ssh (URL or scp-like {@code user@host:path}) or file. Credentials
-     * in the URL are refused: they would leak into status and logs.
+     * Checks a Git remote URL: one of the schemes the policy allows (https, ssh as a URL or scp-like
+     * {@code user@host:path}, http, file), with a host and a path. Credentials in the URL are refused: they would leak
+     * into status and logs.
      */
-    public static void gitUrl(FieldErrors errors, String path, String url) {
+    public static void gitUrl(FieldErrors errors, String path, String url, ValidationPolicy policy) {
         if (url == null || url.isBlank()) {
             errors.missing(path);
             return;
         }
+        URI uri = null;
+        String scheme;
         if (SCP_LIKE_GIT.matcher(url).matches() && !url.contains("://")) {
+            scheme = "ssh";
+        } else {
+            try {
+                uri = new URI(url);
+            } catch (URISyntaxException e) {
+                errors.add(path, "must be " + gitUrlForms(policy));
+                return;
+            }
+            scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        }
+        if (!ValidationPolicy.GIT_SCHEMES.contains(scheme)) {
+            errors.add(path, "must be " + gitUrlForms(policy));
             return;
         }
-        URI uri;
-        try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            errors.add(path, "must be an https, ssh or file URL");
+        if (!policy.gitSchemes().contains(scheme)) {
+            errors.add(path, (uri == null ? "user@host:path (ssh)" : scheme) + " URLs are not allowed here: must be " + gitUrlForms(policy)
+                    + (policy.gitSchemesSetting() == null ? "" : " (" + policy.gitSchemesSetting() + " allows more)"));
             return;
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme();
-        switch (scheme) {
-            case "https", "http", "ssh" -> {
-                if (uri.getHost() == null || uri.getPath() == null || uri.getPath().length() <= 1) {
-                    errors.add(path, "must name a host and a repository path");
-                } else if (uri.getUserInfo() != null && uri.getUserInfo().contains(":")) {
-                    errors.add(path, "must not contain credentials; put them in a Secret named by spec.source.git.secretRef");
-                }
+        if (uri == null) {
+            return;
+        }
+        if (scheme.equals("file")) {
+            if (uri.getPath() == null || !uri.getPath().startsWith("/")) {
+                errors.add(path, "file URLs must be absolute, e.g. file:///home/me/greeter");
             }
-            case "file" -> {
-                if (uri.getPath() == null || !uri.getPath().startsWith("/")) {
-                    errors.add(path, "file URLs must be absolute, e.g. file:///home/me/greeter");
-                }
-            }
-            default -> errors.add(path, "must be an https, ssh or file URL");
+        } else if (uri.getHost() == null || uri.getPath() == null || uri.getPath().length() <= 1) {
+            errors.add(path, "must name a host and a repository path");
+        } else if (uri.getUserInfo() != null && uri.getUserInfo().contains(":")) {
+            errors.add(path, "must not contain credentials; put them in a Secret named by spec.source.git.secretRef");
+        }
+    }
+
+    /** @return e.g. {@code an https or ssh URL, or user@host:path} */
+    private static String gitUrlForms(ValidationPolicy policy) {
+        List<String> schemes = policy.orderedGitSchemes();
+        String list = schemes.size() == 1 ? schemes.get(0)
+                : String.join(", ", schemes.subList(0, schemes.size() - 1)) + " or " + schemes.get(schemes.size() - 1);
+        return (list.startsWith("file") ? "a " : "an ") + list + " URL" + (schemes.contains("ssh") ? ", or user@host:path" : "");
+    }
+
+    /**
+     * Checks an image repository without tag or digest, as a registry takes it: {@code host[:port]/path} or a path,
+     * each path component lowercase letters and digits with single separators.
+     */
+    public static void imageRepository(FieldErrors errors, String path, String image) {
+        if (image == null) {
+            errors.missing(path);
+            return;
+        }
+        String[] parts = image.split("/", -1);
+        boolean ok = !image.isEmpty() && !image.contains("@");
+        for (int i = 0; ok && i < parts.length; i++) {
+            boolean host = i == 0 && parts.length > 1
+                    && (parts[0].contains(".") || parts[0].contains(":") || parts[0].equals("localhost"));
+            ok = host ? REGISTRY_HOST.matcher(parts[i]).matches() : REPO_COMPONENT.matcher(parts[i]).matches();
+        }
+        if (!ok) {
+            errors.add(path, "must be an image repository without tag or digest, e.g. registry.example.com/acme/greeter");
         }
     }
 
@@ -208,8 +249,20 @@ public final class Checks {
         }
     }
 
-    /** Checks a Destination: exactly one of {@code ref} and {@code uri}; a complete ref; an absolute uri. */
-    public static void destination(FieldErrors errors, String path, Destination destination) {
+    /**
+     * Checks a Destination: exactly one of {@code ref} and {@code uri}; a complete ref in the namespace of the object
+     * that names it; an absolute uri.
+     *
+     * <p>A ref into another namespace is refused as Knative refuses it: its {@code KReference.Validate}
+     * (knative.dev/pkg, apis/duck/v1/knative_reference.go) reports a field error with the message
+     * {@code "mismatched namespaces"} on the ref's {@code namespace} and the details
+     * {@code parent namespace: %q does not match ref: %q}, and skips the check when the parent's namespace is
+     * unknown. Kiln resolves refs with the controller's cluster-wide read rights, so without this a source in one
+     * namespace could send into, and read the address of, another namespace's objects.
+     *
+     * @param parentNamespace the namespace of the object that names the destination, or null when unknown
+     */
+    public static void destination(FieldErrors errors, String path, Destination destination, String parentNamespace) {
         if (destination == null) {
             errors.missing(path);
             return;
@@ -234,8 +287,24 @@ public final class Checks {
             errors.missing(path + ".ref.kind");
         }
         dnsSubdomain(errors, path + ".ref.name", destination.ref.name);
-        if (destination.ref.namespace != null) {
-            dnsLabel(errors, path + ".ref.namespace", destination.ref.namespace);
+        refNamespace(errors, path + ".ref.namespace", destination.ref.namespace, parentNamespace);
+    }
+
+    /**
+     * Checks a ref's namespace: a DNS label, and the namespace of the object that holds the ref (see
+     * {@link #destination}).
+     *
+     * @param namespace the ref's namespace, or null or empty for the parent's
+     * @param parentNamespace the parent's namespace, or null or empty when unknown (nothing to compare with)
+     */
+    public static void refNamespace(FieldErrors errors, String path, String namespace, String parentNamespace) {
+        if (namespace == null || namespace.isEmpty()) {
+            return;
+        }
+        int before = errors.list().size();
+        dnsLabel(errors, path, namespace);
+        if (errors.list().size() == before && parentNamespace != null && !parentNamespace.isEmpty() && !namespace.equals(parentNamespace)) {
+            errors.add(path, "mismatched namespaces: parent namespace: \"" + parentNamespace + "\" does not match ref: \"" + namespace + "\"");
         }
     }
 
@@ -285,8 +354,12 @@ public final class Checks {
         }
     }
 
-    /** Checks a DeliverySpec: retry ≥ 0, a known backoff policy, ISO-8601 delays and a valid dead-letter sink. */
-    public static void delivery(FieldErrors errors, String path, DeliverySpec delivery) {
+    /**
+     * Checks a DeliverySpec: retry ≥ 0, a known backoff policy, ISO-8601 delays and a valid dead-letter sink.
+     *
+     * @param parentNamespace the namespace of the object that holds it (its dead-letter sink's ref stays there)
+     */
+    public static void delivery(FieldErrors errors, String path, DeliverySpec delivery, String parentNamespace) {
         if (delivery == null) {
             return;
         }
@@ -300,7 +373,7 @@ public final class Checks {
         isoDuration(errors, path + ".backoffDelay", delivery.backoffDelay, false);
         isoDuration(errors, path + ".timeout", delivery.timeout, true);
         if (delivery.deadLetterSink != null) {
-            destination(errors, path + ".deadLetterSink", delivery.deadLetterSink);
+            destination(errors, path + ".deadLetterSink", delivery.deadLetterSink, parentNamespace);
         }
     }
 

@@ -17,6 +17,7 @@ import dev.kiln.api.sources.v1alpha1.GitLabSource;
 import dev.kiln.api.sources.v1alpha1.KafkaSource;
 import dev.kiln.api.validation.Checks;
 import dev.kiln.api.validation.FieldErrors;
+import dev.kiln.api.validation.ValidationPolicy;
 import io.cloudevents.sql.Parser;
 import io.fabric8.knative.eventing.v1.Broker;
 import io.fabric8.knative.eventing.v1.SubscriptionsAPIFilter;
@@ -38,6 +39,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Knative's kinds get the checks that Kiln's eventing applies to them: destinations and CESQL.
  */
 class ExamplesTest {
+
+    /** The examples are cluster manifests: validated as the controller's prod overlay (kustomize/overlays/prod) would. */
+    static final ValidationPolicy CLUSTER = ValidationPolicy.cluster(ValidationPolicy.CLUSTER_GIT_SCHEMES, "registry.example.com/kiln", null);
 
     static final Path EXAMPLES = Path.of("..", "examples");
     static final ObjectMapper STRICT = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
@@ -84,33 +88,33 @@ class ExamplesTest {
         FieldErrors errors = new FieldErrors();
         if (resource instanceof KilnResource kiln) {
             kiln.applyDefaults();
-            errors = kiln.validate();
+            errors = kiln.validate(CLUSTER);
         } else if (resource instanceof Trigger trigger) {
             assertThat(trigger.getSpec().getBroker()).as("spec.broker").isNotBlank();
-            destination(errors, "spec.subscriber", trigger.getSpec().getSubscriber());
+            destination(errors, "spec.subscriber", trigger.getSpec().getSubscriber(), trigger.getMetadata().getNamespace());
             trigger.getSpec().getFilters().forEach(ExamplesTest::parseCesql);
         } else if (resource instanceof Sequence sequence) {
             assertThat(sequence.getSpec().getSteps()).as("spec.steps").isNotEmpty();
             for (int i = 0; i < sequence.getSpec().getSteps().size(); i++) {
-                destination(errors, "spec.steps[" + i + "]", sequence.getSpec().getSteps().get(i));
+                destination(errors, "spec.steps[" + i + "]", sequence.getSpec().getSteps().get(i), sequence.getMetadata().getNamespace());
             }
             if (sequence.getSpec().getReply() != null) {
-                destination(errors, "spec.reply", sequence.getSpec().getReply());
+                destination(errors, "spec.reply", sequence.getSpec().getReply(), sequence.getMetadata().getNamespace());
             }
         } else if (resource instanceof Broker broker && broker.getSpec().getDelivery() != null
                 && broker.getSpec().getDelivery().getDeadLetterSink() != null) {
-            destination(errors, "spec.delivery.deadLetterSink", broker.getSpec().getDelivery().getDeadLetterSink());
+            destination(errors, "spec.delivery.deadLetterSink", broker.getSpec().getDelivery().getDeadLetterSink(), broker.getMetadata().getNamespace());
         }
         assertThat(errors.list()).as(id).isEmpty();
     }
 
     /** Knative's Destination and Kiln's share the JSON shape, so Kiln's check applies as is. */
-    private static void destination(FieldErrors errors, String path, Object knativeDestination) throws IOException {
+    private static void destination(FieldErrors errors, String path, Object knativeDestination, String namespace) throws IOException {
         JsonNode node = STRICT.valueToTree(knativeDestination);
         if (node.isObject()) {
             ((com.fasterxml.jackson.databind.node.ObjectNode) node).remove("delivery"); // a Sequence step adds it
         }
-        Checks.destination(errors, path, STRICT.treeToValue(node, Destination.class));
+        Checks.destination(errors, path, STRICT.treeToValue(node, Destination.class), namespace);
     }
 
     private static void parseCesql(SubscriptionsAPIFilter filter) {

@@ -65,10 +65,10 @@ public final class Prepare implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try {
-            GitSources sources = new GitSources(cache != null ? cache : Files.createTempDirectory("kiln-git-cache"));
+            // The Job's own cache: one requester, its own credentials.
+            GitSources sources = GitSources.singleUser(cache != null ? cache : Files.createTempDirectory("kiln-git-cache"));
             GitCredentials credentials = credentials();
-            sources.fetch(url, commit, credentials);
-            sources.export(url, commit, contextDir, out);
+            sources.export(sources.fetch(url, commit, credentials), contextDir, out);
             BuildSpec build = new BuildSpec();
             build.strategy = strategy;
             build.dockerfile = dockerfile;

@@ -39,6 +39,14 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  * {@code ls-remote}, fetch commits into a content-addressed cache (one bare repository per URL, fetched
  * incrementally: only missing objects travel), and export one commit's {@code contextDir} to a directory.
  *
+ * <p>The cache is read only through a {@link Fetched} commit, which {@link #fetch} hands to a requester once its
+ * credentials were shown to read the repository. In a cache {@linkplain #shared shared} by many requesters (the
+ * controller's, which serves every namespace), a commit already cached is served only after an {@code ls-remote} with
+ * the requester's own credentials succeeded: the credentials of whoever fetched it first prove nothing about the next
+ * requester, who could otherwise name a private repository's URL and a commit and read it. A cache of
+ * {@linkplain #singleUser one user} ({@code kiln dev}, a build Job's own) serves cached commits without asking the
+ * remote again.
+ *
  * <p>Each failure has its own {@link SourceException.Reason}: a revision that does not exist, a repository that
  * does not, a host that cannot be reached and credentials that are missing or refused.
  */
@@ -49,6 +57,7 @@ public final class GitSources {
     private static final int TIMEOUT_SECONDS = 30;
 
     private final Path cacheDir;
+    private final boolean shared;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     /**
@@ -60,9 +69,61 @@ public final class GitSources {
     public record Resolved(String commit, String ref) {
     }
 
-    /** @param cacheDir where bare repositories are kept (created when missing) */
-    public GitSources(Path cacheDir) {
+    /**
+     * A commit in the cache that the requester who fetched it may read: {@link #fetch} returns it after the requester's
+     * credentials were checked against the remote, and only it opens the cache to {@link #export} and
+     * {@link #changedPaths}.
+     */
+    public static final class Fetched {
+        private final String url;
+        private final String commit;
+
+        private Fetched(String url, String commit) {
+            this.url = url;
+            this.commit = commit;
+        }
+
+        /** @return the repository URL */
+        public String url() {
+            return url;
+        }
+
+        /** @return the full commit SHA */
+        public String commit() {
+            return commit;
+        }
+
+        @Override
+        public String toString() {
+            return commit + " of " + url;
+        }
+    }
+
+    private GitSources(Path cacheDir, boolean shared) {
         this.cacheDir = cacheDir;
+        this.shared = shared;
+    }
+
+    /**
+     * A cache that several requesters with different credentials share (the controller's, for every namespace): a
+     * cached commit is served only after an {@code ls-remote} with the requester's credentials succeeded.
+     *
+     * @param cacheDir where bare repositories are kept (created when missing)
+     * @return the cache
+     */
+    public static GitSources shared(Path cacheDir) {
+        return new GitSources(cacheDir, true);
+    }
+
+    /**
+     * A cache of one user's (kiln dev's, a build Job's own): a cached commit is served without asking the remote, so
+     * a commit once fetched builds offline.
+     *
+     * @param cacheDir where bare repositories are kept (created when missing)
+     * @return the cache
+     */
+    public static GitSources singleUser(Path cacheDir) {
+        return new GitSources(cacheDir, false);
     }
 
     /**
@@ -109,23 +170,32 @@ public final class GitSources {
     }
 
     /**
-     * Makes sure a commit is in the cache, fetching only what is missing.
+     * Makes sure a commit is in the cache, fetching only what is missing, for a requester whose credentials read the
+     * repository: a fetch proves it, and in a {@linkplain #shared shared} cache an {@code ls-remote} with these
+     * credentials proves it for a commit that is already there.
      *
-     * @return the cache's bare repository for this URL
+     * @param url the repository URL
+     * @param commit the full commit SHA
+     * @param credentials the requester's credentials
+     * @return the commit, for {@link #export} and {@link #changedPaths}
+     * @throws SourceException when the commit is not in the repository or the credentials cannot read it
      */
-    public Path fetch(String url, String commit, GitCredentials credentials) throws SourceException {
+    public Fetched fetch(String url, String commit, GitCredentials credentials) throws SourceException {
         Path dir = repoDir(url);
         synchronized (locks.computeIfAbsent(dir.toString(), k -> new Object())) {
             try (Repository repo = open(dir)) {
                 if (has(repo, commit)) {
-                    return dir;
+                    if (shared) {
+                        lsRemote(url, credentials);
+                    }
+                    return new Fetched(url, commit);
                 }
                 fetchAll(repo, url, credentials);
                 if (!has(repo, commit)) {
                     throw new SourceException(SourceException.Reason.RevisionNotFound, "commit " + commit
                             + " is not reachable from any branch or tag of " + url, null);
                 }
-                return dir;
+                return new Fetched(url, commit);
             } catch (IOException e) {
                 throw new SourceException(SourceException.Reason.InvalidSource, "the source cache at " + dir + " is unusable: " + e, e);
             }
@@ -137,16 +207,19 @@ public final class GitSources {
      * included): the whole trees are compared in the cache, not a push payload's commit lists, which GitHub and
      * GitLab truncate.
      *
-     * @param url the repository (both commits fetched into the cache)
      * @param from one commit
-     * @param to another
+     * @param to another, of the same repository
      * @return repository paths of files added, removed or changed
-     * @throws SourceException when a commit is not cached
+     * @throws SourceException when the commits' objects are not in the cache
+     * @throws IllegalArgumentException when the commits are of different repositories
      */
-    public java.util.Set<String> changedPaths(String url, String from, String to) throws SourceException {
-        try (Repository repo = open(repoDir(url)); RevWalk walk = new RevWalk(repo); TreeWalk diff = new TreeWalk(repo)) {
-            diff.addTree(walk.parseCommit(ObjectId.fromString(from)).getTree());
-            diff.addTree(walk.parseCommit(ObjectId.fromString(to)).getTree());
+    public java.util.Set<String> changedPaths(Fetched from, Fetched to) throws SourceException {
+        if (!from.url.equals(to.url)) {
+            throw new IllegalArgumentException(from + " and " + to + " are of different repositories");
+        }
+        try (Repository repo = open(repoDir(from.url)); RevWalk walk = new RevWalk(repo); TreeWalk diff = new TreeWalk(repo)) {
+            diff.addTree(walk.parseCommit(ObjectId.fromString(from.commit)).getTree());
+            diff.addTree(walk.parseCommit(ObjectId.fromString(to.commit)).getTree());
             diff.setRecursive(true);
             diff.setFilter(org.eclipse.jgit.treewalk.filter.TreeFilter.ANY_DIFF);
             java.util.Set<String> paths = new java.util.TreeSet<>();
@@ -157,19 +230,23 @@ public final class GitSources {
         } catch (MissingObjectException e) {
             throw new SourceException(SourceException.Reason.RevisionNotFound, "commit " + e.getObjectId().name() + " is not in the cache: fetch it first", e);
         } catch (IOException e) {
-            throw new SourceException(SourceException.Reason.InvalidSource, "cannot compare " + from + " and " + to + ": " + e, e);
+            throw new SourceException(SourceException.Reason.InvalidSource, "cannot compare " + from.commit + " and " + to.commit + ": " + e, e);
         }
     }
 
     /**
      * Writes one commit's {@code contextDir} (the whole tree when blank) to {@code target}.
      *
-     * @throws SourceException when the commit is not cached, or {@code contextDir} escapes the repository or is not a
-     *     directory at that commit
+     * @param fetched the commit
+     * @param contextDir the directory in the repository, or blank for the root
+     * @param target where to write it
+     * @throws SourceException when the commit's objects are not in the cache, or {@code contextDir} escapes the
+     *     repository or is not a directory at that commit
      */
-    public void export(String url, String commit, String contextDir, Path target) throws SourceException {
+    public void export(Fetched fetched, String contextDir, Path target) throws SourceException {
+        String commit = fetched.commit;
         String context = contextPath(contextDir);
-        Path dir = repoDir(url);
+        Path dir = repoDir(fetched.url);
         try (Repository repo = open(dir); RevWalk walk = new RevWalk(repo)) {
             RevCommit c = walk.parseCommit(ObjectId.fromString(commit));
             TreeWalk tree;

@@ -113,7 +113,7 @@ public final class HostBuilder implements AutoCloseable {
     /** @param config the configuration */
     public HostBuilder(Config config) {
         this.config = config;
-        this.sources = new GitSources(config.cacheDir().resolve("git"));
+        this.sources = GitSources.singleUser(config.cacheDir().resolve("git")); // one user's machine: cached commits build offline
         this.queue = new BuildQueue(config.maxConcurrent());
     }
 
@@ -283,8 +283,7 @@ public final class HostBuilder implements AutoCloseable {
         log.progress("source", "fetching " + request.url() + " at " + request.commit());
         try {
             GitCredentials credentials = request.credentials() == null ? GitCredentials.NONE : request.credentials();
-            sources.fetch(request.url(), request.commit(), credentials);
-            sources.export(request.url(), request.commit(), request.contextDir(), src);
+            sources.export(sources.fetch(request.url(), request.commit(), credentials), request.contextDir(), src);
         } catch (SourceException e) {
             throw new HostBuildException(e.reason().name(), e.getMessage(), List.of(), e);
         }

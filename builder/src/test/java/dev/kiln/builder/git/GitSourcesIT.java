@@ -38,7 +38,7 @@ class GitSourcesIT {
         repo.tag("light", false);
         secret = server.new Repo("private/secret.git");
         secret.commit("private", "a.txt", "a");
-        sources = new GitSources(dir.resolve("cache"));
+        sources = GitSources.singleUser(dir.resolve("cache"));
     }
 
     @AfterAll
@@ -79,18 +79,16 @@ class GitSourcesIT {
             assertThat(sources.resolve(url, "main", GitCredentials.NONE).commit()).isEqualTo(b.name());
             assertThat(sources.resolve(url, a.name().substring(0, 9), GitCredentials.NONE).commit())
                     .as("a short SHA that is no longer a tip: found in the cache after a fetch").isEqualTo(a.name());
-            sources.fetch(url, b.name(), GitCredentials.NONE);
             Path out = dir.resolve("moving-" + b.name());
-            sources.export(url, b.name(), null, out);
+            sources.export(sources.fetch(url, b.name(), GitCredentials.NONE), null, out);
             assertThat(out.resolve("f.txt")).hasContent("2");
         }
     }
 
     @Test
     void exportWritesTheContextDirectoryOnly() throws Exception {
-        sources.fetch(url(), first.name(), GitCredentials.NONE);
         Path out = dir.resolve("export-fn");
-        sources.export(url(), first.name(), "fn", out);
+        sources.export(sources.fetch(url(), first.name(), GitCredentials.NONE), "fn", out);
         assertThat(out.resolve("pom.xml")).hasContent("<project/>");
         assertThat(out.resolve("src/Main.java")).exists();
         assertThat(out.resolve("README.md")).doesNotExist();
@@ -98,10 +96,10 @@ class GitSourcesIT {
 
     @Test
     void aContextDirThatIsNotThereIsRefused() throws Exception {
-        sources.fetch(url(), first.name(), GitCredentials.NONE);
-        assertThatThrownBy(() -> sources.export(url(), first.name(), "nope", dir.resolve("x")))
+        GitSources.Fetched fetched = sources.fetch(url(), first.name(), GitCredentials.NONE);
+        assertThatThrownBy(() -> sources.export(fetched, "nope", dir.resolve("x")))
                 .isInstanceOf(SourceException.class).hasMessageContaining("contextDir 'nope' is not a directory");
-        assertThatThrownBy(() -> sources.export(url(), first.name(), "README.md", dir.resolve("y")))
+        assertThatThrownBy(() -> sources.export(fetched, "README.md", dir.resolve("y")))
                 .isInstanceOf(SourceException.class).hasMessageContaining("is not a directory");
     }
 
@@ -173,9 +171,39 @@ class GitSourcesIT {
                 .satisfies(e -> assertThat(((SourceException) e).reason()).isEqualTo(SourceException.Reason.AuthenticationFailed));
         GitCredentials right = new GitCredentials(GitHttpServer.USER, GitHttpServer.PASSWORD);
         String commit = sources.resolve(url, "main", right).commit();
-        sources.fetch(url, commit, right);
         Path out = dir.resolve("private-export");
-        sources.export(url, commit, "", out);
+        sources.export(sources.fetch(url, commit, right), "", out);
         assertThat(out.resolve("a.txt")).hasContent("a");
+    }
+
+    /**
+     * The controller's cache serves every namespace: a private commit one requester fetched is not served to another
+     * whose credentials cannot read the repository, though it is in the cache and its SHA is all the other names.
+     */
+    @Test
+    void aSharedCacheServesACachedPrivateCommitOnlyToCredentialsThatReadTheRepository() throws Exception {
+        GitSources shared = GitSources.shared(dir.resolve("shared-cache"));
+        String url = server.url("private/secret.git");
+        GitCredentials right = new GitCredentials(GitHttpServer.USER, GitHttpServer.PASSWORD);
+        String commit = shared.resolve(url, "main", right).commit();
+        shared.export(shared.fetch(url, commit, right), "", dir.resolve("shared-owner"));
+        assertThat(shared.resolve(url, commit, GitCredentials.NONE).commit()).as("a full SHA resolves without asking the remote").isEqualTo(commit);
+
+        assertThatThrownBy(() -> shared.fetch(url, commit, GitCredentials.NONE)).as("no credentials").hasMessageContaining("set spec.source.git.secretRef")
+                .satisfies(e -> assertThat(((SourceException) e).reason()).isEqualTo(SourceException.Reason.AuthenticationFailed));
+        assertThatThrownBy(() -> shared.fetch(url, commit, new GitCredentials(GitHttpServer.USER, "wrong"))).as("credentials the server refuses")
+                .hasMessageContaining("check the secret").hasMessageNotContaining("wrong")
+                .satisfies(e -> assertThat(((SourceException) e).reason()).isEqualTo(SourceException.Reason.AuthenticationFailed));
+
+        Path again = dir.resolve("shared-again");
+        GitCredentials sameAccess = new GitCredentials(GitHttpServer.USER, GitHttpServer.PASSWORD);
+        int before = server.requests.get();
+        shared.export(shared.fetch(url, commit, sameAccess), "", again);
+        assertThat(server.requests.get()).as("credentials that read it are checked against the server").isGreaterThan(before);
+        assertThat(again.resolve("a.txt")).hasContent("a");
+
+        String publicCommit = shared.resolve(url(), "main", GitCredentials.NONE).commit();
+        shared.fetch(url(), publicCommit, GitCredentials.NONE);
+        assertThat(shared.fetch(url(), publicCommit, GitCredentials.NONE).commit()).as("a public repository needs no credentials").isEqualTo(publicCommit);
     }
 }

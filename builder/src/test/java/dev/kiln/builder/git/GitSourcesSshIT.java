@@ -36,7 +36,7 @@ class GitSourcesSshIT {
         GitHttpServer.Repo repo = repos.new Repo("private/greeter.git");
         commit = repo.commit("first", "functions/greeter/pom.xml", "<project/>", "README.md", "hello");
         ssh = new GitSshServer(base);
-        sources = new GitSources(dir.resolve("cache"));
+        sources = GitSources.singleUser(dir.resolve("cache"));
     }
 
     @AfterAll
@@ -60,9 +60,8 @@ class GitSourcesSshIT {
         String url = ssh.url("private/greeter.git");
         GitSources.Resolved resolved = sources.resolve(url, "main", key);
         assertThat(resolved.commit()).isEqualTo(commit.name());
-        sources.fetch(url, resolved.commit(), key);
         Path out = dir.resolve("export");
-        sources.export(url, resolved.commit(), "functions/greeter", out);
+        sources.export(sources.fetch(url, resolved.commit(), key), "functions/greeter", out);
         assertThat(out.resolve("pom.xml")).hasContent("<project/>");
     }
 
@@ -92,6 +91,20 @@ class GitSourcesSshIT {
         GitCredentials stranger = secret(GitSshServer.privateKey(GitSshServer.ecKey()), ssh.knownHosts());
         assertThatThrownBy(() -> sources.resolve(ssh.url("private/greeter.git"), "main", stranger))
                 .isInstanceOfSatisfying(SourceException.class, e -> assertThat(e.reason()).isEqualTo(SourceException.Reason.AuthenticationFailed));
+    }
+
+    @Test
+    void aSharedCacheServesACommitFetchedOverSshOnlyToAKeyTheServerAccepts() throws Exception {
+        GitSources shared = GitSources.shared(dir.resolve("shared-cache"));
+        String url = ssh.url("private/greeter.git");
+        GitCredentials key = secret(ssh.clientPrivateKey(), ssh.knownHosts());
+        shared.fetch(url, commit.name(), key);
+        GitCredentials stranger = secret(GitSshServer.privateKey(GitSshServer.ecKey()), ssh.knownHosts());
+        assertThatThrownBy(() -> shared.fetch(url, commit.name(), stranger))
+                .isInstanceOfSatisfying(SourceException.class, e -> assertThat(e.reason()).isEqualTo(SourceException.Reason.AuthenticationFailed));
+        int before = ssh.commands.get();
+        assertThat(shared.fetch(url, commit.name(), key).commit()).isEqualTo(commit.name());
+        assertThat(ssh.commands.get()).as("the accepted key was checked again: an upload-pack for the ls-remote").isGreaterThan(before);
     }
 
     @Test

@@ -109,7 +109,7 @@ public class FunctionReconciler implements Reconciler<Function> {
         FunctionLifecycle life = FunctionLifecycle.of(status, clock);
         life.observe(function.getMetadata().getGeneration());
 
-        FieldErrors errors = FunctionValidation.validate(function);
+        FieldErrors errors = FunctionValidation.validate(function, registry.policy());
         if (!errors.isEmpty()) {
             life.markInvalidSpec(errors);
             return writeStatus(function, before, null);
@@ -160,9 +160,9 @@ public class FunctionReconciler implements Reconciler<Function> {
         }
         GitSource git = function.getSpec().source.git;
         try {
-            resolver.sources().fetch(git.url, last.commit, resolver.credentials(function));
-            resolver.sources().fetch(git.url, commit, resolver.credentials(function));
-            var changed = resolver.sources().changedPaths(git.url, last.commit, commit);
+            var credentials = resolver.credentials(function);
+            var changed = resolver.sources().changedPaths(resolver.sources().fetch(git.url, last.commit, credentials),
+                    resolver.sources().fetch(git.url, commit, credentials));
             return BuildInputs.touched(changed, contextDir, function.getSpec().build.dockerfile) ? commit : last.commit;
         } catch (SourceException e) {
             LOG.debugf("%s/%s: cannot compare %s with %s (%s): building", function.getMetadata().getNamespace(), function.getMetadata().getName(),
@@ -281,12 +281,12 @@ public class FunctionReconciler implements Reconciler<Function> {
             return known;
         }
         GitSource git = function.getSpec().source.git;
-        resolver.sources().fetch(git.url, commit, resolver.credentials(function));
+        var fetched = resolver.sources().fetch(git.url, commit, resolver.credentials(function));
         Path dir = null;
         try {
             dir = Files.createTempDirectory("kiln-strategy");
             Path context = dir.resolve("context");
-            resolver.sources().export(git.url, commit, contextDir, context);
+            resolver.sources().export(fetched, contextDir, context);
             Strategy strategy = Strategy.detect(context, function.getSpec().build);
             strategies.put(key, strategy);
             return strategy;

@@ -1,24 +1,26 @@
 package dev.kiln.controller.functions;
 
 import dev.kiln.api.functions.v1alpha1.Function;
+import dev.kiln.api.validation.ValidationPolicy;
 
 /**
  * Where function images are pushed.
  *
- * @param prefix the registry and path, e.g. {@code registry.example.com/kiln}; images are
- *     {@code <prefix>/<namespace>/<name>} unless {@code spec.build.image} names one
+ * @param policy the installation's policy: its registry, e.g. {@code registry.example.com/kiln}, under which images
+ *     are {@code <registry>/<namespace>/<name>} unless {@code spec.build.image} names a repository below that (validation
+ *     refuses any other)
  * @param defaultPushSecret the dockerconfigjson Secret used when a Function names none, or null
  */
-public record ImageRegistry(String prefix, String defaultPushSecret) {
+public record ImageRegistry(ValidationPolicy policy, String defaultPushSecret) {
 
     /**
-     * @param function the Function
+     * @param function the Function, validated against {@link #policy}
      * @return the image repository its builds push to
      */
     public String imageFor(Function function) {
         var build = function.getSpec().build;
         return build != null && build.image != null ? build.image
-                : prefix + "/" + function.getMetadata().getNamespace() + "/" + function.getMetadata().getName();
+                : policy.functionRepository(function.getMetadata().getNamespace(), function.getMetadata().getName());
     }
 
     /**

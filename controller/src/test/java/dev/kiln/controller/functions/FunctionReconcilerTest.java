@@ -70,8 +70,8 @@ class FunctionReconcilerTest {
     static FunctionReconciler reconciler(Path gitCache) {
         java.time.Clock clock = java.time.Clock.systemUTC();
         KubernetesClient controller = cluster.controllerClient();
-        return new FunctionReconciler(controller, new CommitResolver(new GitSources(gitCache), controller, clock), MockCluster.BUILDER,
-                new ImageRegistry("registry.example.com/kiln", null), clock);
+        return new FunctionReconciler(controller, new CommitResolver(GitSources.shared(gitCache), controller, clock), MockCluster.BUILDER,
+                MockCluster.REGISTRY, clock);
     }
 
     @org.junit.jupiter.api.AfterEach

@@ -13,6 +13,7 @@ import dev.kiln.api.sources.v1alpha1.GitLabSource;
 import dev.kiln.api.sources.v1alpha1.KafkaSource;
 import dev.kiln.api.validation.FieldError;
 import dev.kiln.api.validation.FieldErrors;
+import dev.kiln.api.validation.ValidationPolicy;
 import dev.kiln.eventing.ResourceChecks;
 import io.fabric8.knative.eventing.v1.Broker;
 import io.fabric8.knative.eventing.v1.Trigger;
@@ -218,7 +219,7 @@ public final class Manifests {
     private static FieldErrors validate(HasMetadata resource) {
         if (resource instanceof KilnResource kiln) {
             kiln.applyDefaults();
-            return kiln.validate();
+            return kiln.validate(ValidationPolicy.LOCAL);
         }
         if (resource instanceof Secret || resource instanceof ConfigMap) {
             return new FieldErrors();

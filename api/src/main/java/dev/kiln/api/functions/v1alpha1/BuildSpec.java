@@ -20,7 +20,10 @@ public class BuildSpec {
     /** Path of the Dockerfile relative to the context directory (default: Dockerfile). */
     public String dockerfile;
 
-    /** Image repository to push to, without tag or digest; default from the controller's configuration. */
+    /**
+     * Image repository to push to, without tag or digest. Default: the Function's own path under the installation's
+     * registry, {@code <registry>/<namespace>/<name>}; a cluster refuses any repository outside that path.
+     */
     public String image;
 
     /** Secret of type kubernetes.io/dockerconfigjson with credentials for the image registry. */

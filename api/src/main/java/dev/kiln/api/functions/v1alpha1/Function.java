@@ -2,6 +2,7 @@ package dev.kiln.api.functions.v1alpha1;
 
 import dev.kiln.api.KilnResource;
 import dev.kiln.api.validation.FieldErrors;
+import dev.kiln.api.validation.ValidationPolicy;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -60,7 +61,7 @@ public class Function extends CustomResource<FunctionSpec, FunctionStatus> imple
     }
 
     @Override
-    public FieldErrors validate() {
-        return FunctionValidation.validate(this);
+    public FieldErrors validate(ValidationPolicy policy) {
+        return FunctionValidation.validate(this, policy);
     }
 }

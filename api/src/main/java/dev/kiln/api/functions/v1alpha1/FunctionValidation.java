@@ -2,6 +2,7 @@ package dev.kiln.api.functions.v1alpha1;
 
 import dev.kiln.api.validation.Checks;
 import dev.kiln.api.validation.FieldErrors;
+import dev.kiln.api.validation.ValidationPolicy;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.time.Duration;
 import java.util.HashSet;
@@ -15,8 +16,6 @@ public final class FunctionValidation {
     public static final Set<String> RESERVED_ENV = Set.of("PORT", "K_SERVICE", "K_CONFIGURATION", "K_REVISION");
 
     private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
-    private static final Pattern REGISTRY_HOST = Pattern.compile("[a-zA-Z0-9]([-a-zA-Z0-9.]*[a-zA-Z0-9])?(:[0-9]{1,5})?");
-    private static final Pattern REPO_COMPONENT = Pattern.compile("[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*");
     private static final int MAX_TIMEOUT_SECONDS = 600;
     private static final int MAX_CONTAINER_CONCURRENCY = 1000;
 
@@ -25,9 +24,10 @@ public final class FunctionValidation {
 
     /**
      * @param function the function to check
+     * @param policy what the place it runs in allows (Git URL schemes, where images may go)
      * @return every error found
      */
-    public static FieldErrors validate(Function function) {
+    public static FieldErrors validate(Function function, ValidationPolicy policy) {
         FieldErrors errors = new FieldErrors();
         Checks.dnsLabel(errors, "metadata.name", function.getMetadata() == null ? null : function.getMetadata().getName());
         FunctionSpec spec = function.getSpec();
@@ -35,8 +35,8 @@ public final class FunctionValidation {
             errors.missing("spec");
             return errors;
         }
-        source(errors, spec.source);
-        build(errors, spec.build);
+        source(errors, spec.source, policy);
+        build(errors, spec.build, function, policy);
         env(errors, spec);
         scale(errors, spec.scale);
         if (spec.timeoutSeconds != null && (spec.timeoutSeconds < 1 || spec.timeoutSeconds > MAX_TIMEOUT_SECONDS)) {
@@ -45,7 +45,7 @@ public final class FunctionValidation {
         return errors;
     }
 
-    private static void source(FieldErrors errors, FunctionSource source) {
+    private static void source(FieldErrors errors, FunctionSource source, ValidationPolicy policy) {
         if (source == null) {
             errors.missing("spec.source");
             return;
@@ -55,7 +55,7 @@ public final class FunctionValidation {
             errors.missing("spec.source.git");
             return;
         }
-        Checks.gitUrl(errors, "spec.source.git.url", git.url);
+        Checks.gitUrl(errors, "spec.source.git.url", git.url, policy);
         if (git.revision != null) {
             Checks.gitRevision(errors, "spec.source.git.revision", git.revision);
         }
@@ -65,7 +65,7 @@ public final class FunctionValidation {
                 Duration.ofSeconds(10), Duration.ofDays(1));
     }
 
-    private static void build(FieldErrors errors, BuildSpec build) {
+    private static void build(FieldErrors errors, BuildSpec build, Function function, ValidationPolicy policy) {
         if (build == null) {
             return;
         }
@@ -73,22 +73,28 @@ public final class FunctionValidation {
                 Set.of(BuildSpec.AUTO, BuildSpec.MAVEN, BuildSpec.DOCKERFILE), "auto, maven or dockerfile");
         Checks.relativePath(errors, "spec.build.dockerfile", build.dockerfile);
         if (build.image != null) {
-            imageRepository(errors, "spec.build.image", build.image);
+            int before = errors.list().size();
+            Checks.imageRepository(errors, "spec.build.image", build.image);
+            if (errors.list().size() == before && policy.registry() != null) {
+                ownRepository(errors, build.image, function, policy);
+            }
         }
         Checks.localRef(errors, "spec.build.pushSecretRef", build.pushSecretRef);
         Checks.goDuration(errors, "spec.build.timeout", build.timeout, Duration.ofMinutes(1), Duration.ofHours(6));
     }
 
-    private static void imageRepository(FieldErrors errors, String path, String image) {
-        String[] parts = image.split("/", -1);
-        boolean ok = !image.isEmpty() && !image.contains("@");
-        for (int i = 0; ok && i < parts.length; i++) {
-            boolean host = i == 0 && parts.length > 1
-                    && (parts[0].contains(".") || parts[0].contains(":") || parts[0].equals("localhost"));
-            ok = host ? REGISTRY_HOST.matcher(parts[i]).matches() : REPO_COMPONENT.matcher(parts[i]).matches();
-        }
-        if (!ok) {
-            errors.add(path, "must be an image repository without tag or digest, e.g. registry.example.com/acme/greeter");
+    /**
+     * In a cluster every namespace's builds push with the installation's credentials, and Kaniko's layer cache is
+     * {@code <image>/cache}: an image outside the Function's own path would overwrite another Function's images or
+     * poison its cache. The path is compared as written, so another spelling of the same registry (a port, another
+     * case) is refused rather than trusted.
+     */
+    private static void ownRepository(FieldErrors errors, String image, Function function, ValidationPolicy policy) {
+        var meta = function.getMetadata();
+        String own = policy.functionRepository(meta == null ? null : meta.getNamespace(), meta == null ? null : meta.getName());
+        if (!image.equals(own) && !image.startsWith(own + "/")) {
+            errors.add("spec.build.image", "must be " + own + " or a repository below it: every Function pushes under its own path"
+                    + " of the installation's registry " + policy.registry());
         }
     }
 

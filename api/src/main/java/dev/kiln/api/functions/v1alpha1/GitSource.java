@@ -7,7 +7,11 @@ import io.fabric8.kubernetes.api.model.LocalObjectReference;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class GitSource {
 
-    /** Repository URL: https://, ssh:// or user@host:path, or file:// (local mode). */
+    /**
+     * Repository URL: https://, ssh:// or user@host:path. A cluster takes other schemes only when its operator allows
+     * them (KILN_GIT_SCHEMES in kiln-config, e.g. http for an in-cluster Git server); kiln dev also takes http://,
+     * file:// and local paths.
+     */
     public String url;
 
     /** Branch, tag or commit SHA to build (default: main). A branch is followed: a push rebuilds. */

@@ -2,6 +2,7 @@ package dev.kiln.api.sources.v1alpha1;
 
 import dev.kiln.api.KilnResource;
 import dev.kiln.api.validation.FieldErrors;
+import dev.kiln.api.validation.ValidationPolicy;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -44,7 +45,7 @@ public class KafkaSource extends CustomResource<KafkaSourceSpec, SourceStatus> i
     }
 
     @Override
-    public FieldErrors validate() {
+    public FieldErrors validate(ValidationPolicy policy) {
         return KafkaSourceValidation.validate(this);
     }
 }

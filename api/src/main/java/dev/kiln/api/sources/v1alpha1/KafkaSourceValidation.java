@@ -53,7 +53,7 @@ public final class KafkaSourceValidation {
                 Set.of(KafkaSourceSpec.ORDERED, KafkaSourceSpec.UNORDERED), "ordered or unordered");
         Checks.oneOf(errors, "spec.keyType", spec.keyType,
                 Set.of("string", "int", "float", "byte-array"), "string, int, float or byte-array");
-        Checks.delivery(errors, "spec.delivery", spec.delivery);
+        Checks.delivery(errors, "spec.delivery", spec.delivery, SourceValidation.namespace(source));
         if (spec.delivery != null && dev.kiln.api.duck.DeliverySpec.LINEAR.equals(spec.delivery.backoffPolicy)) {
             // The adapter backs off exponentially only; accepting linear would retry on another schedule than asked.
             errors.add("spec.delivery.backoffPolicy", "linear is not supported by the Kafka adapter: use exponential");

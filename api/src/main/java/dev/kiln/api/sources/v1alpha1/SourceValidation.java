@@ -18,8 +18,13 @@ final class SourceValidation {
             errors.missing("spec");
             return errors;
         }
-        Checks.destination(errors, "spec.sink", spec.sink);
+        Checks.destination(errors, "spec.sink", spec.sink, namespace(source));
         Checks.ceOverrides(errors, "spec.ceOverrides", spec.ceOverrides);
         return errors;
+    }
+
+    /** @return the source's namespace, or null when it has none yet (a manifest read outside a cluster) */
+    static String namespace(HasMetadata source) {
+        return source.getMetadata() == null ? null : source.getMetadata().getNamespace();
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.kiln.api.validation.FieldError;
 import dev.kiln.api.validation.FieldErrors;
+import dev.kiln.api.validation.ValidationPolicy;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarSourceBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
@@ -31,16 +32,10 @@ class FunctionValidationTest {
                         "spec.source.git", "is required"),
                 arguments("no url", (Consumer<Function>) f -> f.getSpec().source.git.url = null,
                         "spec.source.git.url", "is required"),
-                arguments("ftp url", (Consumer<Function>) f -> f.getSpec().source.git.url = "ftp://example.com/x.git",
-                        "spec.source.git.url", "must be an https, ssh or file URL"),
-                arguments("bare word url", (Consumer<Function>) f -> f.getSpec().source.git.url = "greeter",
-                        "spec.source.git.url", "must be an https, ssh or file URL"),
                 arguments("https url without repository", (Consumer<Function>) f -> f.getSpec().source.git.url = "https://github.com/",
                         "spec.source.git.url", "must name a host and a repository path"),
                 arguments("credentials in url", (Consumer<Function>) f -> f.getSpec().source.git.url = "https://bob:hunter2@github.com/acme/greeter.git",
                         "spec.source.git.url", "must not contain credentials; put them in a Secret named by spec.source.git.secretRef"),
-                arguments("relative file url", (Consumer<Function>) f -> f.getSpec().source.git.url = "file:greeter",
-                        "spec.source.git.url", "file URLs must be absolute, e.g. file:///home/me/greeter"),
                 arguments("revision with space", (Consumer<Function>) f -> f.getSpec().source.git.revision = "my branch",
                         "spec.source.git.revision", "must be a branch, tag or commit SHA: no spaces, control characters or any of ~^:?*[\\"),
                 arguments("revision with dot-dot", (Consumer<Function>) f -> f.getSpec().source.git.revision = "main..dev",
@@ -111,10 +106,110 @@ class FunctionValidationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalid")
     void reportsTheExactFieldAndMessage(String name, Consumer<Function> change, String path, String message) {
+        for (ValidationPolicy policy : List.of(ValidationPolicy.LOCAL, CLUSTER)) {
+            Function f = function(change);
+            assertThat(f.validate(policy).list()).as(policy.toString()).containsExactly(new FieldError(path, message));
+            f.applyDefaults();
+            assertThat(f.validate(policy).list()).as("after defaults, " + policy).contains(new FieldError(path, message));
+        }
+    }
+
+    /** A cluster as the controller's defaults make it: https and ssh, images under registry.example.com/kiln. */
+    static final ValidationPolicy CLUSTER = ValidationPolicy.cluster(ValidationPolicy.CLUSTER_GIT_SCHEMES, "registry.example.com/kiln",
+            "KILN_GIT_SCHEMES in kiln-config");
+    static final ValidationPolicy CLUSTER_WITH_HTTP = ValidationPolicy.cluster(java.util.Set.of("https", "ssh", "http"),
+            "registry.example.com/kiln", "KILN_GIT_SCHEMES in kiln-config");
+    static final ValidationPolicy HTTPS_ONLY = ValidationPolicy.cluster(java.util.Set.of("https"), "registry.example.com/kiln",
+            "KILN_GIT_SCHEMES in kiln-config");
+    static final String CLUSTER_URLS = "must be an https or ssh URL, or user@host:path";
+    static final String OWN_PATH = "must be registry.example.com/kiln/demo/greeter or a repository below it: every Function pushes under its"
+            + " own path of the installation's registry registry.example.com/kiln";
+
+    /** What depends on where the Function runs (the fixture is demo/greeter). */
+    static Stream<Arguments> invalidByPolicy() {
+        return Stream.of(
+                arguments("ftp url, locally", ValidationPolicy.LOCAL, (Consumer<Function>) f -> f.getSpec().source.git.url = "ftp://example.com/x.git",
+                        "spec.source.git.url", "must be an https, ssh, http or file URL, or user@host:path"),
+                arguments("bare word url, locally", ValidationPolicy.LOCAL, (Consumer<Function>) f -> f.getSpec().source.git.url = "greeter",
+                        "spec.source.git.url", "must be an https, ssh, http or file URL, or user@host:path"),
+                arguments("relative file url, locally", ValidationPolicy.LOCAL, (Consumer<Function>) f -> f.getSpec().source.git.url = "file:greeter",
+                        "spec.source.git.url", "file URLs must be absolute, e.g. file:///home/me/greeter"),
+                arguments("ftp url in a cluster", CLUSTER, (Consumer<Function>) f -> f.getSpec().source.git.url = "ftp://example.com/x.git",
+                        "spec.source.git.url", CLUSTER_URLS),
+                arguments("file url in a cluster: the controller's own file system, its Git cache included", CLUSTER,
+                        (Consumer<Function>) f -> f.getSpec().source.git.url = "file:///tmp/kiln-git/repos/0123456789abcdef01234567.git",
+                        "spec.source.git.url", "file URLs are not allowed here: " + CLUSTER_URLS + " (KILN_GIT_SCHEMES in kiln-config allows more)"),
+                arguments("file url where the operator allowed http only", CLUSTER_WITH_HTTP,
+                        (Consumer<Function>) f -> f.getSpec().source.git.url = "file:///srv/git/greeter",
+                        "spec.source.git.url", "file URLs are not allowed here: must be an https, ssh or http URL, or user@host:path"
+                                + " (KILN_GIT_SCHEMES in kiln-config allows more)"),
+                arguments("http url in a cluster: requests to internal addresses", CLUSTER,
+                        (Consumer<Function>) f -> f.getSpec().source.git.url = "http://169.254.169.254/latest/meta-data.git",
+                        "spec.source.git.url", "http URLs are not allowed here: " + CLUSTER_URLS + " (KILN_GIT_SCHEMES in kiln-config allows more)"),
+                arguments("http url spelt in capitals", CLUSTER, (Consumer<Function>) f -> f.getSpec().source.git.url = "HTTP://git.internal/acme/greeter.git",
+                        "spec.source.git.url", "http URLs are not allowed here: " + CLUSTER_URLS + " (KILN_GIT_SCHEMES in kiln-config allows more)"),
+                arguments("scp-like url where only https is allowed", HTTPS_ONLY, (Consumer<Function>) f -> f.getSpec().source.git.url = "git@github.com:acme/greeter.git",
+                        "spec.source.git.url", "user@host:path (ssh) URLs are not allowed here: must be an https URL (KILN_GIT_SCHEMES in kiln-config allows more)"),
+                arguments("ssh url where only https is allowed", HTTPS_ONLY, (Consumer<Function>) f -> f.getSpec().source.git.url = "ssh://git@github.com/acme/greeter.git",
+                        "spec.source.git.url", "ssh URLs are not allowed here: must be an https URL (KILN_GIT_SCHEMES in kiln-config allows more)"),
+                arguments("image in another namespace's path", CLUSTER, (Consumer<Function>) f -> build(f).image = "registry.example.com/kiln/other/greeter",
+                        "spec.build.image", OWN_PATH),
+                arguments("another Function's Kaniko cache", CLUSTER, (Consumer<Function>) f -> build(f).image = "registry.example.com/kiln/other/greeter/cache",
+                        "spec.build.image", OWN_PATH),
+                arguments("another Function of the same namespace", CLUSTER, (Consumer<Function>) f -> build(f).image = "registry.example.com/kiln/demo/logger",
+                        "spec.build.image", OWN_PATH),
+                arguments("a name that only starts like the Function's", CLUSTER, (Consumer<Function>) f -> build(f).image = "registry.example.com/kiln/demo/greeter-2",
+                        "spec.build.image", OWN_PATH),
+                arguments("the registry's root", CLUSTER, (Consumer<Function>) f -> build(f).image = "registry.example.com/kiln",
+                        "spec.build.image", OWN_PATH),
+                arguments("another registry", CLUSTER, (Consumer<Function>) f -> build(f).image = "docker.io/acme/greeter",
+                        "spec.build.image", OWN_PATH),
+                arguments("the registry spelt with its port", CLUSTER, (Consumer<Function>) f -> build(f).image = "registry.example.com:443/kiln/demo/greeter",
+                        "spec.build.image", OWN_PATH),
+                arguments("the registry spelt in capitals", CLUSTER, (Consumer<Function>) f -> build(f).image = "Registry.example.com/kiln/demo/greeter",
+                        "spec.build.image", OWN_PATH));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidByPolicy")
+    void reportsWhatThePlaceItRunsInDoesNotAllow(String name, ValidationPolicy policy, Consumer<Function> change, String path, String message) {
         Function f = function(change);
-        assertThat(f.validate().list()).containsExactly(new FieldError(path, message));
         f.applyDefaults();
-        assertThat(f.validate().list()).as("after defaults").contains(new FieldError(path, message));
+        assertThat(f.validate(policy).list()).containsExactly(new FieldError(path, message));
+    }
+
+    static Stream<Arguments> validByPolicy() {
+        return Stream.of(
+                arguments("file url, locally", ValidationPolicy.LOCAL, (Consumer<Function>) f -> f.getSpec().source.git.url = "file:///srv/git/greeter"),
+                arguments("http url, locally", ValidationPolicy.LOCAL, (Consumer<Function>) f -> f.getSpec().source.git.url = "http://127.0.0.1:8080/git/greeter.git"),
+                arguments("any image, locally (nothing is pushed)", ValidationPolicy.LOCAL, (Consumer<Function>) f -> build(f).image = "registry.example.com/acme/greeter"),
+                arguments("https url in a cluster", CLUSTER, (Consumer<Function>) f -> { }),
+                arguments("ssh url in a cluster", CLUSTER, (Consumer<Function>) f -> f.getSpec().source.git.url = "ssh://git@github.com/acme/greeter.git"),
+                arguments("scp-like url in a cluster", CLUSTER, (Consumer<Function>) f -> f.getSpec().source.git.url = "git@github.com:acme/greeter.git"),
+                arguments("http url where the operator allowed it", CLUSTER_WITH_HTTP,
+                        (Consumer<Function>) f -> f.getSpec().source.git.url = "http://git.git-system.svc.cluster.local/acme/greeter.git"),
+                arguments("the Function's own repository", CLUSTER, (Consumer<Function>) f -> build(f).image = "registry.example.com/kiln/demo/greeter"),
+                arguments("a repository below it", CLUSTER, (Consumer<Function>) f -> build(f).image = "registry.example.com/kiln/demo/greeter/variant"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("validByPolicy")
+    void acceptsWhatThePlaceItRunsInAllows(String name, ValidationPolicy policy, Consumer<Function> change) {
+        Function f = function(change);
+        f.applyDefaults();
+        assertThat(f.validate(policy).list()).isEmpty();
+    }
+
+    @Test
+    void aClusterPolicyTakesOnlySchemesKilnFetchesAndARegistryPath() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ValidationPolicy.cluster(java.util.Set.of("https", "git"), "registry.example.com/kiln", null))
+                .hasMessage("'git' is not a Git URL scheme Kiln fetches from: use https, ssh, http, file");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ValidationPolicy.cluster(java.util.Set.of(), "registry.example.com/kiln", null))
+                .hasMessage("at least one Git URL scheme must be allowed, e.g. https");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ValidationPolicy.cluster(ValidationPolicy.CLUSTER_GIT_SCHEMES, "registry.example.com/kiln/", null))
+                .hasMessage("'registry.example.com/kiln/' is not a registry path images can go under: must be an image repository without tag or digest,"
+                        + " e.g. registry.example.com/acme/greeter");
+        assertThat(CLUSTER.functionRepository("demo", "greeter")).isEqualTo("registry.example.com/kiln/demo/greeter");
     }
 
     static Stream<Arguments> valid() {
@@ -122,8 +217,6 @@ class FunctionValidationTest {
                 arguments("minimal", (Consumer<Function>) f -> { }),
                 arguments("ssh url", (Consumer<Function>) f -> f.getSpec().source.git.url = "ssh://git@github.com/acme/greeter.git"),
                 arguments("scp-like url", (Consumer<Function>) f -> f.getSpec().source.git.url = "git@github.com:acme/greeter.git"),
-                arguments("file url", (Consumer<Function>) f -> f.getSpec().source.git.url = "file:///srv/git/greeter"),
-                arguments("http url for a local server", (Consumer<Function>) f -> f.getSpec().source.git.url = "http://127.0.0.1:8080/git/greeter.git"),
                 arguments("short sha", (Consumer<Function>) f -> f.getSpec().source.git.revision = "9fceb02"),
                 arguments("tag with slash", (Consumer<Function>) f -> f.getSpec().source.git.revision = "release/v1.2.0"),
                 arguments("full ref", (Consumer<Function>) f -> f.getSpec().source.git.revision = "refs/heads/main"),
@@ -137,7 +230,7 @@ class FunctionValidationTest {
     void acceptsValidFunctions(String name, Consumer<Function> change) {
         Function f = function(change);
         f.applyDefaults();
-        assertThat(f.validate().list()).isEmpty();
+        assertThat(f.validate(ValidationPolicy.LOCAL).list()).isEmpty();
     }
 
     @Test
@@ -149,17 +242,17 @@ class FunctionValidationTest {
             scale(fn).max = 1;
             fn.getSpec().timeoutSeconds = 0;
         });
-        FieldErrors errors = f.validate();
+        FieldErrors errors = f.validate(CLUSTER);
         assertThat(errors.paths()).containsExactly("spec.source.git.url", "spec.source.git.contextDir", "spec.scale.min",
                 "spec.timeoutSeconds");
-        assertThat(errors.summary()).startsWith("spec.source.git.url: must be an https, ssh or file URL; spec.source.git.contextDir:");
+        assertThat(errors.summary()).startsWith("spec.source.git.url: " + CLUSTER_URLS + "; spec.source.git.contextDir:");
     }
 
     @Test
     void missingSpecIsOneError() {
         Function f = function();
         f.setSpec(null);
-        assertThat(f.validate().list()).containsExactly(new FieldError("spec", "is required"));
+        assertThat(f.validate(CLUSTER).list()).containsExactly(new FieldError("spec", "is required"));
     }
 
     private static BuildSpec build(Function f) {

@@ -14,6 +14,7 @@ import dev.kiln.api.duck.Destination;
 import dev.kiln.api.duck.KReference;
 import dev.kiln.api.duck.SecretValueFromSource;
 import dev.kiln.api.validation.FieldError;
+import dev.kiln.api.validation.ValidationPolicy;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -44,6 +45,12 @@ class SourceValidationTest {
                         "spec.sink.ref.apiVersion", "is required"),
                 arguments("sink ref bad namespace", (Supplier<KilnResource>) () -> kafkaSource(s -> s.getSpec().sink.ref.namespace = "Demo"),
                         "spec.sink.ref.namespace", "must be a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"),
+                // Knative's KReference validation (knative.dev/pkg apis/duck/v1/knative_reference.go): the controller reads
+                // refs with cluster-wide rights, so a ref into another namespace would cross tenants.
+                arguments("sink ref in another namespace", (Supplier<KilnResource>) () -> cronSource(s -> s.getSpec().sink.ref.namespace = "other"),
+                        "spec.sink.ref.namespace", "mismatched namespaces: parent namespace: \"demo\" does not match ref: \"other\""),
+                arguments("github sink ref in another namespace", (Supplier<KilnResource>) () -> gitHubSource(s -> s.getSpec().sink.ref.namespace = "kube-system"),
+                        "spec.sink.ref.namespace", "mismatched namespaces: parent namespace: \"demo\" does not match ref: \"kube-system\""),
                 arguments("override with capital letters", (Supplier<KilnResource>) () -> cronSource(s -> s.getSpec().ceOverrides = overrides("Team", "a")),
                         "spec.ceOverrides.extensions[Team]", "extension names must be lowercase letters and digits only"),
                 arguments("override of a core attribute", (Supplier<KilnResource>) () -> cronSource(s -> s.getSpec().ceOverrides = overrides("type", "a")),
@@ -143,6 +150,10 @@ class SourceValidationTest {
                 arguments("kafka dead letter sink without name", (Supplier<KilnResource>) () -> kafkaSource(s -> delivery(s).deadLetterSink =
                                 Destination.ref(new KReference("v1", "Service", null))),
                         "spec.delivery.deadLetterSink.ref.name", "is required"),
+                arguments("kafka dead letter sink in another namespace", (Supplier<KilnResource>) () -> kafkaSource(s -> {
+                    delivery(s).deadLetterSink = Destination.ref(new KReference("eventing.knative.dev/v1", "Broker", "dead-letters"));
+                    delivery(s).deadLetterSink.ref.namespace = "other";
+                }), "spec.delivery.deadLetterSink.ref.namespace", "mismatched namespaces: parent namespace: \"demo\" does not match ref: \"other\""),
                 // Cron
                 arguments("cron with four fields", (Supplier<KilnResource>) () -> cronSource(s -> s.getSpec().schedule = "* * * *"),
                         "spec.schedule", "has 4 fields; expected 5 (minute hour day-of-month month day-of-week) or 6 (seconds first)"),
@@ -168,7 +179,7 @@ class SourceValidationTest {
     @MethodSource("invalid")
     void reportsTheExactFieldAndMessage(String name, Supplier<KilnResource> source, String path, String message) {
         KilnResource resource = source.get();
-        assertThat(resource.validate().list()).containsExactly(new FieldError(path, message));
+        assertThat(resource.validate(ValidationPolicy.LOCAL).list()).containsExactly(new FieldError(path, message));
     }
 
     static Stream<Arguments> valid() {
@@ -182,6 +193,9 @@ class SourceValidationTest {
                     s.getSpec().secretToken = null;
                     s.getSpec().allowUnsigned = true;
                 })),
+                arguments("sink ref naming its own namespace", (Supplier<KilnResource>) () -> cronSource(s -> s.getSpec().sink.ref.namespace = "demo")),
+                arguments("sink ref namespace with no namespace to compare it to, as Knative skips it",
+                        (Supplier<KilnResource>) () -> cronSource(s -> { s.getMetadata().setNamespace(null); s.getSpec().sink.ref.namespace = "other"; })),
                 arguments("github uri sink", (Supplier<KilnResource>) () -> gitHubSource(s -> s.getSpec().sink = Destination.uri("http://127.0.0.1:8080/demo/default"))),
                 arguments("github rotating its secret", (Supplier<KilnResource>) () -> gitHubSource(s -> s.getSpec().previousSecretToken = SecretValueFromSource.of("old-hook", "token"))),
                 arguments("gitlab with a signing token instead of a secret token", (Supplier<KilnResource>) () -> gitLabSource(s -> {
@@ -207,7 +221,7 @@ class SourceValidationTest {
     void acceptsValidSources(String name, Supplier<KilnResource> source) {
         KilnResource resource = source.get();
         resource.applyDefaults();
-        assertThat(resource.validate().list()).isEmpty();
+        assertThat(resource.validate(ValidationPolicy.LOCAL).list()).isEmpty();
     }
 
     private static DeliverySpec delivery(KafkaSource s) {

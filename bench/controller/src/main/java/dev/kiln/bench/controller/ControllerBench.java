@@ -11,7 +11,6 @@ import dev.kiln.builder.git.GitSources;
 import dev.kiln.controller.MockCluster;
 import dev.kiln.controller.functions.CommitResolver;
 import dev.kiln.controller.functions.FunctionReconciler;
-import dev.kiln.controller.functions.ImageRegistry;
 import dev.kiln.testing.git.GitHttpServer;
 import io.fabric8.knative.serving.v1.Service;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -192,8 +191,8 @@ public final class ControllerBench {
         try (MockCluster cluster = new MockCluster()) {
             KubernetesClient client = cluster.client();
             Clock clock = Clock.systemUTC();
-            cluster.start(List.of(new FunctionReconciler(client, new CommitResolver(new GitSources(cache), client, clock), MockCluster.BUILDER,
-                    new ImageRegistry("registry.example.com/kiln", null), clock)));
+            cluster.start(List.of(new FunctionReconciler(client, new CommitResolver(GitSources.shared(cache), client, clock), MockCluster.BUILDER,
+                    MockCluster.REGISTRY, clock)));
 
             long start = System.nanoTime();
             for (int i = 0; i < size; i++) {
