@@ -276,7 +276,11 @@ public class FunctionReconciler implements Reconciler<Function> {
     }
 
     private Strategy strategy(Function function, String commit, String contextDir, String key) throws SourceException {
-        Strategy known = strategies.get(key);
+        // Per Function, not per build key: the key names no repository and no credentials, and another namespace's
+        // Function at the same commit must show its own credentials to the remote (GitSources.shared) before it learns
+        // anything of a private repository.
+        String cacheKey = function.getMetadata().getUid() + " " + key;
+        Strategy known = strategies.get(cacheKey);
         if (known != null) {
             return known;
         }
@@ -288,7 +292,7 @@ public class FunctionReconciler implements Reconciler<Function> {
             Path context = dir.resolve("context");
             resolver.sources().export(fetched, contextDir, context);
             Strategy strategy = Strategy.detect(context, function.getSpec().build);
-            strategies.put(key, strategy);
+            strategies.put(cacheKey, strategy);
             return strategy;
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -210,7 +210,7 @@ class FunctionReconcilerTest {
         Job stale = jobs(ns).get(0);
         // A user's change: a merge patch without a resourceVersion, as kubectl sends one.
         client.resources(Function.class).inNamespace(ns).withName("greeter")
-                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"build\":{\"image\":\"registry.example.com/other/greeter\"}}}");
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"build\":{\"image\":\"registry.example.com/kiln/midbuild/greeter/v2\"}}}");
         await().atMost(WAIT).until(() -> jobs(ns).size() == 2);
         completeBuild(stale, "sha256:" + "cd".repeat(32));
         Job fresh = jobs(ns).stream().filter(j -> !j.getMetadata().getName().equals(stale.getMetadata().getName())).findFirst().orElseThrow();
@@ -218,7 +218,7 @@ class FunctionReconcilerTest {
         completeBuild(fresh, DIGEST);
         await().atMost(WAIT).until(() -> client.resources(Service.class).inNamespace(ns).withName("greeter").get() != null);
         assertThat(client.resources(Service.class).inNamespace(ns).withName("greeter").get().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
-                .isEqualTo("registry.example.com/other/greeter@" + DIGEST);
+                .isEqualTo("registry.example.com/kiln/midbuild/greeter/v2@" + DIGEST);
         await().atMost(WAIT).until(() -> get(ns, "greeter").getStatus().observedGeneration == 2L);
     }
 
@@ -490,5 +490,80 @@ class FunctionReconcilerTest {
         Condition ready = condition(get(ns, "greeter"), "Ready").orElseThrow();
         assertThat(ready.status).as(ready.reason + ": " + ready.message).isEqualTo(Condition.TRUE);
         assertThat(jobs(ns)).as("the same Job, not a new build").hasSize(1);
+    }
+
+    /**
+     * Tenants (issue 20): a Function may not read the controller's own files (its Git cache holds every namespace's
+     * repositories) nor reach internal addresses over plain http unless the operator allowed http, and may not push into
+     * another Function's repository or Kaniko cache with the installation's push secret. Each is refused before anything
+     * is fetched or built, with the field's path.
+     */
+    @Test
+    void aFunctionCannotNameTheControllersFilesNorAnotherFunctionsImage() {
+        String ns = "tenant-refused";
+        Function files = function(ns, "files");
+        files.getSpec().source.git.url = "file://" + gitBase.resolve("public/functions.git");
+        client.resource(files).create();
+        Function pusher = function(ns, "pusher");
+        pusher.getSpec().build = new dev.kiln.api.functions.v1alpha1.BuildSpec();
+        pusher.getSpec().build.image = "registry.example.com/kiln/lifecycle/greeter";
+        client.resource(pusher).create();
+        Function cache = function(ns, "poisoner");
+        cache.getSpec().build = new dev.kiln.api.functions.v1alpha1.BuildSpec();
+        cache.getSpec().build.image = "registry.example.com/kiln/lifecycle/greeter/cache";
+        client.resource(cache).create();
+
+        for (String name : List.of("files", "pusher", "poisoner")) {
+            await().atMost(WAIT).until(() -> condition(get(ns, name), "Ready").map(c -> "InvalidSpec".equals(c.reason)).orElse(false));
+        }
+        assertThat(condition(get(ns, "files"), "Ready").orElseThrow().message).isEqualTo("spec.source.git.url: file URLs are not allowed here:"
+                + " must be an https, ssh or http URL, or user@host:path (KILN_GIT_SCHEMES in kiln-config allows more)");
+        for (String name : List.of("pusher", "poisoner")) {
+            assertThat(condition(get(ns, name), "Ready").orElseThrow().message).isEqualTo("spec.build.image: must be registry.example.com/kiln/"
+                    + ns + "/" + name + " or a repository below it: every Function pushes under its own path of the installation's registry"
+                    + " registry.example.com/kiln");
+        }
+        assertThat(jobs(ns)).isEmpty();
+        assertThat(condition(get(ns, "files"), "SourceResolved")).as("nothing fetched").map(c -> c.status).isNotEqualTo(Optional.of(Condition.TRUE));
+    }
+
+    /**
+     * Tenants (issue 20): the controller's Git cache serves every namespace. A commit one namespace fetched from its
+     * private repository is in the cache; another namespace that names the same URL and that commit's SHA, with no
+     * credentials or credentials the server refuses, gets an authentication failure and no build, though the
+     * commit's objects (and how to build them) are already on the controller's disk.
+     */
+    @Test
+    void aPrivateCommitAnotherNamespaceCachedIsNotServedToCredentialsThatCannotReadIt() throws Exception {
+        try (GitHttpServer.Repo secret = git.new Repo("private/tenant-owner.git")) {
+            RevCommit commit = secret.commitTree("the private greeter", GREETER, "greeter");
+            String owner = "tenant-owner";
+            client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("git").withNamespace(owner).endMetadata()
+                    .addToStringData("username", GitHttpServer.USER).addToStringData("password", GitHttpServer.PASSWORD).build()).create();
+            Function own = function(owner, "greeter");
+            own.getSpec().source.git.url = git.url("private/tenant-owner.git");
+            own.getSpec().source.git.secretRef = new LocalObjectReference("git");
+            client.resource(own).create();
+            await().atMost(WAIT).until(() -> jobs(owner).size() == 1);
+
+            String thief = "tenant-thief";
+            client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("git").withNamespace(thief).endMetadata()
+                    .addToStringData("username", GitHttpServer.USER).addToStringData("password", "a guess").build()).create();
+            Function none = function(thief, "anonymous");
+            none.getSpec().source.git.url = git.url("private/tenant-owner.git");
+            none.getSpec().source.git.revision = commit.name();
+            client.resource(none).create();
+            Function wrong = function(thief, "guesser");
+            wrong.getSpec().source.git.url = git.url("private/tenant-owner.git");
+            wrong.getSpec().source.git.revision = commit.name();
+            wrong.getSpec().source.git.secretRef = new LocalObjectReference("git");
+            client.resource(wrong).create();
+
+            for (String name : List.of("anonymous", "guesser")) {
+                await().atMost(WAIT).until(() -> condition(get(thief, name), "BuildSucceeded").map(c -> Condition.FALSE.equals(c.status)).orElse(false));
+                assertThat(condition(get(thief, name), "BuildSucceeded").orElseThrow().reason).as(name).isEqualTo("AuthenticationFailed");
+            }
+            assertThat(jobs(thief)).isEmpty();
+        }
     }
 }

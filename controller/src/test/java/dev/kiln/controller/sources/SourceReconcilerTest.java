@@ -278,6 +278,42 @@ class SourceReconcilerTest {
         assertThat(client.apps().deployments().inNamespace(ns).list().getItems()).isEmpty();
     }
 
+    /**
+     * Tenants (issue 20): the controller resolves sinks with cluster-wide read rights, so a source naming a sink or a
+     * dead-letter sink in another namespace would send into it and read its address. Refused as Knative refuses it
+     * (KReference.Validate's wording), before anything is resolved or started.
+     */
+    @Test
+    void aSinkOrDeadLetterSinkInAnotherNamespaceIsRefusedWithKnativesWording() {
+        String ns = "tenant-a";
+        broker("tenant-b", "default", "http://broker-ingress.knative-eventing.svc.cluster.local/tenant-b/default");
+        secret(ns);
+        Destination theirs = brokerSink("default");
+        theirs.ref.namespace = "tenant-b";
+        client.resource(github(ns, "hooks", theirs)).create();
+        KafkaSource kafka = new KafkaSource();
+        kafka.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName("orders").build());
+        kafka.setSpec(new KafkaSourceSpec());
+        kafka.getSpec().bootstrapServers = List.of("kafka-0.kafka:9092");
+        kafka.getSpec().topics = List.of("orders");
+        kafka.getSpec().sink = Destination.uri("http://billing.tenant-a.svc.cluster.local");
+        kafka.getSpec().delivery = new DeliverySpec();
+        kafka.getSpec().delivery.deadLetterSink = brokerSink("default");
+        kafka.getSpec().delivery.deadLetterSink.ref.namespace = "tenant-b";
+        client.resource(kafka).create();
+
+        Supplier<GitHubSource> github = () -> client.resources(GitHubSource.class).inNamespace(ns).withName("hooks").get();
+        Supplier<KafkaSource> orders = () -> client.resources(KafkaSource.class).inNamespace(ns).withName("orders").get();
+        awaitCondition(github, "Ready", Condition.FALSE, "InvalidSpec");
+        awaitCondition(orders, "Ready", Condition.FALSE, "InvalidSpec");
+        assertThat(condition(github, "Ready").orElseThrow().message)
+                .isEqualTo("spec.sink.ref.namespace: mismatched namespaces: parent namespace: \"tenant-a\" does not match ref: \"tenant-b\"");
+        assertThat(condition(orders, "Ready").orElseThrow().message).isEqualTo(
+                "spec.delivery.deadLetterSink.ref.namespace: mismatched namespaces: parent namespace: \"tenant-a\" does not match ref: \"tenant-b\"");
+        assertThat(github.get().getStatus().sinkUri).as("tenant-b's address is not read").isNull();
+        assertThat(client.apps().deployments().inNamespace(ns).list().getItems()).isEmpty();
+    }
+
     @Test
     void aKafkaSourceSendsToAFunctionWithADeadLetterUriAndACronSourceToAUri() {
         String ns = "kafka";
