@@ -116,7 +116,7 @@ class ValidateTest {
         kiln.caCerts = "x";
         kiln.audience = "a";
         FieldErrors expected = new FieldErrors();
-        Checks.destination(expected, "spec.subscriber", kiln);
+        Checks.destination(expected, "spec.subscriber", kiln, null);
         HasMetadata trigger = Serialization.unmarshal("""
                 apiVersion: eventing.knative.dev/v1
                 kind: Trigger

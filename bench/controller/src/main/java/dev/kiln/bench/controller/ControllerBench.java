@@ -155,8 +155,8 @@ public final class ControllerBench {
             this.cluster = new MockCluster();
             KubernetesClient client = cluster.client();
             Clock clock = Clock.systemUTC();
-            cluster.start(List.of(new FunctionReconciler(client, new CommitResolver(new GitSources(cache), client, clock), MockCluster.BUILDER,
-                    new ImageRegistry("registry.example.com/kiln", null), clock)));
+            cluster.start(List.of(new FunctionReconciler(client, new CommitResolver(GitSources.shared(cache), client, clock), MockCluster.BUILDER,
+                    MockCluster.REGISTRY, clock)));
         }
 
         double batch() throws Exception {
