@@ -28,6 +28,11 @@ public final class Labels {
     public static final String BUILD_KEY = "kiln.dev/build-key";
     /** On a Function: the commit a push asked for, so a push reconciles it. */
     public static final String REFRESH = "kiln.dev/refresh";
+    /**
+     * On a Function: any new value asks to build again a build that failed for the same inputs; without a change, a
+     * failed build stays failed (even once its Job is gone).
+     */
+    public static final String REBUILD = "kiln.dev/rebuild";
     /** The source an adapter belongs to. */
     public static final String SOURCE = "sources.kiln.dev/source";
     /** The adapter's kind (github, gitlab, kafka, cron). */

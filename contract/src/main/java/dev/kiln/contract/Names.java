@@ -30,7 +30,11 @@ public final class Names {
         return parent.substring(0, Math.max(1, keep)).replaceAll("-+$", "") + "-" + hash + suffix;
     }
 
-    private static String hash(String s) {
+    /**
+     * @param s any text
+     * @return its SHA-256, in hex
+     */
+    public static String hash(String s) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {

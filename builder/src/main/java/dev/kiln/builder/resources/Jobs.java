@@ -38,9 +38,14 @@ public final class Jobs {
     private Jobs() {
     }
 
-    /** @return the Job's name: the Function's, {@code -build-} and the build key's first 10 characters */
+    /**
+     * @return the Job's name: the Function's, {@code -build-} and the build key's first 10 characters; for a build
+     *     asked for by a {@code kiln.dev/rebuild} value, then {@code -} and 6 characters of that value's hash, so a
+     *     rebuild is a Job of its own beside the failed one (Kiln may not delete Jobs), and one value builds once
+     */
     public static String name(KanikoBuild b) {
-        return Names.child(b.functionName(), "-build-" + b.buildKey().substring(0, 10));
+        String rebuild = b.rebuild() == null ? "" : "-" + Names.hash(b.rebuild()).substring(0, 6);
+        return Names.child(b.functionName(), "-build-" + b.buildKey().substring(0, 10) + rebuild);
     }
 
     /**

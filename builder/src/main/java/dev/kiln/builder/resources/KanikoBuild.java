@@ -18,9 +18,18 @@ import dev.kiln.builder.plan.Strategy;
  * @param pushSecret the dockerconfigjson Secret for the registry, or null
  * @param buildKey the build key
  * @param timeoutSeconds the build's deadline
+ * @param rebuild the Function's {@code kiln.dev/rebuild} annotation the build runs under, or null: a new value is a new
+ *     build of the same key, in a Job of another name (the failed one may still be there until its TTL)
  */
 public record KanikoBuild(String functionName, String namespace, String functionUid, String gitUrl, String commit, String contextDir,
-        String gitSecret, Strategy strategy, String dockerfile, String image, String pushSecret, String buildKey, long timeoutSeconds) {
+        String gitSecret, Strategy strategy, String dockerfile, String image, String pushSecret, String buildKey, long timeoutSeconds, String rebuild) {
+
+    /** A build under no {@code kiln.dev/rebuild} value, the first of its key. */
+    public KanikoBuild(String functionName, String namespace, String functionUid, String gitUrl, String commit, String contextDir,
+            String gitSecret, Strategy strategy, String dockerfile, String image, String pushSecret, String buildKey, long timeoutSeconds) {
+        this(functionName, namespace, functionUid, gitUrl, commit, contextDir, gitSecret, strategy, dockerfile, image, pushSecret, buildKey,
+                timeoutSeconds, null);
+    }
 
     /** @return the tag the build pushes: the commit's first 12 characters */
     public String destination() {

@@ -116,4 +116,17 @@ class JobsTest {
         assertThat(Jobs.name(new KanikoBuild(longName + "-2", "ns", "uid", "https://x/y.git", COMMIT, "", null, Strategy.MAVEN, null, "r/i",
                 null, KEY, 60))).as("distinct long names stay distinct").isNotEqualTo(name);
     }
+
+    @Test
+    void aRebuildIsAJobOfItsOwnAndTheSameValueNamesTheSameJob() {
+        KanikoBuild first = new KanikoBuild("greeter", "ns", "uid", "https://x/y.git", COMMIT, "", null, Strategy.MAVEN, null, "r/i", null, KEY, 60);
+        KanikoBuild again = new KanikoBuild("greeter", "ns", "uid", "https://x/y.git", COMMIT, "", null, Strategy.MAVEN, null, "r/i", null, KEY, 60, "1");
+        assertThat(Jobs.name(first)).isEqualTo("greeter-build-" + KEY.substring(0, 10));
+        assertThat(Jobs.name(again)).startsWith(Jobs.name(first) + "-").hasSize(Jobs.name(first).length() + 7)
+                .isEqualTo(Jobs.name(new KanikoBuild("greeter", "ns", "uid", "https://x/y.git", COMMIT, "", null, Strategy.MAVEN, null, "r/i",
+                        null, KEY, 60, "1")))
+                .isNotEqualTo(Jobs.name(new KanikoBuild("greeter", "ns", "uid", "https://x/y.git", COMMIT, "", null, Strategy.MAVEN, null, "r/i",
+                        null, KEY, 60, "2")));
+        assertThat(Jobs.kanikoBuild(again, CONFIG).getMetadata().getName()).isEqualTo(Jobs.name(again));
+    }
 }

@@ -131,8 +131,9 @@ public class FunctionReconciler implements Reconciler<Function> {
         String key = BuildKey.of(buildCommit, contextDir, function.getSpec().build, BuilderVersion.CURRENT);
         boolean built = status.build != null && key.equals(status.build.key) && status.image != null
                 && life.conditions().get(FunctionLifecycle.BUILD_SUCCEEDED).map(c -> Condition.TRUE.equals(c.status)).orElse(false);
-        if (!built) {
-            built = build(function, context, life, buildCommit, contextDir, key);
+        String rebuild = function.getMetadata().getAnnotations() == null ? null : function.getMetadata().getAnnotations().get(Labels.REBUILD);
+        if (!built && !life.buildFailedFor(key, rebuild)) {
+            built = build(function, context, life, buildCommit, contextDir, key, life.rebuildFor(key, rebuild));
         }
         if (built) {
             try {
@@ -179,7 +180,8 @@ public class FunctionReconciler implements Reconciler<Function> {
     }
 
     /** @return true when the image for {@code key} is in the status now */
-    private boolean build(Function function, Context<Function> context, FunctionLifecycle life, String commit, String contextDir, String key) {
+    private boolean build(Function function, Context<Function> context, FunctionLifecycle life, String commit, String contextDir, String key,
+            String rebuild) {
         FunctionStatus status = function.getStatus();
         Strategy strategy;
         try {
@@ -191,7 +193,7 @@ public class FunctionReconciler implements Reconciler<Function> {
             life.markBuildFailed("SourcePreparationFailed", e.getMessage());
             return false;
         }
-        KanikoBuild plan = plan(function, commit, contextDir, strategy, key);
+        KanikoBuild plan = plan(function, commit, contextDir, strategy, key, rebuild);
         String jobName = Jobs.name(plan);
         Optional<Job> job = context.getSecondaryResources(Job.class).stream()
                 .filter(j -> jobName.equals(j.getMetadata().getName())).findFirst();
@@ -202,37 +204,38 @@ public class FunctionReconciler implements Reconciler<Function> {
         if (job.isEmpty()) {
             client.resource(Jobs.kanikoBuild(plan, builderConfig)).create();
             LOG.infof("%s/%s: building %s in Job %s", function.getMetadata().getNamespace(), function.getMetadata().getName(), commit, jobName);
-            life.markBuildRunning(buildStatus(status, jobName, key, commit, clock));
+            life.markBuildRunning(buildStatus(status, jobName, key, commit, rebuild, clock));
             return false;
         }
         List<Pod> pods = client.pods().inNamespace(function.getMetadata().getNamespace()).withLabel("job-name", jobName).list().getItems();
         BuildOutcome outcome = BuildOutcome.of(job.get(), pods);
         switch (outcome.state()) {
             case RUNNING -> {
-                life.markBuildRunning(buildStatus(status, jobName, key, commit, clock));
+                life.markBuildRunning(buildStatus(status, jobName, key, commit, rebuild, clock));
                 return false;
             }
             case SUCCEEDED -> {
-                status.build = buildStatus(status, jobName, key, commit, clock);
+                status.build = buildStatus(status, jobName, key, commit, rebuild, clock);
                 life.markBuildSucceeded(outcome.image(), clock.instant().toString());
                 return true;
             }
             default -> {
-                status.build = buildStatus(status, jobName, key, commit, clock);
-                life.markBuildFailed(outcome.reason(), outcome.message());
+                status.build = buildStatus(status, jobName, key, commit, rebuild, clock);
+                life.markBuildFailed(outcome.reason(), outcome.message(), clock.instant().toString());
                 return false;
             }
         }
     }
 
-    private static BuildStatus buildStatus(FunctionStatus status, String jobName, String key, String commit, Clock clock) {
-        if (status.build != null && key.equals(status.build.key)) {
+    private static BuildStatus buildStatus(FunctionStatus status, String jobName, String key, String commit, String rebuild, Clock clock) {
+        if (status.build != null && key.equals(status.build.key) && java.util.Objects.equals(rebuild, status.build.rebuild)) {
             return status.build;
         }
         BuildStatus b = new BuildStatus();
         b.name = jobName;
         b.key = key;
         b.commit = commit;
+        b.rebuild = rebuild;
         b.startedAt = clock.instant().toString();
         return b;
     }
@@ -301,13 +304,13 @@ public class FunctionReconciler implements Reconciler<Function> {
         }
     }
 
-    private KanikoBuild plan(Function function, String commit, String contextDir, Strategy strategy, String key) {
+    private KanikoBuild plan(Function function, String commit, String contextDir, Strategy strategy, String key, String rebuild) {
         var spec = function.getSpec();
         String image = registry.imageFor(function);
         String pushSecret = registry.pushSecretFor(function);
         return new KanikoBuild(function.getMetadata().getName(), function.getMetadata().getNamespace(), function.getMetadata().getUid(),
                 spec.source.git.url, commit, contextDir, spec.source.git.secretRef == null ? null : spec.source.git.secretRef.getName(),
-                strategy, spec.build.dockerfile, image, pushSecret, key, GoDurations.parse(spec.build.timeout).toSeconds());
+                strategy, spec.build.dockerfile, image, pushSecret, key, GoDurations.parse(spec.build.timeout).toSeconds(), rebuild);
     }
 
     private static void deleteTree(Path dir) {

@@ -169,19 +169,57 @@ class FunctionReconcilerTest {
         assertThat(jobs(ns)).isEmpty();
     }
 
-    @Test
-    void aFailedBuildSaysWhyAndDeploysNothing() {
-        String ns = "failing";
+    /** @return the Job of a Function {@code greeter} in {@code ns} whose build failed, once the Function says so */
+    Job failedBuild(String ns) {
         client.resource(function(ns, "greeter")).create();
         await().atMost(WAIT).until(() -> jobs(ns).size() == 1);
         Job job = jobs(ns).get(0);
         cluster.jobs().fail(job, Jobs.KANIKO, "error building image: RUN mvn package: exit code 1");
         await().atMost(WAIT).until(() -> condition(get(ns, "greeter"), "BuildSucceeded").map(c -> Condition.FALSE.equals(c.status)).orElse(false));
+        return job;
+    }
+
+    @Test
+    void aFailedBuildSaysWhyAndDeploysNothing() {
+        String ns = "failing";
+        failedBuild(ns);
         Condition failed = condition(get(ns, "greeter"), "BuildSucceeded").orElseThrow();
         assertThat(failed.reason).isEqualTo("BuildFailed");
         assertThat(failed.message).contains("RUN mvn package: exit code 1");
         assertThat(condition(get(ns, "greeter"), "Ready")).map(c -> c.status).contains(Condition.FALSE);
         assertThat(client.resources(Service.class).inNamespace(ns).list().getItems()).isEmpty();
+    }
+
+    @Test
+    void aFailedBuildWhoseJobTheTtlDeletedIsNotRebuiltUntilARebuildIsAsked() {
+        String ns = "failed-ttl";
+        Job failed = failedBuild(ns);
+        Condition before = condition(get(ns, "greeter"), "BuildSucceeded").orElseThrow();
+
+        // The TTL controller deletes a finished Job once ttlSecondsAfterFinished has passed (kiln-config: a day).
+        client.resource(failed).delete();
+        await().atMost(WAIT).until(() -> jobs(ns).stream().noneMatch(j -> j.getMetadata().getUid().equals(failed.getMetadata().getUid())));
+        // A reconcile the Job's deletion did not cause: an unrelated annotation, as a periodic resync would.
+        client.resources(Function.class).inNamespace(ns).withName("greeter")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"nudge\":\"1\"}}}");
+        await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).untilAsserted(() -> assertThat(jobs(ns)).as("no new build of the failed key").isEmpty());
+        Condition after = condition(get(ns, "greeter"), "BuildSucceeded").orElseThrow();
+        assertThat(after.status).isEqualTo(Condition.FALSE);
+        assertThat(after.reason).isEqualTo(before.reason);
+        assertThat(after.message).isEqualTo(before.message);
+        assertThat(condition(get(ns, "greeter"), "Ready")).map(c -> c.status).contains(Condition.FALSE);
+
+        // Asking for a rebuild builds the same inputs again, in a Job of its own; the same value asks once.
+        client.resources(Function.class).inNamespace(ns).withName("greeter")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"" + Labels.REBUILD + "\":\"1\"}}}");
+        await().atMost(WAIT).until(() -> jobs(ns).size() == 1);
+        Job retry = jobs(ns).get(0);
+        assertThat(retry.getMetadata().getName()).isNotEqualTo(failed.getMetadata().getName());
+        assertThat(retry.getMetadata().getLabels()).containsEntry(Labels.COMMIT, failed.getMetadata().getLabels().get(Labels.COMMIT));
+        await().atMost(WAIT).until(() -> condition(get(ns, "greeter"), "BuildSucceeded").map(c -> "Building".equals(c.reason)).orElse(false));
+        completeBuild(retry, DIGEST);
+        await().atMost(WAIT).until(() -> client.resources(Service.class).inNamespace(ns).withName("greeter").get() != null);
+        assertThat(jobs(ns)).hasSize(1);
     }
 
     @Test

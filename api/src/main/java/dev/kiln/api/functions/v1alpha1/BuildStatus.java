@@ -15,6 +15,12 @@ public class BuildStatus {
     /** The commit being built. */
     public String commit;
 
+    /**
+     * The Function's {@code kiln.dev/rebuild} annotation when this build started (absent if it had none). A failed
+     * build is started again only when the annotation has another value, or the inputs (the key) change.
+     */
+    public String rebuild;
+
     /** When the build started, RFC 3339. */
     public String startedAt;
 

@@ -1,6 +1,7 @@
 package dev.kiln.api.functions.v1alpha1;
 
 import dev.kiln.api.duck.Addressable;
+import dev.kiln.api.duck.Condition;
 import dev.kiln.api.duck.ConditionSet;
 import dev.kiln.api.validation.FieldErrors;
 import java.time.Clock;
@@ -114,6 +115,55 @@ public final class FunctionLifecycle {
      */
     public void markBuildFailed(String reason, String message) {
         conditions.markFalse(BUILD_SUCCEEDED, reason, message);
+    }
+
+    /**
+     * The current build ran and failed: it is final for its key ({@link #buildFailedFor}) until a new
+     * {@code kiln.dev/rebuild} value asks again, unlike a build that could not start ({@link #markBuildFailed(String, String)}),
+     * which is tried again.
+     *
+     * @param reason e.g. BuildFailed, BuildTimedOut, BuildOutOfMemory
+     * @param message what happened, with the tail of the build log
+     * @param completedAt when the build finished, RFC 3339
+     */
+    public void markBuildFailed(String reason, String message, String completedAt) {
+        if (status.build != null) {
+            status.build.completedAt = completedAt;
+        }
+        markBuildFailed(reason, message);
+    }
+
+    /**
+     * Whether the build of {@code key} ran and failed and no new build of it was asked for since: then it is not started
+     * again, even once its Job is gone (a Job's TTL deletes it), and the failed condition stays as it is. A broken
+     * commit is not rebuilt daily, and Ready does not flap.
+     *
+     * @param key the build key of the inputs to build now
+     * @param rebuild the Function's {@code kiln.dev/rebuild} annotation now, or null
+     * @return true when the failed build of {@code key} stands
+     */
+    public boolean buildFailedFor(String key, String rebuild) {
+        return buildOf(key) && buildFailed() && status.build.completedAt != null && java.util.Objects.equals(rebuild, status.build.rebuild);
+    }
+
+    /**
+     * The {@code kiln.dev/rebuild} value the build of {@code key} is to run under: the current build's while it runs
+     * or has succeeded (a new value then starts nothing), the one asked for otherwise.
+     *
+     * @param key the build key of the inputs to build now
+     * @param rebuild the Function's {@code kiln.dev/rebuild} annotation now, or null
+     * @return the value to build under, or null
+     */
+    public String rebuildFor(String key, String rebuild) {
+        return buildOf(key) && !buildFailed() ? status.build.rebuild : rebuild;
+    }
+
+    private boolean buildOf(String key) {
+        return status.build != null && key.equals(status.build.key);
+    }
+
+    private boolean buildFailed() {
+        return conditions.get(BUILD_SUCCEEDED).map(c -> Condition.FALSE.equals(c.status)).orElse(false);
     }
 
     /**

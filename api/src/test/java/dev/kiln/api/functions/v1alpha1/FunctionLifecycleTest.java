@@ -99,10 +99,39 @@ class FunctionLifecycleTest {
         l.markServiceReady("http://greeter.demo.example.com", "http://greeter.demo.svc.cluster.local");
     }
 
+    static Stream<Arguments> failedBuilds() {
+        Consumer<FunctionLifecycle> ranAndFailed = l -> {
+            l.markBuildRunning(build());
+            l.markBuildFailed("BuildFailed", "broken", "2026-01-01T00:00:00Z");
+        };
+        return Stream.of(
+                Arguments.of(Named.of("ran and failed, no rebuild asked: stands", ranAndFailed), "k", null, true, null),
+                Arguments.of(Named.of("ran and failed, a rebuild asked: built again under it", ranAndFailed), "k", "1", false, "1"),
+                Arguments.of(Named.of("ran and failed, other inputs: built", ranAndFailed), "other", null, false, null),
+                Arguments.of(Named.of("could not start (no Job ran): tried again", (Consumer<FunctionLifecycle>) l -> {
+                    l.markBuildRunning(build());
+                    l.markBuildFailed("RepositoryUnreachable", "no route");
+                }), "k", null, false, null),
+                Arguments.of(Named.of("running: a new rebuild value starts nothing", (Consumer<FunctionLifecycle>) l -> l.markBuildRunning(build())),
+                        "k", "1", false, null),
+                Arguments.of(Named.of("never built", (Consumer<FunctionLifecycle>) l -> { }), "k", "1", false, "1"));
+    }
+
+    @ParameterizedTest
+    @MethodSource
+    void failedBuilds(Consumer<FunctionLifecycle> marks, String key, String rebuild, boolean stands, String buildUnder) {
+        FunctionStatus status = new FunctionStatus();
+        FunctionLifecycle l = FunctionLifecycle.of(status, Clock.systemUTC());
+        marks.accept(l);
+        assertThat(l.buildFailedFor(key, rebuild)).isEqualTo(stands);
+        assertThat(l.rebuildFor(key, rebuild)).isEqualTo(buildUnder);
+    }
+
     private static BuildStatus build() {
         BuildStatus b = new BuildStatus();
         b.name = "greeter-build-9fceb02d";
         b.commit = SHA;
+        b.key = "k";
         return b;
     }
 
