@@ -128,7 +128,9 @@ class InnerLoopIT {
     void aCompileErrorKeepsTheOldVersionServingAndSaysFileAndLine() throws Exception {
         int line = (int) Files.readString(project.resolve(SOURCE)).lines().takeWhile(l -> !l.contains("return new Output")).count() + 1;
         edit("return new Output(input.message() + \"!\");", "return new Output(input.message() + \"!!\")");
-        String where = SOURCE + ":" + line + ": error: ';' expected";
+        // kiln dev runs in the project: the path is relative to it, as javac's own; the column is javac's too.
+        int column = Files.readString(project.resolve(SOURCE)).lines().skip(line - 1).findFirst().orElseThrow().indexOf("!!\")") + 5;
+        String where = SOURCE + ":" + line + ":" + column + ": error: ';' expected";
         await().atMost(Duration.ofMinutes(1)).until(() -> "CompileFailed".equals(function().path("reason").asText()));
         assertThat(function().path("message").asText()).contains(where).contains("still serving tree-");
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(out).contains(where));

@@ -64,7 +64,7 @@ record CompileSettings(List<String> options, Map<Path, Set<String>> outputs) {
             Files.createDirectories(scratch);
             Javac.Result result;
             try {
-                result = javac.compile(sources, classPath, scratch, options, project);
+                result = javac.compile(sources, classPath, scratch, options);
             } catch (IllegalArgumentException unknownOption) {
                 continue; // -proc:full before JDK 17.0.11
             }

@@ -93,7 +93,7 @@ final class Incremental {
             return new Result(true, List.of(), Set.of(), Map.copyOf(after)); // only deletions, which nothing names
         }
         List<Path> absolute = sources.stream().map(project::resolve).toList();
-        Javac.Result result = javac.compile(absolute, classPath, next, options, project);
+        Javac.Result result = javac.compile(absolute, classPath, next, options);
         if (!result.ok()) {
             return new Result(false, result.errors(), sources, outputs);
         }

@@ -34,7 +34,9 @@ final class Javac implements AutoCloseable {
      * What a compilation did.
      *
      * @param ok whether it succeeded
-     * @param errors the errors as javac prints them, {@code path:line: error: message}, paths relative to the project
+     * @param errors the errors as javac prints them, {@code path:line:column: error: message} and the message's detail
+     *     lines ({@code symbol: ...}, {@code location: ...}); paths relative to the working directory, where the user runs
+     *     {@code kiln dev} (so a terminal or an editor opens them), or absolute when the file is not under it
      * @param outputs for each compiled source, the class files it wrote, relative to the output directory
      */
     record Result(boolean ok, List<String> errors, Map<Path, Set<String>> outputs) {
@@ -63,13 +65,12 @@ final class Javac implements AutoCloseable {
      * @param out where class files go; sources annotation processors write go to a directory beside it, deleted
      *     afterwards (their classes are in {@code out})
      * @param options javac's options (release, debug information, encoding...)
-     * @param project the project, for relative paths in messages
      * @return the outcome; the outputs of generated sources are not recorded (they are written again whenever the
      *     source they come from compiles)
      * @throws IllegalArgumentException when javac does not know an option
      * @throws IOException when the files cannot be read or written
      */
-    synchronized Result compile(List<Path> sources, List<Path> classPath, Path out, List<String> options, Path project) throws IOException {
+    synchronized Result compile(List<Path> sources, List<Path> classPath, Path out, List<String> options) throws IOException {
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         Map<Path, Set<String>> outputs = new HashMap<>();
         Path generated = out.resolveSibling(out.getFileName() + ".generated");
@@ -100,7 +101,8 @@ final class Javac implements AutoCloseable {
             List<String> errors = new ArrayList<>();
             for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
                 if (d.getKind() == Diagnostic.Kind.ERROR) {
-                    String where = d.getSource() == null ? "" : relative(project, Path.of(d.getSource().toUri())) + ":" + d.getLineNumber() + ": ";
+                    String where = d.getSource() == null ? "" : relative(Path.of(d.getSource().toUri())) + ":" + d.getLineNumber()
+                            + ":" + d.getColumnNumber() + ": ";
                     errors.add(where + "error: " + d.getMessage(Locale.ROOT));
                 }
             }
@@ -115,7 +117,8 @@ final class Javac implements AutoCloseable {
         files.close();
     }
 
-    private static String relative(Path project, Path file) {
-        return file.startsWith(project) ? project.relativize(file).toString() : file.toString();
+    private static String relative(Path file) {
+        Path here = Path.of("").toAbsolutePath();
+        return file.startsWith(here) ? here.relativize(file).toString() : file.toString();
     }
 }

@@ -235,7 +235,7 @@ public final class TreeFunction implements LocalFunction.Source {
         Incremental.Result result = incremental.apply(serving, classes, changed);
         if (!result.ok()) {
             CompileSettings.deleteTree(version);
-            fn.failed("CompileFailed", String.join("; ", result.errors().stream().map(e -> e.lines().findFirst().orElse(e)).limit(5).toList()));
+            fn.failed("CompileFailed", String.join("; ", result.errors().stream().map(TreeFunction::oneLine).limit(5).toList()));
             return;
         }
         long compiled = System.nanoTime();
@@ -253,6 +253,18 @@ public final class TreeFunction implements LocalFunction.Source {
             LOG.info(fn.id() + ": " + label + " serving: compiled " + result.compiled().size() + " file(s) in "
                     + (compiled - started) / 1_000_000 + " ms, started in " + (System.nanoTime() - compiled) / 1_000_000 + " ms");
         }
+    }
+
+    /**
+     * @return a javac error on one line, for a status row: its detail lines (what symbol, where) in brackets, as
+     *     {@code path:62:29: error: cannot find symbol (symbol: method languag(); location: variable hello of type Hello)}
+     */
+    static String oneLine(String error) {
+        List<String> lines = error.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        if (lines.size() <= 1) {
+            return error.strip();
+        }
+        return lines.get(0) + " (" + String.join("; ", lines.subList(1, lines.size())).replaceAll("\\s+", " ") + ")";
     }
 
     private String label() {

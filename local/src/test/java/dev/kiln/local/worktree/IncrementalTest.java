@@ -131,12 +131,27 @@ class IncrementalTest {
     }
 
     @Test
-    void aCompileErrorSaysFileAndLineAsJavacDoes() throws Exception {
+    void aCompileErrorSaysFileLineAndColumnAsJavacDoes() throws Exception {
         Incremental incremental = new Incremental(javac, project, List.of(), derive());
         write("src/main/java/q/E.java", "package q;\npublic class E {\n  int x = ;\n}\n");
         Incremental.Result result = incremental.apply(maven, dir.resolve("v2"), Set.of(Path.of("src/main/java/q/E.java")));
         assertThat(result.ok()).isFalse();
-        assertThat(result.errors()).singleElement().asString().startsWith("src/main/java/q/E.java:3: error: illegal start of expression");
+        // The project (a temporary directory) is not under the working directory: the path is absolute, so it opens.
+        assertThat(result.errors()).singleElement().asString()
+                .startsWith(project.resolve("src/main/java/q/E.java").toAbsolutePath() + ":3:11: error: illegal start of expression");
+    }
+
+    @Test
+    void aCompileErrorKeepsJavacsDetailLines() throws Exception {
+        Incremental incremental = new Incremental(javac, project, List.of(), derive());
+        write("src/main/java/q/S.java", "package q;\npublic class S {\n  int x = \"a\".lengt();\n}\n");
+        Incremental.Result result = incremental.apply(maven, dir.resolve("v2"), Set.of(Path.of("src/main/java/q/S.java")));
+        assertThat(result.ok()).isFalse();
+        String error = result.errors().get(0);
+        assertThat(error).startsWith(project.resolve("src/main/java/q/S.java").toAbsolutePath() + ":3:14: error: cannot find symbol")
+                .contains("symbol:   method lengt()", "location: class java.lang.String");
+        assertThat(TreeFunction.oneLine(error)).as("the status row's form")
+                .endsWith(":3:14: error: cannot find symbol (symbol: method lengt(); location: class java.lang.String)");
     }
 
     @Test
