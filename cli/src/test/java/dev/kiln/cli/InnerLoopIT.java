@@ -119,6 +119,8 @@ class InnerLoopIT {
         awaitAnswer("hi!");
         assertThat(kiln.pid()).isEqualTo(pid);
         assertThat(function().path("commit").asText()).isNotEqualTo(before).startsWith("tree-");
+        // The "serving: compiled" line is logged just after the switch, so it can follow the first answer by a moment.
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(out).contains("tree-2 serving: compiled"));
         assertThat(Files.readString(out)).as("started once").containsOnlyOnce(" resources from ")
                 .as("compiled in kiln dev, not by Maven").contains("tree-2 serving: compiled 1 file(s)").doesNotContain("edits will be built by Maven");
     }
