@@ -37,7 +37,7 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Options: {@code --peer DIR} (the peer's source, built), {@code --scripts DIR} (bench/peer/scripts), {@code --java HOME},
  * {@code --runs 3 --seconds 10 --window 2 --load 0.5 --align none|producer --kiln-event-loops N --out FILE}.
- * {@code --align producer} gives the peer's receiver Kiln's producer settings (idempotence on, linger 1 ms).
+ * {@code --align producer} gives the peer's receiver Kiln's producer settings (idempotence on, Kiln's linger).
  */
 public final class PeerBench {
 
@@ -100,7 +100,7 @@ public final class PeerBench {
                     bootstrap, subscriber).redirectError(ProcessBuilder.Redirect.INHERIT);
             up.environment().put("PEER_JAVA_HOME", java.getParent().getParent().toString());
             if (align.equals("producer")) {
-                up.environment().put("PEER_PRODUCER_OVERRIDES", "enable.idempotence=true linger.ms=1");
+                up.environment().put("PEER_PRODUCER_OVERRIDES", "enable.idempotence=true linger.ms=" + dev.kiln.eventing.durable.EventLog.LINGER_MS);
             }
             Process peerUp = up.start();
             String peerIngress = line(peerUp, "PEER_INGRESS=", 180);
@@ -218,8 +218,8 @@ public final class PeerBench {
         md.append("| setting | Kiln | Knative Kafka broker |\n|---|---|---|\n");
         md.append("| topic | `knative-broker-kiln-default`, 10 partitions (created by Kiln) | `knative-broker-bench-default`, 10 partitions"
                 + " (created by the benchmark, as its control plane would) |\n");
-        md.append("| producer | acks=all, enable.idempotence=true, linger.ms=1 (EventLog) | " + (align.equals("producer")
-                ? "acks=all, **enable.idempotence=true, linger.ms=1** (aligned with Kiln by `--align producer`)"
+        md.append("| producer | acks=all, enable.idempotence=true, linger.ms=" + dev.kiln.eventing.durable.EventLog.LINGER_MS + " (EventLog) | " + (align.equals("producer")
+                ? "acks=all, **enable.idempotence=true, linger.ms=" + dev.kiln.eventing.durable.EventLog.LINGER_MS + "** (aligned with Kiln by `--align producer`)"
                 : "acks=all, enable.idempotence=false, linger.ms=0 (its data-plane ConfigMap)") + " |\n");
         md.append("| ingress answers | 202 after Kafka's acknowledgement | 202 after Kafka's acknowledgement |\n");
         md.append("| delivery | one consumer group per Trigger, up to 32 in flight, unordered; commits final outcomes | one consumer group per"
