@@ -136,14 +136,15 @@ public final class FunctionLifecycle {
     /**
      * Whether the build of {@code key} ran and failed and no new build of it was asked for since: then it is not started
      * again, even once its Job is gone (a Job's TTL deletes it), and the failed condition stays as it is. A broken
-     * commit is not rebuilt daily, and Ready does not flap.
+     * commit is not rebuilt daily, and Ready does not flap. Only a value asks: removing the annotation after a
+     * rebuild failed asks for nothing (the failed build stands), as no one who deletes an annotation means "build again".
      *
      * @param key the build key of the inputs to build now
      * @param rebuild the Function's {@code kiln.dev/rebuild} annotation now, or null
      * @return true when the failed build of {@code key} stands
      */
     public boolean buildFailedFor(String key, String rebuild) {
-        return buildOf(key) && buildFailed() && status.build.completedAt != null && java.util.Objects.equals(rebuild, status.build.rebuild);
+        return buildOf(key) && buildFailed() && status.build.completedAt != null && (rebuild == null || rebuild.equals(status.build.rebuild));
     }
 
     /**

@@ -104,10 +104,20 @@ class FunctionLifecycleTest {
             l.markBuildRunning(build());
             l.markBuildFailed("BuildFailed", "broken", "2026-01-01T00:00:00Z");
         };
+        Consumer<FunctionLifecycle> rebuiltAndFailed = l -> {
+            BuildStatus b = build();
+            b.rebuild = "1";
+            l.markBuildRunning(b);
+            l.markBuildFailed("BuildFailed", "broken again", "2026-01-02T00:00:00Z");
+        };
         return Stream.of(
                 Arguments.of(Named.of("ran and failed, no rebuild asked: stands", ranAndFailed), "k", null, true, null),
                 Arguments.of(Named.of("ran and failed, a rebuild asked: built again under it", ranAndFailed), "k", "1", false, "1"),
                 Arguments.of(Named.of("ran and failed, other inputs: built", ranAndFailed), "other", null, false, null),
+                Arguments.of(Named.of("rebuilt under a value and failed, same value: stands", rebuiltAndFailed), "k", "1", true, "1"),
+                Arguments.of(Named.of("rebuilt under a value and failed, annotation removed: stands (removing asks nothing)", rebuiltAndFailed),
+                        "k", null, true, null),
+                Arguments.of(Named.of("rebuilt under a value and failed, a new value: built again under it", rebuiltAndFailed), "k", "2", false, "2"),
                 Arguments.of(Named.of("could not start (no Job ran): tried again", (Consumer<FunctionLifecycle>) l -> {
                     l.markBuildRunning(build());
                     l.markBuildFailed("RepositoryUnreachable", "no route");
