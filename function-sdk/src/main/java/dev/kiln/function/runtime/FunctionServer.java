@@ -48,6 +48,8 @@ final class FunctionServer implements AutoCloseable {
     private final Object drainLock = new Object();
     private int inFlight;
     private volatile boolean ready;
+    /** Open once the start-up warm-up answered: events that arrive earlier wait for it (see {@link #awaitWarmUp}). */
+    private final java.util.concurrent.CountDownLatch warmedUp = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean draining;
 
     private FunctionServer(FunctionConfig config, String host, ExecutorService executor, Deadlines deadlines,
@@ -100,7 +102,11 @@ final class FunctionServer implements AutoCloseable {
         FunctionServer s = new FunctionServer(config, host, executor, deadlines, classPath,
                 new Invoker(function, config, binding, classPath, deadlines));
         s.server.start();
-        s.warmUp();
+        try {
+            s.warmUp();
+        } finally {
+            s.warmedUp.countDown();
+        }
         s.ready = true;
         s.metrics.readyAt(System.currentTimeMillis());
         return s;
@@ -158,6 +164,10 @@ final class FunctionServer implements AutoCloseable {
             text(ex, 503, "shutting down");
             return;
         }
+        if (!ready && !isWarmUp(ex) && !awaitWarmUp()) {
+            text(ex, 503, "starting");
+            return;
+        }
         enter();
         try {
             handle(ex);
@@ -179,7 +189,7 @@ final class FunctionServer implements AutoCloseable {
             text(ex, e.status, e.getMessage());
             return;
         }
-        boolean warmup = ex.getRequestHeaders().containsKey(WARMUP_HEADER) && ex.getRemoteAddress().getAddress().isLoopbackAddress();
+        boolean warmup = isWarmUp(ex);
         // The function runs on this thread; at its deadline the watchdog answers 504 instead, and whichever
         // comes first owns the response.
         AtomicBoolean answered = new AtomicBoolean();
@@ -239,6 +249,29 @@ final class FunctionServer implements AutoCloseable {
         }
         byte[] out = codec.encode(request.mode(), replies, (k, v) -> ex.getResponseHeaders().set(k, v));
         send(ex, 200, out);
+    }
+
+    private static boolean isWarmUp(HttpExchange ex) {
+        return ex.getRequestHeaders().containsKey(WARMUP_HEADER) && ex.getRemoteAddress().getAddress().isLoopbackAddress();
+    }
+
+    /**
+     * Holds an event that arrived before the start-up warm-up answered until it has, rather than letting the two race:
+     * racing, both pay the same first-use work at once on the machine's cores (the JDK server's first {@code Date}
+     * header loads the time-zone names in each thread that gets there before their cache is set: racing, the heap the
+     * first reply had touched was 5.1 MiB, waiting 4.5, on JDK 25 with the AOT cache; docs/benchmarks.md, issue 22).
+     * Knative's queue-proxy and {@code kiln dev}'s activator already wait for readiness, so only a sender that does
+     * not (a benchmark, a port-forward) ever waits here.
+     *
+     * @return false if the warm-up did not answer within the invocation timeout (the event is then refused with 503)
+     */
+    private boolean awaitWarmUp() {
+        try {
+            return warmedUp.await(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** W3C trace context arrives as HTTP headers; the function and its reply see it as CloudEvent extensions. */
