@@ -276,7 +276,16 @@ public final class SourcesBench {
             // Every send is waited for: a send that failed (a partition's leader not known yet on a loaded machine) left the topic
             // short, and the pass waited forever for records that were never written.
             List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
+            // One record per partition first, each waited for. A partition its broker has not taken the lead of yet (it
+            // answers NOT_LEADER_OR_FOLLOWER though the topic's metadata names it) fails the first batch while later ones
+            // of the same idempotent producer land; the retried first batch is then out of sequence for ever (Kafka's
+            // warnings showed it: "Out of order sequence number ... 0 (incoming seq. number), 479 (current end sequence
+            // number)") and expires after two minutes. Once each partition took one record, the rest go in bulk.
+            int partitions = p.partitionsFor(topic).size();
+            for (int i = 0; i < Math.min(partitions, count); i++) {
+                p.send(new ProducerRecord<>(topic, i, "c-" + (i % 1000), value.formatted(i, i % 1000))).get(2, TimeUnit.MINUTES);
+            }
+            for (int i = partitions; i < count; i++) {
                 sent.add(p.send(new ProducerRecord<>(topic, "c-" + (i % 1000), value.formatted(i, i % 1000))));
             }
             for (java.util.concurrent.Future<?> f : sent) {
