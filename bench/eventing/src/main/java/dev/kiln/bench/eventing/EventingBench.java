@@ -37,7 +37,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * rules ({@link BenchRun}): the machine checked before and watched during the run, every scenario warmed to a steady
  * state, the scenarios in a seeded random order in each of {@code --runs} runs, every figure as min/median/max.
  * <ol>
- * <li>the raw HTTP echo: wrk straight at the subscriber (the limit: nothing in front of it);</li>
+ * <li>the raw HTTP echo: wrk straight at the subscriber (the limit: nothing in front of it); saturation only, not paced: at
+ *     half its saturation a sender sharing this JVM would be the bottleneck, not the echo;</li>
  * <li>for 1 Trigger, 10 Triggers (1 matching) and a 3-step Sequence, each on a plane keeping no journeys and one keeping
  *     them (what {@code kiln dev} runs): the saturation rate (events/s the subscriber receives while wrk drives
  *     ingress), then p50/p99 from ingress to the subscriber while a paced sender offers {@code --load} (half) of that
@@ -221,9 +222,18 @@ public final class EventingBench {
         double childCpuNanos = s.child() == null ? 0 : s.child().cpuNanos(m0, m1);
         double cpuPerEvent = events == 0 ? Double.NaN : (cpuNanos() - cpu0 + childCpuNanos) / 1e3 / events;
         double delivered = events / elapsed;
-        double rate = delivered * load;
-        Load.paced(vertx, s.url(), EVENT, BODY, rate, window, sink); // new connections and the paced rate's own steady state: not measured
-        Load.Paced paced = Load.paced(vertx, s.url(), EVENT, BODY, rate, seconds, sink);
+        Load.Paced paced;
+        double rate;
+        if (s.name().equals(RAW)) {
+            // Not paced: at half the echo's saturation (tens of thousands of events/s) the paced sender, which shares this
+            // JVM, is the bottleneck and queues (p50 643 ms in the run of 2026-11-28), so the figures would be the sender's.
+            rate = Double.NaN;
+            paced = new Load.Paced(Double.NaN, Double.NaN, 0, 0);
+        } else {
+            rate = delivered * load;
+            Load.paced(vertx, s.url(), EVENT, BODY, rate, window, sink); // new connections and the paced rate's own steady state: not measured
+            paced = Load.paced(vertx, s.url(), EVENT, BODY, rate, seconds, sink);
+        }
         Result r = new Result(s, runNumber, Load.number(loaded, "Requests/sec:\\s+([\\d.]+)"), (long) Load.number(loaded, "Non-2xx or 3xx responses:\\s+(\\d+)"),
                 delivered, bytesPerEvent, rate, paced.p50(), paced.p99(), paced.errors(), paced.over5ms(), warm, Machine.between(m0, m1, Machine.tree(m1, java.util.Set.of())), cpuPerEvent);
         System.err.printf(Locale.ROOT, "  %s, run %d: %.0f events/s delivered, %.0f B/event, %.1f µs CPU/event; paced at %.0f/s: p50 %.2f ms, p99 %.2f ms%n",
@@ -340,6 +350,11 @@ public final class EventingBench {
         return scores;
     }
 
+    /** @return the median alone, or "–" when no run measured it */
+    private static String median(Summary s, String format) {
+        return s.count() == 0 ? "–" : String.format(Locale.ROOT, format, s.median());
+    }
+
     private static Summary over(List<Result> rs, ToDoubleFunction<Result> f) {
         List<Double> v = new ArrayList<>();
         rs.forEach(r -> v.add(f.applyAsDouble(r)));
@@ -363,16 +378,17 @@ public final class EventingBench {
         md.append("| path | events/s at the subscriber | of the raw echo (same run) | allocated B/event (JVM, median) | JVM CPU µs/event (median) | CPUs busy at saturation:"
                 + " machine / this JVM + wrk / others (median) | paced at /s (median) | p50 ms | p99 ms | over 5 ms (median) | ingress non-2xx"
                 + " | paced errors |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-        byScenario.forEach((label, rs) -> md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.0f | %.1f | %.2f / %.2f / %.2f | %.0f | %s | %s | %.0f | %d | %d |%n", label,
+        byScenario.forEach((label, rs) -> md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.0f | %.1f | %.2f / %.2f / %.2f | %s | %s | %s | %s | %d | %d |%n", label,
                 over(rs, Result::deliveredPerSecond).format("%.0f"),
                 rs.get(0).scenario().name().equals(RAW) ? "–" : over(rs, r -> 100 * r.deliveredPerSecond() / rawByRun.getOrDefault((double) r.run(), Double.NaN)).format("%.0f%%"),
                 over(rs, Result::bytesPerEvent).median(), over(rs, Result::cpuMicrosPerEvent).median(), over(rs, r -> r.cpu().busy()).median(), over(rs, r -> r.cpu().own()).median(),
-                over(rs, r -> r.cpu().others()).median(), over(rs, Result::pacedRate).median(), over(rs, Result::p50Millis).format("%.2f"),
-                over(rs, Result::p99Millis).format("%.2f"), over(rs, r -> r.over5ms()).median(),
+                over(rs, r -> r.cpu().others()).median(), median(over(rs, Result::pacedRate), "%.0f"), over(rs, Result::p50Millis).format("%.2f"),
+                over(rs, Result::p99Millis).format("%.2f"), median(over(rs, r -> Double.isNaN(r.pacedRate()) ? Double.NaN : r.over5ms()), "%.0f"),
                 rs.stream().mapToLong(Result::ingressErrors).sum(), rs.stream().mapToLong(Result::pacedErrors).sum())));
         md.append("\nThe raw echo's allocation and CPU per event are the subscriber's own share (wrk is another process); the paths' rows add the"
                 + " plane's. Both are much less moved by other load on the machine than the rates. Ingress non-2xx at saturation are"
-                + " 429s: a full lane pushing back, as designed.\n");
+                + " 429s: a full lane pushing back, as designed. The raw echo is not paced (–): at half its saturation a sender sharing this"
+                + " JVM is itself the bottleneck and queues, so its latency would be the sender's, not the echo's.\n");
 
         List<String> paths = byScenario.keySet().stream().map(k -> k.replaceFirst(", journeys .*$", "")).filter(k -> !k.equals(RAW)).distinct().toList();
         List<String> journeyValues = results.stream().map(r -> r.scenario().journeys()).filter(j -> !j.isEmpty()).distinct().toList();
@@ -405,8 +421,8 @@ public final class EventingBench {
         md.append("\n|---|").append("---|".repeat(runs)).append('\n');
         byScenario.forEach((label, rs) -> {
             md.append("| ").append(label).append(" |");
-            rs.stream().sorted(java.util.Comparator.comparingInt(Result::run)).forEach(r -> md.append(String.format(Locale.ROOT, " %.0f; %.2f |",
-                    r.deliveredPerSecond(), r.p99Millis())));
+            rs.stream().sorted(java.util.Comparator.comparingInt(Result::run)).forEach(r -> md.append(String.format(Locale.ROOT, " %.0f; %s |",
+                    r.deliveredPerSecond(), Double.isNaN(r.p99Millis()) ? "–" : String.format(Locale.ROOT, "%.2f", r.p99Millis()))));
             md.append('\n');
         });
 
