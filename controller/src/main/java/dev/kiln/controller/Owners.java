@@ -19,4 +19,20 @@ public final class Owners {
                 .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid())
                 .withController(true).withBlockOwnerDeletion(true).build();
     }
+
+    /**
+     * Whether {@code owner} is the controller of {@code object}, as apimachinery's {@code metav1.IsControlledBy}: its
+     * controller ownerReference names the owner's UID. Kiln updates only what it controls, as Knative's reconcilers
+     * do; an object of the same name that someone else made, or that a deleted resource of the same name left for the
+     * garbage collector, is reported and left alone.
+     *
+     * @param owner the Kiln resource
+     * @param object an object of the name Kiln would give its child
+     * @return whether Kiln may write it on the owner's behalf
+     */
+    public static boolean controls(HasMetadata owner, HasMetadata object) {
+        var refs = object.getMetadata().getOwnerReferences();
+        return refs != null && refs.stream().filter(r -> Boolean.TRUE.equals(r.getController())).findFirst()
+                .map(r -> r.getUid() != null && r.getUid().equals(owner.getMetadata().getUid())).orElse(false);
+    }
 }

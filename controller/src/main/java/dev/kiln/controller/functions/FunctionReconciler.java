@@ -21,6 +21,7 @@ import dev.kiln.builder.resources.BuilderConfig;
 import dev.kiln.builder.resources.Jobs;
 import dev.kiln.builder.resources.KanikoBuild;
 import dev.kiln.contract.Labels;
+import dev.kiln.controller.Owners;
 import dev.kiln.controller.RecentlyUsed;
 import dev.kiln.controller.StatusPatches;
 import io.fabric8.knative.serving.v1.Service;
@@ -65,6 +66,11 @@ public class FunctionReconciler implements Reconciler<Function> {
     private static final Logger LOG = Logger.getLogger(FunctionReconciler.class);
     /** How soon a Function whose source failed to resolve is tried again. */
     static final Duration SOURCE_RETRY = Duration.ofMinutes(1);
+    /**
+     * How soon a Function whose Knative Service's name is taken looks again: a Service Kiln does not own is not in its
+     * informer (no Kiln label), so its deletion brings no event.
+     */
+    static final Duration NOT_OWNED_RETRY = Duration.ofMinutes(1);
 
     private final KubernetesClient client;
     private final CommitResolver resolver;
@@ -145,7 +151,7 @@ public class FunctionReconciler implements Reconciler<Function> {
             deploy(function, context, life, null, null);
         }
 
-        return writeStatus(function, before, CommitResolver.pollInterval(function));
+        return writeStatus(function, before, life.serviceNotOwned() ? NOT_OWNED_RETRY : CommitResolver.pollInterval(function));
     }
 
     /**
@@ -253,23 +259,14 @@ public class FunctionReconciler implements Reconciler<Function> {
                 existing = Optional.ofNullable(current);
             }
             if (existing.isEmpty()) {
-                existing = Optional.of(client.resource(desired).create());
-            } else if (KnativeServices.differs(existing.get(), desired)) {
-                Service update = existing.get();
-                // Merged, as the annotations: a label someone else set stays (networking.knative.dev/visibility:
-                // cluster-local is how a Knative Service is made private; dropping it would publish the function).
-                Map<String, String> labels = new java.util.LinkedHashMap<>(update.getMetadata().getLabels() == null ? Map.of()
-                        : update.getMetadata().getLabels());
-                labels.putAll(desired.getMetadata().getLabels());
-                update.getMetadata().setLabels(labels);
-                Map<String, String> annotations = new java.util.LinkedHashMap<>(update.getMetadata().getAnnotations() == null ? Map.of()
-                        : update.getMetadata().getAnnotations());
-                annotations.putAll(desired.getMetadata().getAnnotations());
-                update.getMetadata().setAnnotations(annotations);
-                update.getMetadata().setOwnerReferences(desired.getMetadata().getOwnerReferences());
-                update.setSpec(desired.getSpec());
-                existing = Optional.of(client.resource(update).update());
+                existing = Optional.of(client.resource(KnativeServices.writeOver(null, desired)).create());
+            } else if (Owners.controls(function, existing.get()) && KnativeServices.differs(existing.get(), desired)) {
+                existing = Optional.of(client.resource(KnativeServices.writeOver(existing.get(), desired)).update());
             }
+        }
+        if (existing.isPresent() && !Owners.controls(function, existing.get())) {
+            life.markServiceNotOwned(name);
+            return;
         }
         if (existing.isEmpty()) {
             life.markServiceUnknown(FunctionLifecycle.REASON_DEPLOYING, "waiting for the first build");

@@ -5,6 +5,7 @@ import dev.kiln.api.functions.v1alpha1.FunctionDefaults;
 import dev.kiln.api.functions.v1alpha1.FunctionSpec;
 import dev.kiln.api.functions.v1alpha1.ScaleSpec;
 import dev.kiln.contract.Labels;
+import dev.kiln.controller.OwnedMetadata;
 import dev.kiln.controller.Owners;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,11 +15,13 @@ import io.fabric8.knative.serving.v1.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The Knative Service a Function runs as: a pure function of the Function and the image digest it was built into,
@@ -113,6 +116,40 @@ public final class KnativeServices {
     public static Service applied(Service desired) {
         desired.getMetadata().setAnnotations(new LinkedHashMap<>(Map.of(APPLIED_ANNOTATION, digest(owned(desired)))));
         return desired;
+    }
+
+    /**
+     * What Kiln writes for a Function: {@code desired} over the Service in the cluster. Labels and annotations, the
+     * Service's and its revision template's, follow {@link OwnedMetadata}: others' keys stay through every rollout
+     * (an operator's {@code autoscaling.knative.dev/class}, {@code sidecar.istio.io/inject}), Kiln's win. The rest of
+     * the template is Kiln's. {@code spec.traffic} is left as it is: the Function has no field for it, and it is how
+     * Knative's users pin, split or tag revisions ({@code kn service update --traffic/--tag}), which Knative's own
+     * {@code func deploy} keeps when it rolls a new image; unset, Knative sends all traffic to the latest revision (see
+     * {@code docs/decisions.md}).
+     *
+     * @param existing the Service in the cluster, controlled by the Function, or null to create it
+     * @param desired what it should be ({@link #applied}); its maps are changed
+     * @return the Service to create or update
+     */
+    static Service writeOver(Service existing, Service desired) {
+        Service write = OwnedMetadata.writeOver(existing, desired, KnativeServices::template, UNRECORDED);
+        if (existing != null) {
+            desired.getSpec().setTraffic(existing.getSpec() == null ? null : existing.getSpec().getTraffic());
+            existing.setSpec(desired.getSpec());
+        }
+        return write;
+    }
+
+    /**
+     * Every key Kiln wrote on a Service before {@link OwnedMetadata}'s record, so that one Kiln no longer sets (a
+     * {@code max-scale} the Function dropped) still goes from a Service written then. Until then the template was
+     * replaced whole at each rollout, so no one else's key is taken for Kiln's.
+     */
+    private static final Map<String, Set<String>> UNRECORDED = OwnedMetadata.keys(Set.of(Labels.MANAGED_BY, Labels.FUNCTION),
+            Set.of(APPLIED_ANNOTATION), Set.of(Labels.FUNCTION), Set.of(MIN_SCALE, MAX_SCALE, TARGET, RETENTION, Labels.COMMIT));
+
+    private static ObjectMeta template(Service service) {
+        return service.getSpec() == null || service.getSpec().getTemplate() == null ? null : service.getSpec().getTemplate().getMetadata();
     }
 
     /**

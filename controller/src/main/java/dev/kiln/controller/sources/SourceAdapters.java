@@ -3,6 +3,7 @@ package dev.kiln.controller.sources;
 import dev.kiln.contract.Labels;
 import dev.kiln.contract.Names;
 import dev.kiln.contract.adapter.AdapterEnvironment;
+import dev.kiln.controller.OwnedMetadata;
 import dev.kiln.controller.Owners;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -10,6 +11,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -19,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The workloads a source runs as, pure functions of the source and its {@link AdapterEnvironment}, golden-tested:
@@ -107,9 +110,37 @@ public final class SourceAdapters {
     }
 
     /**
+     * What Kiln writes for an adapter: {@code desired} over the Deployment in the cluster. Labels and annotations, the
+     * Deployment's and its pod template's, follow {@link OwnedMetadata}: others' keys stay (a cost-center label, the
+     * {@code restartedAt} of {@code kubectl rollout restart}), Kiln's win. The spec is Kiln's.
+     *
+     * @param existing the Deployment in the cluster, controlled by the source, or null to create it
+     * @param desired what it should be; its maps are changed
+     * @return the Deployment to create or update
+     */
+    public static Deployment writeOver(Deployment existing, Deployment desired) {
+        Deployment write = OwnedMetadata.writeOver(existing, desired, SourceAdapters::template, UNRECORDED);
+        if (existing != null) {
+            existing.setSpec(desired.getSpec());
+        }
+        return write;
+    }
+
+    /**
+     * Kiln's keys on a Deployment written before {@link OwnedMetadata}'s record: none beyond those it sets now (its
+     * labels have not changed since).
+     */
+    private static final Map<String, Set<String>> UNRECORDED = Map.of();
+
+    private static ObjectMeta template(Deployment d) {
+        return d.getSpec() == null || d.getSpec().getTemplate() == null ? null : d.getSpec().getTemplate().getMetadata();
+    }
+
+    /**
      * @param existing the Deployment in the cluster
      * @param desired what it should be
-     * @return whether the parts Kiln owns differ (the API server defaults the rest, which Kiln must not fight over)
+     * @return whether the parts Kiln owns differ (the API server defaults the rest, which Kiln must not fight over;
+     *     labels and annotations others added are not a difference, {@link OwnedMetadata#holds})
      */
     public static boolean differs(Deployment existing, Deployment desired) {
         if (existing.getSpec() == null || existing.getSpec().getTemplate() == null || existing.getSpec().getTemplate().getSpec() == null) {
@@ -121,7 +152,7 @@ public final class SourceAdapters {
                 || !Objects.equals(have.get(0).getImage(), want.getImage())
                 || !Objects.equals(have.get(0).getArgs(), want.getArgs())
                 || !Objects.equals(have.get(0).getEnv(), want.getEnv())
-                || !Objects.equals(existing.getMetadata().getLabels(), desired.getMetadata().getLabels());
+                || !OwnedMetadata.holds(existing, desired, SourceAdapters::template, UNRECORDED);
     }
 
     private static EnvVar envVar(AdapterEnvironment.Variable v) {

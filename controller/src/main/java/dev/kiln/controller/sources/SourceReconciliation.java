@@ -10,6 +10,7 @@ import dev.kiln.api.sources.v1alpha1.WebhookSourceStatus;
 import dev.kiln.api.validation.FieldErrors;
 import dev.kiln.contract.Labels;
 import dev.kiln.contract.adapter.AdapterEnvironment;
+import dev.kiln.controller.Owners;
 import dev.kiln.controller.StatusPatches;
 import dev.kiln.controller.sinks.SinkResolver;
 import dev.kiln.controller.sources.webhooks.HookApi;
@@ -51,7 +52,10 @@ import org.jboss.logging.Logger;
 public final class SourceReconciliation<S extends CustomResource<? extends SourceSpec, ? extends SourceStatus>> {
 
     private static final Logger LOG = Logger.getLogger(SourceReconciliation.class);
-    /** How soon a source waiting for a sink or a secret is tried again. */
+    /**
+     * How soon a source waiting for a sink or a secret, or for an object of its adapter's name that it does not own to
+     * go, is tried again (none of them is watched).
+     */
     public static final Duration RETRY = Duration.ofSeconds(30);
     /** How often a healthy source re-resolves its sink. */
     public static final Duration RESYNC = Duration.ofMinutes(5);
@@ -159,13 +163,20 @@ public final class SourceReconciliation<S extends CustomResource<? extends Sourc
             return write(source, before, null);
         }
         Deployment deployment = apply(source, context, SourceAdapters.deployment(source, env, image));
+        if (deployment == null) {
+            life.markNotOwned("Deployment", SourceAdapters.name(source, kind.adapter()));
+            return write(source, before, RETRY);
+        }
         if (kind.webhook()) {
             Service service = SourceAdapters.service(source, kind.adapter());
-            boolean exists = context.getSecondaryResources(Service.class).stream()
-                    .anyMatch(s -> service.getMetadata().getName().equals(s.getMetadata().getName()))
-                    || client.services().inNamespace(ns).withName(service.getMetadata().getName()).get() != null;
-            if (!exists) {
+            String name = service.getMetadata().getName();
+            Service existing = context.getSecondaryResources(Service.class).stream().filter(s -> name.equals(s.getMetadata().getName())).findFirst()
+                    .orElseGet(() -> client.services().inNamespace(ns).withName(name).get());
+            if (existing == null) {
                 client.resource(service).create();
+            } else if (!Owners.controls(source, existing)) {
+                life.markNotOwned("Service", name);
+                return write(source, before, RETRY);
             }
             ((WebhookSourceStatus) status).webhookUrl = SourceAdapters.webhookUrl(source, kind.adapter());
             if (!registerHooks(source, life)) {
@@ -334,6 +345,7 @@ public final class SourceReconciliation<S extends CustomResource<? extends Sourc
         return true;
     }
 
+    /** @return the adapter's Deployment as written, or null when one of its name exists that the source does not control */
     private Deployment apply(S source, Context<S> context, Deployment desired) {
         String name = desired.getMetadata().getName();
         Optional<Deployment> existing = context.getSecondaryResources(Deployment.class).stream()
@@ -344,14 +356,13 @@ public final class SourceReconciliation<S extends CustomResource<? extends Sourc
         }
         if (existing.isEmpty()) {
             LOG.infof("%s %s/%s: starting adapter %s", kind.adapter(), source.getMetadata().getNamespace(), source.getMetadata().getName(), name);
-            return client.resource(desired).create();
+            return client.resource(SourceAdapters.writeOver(null, desired)).create();
+        }
+        if (!Owners.controls(source, existing.get())) {
+            return null;
         }
         if (SourceAdapters.differs(existing.get(), desired)) {
-            Deployment update = existing.get();
-            update.getMetadata().setLabels(desired.getMetadata().getLabels());
-            update.getMetadata().setOwnerReferences(desired.getMetadata().getOwnerReferences());
-            update.setSpec(desired.getSpec());
-            return client.resource(update).update();
+            return client.resource(SourceAdapters.writeOver(existing.get(), desired)).update();
         }
         return existing.get();
     }

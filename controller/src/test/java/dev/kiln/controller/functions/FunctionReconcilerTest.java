@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.kiln.api.duck.Condition;
 import dev.kiln.api.functions.v1alpha1.Function;
+import dev.kiln.api.functions.v1alpha1.FunctionLifecycle;
 import dev.kiln.api.functions.v1alpha1.FunctionSource;
 import dev.kiln.api.functions.v1alpha1.FunctionSpec;
 import dev.kiln.api.functions.v1alpha1.GitSource;
@@ -19,6 +20,7 @@ import dev.kiln.testing.git.GitHttpServer;
 import io.fabric8.knative.pkg.apis.ConditionBuilder;
 import io.fabric8.knative.serving.v1.Service;
 import io.fabric8.knative.serving.v1.ServiceStatusBuilder;
+import io.fabric8.knative.serving.v1.TrafficTargetBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -29,11 +31,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The Function lifecycle against the fabric8 mock API server in CRUD mode, with a real Git server: the test plays
@@ -495,14 +504,109 @@ class FunctionReconcilerTest {
         assertThat(ready.status).as(ready.reason + ": " + ready.message).isEqualTo(Condition.TRUE);
     }
 
-    @Test
-    void aLabelSomeoneElseSetOnTheKnativeServiceSurvivesTheNextRollout() throws Exception {
-        String ns = "cluster-local";
-        try (GitHttpServer.Repo r = readyOnItsOwnRepository(ns, "cluster-local")) {
-            // How a Knative Service is made private: its route gets no public domain.
-            Service labelled = client.resources(Service.class).inNamespace(ns).withName("greeter").get();
-            labelled.getMetadata().getLabels().put("networking.knative.dev/visibility", "cluster-local");
-            client.resource(labelled).update();
+    /**
+     * Review operator-2, finding 4: a Knative Service of the Function's name that the Function does not control is
+     * neither updated nor adopted (its image, owners and labels stay), the Function says so and is not Ready, and
+     * deleting the Function leaves that Service to its owner. Once it is gone, the Function's own is created.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "a team's own Service (no owner): the Function recovers once it is deleted                    | not-owned-team    | false | false",
+        "a team's own Service (no owner): deleting the Function leaves it                             | not-owned-kept    | false | true",
+        "a deleted Function's of the same name: the Function recovers once the garbage collector removed it | not-owned-stale | true  | false",
+    })
+    void aKnativeServiceOfItsNameThatTheFunctionDoesNotControlIsLeftAsItIsAndReported(String name, String ns, boolean staleKilnService,
+            boolean deleteTheFunction) throws Exception {
+        Map<String, String> labels = staleKilnService ? Labels.managed(null) : new java.util.HashMap<>(Map.of("team", "web"));
+        var meta = new ObjectMetaBuilder().withName("greeter").withNamespace(ns).withLabels(labels);
+        if (staleKilnService) {
+            // In Kiln's informer (Kiln's labels), mapped to the new Function by its owner's kind and name, not its UID.
+            labels.put(Labels.FUNCTION, "greeter");
+            meta.withOwnerReferences(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder().withApiVersion("kiln.dev/v1alpha1").withKind("Function")
+                    .withName("greeter").withUid(java.util.UUID.randomUUID().toString()).withController(true).withBlockOwnerDeletion(true).build());
+        }
+        Service theirs = client.resource(new io.fabric8.knative.serving.v1.ServiceBuilder().withMetadata(meta.build())
+                .withNewSpec().withNewTemplate().withNewSpec().addNewContainer().withImage("ghcr.io/team/greeter:1").endContainer().endSpec()
+                .endTemplate().endSpec().build()).create();
+        client.resource(function(ns, "greeter")).create();
+        await().atMost(WAIT).until(() -> jobs(ns).size() == 1);
+        completeBuild(jobs(ns).get(0), DIGEST);
+        await().atMost(WAIT).until(() -> condition(get(ns, "greeter"), "BuildSucceeded").map(c -> Condition.TRUE.equals(c.status)).orElse(false)
+                && condition(get(ns, "greeter"), "ServiceReady").map(c -> FunctionLifecycle.REASON_NOT_OWNED.equals(c.reason)).orElse(false));
+        Function reported = get(ns, "greeter");
+        assertThat(condition(reported, "ServiceReady").orElseThrow().message).isEqualTo("There is an existing Knative Service \"greeter\" that this"
+                + " Function does not own: Kiln leaves it as it is. Delete it, or give the Function another name");
+        assertThat(condition(reported, "Ready")).map(c -> c.status + "/" + c.reason).contains(Condition.FALSE + "/NotOwned");
+        assertThat(reported.getStatus().url).as("the other Service's URL is not the Function's").isNull();
+        assertThat(cluster.requests()).as("writes to the Service Kiln does not own").noneMatch(q -> ns.equals(q.namespace())
+                && "services".equals(q.resource()) && "serving.knative.dev".equals(q.group()) && !List.of("get", "list", "watch").contains(q.verb()));
+        Service after = client.resources(Service.class).inNamespace(ns).withName("greeter").get();
+        assertThat(after.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("ghcr.io/team/greeter:1");
+        assertThat(after.getMetadata().getOwnerReferences()).isEqualTo(theirs.getMetadata().getOwnerReferences());
+        assertThat(after.getMetadata().getLabels()).isEqualTo(theirs.getMetadata().getLabels());
+        assertThat(after.getMetadata().getGeneration()).isEqualTo(theirs.getMetadata().getGeneration());
+
+        if (deleteTheFunction) {
+            client.resources(Function.class).inNamespace(ns).withName("greeter").delete();
+            await().atMost(WAIT).until(() -> get(ns, "greeter") == null && jobs(ns).isEmpty());
+            await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> client.resources(Service.class).inNamespace(ns).withName("greeter").get() != null);
+            return;
+        }
+        client.resources(Service.class).inNamespace(ns).withName("greeter").delete();
+        if (!staleKilnService) {
+            // Not in Kiln's informer, so its deletion brings no event: what NOT_OWNED_RETRY's reschedule does, now.
+            client.resources(Function.class).inNamespace(ns).withName("greeter")
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"nudge\":\"1\"}}}");
+        }
+        await().atMost(WAIT).until(() -> condition(get(ns, "greeter"), "Ready").map(c -> Condition.TRUE.equals(c.status)).orElse(false));
+        assertThat(client.resources(Service.class).inNamespace(ns).withName("greeter").get().getMetadata().getOwnerReferences())
+                .singleElement().satisfies(o -> assertThat(o.getUid()).isEqualTo(get(ns, "greeter").getMetadata().getUid()));
+    }
+
+    static Stream<Arguments> whatOthersSetOnTheKnativeServiceSurvivesARollout() {
+        return Stream.of(
+                // How a Knative Service is made private: its route gets no public domain (review of 16).
+                change("a label on the Service (networking.knative.dev/visibility: cluster-local)", "cluster-local",
+                        s -> s.getMetadata().getLabels().put("networking.knative.dev/visibility", "cluster-local"),
+                        s -> assertThat(s.getMetadata().getLabels()).containsEntry("networking.knative.dev/visibility", "cluster-local")
+                                .containsEntry(Labels.FUNCTION, "greeter")),
+                change("an annotation on the revision template (an operator's autoscaling class)", "others-template-annotation",
+                        s -> s.getSpec().getTemplate().getMetadata().getAnnotations().put("autoscaling.knative.dev/class", "hpa.autoscaling.knative.dev"),
+                        s -> assertThat(s.getSpec().getTemplate().getMetadata().getAnnotations())
+                                .containsEntry("autoscaling.knative.dev/class", "hpa.autoscaling.knative.dev")),
+                change("a label on the revision template", "others-template-label",
+                        s -> s.getSpec().getTemplate().getMetadata().getLabels().put("cost-center", "42"),
+                        s -> assertThat(s.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("cost-center", "42")
+                                .containsEntry(Labels.FUNCTION, "greeter")),
+                change("a traffic tag on the first revision (kn service update --tag greeter-00001=stable)", "others-traffic",
+                        s -> s.getSpec().setTraffic(List.of(new TrafficTargetBuilder().withLatestRevision(true).withPercent(100L).build(),
+                                new TrafficTargetBuilder().withRevisionName("greeter-00001").withTag("stable").withPercent(0L).build())),
+                        s -> assertThat(s.getSpec().getTraffic()).anySatisfy(t -> {
+                            assertThat(t.getTag()).isEqualTo("stable");
+                            assertThat(t.getRevisionName()).isEqualTo("greeter-00001");
+                        })),
+                change("Kiln's own template annotation set to another value: Kiln's wins", "others-kilns-key",
+                        s -> s.getSpec().getTemplate().getMetadata().getAnnotations().put(KnativeServices.MIN_SCALE, "3"),
+                        s -> assertThat(s.getSpec().getTemplate().getMetadata().getAnnotations()).containsEntry(KnativeServices.MIN_SCALE, "0")));
+    }
+
+    static Arguments change(String name, String ns, java.util.function.Consumer<Service> change, java.util.function.Consumer<Service> survives) {
+        return Arguments.of(Named.of(name, ns), change, survives);
+    }
+
+    /**
+     * Review operator-2, finding 5: labels and annotations others set on the revision template, and the route's
+     * traffic, stay when a push rolls a new revision ({@code OwnedMetadata}); Kiln's own keys keep Kiln's values.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource
+    void whatOthersSetOnTheKnativeServiceSurvivesARollout(String ns, java.util.function.Consumer<Service> change,
+            java.util.function.Consumer<Service> survives) throws Exception {
+        try (GitHttpServer.Repo r = readyOnItsOwnRepository(ns, ns)) {
+            // An update, as kubectl edit sends (the test cluster models Knative's webhook on creates and updates).
+            Service edited = client.resources(Service.class).inNamespace(ns).withName("greeter").get();
+            change.accept(edited);
+            client.resource(edited).update();
             String image2 = "registry.example.com/kiln/" + ns + "/greeter@sha256:" + "cd".repeat(32);
             RevCommit v2 = r.commit("a new greeting", "greeter/NOTES.md", "v2");
             push(ns, v2);
@@ -510,8 +614,9 @@ class FunctionReconcilerTest {
             completeBuild(jobFor(ns, v2), "sha256:" + "cd".repeat(32));
             await().atMost(WAIT).until(() -> image2.equals(client.resources(Service.class).inNamespace(ns).withName("greeter").get()
                     .getSpec().getTemplate().getSpec().getContainers().get(0).getImage()));
-            assertThat(client.resources(Service.class).inNamespace(ns).withName("greeter").get().getMetadata().getLabels())
-                    .containsEntry("networking.knative.dev/visibility", "cluster-local").containsEntry(Labels.FUNCTION, "greeter");
+            Service rolled = client.resources(Service.class).inNamespace(ns).withName("greeter").get();
+            survives.accept(rolled);
+            assertThat(rolled.getSpec().getTemplate().getMetadata().getAnnotations()).containsEntry(Labels.COMMIT, v2.name());
         }
     }
 

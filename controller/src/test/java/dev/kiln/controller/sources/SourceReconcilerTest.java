@@ -15,7 +15,9 @@ import dev.kiln.api.sources.v1alpha1.GitHubSource;
 import dev.kiln.api.sources.v1alpha1.GitHubSourceSpec;
 import dev.kiln.api.sources.v1alpha1.KafkaSource;
 import dev.kiln.api.sources.v1alpha1.KafkaSourceSpec;
+import dev.kiln.contract.Labels;
 import dev.kiln.controller.MockCluster;
+import dev.kiln.controller.Owners;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
@@ -33,12 +35,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Sources against the fabric8 mock API server in CRUD mode: the test plays the cluster (Brokers with addresses,
@@ -355,6 +362,111 @@ class SourceReconcilerTest {
 
         markAvailable(deployment(ns, "orders-kafkasource"));
         awaitCondition(() -> client.resources(KafkaSource.class).inNamespace(ns).withName("orders").get(), "Ready", Condition.TRUE, null);
+    }
+
+    /**
+     * Review operator-2, finding 4: an object of the adapter's name that the source does not control is neither
+     * updated nor adopted, the source says so (Deployed=False, NotOwned) and is not Ready; once it is gone, the
+     * source's own is created.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "a Deployment of the adapter's name that someone else made | not-owned-deployment | Deployment",
+        "a Service of the webhook adapter's name that someone else made | not-owned-service | Service",
+    })
+    void anAdapterObjectOfItsNameThatTheSourceDoesNotControlIsLeftAsItIsAndReported(String name, String ns, String kind) {
+        broker(ns, "default", "http://broker-ingress/" + ns + "/default");
+        secret(ns);
+        HasMetadata theirs = kind.equals("Deployment")
+                ? client.resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder().withNewMetadata().withName("hooks-githubsource")
+                        .withNamespace(ns).addToLabels("app", "theirs").endMetadata().withNewSpec().withNewSelector().addToMatchLabels("app", "theirs")
+                        .endSelector().withNewTemplate().withNewMetadata().addToLabels("app", "theirs").endMetadata().withNewSpec().addNewContainer()
+                        .withName("web").withImage("ghcr.io/team/web:1").endContainer().endSpec().endTemplate().endSpec().build()).create()
+                : client.resource(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata().withName("hooks-githubsource").withNamespace(ns)
+                        .addToLabels("app", "theirs").endMetadata().withNewSpec().addToSelector("app", "theirs").addNewPort().withPort(80).endPort()
+                        .endSpec().build()).create();
+        client.resource(github(ns, "hooks", brokerSink("default"))).create();
+        Supplier<GitHubSource> get = () -> client.resources(GitHubSource.class).inNamespace(ns).withName("hooks").get();
+
+        awaitCondition(get, "Deployed", Condition.FALSE, "NotOwned");
+        assertThat(condition(get, "Deployed").orElseThrow().message).as(name).isEqualTo("There is an existing " + kind
+                + " \"hooks-githubsource\" that this source does not own: Kiln leaves it as it is. Delete it, or give the source another name");
+        assertThat(condition(get, "Ready")).map(c -> c.status + "/" + c.reason).contains(Condition.FALSE + "/NotOwned");
+        assertThat(get.get().getStatus().webhookUrl).as("it would name their Service").isNull();
+        HasMetadata after = kind.equals("Deployment") ? deployment(ns, "hooks-githubsource")
+                : client.services().inNamespace(ns).withName("hooks-githubsource").get();
+        assertThat(after.getMetadata().getLabels()).isEqualTo(Map.of("app", "theirs"));
+        assertThat(after.getMetadata().getOwnerReferences()).isEmpty();
+        assertThat(after.getMetadata().getResourceVersion()).as("not written").isEqualTo(theirs.getMetadata().getResourceVersion());
+
+        client.resource(after).delete();
+        touch(get.get()); // what the RETRY reschedule does: Kiln's informers do not see objects without its labels
+        await().atMost(WAIT).until(() -> {
+            Deployment d = deployment(ns, "hooks-githubsource");
+            var svc = client.services().inNamespace(ns).withName("hooks-githubsource").get();
+            return d != null && svc != null && Owners.controls(get.get(), d) && Owners.controls(get.get(), svc);
+        });
+        awaitCondition(get, "Deployed", Condition.UNKNOWN, "DeploymentUnavailable");
+        assertThat(get.get().getStatus().webhookUrl).isEqualTo("http://hooks-githubsource." + ns + ".svc.cluster.local");
+    }
+
+    static Stream<Arguments> othersLabelsAndAnnotationsOnAnAdapterDeploymentStayAndKilnsAreRestored() {
+        return Stream.of(
+                edit("a label someone else added stays, and is no reason to write", "adapter-foreign-label", true,
+                        d -> d.getMetadata().getLabels().put("cost-center", "42"),
+                        d -> assertThat(d.getMetadata().getLabels()).containsEntry("cost-center", "42").containsEntry(Labels.SOURCE, "orders")),
+                edit("an annotation on the pod template (kubectl rollout restart) stays", "adapter-restarted", true,
+                        d -> d.getSpec().getTemplate().getMetadata().setAnnotations(Map.of("kubectl.kubernetes.io/restartedAt", "2026-11-28T15:00:00Z")),
+                        d -> assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations())
+                                .containsEntry("kubectl.kubernetes.io/restartedAt", "2026-11-28T15:00:00Z")),
+                edit("Kiln's label someone removed is restored, others' stay", "adapter-label-removed", false,
+                        d -> {
+                            d.getMetadata().getLabels().remove(Labels.SOURCE);
+                            d.getMetadata().getLabels().put("cost-center", "42");
+                        },
+                        d -> assertThat(d.getMetadata().getLabels()).containsEntry(Labels.SOURCE, "orders").containsEntry("cost-center", "42")),
+                edit("Kiln's label someone changed has Kiln's value again", "adapter-label-changed", false,
+                        d -> d.getMetadata().getLabels().put(Labels.SOURCE, "someone-else"),
+                        d -> assertThat(d.getMetadata().getLabels()).containsEntry(Labels.SOURCE, "orders")));
+    }
+
+    static Arguments edit(String name, String ns, boolean noWrite, Consumer<Deployment> edit, Consumer<Deployment> then) {
+        return Arguments.of(Named.of(name, ns), noWrite, edit, then);
+    }
+
+    /** Review operator-2, finding 5: one rule for labels and annotations on every object Kiln owns ({@code OwnedMetadata}). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource
+    void othersLabelsAndAnnotationsOnAnAdapterDeploymentStayAndKilnsAreRestored(String ns, boolean noWrite, Consumer<Deployment> edit,
+            Consumer<Deployment> then) {
+        KafkaSource kafka = new KafkaSource();
+        kafka.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName("orders").build());
+        kafka.setSpec(new KafkaSourceSpec());
+        kafka.getSpec().bootstrapServers = List.of("kafka-0.kafka:9092");
+        kafka.getSpec().topics = List.of("orders");
+        kafka.getSpec().sink = Destination.uri("http://billing." + ns + ".svc.cluster.local");
+        client.resource(kafka).create();
+        Supplier<KafkaSource> get = () -> client.resources(KafkaSource.class).inNamespace(ns).withName("orders").get();
+        awaitCondition(get, "Deployed", Condition.UNKNOWN, "DeploymentUnavailable");
+
+        cluster.clearRecords();
+        client.apps().deployments().inNamespace(ns).withName("orders-kafkasource").edit(d -> {
+            edit.accept(d);
+            return d;
+        });
+        // A reconcile, as the RESYNC would do (the Deployment's own update brings one too).
+        client.resources(KafkaSource.class).inNamespace(ns).withName("orders")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"test/touched\":\"1\"}}}");
+        if (noWrite) {
+            await().during(Duration.ofSeconds(2)).atMost(WAIT).untilAsserted(() -> then.accept(deployment(ns, "orders-kafkasource")));
+            assertThat(cluster.requests()).as("writes to the adapter").noneMatch(q -> ns.equals(q.namespace()) && "deployments".equals(q.resource())
+                    && List.of("update", "patch").contains(q.verb()));
+        } else {
+            await().atMost(WAIT).untilAsserted(() -> then.accept(deployment(ns, "orders-kafkasource")));
+        }
+        Deployment after = deployment(ns, "orders-kafkasource");
+        assertThat(after.getSpec().getTemplate().getMetadata().getLabels()).containsEntry(Labels.SOURCE, "orders");
+        assertThat(after.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getUid()).isEqualTo(get.get().getMetadata().getUid()));
     }
 
     static Map<String, String> env(Deployment d) {

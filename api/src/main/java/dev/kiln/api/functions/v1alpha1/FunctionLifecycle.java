@@ -25,6 +25,8 @@ public final class FunctionLifecycle {
     public static final String REASON_BUILDING = "Building";
     /** Reason: the service is rolling out the new image. */
     public static final String REASON_DEPLOYING = "Deploying";
+    /** Reason: an object of the name Kiln would use exists, and this Function is not its controller. */
+    public static final String REASON_NOT_OWNED = "NotOwned";
 
     /** The condition set of Function. */
     public static final ConditionSet CONDITIONS =
@@ -197,6 +199,28 @@ public final class FunctionLifecycle {
      */
     public void markServiceFailed(String reason, String message) {
         conditions.markFalse(SERVICE_READY, reason, message);
+    }
+
+    /**
+     * A Knative Service of the Function's name exists and is not controlled by this Function (no controller
+     * ownerReference with its UID): someone else's, or one left by a deleted Function of the same name that the
+     * garbage collector has not removed yet. Kiln leaves it as it is, as Knative's Service reconciler leaves a
+     * Configuration or Route it does not own ({@code MarkConfigurationNotOwned}): adopting it would run the Function's
+     * image in it, and the garbage collector would delete it with the Function. The URL and address are cleared: they
+     * would send requests and events to that Service.
+     *
+     * @param name the Knative Service's name
+     */
+    public void markServiceNotOwned(String name) {
+        status.url = null;
+        status.address = null;
+        conditions.markFalse(SERVICE_READY, REASON_NOT_OWNED, "There is an existing Knative Service \"" + name
+                + "\" that this Function does not own: Kiln leaves it as it is. Delete it, or give the Function another name");
+    }
+
+    /** @return whether the last {@link #markServiceNotOwned} stands: the Service is someone else's */
+    public boolean serviceNotOwned() {
+        return conditions.get(SERVICE_READY).map(c -> Condition.FALSE.equals(c.status) && REASON_NOT_OWNED.equals(c.reason)).orElse(false);
     }
 
     /** @param generation the metadata.generation the status now describes */

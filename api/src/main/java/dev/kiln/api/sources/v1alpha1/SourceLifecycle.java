@@ -16,6 +16,8 @@ public final class SourceLifecycle {
 
     /** Reason: the spec has errors; the message lists every field path. */
     public static final String REASON_INVALID_SPEC = "InvalidSpec";
+    /** Reason: an object of the name the adapter would use exists, and this source is not its controller. */
+    public static final String REASON_NOT_OWNED = "NotOwned";
 
     /** Conditions of Kafka and cron sources. */
     public static final ConditionSet CONDITIONS = ConditionSet.living(SINK_PROVIDED, DEPLOYED);
@@ -117,6 +119,23 @@ public final class SourceLifecycle {
         } else {
             conditions.markUnknown(DEPLOYED, reason, message);
         }
+    }
+
+    /**
+     * An object of the adapter's name (its Deployment, or its Service) exists and is not controlled by this source (no
+     * controller ownerReference with its UID). Kiln leaves it as it is, as Knative's reconcilers leave objects they do
+     * not own: adopting it would replace someone else's workload, and the garbage collector would delete it with the
+     * source. A webhook source's {@code webhookUrl} is cleared: it would name that other Service.
+     *
+     * @param kind the object's kind, {@code Deployment} or {@code Service}
+     * @param name the object's name
+     */
+    public void markNotOwned(String kind, String name) {
+        if (status instanceof WebhookSourceStatus webhook) {
+            webhook.webhookUrl = null;
+        }
+        conditions.markFalse(DEPLOYED, REASON_NOT_OWNED, "There is an existing " + kind + " \"" + name
+                + "\" that this source does not own: Kiln leaves it as it is. Delete it, or give the source another name");
     }
 
     /** @param generation the metadata.generation the status now describes */

@@ -52,6 +52,15 @@ class FunctionLifecycleTest {
                     happy(l);
                     l.markServiceFailed("RevisionFailed", "container exited");
                 }, "SourceResolved=True BuildSucceeded=True ServiceReady=False/RevisionFailed Ready=False/RevisionFailed"),
+                row("a Knative Service of its name that it does not own: Ready False, NotOwned", l -> {
+                    happy(l);
+                    l.markServiceNotOwned("greeter");
+                }, "SourceResolved=True BuildSucceeded=True ServiceReady=False/NotOwned Ready=False/NotOwned"),
+                row("that Service gone, Kiln's own rolled out: Ready True again", l -> {
+                    happy(l);
+                    l.markServiceNotOwned("greeter");
+                    l.markServiceReady("http://greeter.demo.example.com", "http://greeter.demo.svc.cluster.local");
+                }, "SourceResolved=True BuildSucceeded=True ServiceReady=True Ready=True"),
                 row("a failed build then a good one: Ready True again", l -> {
                     l.markSourceResolved(SHA);
                     l.markBuildFailed("BuildFailed", "broken");
@@ -90,6 +99,21 @@ class FunctionLifecycleTest {
         assertThat(status.address.url).isEqualTo("http://greeter.demo.svc.cluster.local");
         assertThat(status.observedGeneration).isEqualTo(3L);
         assertThat(status.ready()).isTrue();
+    }
+
+    @Test
+    void aServiceItDoesNotOwnIsNamedAndItsAddressIsNotTheFunctions() {
+        FunctionStatus status = new FunctionStatus();
+        FunctionLifecycle l = FunctionLifecycle.of(status, Clock.systemUTC());
+        happy(l);
+        l.markServiceNotOwned("greeter");
+        assertThat(l.serviceNotOwned()).isTrue();
+        assertThat(status.condition("ServiceReady").orElseThrow().message).isEqualTo("There is an existing Knative Service \"greeter\" that this"
+                + " Function does not own: Kiln leaves it as it is. Delete it, or give the Function another name");
+        assertThat(status.url).as("the other Service's URL").isNull();
+        assertThat(status.address).as("events would go to the other Service").isNull();
+        l.markServiceUnknown(FunctionLifecycle.REASON_DEPLOYING, "waiting");
+        assertThat(l.serviceNotOwned()).isFalse();
     }
 
     private static void happy(FunctionLifecycle l) {

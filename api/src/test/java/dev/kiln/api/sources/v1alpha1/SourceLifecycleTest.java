@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -72,6 +73,16 @@ class SourceLifecycleTest {
                     l.markDeployed();
                     l.markWebhookNotRegistered("WebhookRegistrationFailed", "401 Bad credentials");
                 }, "SecretsProvided=True SinkProvided=True Deployed=True WebhookRegistered=False/WebhookRegistrationFailed Ready=False/WebhookRegistrationFailed"),
+                row("kafka, a Deployment of the adapter's name it does not own: Ready False, NotOwned", KAFKA, l -> {
+                    l.markSink(SINK);
+                    l.markDeployed();
+                    l.markNotOwned("Deployment", "orders-kafkasource");
+                }, "SecretsProvided=missing SinkProvided=True Deployed=False/NotOwned WebhookRegistered=missing Ready=False/NotOwned"),
+                row("webhook, a Service of the adapter's name it does not own: Ready False, NotOwned", WEBHOOK, l -> {
+                    l.markSecrets();
+                    l.markSink(SINK);
+                    l.markNotOwned("Service", "hooks-githubsource");
+                }, "SecretsProvided=True SinkProvided=True Deployed=False/NotOwned WebhookRegistered=Unknown Ready=False/NotOwned"),
                 row("webhook, the first failure in declared order names Ready", WEBHOOK, l -> {
                     l.markNoSink("SinkNotAddressable", "no address");
                     l.markNoSecrets("SecretNotFound", "gh/token");
@@ -85,6 +96,16 @@ class SourceLifecycleTest {
         marks.accept(SourceLifecycle.of(status, Clock.systemUTC()));
         assertThat(Conditions.render(status, ORDER)).isEqualTo(expected);
         assertThat(status.sinkUri).isEqualTo(expected.contains("SinkProvided=True") ? SINK : null);
+    }
+
+    @Test
+    void anObjectItDoesNotOwnIsNamedAndTheWebhookUrlIsNotTheSources() {
+        WebhookSourceStatus status = new WebhookSourceStatus();
+        status.webhookUrl = "http://hooks-githubsource.ci.svc.cluster.local";
+        SourceLifecycle.of(status, Clock.systemUTC()).markNotOwned("Service", "hooks-githubsource");
+        assertThat(status.condition("Deployed").orElseThrow().message).isEqualTo("There is an existing Service \"hooks-githubsource\" that this"
+                + " source does not own: Kiln leaves it as it is. Delete it, or give the source another name");
+        assertThat(status.webhookUrl).as("it would name the other Service").isNull();
     }
 
     private static FieldErrors invalid() {
