@@ -151,7 +151,20 @@ public class FunctionReconciler implements Reconciler<Function> {
             deploy(function, context, life, null, null);
         }
 
-        return writeStatus(function, before, life.serviceNotOwned() ? NOT_OWNED_RETRY : CommitResolver.pollInterval(function));
+        return writeStatus(function, before, lookAgainAfter(life, CommitResolver.pollInterval(function)));
+    }
+
+    /**
+     * @param life the Function's conditions after this reconcile
+     * @param poll its {@code pollInterval}, or null
+     * @return when to reconcile it again without an event, or null for only on the next event
+     */
+    static Duration lookAgainAfter(FunctionLifecycle life, Duration poll) {
+        // Neither a Knative Service Kiln does not own nor the push Secret is watched (the one is outside Kiln's informer,
+        // the other would need list and watch on every namespace's Secrets): the Function looks again, as a source that
+        // failed to resolve, or sooner at its poll.
+        Duration retry = life.serviceNotOwned() ? NOT_OWNED_RETRY : life.waitsForPushSecret() ? SOURCE_RETRY : null;
+        return retry != null && (poll == null || poll.compareTo(retry) > 0) ? retry : poll;
     }
 
     /**
@@ -208,6 +221,11 @@ public class FunctionReconciler implements Reconciler<Function> {
             job = Optional.ofNullable(client.batch().v1().jobs().inNamespace(function.getMetadata().getNamespace()).withName(jobName).get());
         }
         if (job.isEmpty()) {
+            if (plan.pushSecret() != null && !life.checkPushSecret(plan.pushSecret(), registry.pushSecretNamedBy(function),
+                    function.getMetadata().getNamespace(),
+                    client.secrets().inNamespace(function.getMetadata().getNamespace()).withName(plan.pushSecret()).get())) {
+                return false;
+            }
             client.resource(Jobs.kanikoBuild(plan, builderConfig)).create();
             LOG.infof("%s/%s: building %s in Job %s", function.getMetadata().getNamespace(), function.getMetadata().getName(), commit, jobName);
             life.markBuildRunning(buildStatus(status, jobName, key, commit, rebuild, clock));

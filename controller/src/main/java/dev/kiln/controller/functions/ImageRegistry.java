@@ -31,4 +31,13 @@ public record ImageRegistry(ValidationPolicy policy, String defaultPushSecret) {
         var build = function.getSpec().build;
         return build != null && build.pushSecretRef != null ? build.pushSecretRef.getName() : defaultPushSecret;
     }
+
+    /**
+     * @param function the Function
+     * @return where its push Secret is named, as a status message says it: its own field or the installation's setting
+     */
+    public String pushSecretNamedBy(Function function) {
+        var build = function.getSpec().build;
+        return build != null && build.pushSecretRef != null ? "spec.build.pushSecretRef" : "KILN_BUILD_PUSH_SECRET in kiln-config";
+    }
 }

@@ -484,10 +484,85 @@ class FunctionReconcilerTest {
         return condition(get(ns, "greeter"), "Ready").orElseThrow();
     }
 
+    static io.fabric8.kubernetes.api.model.Secret pushSecret(String ns, String name, String type, String key) {
+        String config = "{\"auths\":{\"registry.example.com\":{\"auth\":\"" + java.util.Base64.getEncoder().encodeToString("kiln:s3cret".getBytes())
+                + "\"}}}";
+        return new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata().withType(type)
+                .addToData(key, java.util.Base64.getEncoder().encodeToString(config.getBytes())).build();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "waiting for the push Secret, no poll      | PushSecretNotFound | -1  | 60",
+        "waiting for the push Secret, a long poll  | PushSecretInvalid  | 300 | 60",
+        "waiting for the push Secret, a short poll | PushSecretNotFound | 30  | 30",
+        "a failed build, no poll                   | BuildFailed        | -1  | -1",
+        "a failed build, a poll                    | BuildFailed        | 300 | 300",
+        "building, no poll                         |                    | -1  | -1",
+        "a Knative Service Kiln does not own       | NotOwned           | -1  | 60",
+    })
+    void whatIsNotWatchedIsLookedAtAgainWithinAMinute(String name, String reason, long pollSeconds, long expectedSeconds) {
+        var life = dev.kiln.api.functions.v1alpha1.FunctionLifecycle.of(new dev.kiln.api.functions.v1alpha1.FunctionStatus(), java.time.Clock.systemUTC());
+        if ("NotOwned".equals(reason)) {
+            life.markServiceNotOwned("greeter");
+        } else if (reason != null) {
+            life.markBuildFailed(reason, "why");
+        }
+        assertThat(FunctionReconciler.lookAgainAfter(life, pollSeconds < 0 ? null : Duration.ofSeconds(pollSeconds)))
+                .isEqualTo(expectedSeconds < 0 ? null : Duration.ofSeconds(expectedSeconds));
+    }
+
+    /**
+     * A push Secret the build cannot use is reported before any Job is made: without the check, the Job's Pod waited in
+     * {@code ContainerCreating} (FailedMount) until {@code BuildTimedOut}, or, for an Opaque Secret, built an image the
+     * kubelet could not pull with it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "no Secret                                 | push-secret-none      |                                |                   | PushSecretNotFound | does not exist in namespace push-secret-none",
+        "a kubernetes.io/dockercfg Secret          | push-secret-dockercfg | kubernetes.io/dockercfg        | .dockercfg        | PushSecretInvalid  | is of type kubernetes.io/dockercfg",
+        "an Opaque Secret with config.json         | push-secret-opaque    | Opaque                         | config.json       | PushSecretInvalid  | is of type Opaque",
+        "an Opaque Secret with .dockerconfigjson   | push-secret-opaque2   | Opaque                         | .dockerconfigjson | PushSecretInvalid  | is of type Opaque",
+    })
+    void aPushSecretTheBuildCannotUseFailsTheBuildBeforeAnyJobAndIsCheckedAgain(String name, String ns, String type, String key, String reason,
+            String message) {
+        if (type != null) {
+            client.resource(pushSecret(ns, "registry-push", type, key)).create();
+        }
+        Function f = function(ns, "greeter");
+        f.getSpec().build = new dev.kiln.api.functions.v1alpha1.BuildSpec();
+        f.getSpec().build.pushSecretRef = new LocalObjectReference("registry-push");
+        client.resource(f).create();
+
+        await().atMost(WAIT).until(() -> condition(get(ns, "greeter"), "BuildSucceeded").map(c -> Condition.FALSE.equals(c.status)).orElse(false));
+        Condition failed = condition(get(ns, "greeter"), "BuildSucceeded").orElseThrow();
+        assertThat(failed.reason).isEqualTo(reason);
+        assertThat(failed.message).startsWith("secret registry-push (spec.build.pushSecretRef)").contains(message)
+                .contains("it must be a Secret of type kubernetes.io/dockerconfigjson with the registry's credentials under .dockerconfigjson");
+        assertThat(condition(get(ns, "greeter"), "Ready")).map(c -> c.reason).contains(reason);
+        assertThat(jobs(ns)).isEmpty();
+        assertThat(FunctionReconciler.lookAgainAfter(dev.kiln.api.functions.v1alpha1.FunctionLifecycle.of(get(ns, "greeter").getStatus(),
+                java.time.Clock.systemUTC()), null)).as("looked at again within a minute: the Secret is not watched").isEqualTo(FunctionReconciler.SOURCE_RETRY);
+
+        // Fixed: the next reconcile (the retry, or any event; here an annotation) builds.
+        if (type != null) {
+            client.resource(client.secrets().inNamespace(ns).withName("registry-push").get()).delete();
+            await().atMost(WAIT).until(() -> client.secrets().inNamespace(ns).withName("registry-push").get() == null);
+        }
+        client.resource(pushSecret(ns, "registry-push", "kubernetes.io/dockerconfigjson", ".dockerconfigjson")).create();
+        client.resources(Function.class).inNamespace(ns).withName("greeter")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"nudge\":\"1\"}}}");
+        await().atMost(WAIT).until(() -> jobs(ns).size() == 1);
+        await().atMost(WAIT).until(() -> condition(get(ns, "greeter"), "BuildSucceeded").map(c -> "Building".equals(c.reason)).orElse(false));
+        assertThat(FunctionReconciler.lookAgainAfter(dev.kiln.api.functions.v1alpha1.FunctionLifecycle.of(get(ns, "greeter").getStatus(),
+                java.time.Clock.systemUTC()), null)).as("no early retry once building").isNull();
+    }
+
     @Test
     void anImageInAPrivateRegistryIsPulledWithTheSecretItWasPushedWith() {
         String ns = "private-registry";
         cluster.serving().privateRegistry("registry.example.com/kiln/" + ns, "registry-credentials");
+        client.resource(pushSecret(ns, "registry-credentials", "kubernetes.io/dockerconfigjson", ".dockerconfigjson")).create();
         Function f = function(ns, "greeter");
         f.getSpec().build = new dev.kiln.api.functions.v1alpha1.BuildSpec();
         f.getSpec().build.pushSecretRef = new LocalObjectReference("registry-credentials");

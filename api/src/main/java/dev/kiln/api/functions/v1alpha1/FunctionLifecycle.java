@@ -4,6 +4,7 @@ import dev.kiln.api.duck.Addressable;
 import dev.kiln.api.duck.Condition;
 import dev.kiln.api.duck.ConditionSet;
 import dev.kiln.api.validation.FieldErrors;
+import io.fabric8.kubernetes.api.model.Secret;
 import java.time.Clock;
 
 /**
@@ -27,6 +28,18 @@ public final class FunctionLifecycle {
     public static final String REASON_DEPLOYING = "Deploying";
     /** Reason: an object of the name Kiln would use exists, and this Function is not its controller. */
     public static final String REASON_NOT_OWNED = "NotOwned";
+    /** Reason: the Secret the build would push with does not exist in the Function's namespace. */
+    public static final String REASON_PUSH_SECRET_NOT_FOUND = "PushSecretNotFound";
+    /** Reason: the Secret the build would push with is not of type {@value #DOCKER_CONFIG_JSON}. */
+    public static final String REASON_PUSH_SECRET_INVALID = "PushSecretInvalid";
+    /**
+     * The one type of push Secret that works for both of its uses: Kaniko reads its {@value #DOCKER_CONFIG_JSON_KEY}
+     * as {@code config.json}, and the kubelet pulls the revision's image with a Secret of this type or of
+     * {@code kubernetes.io/dockercfg} (whose {@code .dockercfg} Kaniko cannot read) and ignores any other.
+     */
+    public static final String DOCKER_CONFIG_JSON = "kubernetes.io/dockerconfigjson";
+    /** The key of a {@value #DOCKER_CONFIG_JSON} Secret that holds the registry credentials. */
+    public static final String DOCKER_CONFIG_JSON_KEY = ".dockerconfigjson";
 
     /** The condition set of Function. */
     public static final ConditionSet CONDITIONS =
@@ -133,6 +146,46 @@ public final class FunctionLifecycle {
             status.build.completedAt = completedAt;
         }
         markBuildFailed(reason, message);
+    }
+
+    /**
+     * Checks the Secret a build is about to push with, before its Job is created: a Job whose Secret is missing, or
+     * lacks the key it mounts ({@value #DOCKER_CONFIG_JSON_KEY}), waits in {@code ContainerCreating} ({@code FailedMount}) until its deadline, and an image
+     * pushed with a Secret of another type cannot be pulled with it. When it is not usable, {@code BuildSucceeded=False}
+     * says why and what is expected ({@link #waitsForPushSecret}: the build is tried again, not final).
+     *
+     * @param name the Secret's name
+     * @param namedBy where it is named, e.g. {@code spec.build.pushSecretRef}
+     * @param namespace the Function's namespace
+     * @param secret the Secret as the API server returned it, or null when it does not exist
+     * @return true when the build can push with it
+     */
+    public boolean checkPushSecret(String name, String namedBy, String namespace, Secret secret) {
+        String expected = "the build pushes with it and the revision pulls with it: it must be a Secret of type " + DOCKER_CONFIG_JSON
+                + " with the registry's credentials under " + DOCKER_CONFIG_JSON_KEY + " (kubectl create secret docker-registry " + name
+                + " -n " + namespace + " ...)";
+        String subject = "secret " + name + " (" + namedBy + ")";
+        if (secret == null) {
+            markBuildFailed(REASON_PUSH_SECRET_NOT_FOUND, subject + " does not exist in namespace " + namespace + "; " + expected);
+            return false;
+        }
+        // The type is enough: the API server refuses a Secret of this type whose .dockerconfigjson is missing or not JSON
+        // (ValidateSecret in kubernetes' pkg/apis/core/validation), and any other type may lack the key.
+        String type = secret.getType() == null ? "Opaque" : secret.getType(); // the API server's default
+        if (!DOCKER_CONFIG_JSON.equals(type)) {
+            markBuildFailed(REASON_PUSH_SECRET_INVALID, subject + " in namespace " + namespace + " is of type " + type + "; " + expected);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * @return whether the build waits for a usable push Secret ({@link #checkPushSecret}): the Secret may be created or
+     *     fixed at any time, so the build is tried again
+     */
+    public boolean waitsForPushSecret() {
+        return conditions.get(BUILD_SUCCEEDED).map(c -> Condition.FALSE.equals(c.status)
+                && (REASON_PUSH_SECRET_NOT_FOUND.equals(c.reason) || REASON_PUSH_SECRET_INVALID.equals(c.reason))).orElse(false);
     }
 
     /**

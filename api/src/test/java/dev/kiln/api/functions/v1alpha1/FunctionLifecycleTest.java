@@ -161,6 +161,59 @@ class FunctionLifecycleTest {
         assertThat(l.rebuildFor(key, rebuild)).isEqualTo(buildUnder);
     }
 
+    static Stream<Arguments> pushSecrets() {
+        String config = java.util.Base64.getEncoder().encodeToString("{\"auths\":{\"registry.example.com\":{\"auth\":\"a2lsbjpzM2NyZXQ=\"}}}".getBytes());
+        String expected = "it must be a Secret of type kubernetes.io/dockerconfigjson with the registry's credentials under .dockerconfigjson"
+                + " (kubectl create secret docker-registry push -n demo ...)";
+        return Stream.of(
+                Arguments.of(Named.of("a dockerconfigjson Secret: the build starts", secret("kubernetes.io/dockerconfigjson", ".dockerconfigjson", config)),
+                        null, null),
+                Arguments.of(Named.of("no Secret: not found", null), "PushSecretNotFound",
+                        "secret push (spec.build.pushSecretRef) does not exist in namespace demo; the build pushes with it and the revision pulls"
+                                + " with it: " + expected),
+                Arguments.of(Named.of("a kubernetes.io/dockercfg Secret: the kubelet pulls with it, Kaniko cannot push with it",
+                        secret("kubernetes.io/dockercfg", ".dockercfg", config)), "PushSecretInvalid",
+                        "secret push (spec.build.pushSecretRef) in namespace demo is of type kubernetes.io/dockercfg; the build pushes with it and"
+                                + " the revision pulls with it: " + expected),
+                Arguments.of(Named.of("an Opaque Secret with config.json: nothing to mount", secret("Opaque", "config.json", config)),
+                        "PushSecretInvalid", "is of type Opaque; "),
+                Arguments.of(Named.of("an Opaque Secret with .dockerconfigjson: builds, then the kubelet ignores it for pulls",
+                        secret("Opaque", ".dockerconfigjson", config)), "PushSecretInvalid", "is of type Opaque; "),
+                Arguments.of(Named.of("no type (the API server's default, Opaque)", secret(null, ".dockerconfigjson", config)),
+                        "PushSecretInvalid", "is of type Opaque; "));
+    }
+
+    @ParameterizedTest
+    @MethodSource
+    void pushSecrets(io.fabric8.kubernetes.api.model.Secret secret, String reason, String message) {
+        FunctionStatus status = new FunctionStatus();
+        FunctionLifecycle l = FunctionLifecycle.of(status, Clock.systemUTC());
+        l.markSourceResolved(SHA);
+        boolean usable = l.checkPushSecret("push", "spec.build.pushSecretRef", "demo", secret);
+        assertThat(usable).isEqualTo(reason == null);
+        assertThat(l.waitsForPushSecret()).as("tried again").isEqualTo(reason != null);
+        if (reason == null) {
+            assertThat(Conditions.render(status, ORDER)).isEqualTo("SourceResolved=True BuildSucceeded=Unknown ServiceReady=Unknown Ready=Unknown");
+            return;
+        }
+        assertThat(Conditions.render(status, ORDER)).isEqualTo("SourceResolved=True BuildSucceeded=False/" + reason
+                + " ServiceReady=Unknown Ready=False/" + reason);
+        assertThat(l.conditions().get(FunctionLifecycle.BUILD_SUCCEEDED).orElseThrow().message).contains(message);
+        assertThat(l.buildFailedFor("k", null)).as("not final: no build ran").isFalse();
+    }
+
+    @Test
+    void otherBuildFailuresDoNotWaitForThePushSecret() {
+        FunctionLifecycle l = FunctionLifecycle.of(new FunctionStatus(), Clock.systemUTC());
+        l.markBuildFailed("BuildFailed", "broken", "2026-01-01T00:00:00Z");
+        assertThat(l.waitsForPushSecret()).isFalse();
+    }
+
+    private static io.fabric8.kubernetes.api.model.Secret secret(String type, String key, String value) {
+        return new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("push").withNamespace("demo").endMetadata()
+                .withType(type).addToData(key, value).build();
+    }
+
     private static BuildStatus build() {
         BuildStatus b = new BuildStatus();
         b.name = "greeter-build-9fceb02d";
