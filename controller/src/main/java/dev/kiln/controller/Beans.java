@@ -68,7 +68,21 @@ public class Beans {
         pinned("KILN_SOURCES_ADAPTER_IMAGE", config.sources().adapterImage());
         return new BuilderConfig(build.executorImage(), build.builderImage(), build.ttlSecondsAfterFinished(),
                 BuilderConfig.kanikoResources(build.cpu(), build.memory()),
-                new MavenDockerfile.BaseImages(build.mavenImage(), build.runtimeImage()), build.insecureRegistries().orElse(List.of()));
+                new MavenDockerfile.BaseImages(build.mavenImage(), build.runtimeImage()), build.insecureRegistries().orElse(List.of()),
+                imagePullSecret(config));
+    }
+
+    /**
+     * @return {@code KILN_IMAGE_PULL_SECRET}, or null; fails the start-up on a name no Secret can have (every build
+     *     Job and adapter would be refused by the API server)
+     */
+    static String imagePullSecret(ControllerConfig config) {
+        String name = config.imagePullSecret().orElse(null);
+        if (name != null && (name.length() > 253 || !name.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*"))) {
+            throw new IllegalArgumentException("KILN_IMAGE_PULL_SECRET=" + name + ": not a Secret's name (lower-case letters, digits, '-' and '.');"
+                    + " set it in the kiln-config ConfigMap (kustomize/overlays/*/config.env)");
+        }
+        return name;
     }
 
     private static void pinned(String variable, String image) {

@@ -31,6 +31,14 @@ public interface ControllerConfig {
     @WithDefault("https,ssh")
     List<String> gitSchemes();
 
+    /**
+     * @return the Secret the kubelet pulls Kiln's own images with, where they are in a registry that wants credentials
+     *     (a private ghcr.io package): put on the build Jobs (Kiln's builder, and Kaniko) and the source adapters, so it
+     *     must exist in every namespace with Functions or sources, as the push Secret; the controller's own Deployment
+     *     gets it from the installation (kustomize/components/image-pull-secret) ({@code KILN_IMAGE_PULL_SECRET})
+     */
+    Optional<String> imagePullSecret();
+
     /** @return where the controller keeps its Git cache (commit resolution and strategy detection) */
     @WithDefault("/tmp/kiln-git")
     String gitCache();

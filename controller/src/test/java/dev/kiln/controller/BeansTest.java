@@ -55,12 +55,34 @@ class BeansTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "not set            |                  | ",
+        "a Secret's name    | kiln-images      | ",
+        "dotted             | ghcr.io-pull     | ",
+        "capitals           | Kiln-Images      | KILN_IMAGE_PULL_SECRET=Kiln-Images: not a Secret's name",
+        "an underscore      | kiln_images      | KILN_IMAGE_PULL_SECRET=kiln_images: not a Secret's name"})
+    void kilnConfigsImagePullSecretReachesTheBuildsOrStopsTheStart(String name, String secret, String refusal) {
+        ControllerConfig config = config("1", "2Gi", Optional.empty(), "registry.example.com/kiln", java.util.List.of("https", "ssh"),
+                Optional.ofNullable(secret));
+        if (refusal == null) {
+            assertThat(new Beans().builderConfig(config).imagePullSecret()).isEqualTo(secret);
+        } else {
+            assertThatThrownBy(() -> new Beans().builderConfig(config)).hasMessageStartingWith(refusal);
+        }
+    }
+
     static ControllerConfig config(String cpu, String memory) {
         return config(cpu, memory, Optional.empty(), "registry.example.com/kiln", java.util.List.of("https", "ssh"));
     }
 
     static ControllerConfig config(String cpu, String memory, Optional<java.util.List<String>> insecureRegistries, String registry,
             java.util.List<String> gitSchemes) {
+        return config(cpu, memory, insecureRegistries, registry, gitSchemes, Optional.empty());
+    }
+
+    static ControllerConfig config(String cpu, String memory, Optional<java.util.List<String>> insecureRegistries, String registry,
+            java.util.List<String> gitSchemes, Optional<String> imagePullSecret) {
         ControllerConfig.Build build = new ControllerConfig.Build() {
             public String executorImage() {
                 return "kaniko" + PINNED;
@@ -117,6 +139,10 @@ class BeansTest {
 
             public java.util.List<String> gitSchemes() {
                 return gitSchemes;
+            }
+
+            public Optional<String> imagePullSecret() {
+                return imagePullSecret;
             }
         };
     }

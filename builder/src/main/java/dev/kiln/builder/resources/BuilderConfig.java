@@ -20,9 +20,11 @@ import java.util.regex.Pattern;
  * @param baseImages the bases of the Dockerfile generated for the {@code maven} strategy
  * @param insecureRegistries registries Kaniko reaches over plain HTTP ({@code host[:port]}, Kaniko's
  *     {@code --insecure-registry}), for pushes, base images and the layer cache: a kind cluster's local registry
+ * @param imagePullSecret the Secret, in the Function's namespace, the kubelet pulls the build's images with (Kiln's
+ *     builder, and Kaniko) when they are in a registry that wants credentials, or null ({@code KILN_IMAGE_PULL_SECRET})
  */
 public record BuilderConfig(String executorImage, String builderImage, int ttlSecondsAfterFinished, ResourceRequirements resources,
-        MavenDockerfile.BaseImages baseImages, List<String> insecureRegistries) {
+        MavenDockerfile.BaseImages baseImages, List<String> insecureRegistries, String imagePullSecret) {
 
     /** A registry as Kaniko names one: a host, and a port if not the default; no scheme, no path. */
     private static final Pattern REGISTRY = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?");
@@ -37,10 +39,24 @@ public record BuilderConfig(String executorImage, String builderImage, int ttlSe
         }
     }
 
-    /** Every registry over TLS. */
+    /** Every image pulled without credentials. */
+    public BuilderConfig(String executorImage, String builderImage, int ttlSecondsAfterFinished, ResourceRequirements resources,
+            MavenDockerfile.BaseImages baseImages, List<String> insecureRegistries) {
+        this(executorImage, builderImage, ttlSecondsAfterFinished, resources, baseImages, insecureRegistries, null);
+    }
+
+    /** Every registry over TLS, every image pulled without credentials. */
     public BuilderConfig(String executorImage, String builderImage, int ttlSecondsAfterFinished, ResourceRequirements resources,
             MavenDockerfile.BaseImages baseImages) {
         this(executorImage, builderImage, ttlSecondsAfterFinished, resources, baseImages, List.of());
+    }
+
+    /**
+     * @param secret the Secret the kubelet pulls the build's images with, or null
+     * @return this configuration with it
+     */
+    public BuilderConfig withImagePullSecret(String secret) {
+        return new BuilderConfig(executorImage, builderImage, ttlSecondsAfterFinished, resources, baseImages, insecureRegistries, secret);
     }
 
     /**

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
@@ -120,6 +121,12 @@ public final class Jobs {
             job.editSpec().editTemplate().editSpec().addToVolumes(new VolumeBuilder().withName("registry-credentials")
                     .withNewSecret().withSecretName(b.pushSecret()).addNewItem().withKey(".dockerconfigjson").withPath("config.json").endItem().endSecret()
                     .build()).endSpec().endTemplate().endSpec();
+        }
+        if (config.imagePullSecret() != null) {
+            // Kiln's own builder image, in the installation's registry, may want credentials (a private ghcr.io package);
+            // the push Secret is Kaniko's, for the Function's repository, and may not reach it.
+            job.editSpec().editTemplate().editSpec().addToImagePullSecrets(new LocalObjectReference(config.imagePullSecret()))
+                    .endSpec().endTemplate().endSpec();
         }
         return job.editSpec().editTemplate().editSpec().withContainers(kaniko.build()).endSpec().endTemplate().endSpec().build();
     }

@@ -44,6 +44,15 @@ class JobsTest {
         GoldenFiles.assertMatches("kaniko-job-" + name + ".yaml", yaml);
     }
 
+    /** {@code KILN_IMAGE_PULL_SECRET}: the kubelet pulls Kiln's builder (and Kaniko) from a registry that wants credentials. */
+    @Test
+    void kilnsImagePullSecretIsTheBuildPodsPullSecret() throws Exception {
+        KanikoBuild build = (KanikoBuild) builds().findFirst().orElseThrow().get()[1];
+        String yaml = Serialization.asYaml(Jobs.kanikoBuild(build, CONFIG.withImagePullSecret("kiln-images")));
+        GoldenFiles.assertMatches("kaniko-job-maven-private-image-pull-secret.yaml", yaml);
+        assertThat(Jobs.kanikoBuild(build, CONFIG).getSpec().getTemplate().getSpec().getImagePullSecrets()).as("without the setting").isNullOrEmpty();
+    }
+
     @Test
     void secretsAreReferencedNeverCopied() {
         Job job = Jobs.kanikoBuild((KanikoBuild) builds().findFirst().orElseThrow().get()[1], CONFIG);

@@ -26,7 +26,7 @@ public class CronSourceReconciler implements Reconciler<CronSource> {
      */
     @Inject
     public CronSourceReconciler(KubernetesClient client, ControllerConfig config, Clock clock) {
-        this(client, config.sources().adapterImage(), clock);
+        this(client, config.sources().adapterImage(), config.imagePullSecret().orElse(null), clock);
     }
 
     /**
@@ -35,7 +35,17 @@ public class CronSourceReconciler implements Reconciler<CronSource> {
      * @param clock the clock
      */
     public CronSourceReconciler(KubernetesClient client, String adapterImage, Clock clock) {
-        this.reconciliation = new SourceReconciliation<>(client, SourceKind.CRON, adapterImage, clock);
+        this(client, adapterImage, null, clock);
+    }
+
+    /**
+     * @param client the client
+     * @param adapterImage the event-sources image, pinned by digest
+     * @param imagePullSecret the Secret the kubelet pulls it with, or null ({@code KILN_IMAGE_PULL_SECRET})
+     * @param clock the clock
+     */
+    public CronSourceReconciler(KubernetesClient client, String adapterImage, String imagePullSecret, Clock clock) {
+        this.reconciliation = new SourceReconciliation<>(client, SourceKind.CRON, adapterImage, imagePullSecret, clock);
     }
 
     @Override

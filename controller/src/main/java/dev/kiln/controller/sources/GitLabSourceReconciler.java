@@ -28,7 +28,7 @@ public class GitLabSourceReconciler implements Reconciler<GitLabSource> {
      */
     @Inject
     public GitLabSourceReconciler(KubernetesClient client, ControllerConfig config, Clock clock) {
-        this(client, config.sources().adapterImage(), clock);
+        this(client, config.sources().adapterImage(), config.imagePullSecret().orElse(null), clock);
     }
 
     /**
@@ -37,7 +37,17 @@ public class GitLabSourceReconciler implements Reconciler<GitLabSource> {
      * @param clock the clock
      */
     public GitLabSourceReconciler(KubernetesClient client, String adapterImage, Clock clock) {
-        this.reconciliation = new SourceReconciliation<>(client, SourceKind.GITLAB, adapterImage, clock);
+        this(client, adapterImage, null, clock);
+    }
+
+    /**
+     * @param client the client
+     * @param adapterImage the event-sources image, pinned by digest
+     * @param imagePullSecret the Secret the kubelet pulls it with, or null ({@code KILN_IMAGE_PULL_SECRET})
+     * @param clock the clock
+     */
+    public GitLabSourceReconciler(KubernetesClient client, String adapterImage, String imagePullSecret, Clock clock) {
+        this.reconciliation = new SourceReconciliation<>(client, SourceKind.GITLAB, adapterImage, imagePullSecret, clock);
     }
 
     @Override

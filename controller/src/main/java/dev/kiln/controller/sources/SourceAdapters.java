@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
@@ -52,9 +53,10 @@ public final class SourceAdapters {
      * @param source the source
      * @param env its adapter's environment
      * @param image the event-sources image, pinned by digest
+     * @param imagePullSecret the Secret, in the source's namespace, the kubelet pulls {@code image} with, or null
      * @return the adapter's Deployment
      */
-    public static Deployment deployment(HasMetadata source, AdapterEnvironment env, String image) {
+    public static Deployment deployment(HasMetadata source, AdapterEnvironment env, String image, String imagePullSecret) {
         String name = name(source, env.kind());
         Map<String, String> selector = selector(source, env.kind());
         Container container = new ContainerBuilder().withName(CONTAINER).withImage(image).withArgs(env.kind())
@@ -71,7 +73,7 @@ public final class SourceAdapters {
                 // The root filesystem is read-only; the JVM and Vert.x's file cache write under /tmp.
                 .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
                 .build();
-        return new DeploymentBuilder()
+        Deployment deployment = new DeploymentBuilder()
                 .withNewMetadata().withName(name).withNamespace(source.getMetadata().getNamespace()).withLabels(labels(source, env.kind()))
                 .withOwnerReferences(Owners.controllerOf(source)).endMetadata()
                 .withNewSpec().withReplicas(1).withNewSelector().withMatchLabels(selector).endSelector()
@@ -83,6 +85,10 @@ public final class SourceAdapters {
                 .withContainers(container)
                 .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
                 .endSpec().endTemplate().endSpec().build();
+        if (imagePullSecret != null) {
+            deployment.getSpec().getTemplate().getSpec().setImagePullSecrets(List.of(new LocalObjectReference(imagePullSecret)));
+        }
+        return deployment;
     }
 
     /**
@@ -152,7 +158,14 @@ public final class SourceAdapters {
                 || !Objects.equals(have.get(0).getImage(), want.getImage())
                 || !Objects.equals(have.get(0).getArgs(), want.getArgs())
                 || !Objects.equals(have.get(0).getEnv(), want.getEnv())
+                || !Objects.equals(pullSecrets(existing), pullSecrets(desired))
                 || !OwnedMetadata.holds(existing, desired, SourceAdapters::template, UNRECORDED);
+    }
+
+    /** The names, none for a null list: the API server returns no field for an empty one. */
+    private static List<String> pullSecrets(Deployment d) {
+        List<LocalObjectReference> refs = d.getSpec().getTemplate().getSpec().getImagePullSecrets();
+        return refs == null ? List.of() : refs.stream().map(LocalObjectReference::getName).toList();
     }
 
     private static EnvVar envVar(AdapterEnvironment.Variable v) {

@@ -74,19 +74,22 @@ public final class SourceReconciliation<S extends CustomResource<? extends Sourc
     private final SinkResolver sinks;
     private final SourceKind<S> kind;
     private final String image;
+    private final String imagePullSecret;
     private final Clock clock;
 
     /**
      * @param client the client
      * @param kind the source kind
      * @param image the event-sources image, pinned by digest
+     * @param imagePullSecret the Secret, in the source's namespace, the kubelet pulls {@code image} with, or null
      * @param clock the clock for condition transitions
      */
-    public SourceReconciliation(KubernetesClient client, SourceKind<S> kind, String image, Clock clock) {
+    public SourceReconciliation(KubernetesClient client, SourceKind<S> kind, String image, String imagePullSecret, Clock clock) {
         this.client = client;
         this.sinks = new SinkResolver(client);
         this.kind = kind;
         this.image = image;
+        this.imagePullSecret = imagePullSecret;
         this.clock = clock;
     }
 
@@ -162,7 +165,7 @@ public final class SourceReconciliation<S extends CustomResource<? extends Sourc
             life.markInvalidSpec(new FieldErrors().add("spec", e.getMessage()));
             return write(source, before, null);
         }
-        Deployment deployment = apply(source, context, SourceAdapters.deployment(source, env, image));
+        Deployment deployment = apply(source, context, SourceAdapters.deployment(source, env, image, imagePullSecret));
         if (deployment == null) {
             life.markNotOwned("Deployment", SourceAdapters.name(source, kind.adapter()));
             return write(source, before, RETRY);

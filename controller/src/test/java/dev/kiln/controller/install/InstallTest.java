@@ -83,6 +83,33 @@ class InstallTest {
                 "KILN_BUILD_MAVEN_IMAGE", "KILN_BUILD_RUNTIME_IMAGE", "KILN_SOURCES_ADAPTER_IMAGE", "KILN_GIT_CACHE");
     }
 
+    /**
+     * Kiln's images from a registry that wants credentials: the component gives the controller's own Pods the pull
+     * Secret and sets {@code KILN_IMAGE_PULL_SECRET} to the same name, which the controller puts on the build Jobs and
+     * adapters it makes (their goldens); without it, nothing names a pull Secret.
+     */
+    @Test
+    void theImagePullSecretComponentReachesTheControllerAndItsConfiguration() throws IOException {
+        java.nio.file.Path overlay = ROOT.resolve("controller/target/install-test/image-pull-secret");
+        java.nio.file.Files.createDirectories(overlay);
+        java.nio.file.Files.writeString(overlay.resolve("kustomization.yaml"), """
+                apiVersion: kustomize.config.k8s.io/v1beta1
+                kind: Kustomization
+                resources:
+                  - %s
+                components:
+                  - %s
+                """.formatted(overlay.relativize(ROOT.resolve("kustomize/overlays/prod")), overlay.relativize(ROOT.resolve("kustomize/components/image-pull-secret"))));
+        String with = ROOT.relativize(overlay).toString();
+        Deployment controller = one(with, Deployment.class);
+        assertThat(controller.getSpec().getTemplate().getSpec().getImagePullSecrets()).singleElement()
+                .satisfies(r -> assertThat(r.getName()).isEqualTo(one(with, ConfigMap.class).getData().get("KILN_IMAGE_PULL_SECRET")).isEqualTo("kiln-images"));
+        assertThat(controller.getSpec().getTemplate().getSpec().getContainers().get(0).getEnvFrom()).singleElement()
+                .satisfies(e -> assertThat(e.getConfigMapRef().getName()).isEqualTo(one(with, ConfigMap.class).getMetadata().getName()));
+        assertThat(one("kustomize/overlays/prod", Deployment.class).getSpec().getTemplate().getSpec().getImagePullSecrets()).isNullOrEmpty();
+        assertThat(one("kustomize/overlays/prod", ConfigMap.class).getData()).doesNotContainKey("KILN_IMAGE_PULL_SECRET");
+    }
+
     @Test
     void prodRunsTwoReplicasBehindLeaderElection() {
         assertThat(one("kustomize/overlays/prod", Deployment.class).getSpec().getReplicas()).isEqualTo(2);

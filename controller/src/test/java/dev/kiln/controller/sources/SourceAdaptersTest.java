@@ -48,17 +48,30 @@ class SourceAdaptersTest {
         kafka.getSpec().delivery.retry = 5;
         kafka.getSpec().delivery.deadLetterSink = Destination.uri("http://dlq.ci.svc.cluster.local");
         KafkaSourceDefaults.apply(kafka);
-        return Stream.of(Arguments.of("github", gh, null), Arguments.of("kafka", kafka, "http://dlq.ci.svc.cluster.local"));
+        // KILN_IMAGE_PULL_SECRET: the kubelet pulls Kiln's adapter image from a registry that wants credentials.
+        return Stream.of(Arguments.of("github", gh, null, null), Arguments.of("kafka", kafka, "http://dlq.ci.svc.cluster.local", null),
+                Arguments.of("kafka-image-pull-secret", kafka, "http://dlq.ci.svc.cluster.local", "kiln-images"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("sources")
-    void matchesGoldenYaml(String kind, HasMetadata source, String deadLetter) {
+    void matchesGoldenYaml(String name, HasMetadata source, String deadLetter, String imagePullSecret) {
         AdapterEnvironment env = AdapterEnvironment.of(source, SINK, deadLetter);
-        StringBuilder yaml = new StringBuilder(Serialization.asYaml(SourceAdapters.deployment(source, env, IMAGE)));
+        StringBuilder yaml = new StringBuilder(Serialization.asYaml(SourceAdapters.deployment(source, env, IMAGE, imagePullSecret)));
         if (env.webhook()) {
-            yaml.append(Serialization.asYaml(SourceAdapters.service(source, kind)));
+            yaml.append(Serialization.asYaml(SourceAdapters.service(source, env.kind())));
         }
-        GoldenFiles.assertMatches("adapter-" + kind + ".yaml", yaml.toString());
+        GoldenFiles.assertMatches("adapter-" + name + ".yaml", yaml.toString());
+    }
+
+    @org.junit.jupiter.api.Test
+    void settingThePullSecretLaterUpdatesTheAdapter() {
+        HasMetadata kafka = (HasMetadata) sources().filter(a -> "kafka".equals(a.get()[0])).findFirst().orElseThrow().get()[1];
+        AdapterEnvironment env = AdapterEnvironment.of(kafka, SINK, null);
+        var without = SourceAdapters.deployment(kafka, env, IMAGE, null);
+        var with = SourceAdapters.deployment(kafka, env, IMAGE, "kiln-images");
+        org.assertj.core.api.Assertions.assertThat(SourceAdapters.differs(without, with)).isTrue();
+        org.assertj.core.api.Assertions.assertThat(SourceAdapters.differs(with, without)).isTrue();
+        org.assertj.core.api.Assertions.assertThat(SourceAdapters.differs(with, SourceAdapters.deployment(kafka, env, IMAGE, "kiln-images"))).isFalse();
     }
 }
