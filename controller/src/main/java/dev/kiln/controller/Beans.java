@@ -17,6 +17,8 @@ import java.util.List;
 /** The controller's shared objects, built once from its configuration. */
 public class Beans {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Beans.class);
+
     @Produces
     @Singleton
     Clock clock() {
@@ -25,6 +27,12 @@ public class Beans {
 
     void registerKinds(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent start, KubernetesClient client) {
         KilnKinds.register(client);
+    }
+
+    /** Before the operator starts (quarkus-operator-sdk starts it at LIBRARY_AFTER + 123), so the line precedes its failure. */
+    void checkPrerequisites(@jakarta.enterprise.event.Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION)
+            io.quarkus.runtime.StartupEvent start, KubernetesClient client) {
+        ClusterPrerequisites.knativeServingMissing(client).ifPresent(LOG::error);
     }
 
     @Produces

@@ -49,6 +49,8 @@ class ControllerAppTest {
         public void accept(KubernetesServer server) {
             try {
                 MockCluster.installCrds(server.getClient());
+                // Knative Serving is installed first, as the README says (the controller logs that it is missing otherwise).
+                server.getClient().apiextensions().v1().customResourceDefinitions().resource(MockCluster.knativeServiceCrd()).create();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

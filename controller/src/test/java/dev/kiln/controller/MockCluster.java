@@ -101,7 +101,7 @@ public final class MockCluster implements AutoCloseable {
     }
 
     /** Knative's Service CRD as far as the API server's behaviour goes: namespaced, status a subresource. */
-    private static CustomResourceDefinition knativeServiceCrd() {
+    public static CustomResourceDefinition knativeServiceCrd() {
         return new CustomResourceDefinitionBuilder().withNewMetadata().withName("services.serving.knative.dev").endMetadata()
                 .withNewSpec().withGroup("serving.knative.dev").withScope("Namespaced")
                 .withNewNames().withKind("Service").withPlural("services").withSingular("service").withListKind("ServiceList").endNames()
