@@ -146,20 +146,29 @@ class InstallTest {
     @CsvSource({
         "'', secrets, list", "'', secrets, watch", "batch, jobs, delete", "apps, deployments, delete", "kiln.dev, functions, delete",
         "'', pods, delete", "'', configmaps, get",
+        // Verbs the code never uses (operator review 2, #9): a spec is never updated, a status is patched without a read,
+        // pods are listed by their Job's label.
+        "kiln.dev, functions, update", "kiln.dev, functions/status, update",
+        "sources.kiln.dev, githubsources, update", "sources.kiln.dev, gitlabsources, update", "sources.kiln.dev, kafkasources, update",
+        "sources.kiln.dev, cronsources, update", "sources.kiln.dev, githubsources/status, update", "sources.kiln.dev, githubsources/status, get",
+        "sources.kiln.dev, cronsources/status, update", "sources.kiln.dev, cronsources/status, get", "'', pods, get",
     })
     void andNothingMore(String group, String resource, String verb) {
-        assertThat(allows(group, resource, verb)).isFalse();
-        assertThat(render("kustomize/overlays/prod").stream().filter(ClusterRole.class::isInstance).map(ClusterRole.class::cast)
+        // config/'s files, which the overlays install unchanged (theOverlaysInstallTheRbacTheTestsAuthorizeWith): this runs
+        // without kubectl too.
+        List<HasMetadata> install = Rbac.fromKustomization(ROOT.resolve("config"));
+        assertThat(allows(install, group, resource, verb)).isFalse();
+        assertThat(install.stream().filter(ClusterRole.class::isInstance).map(ClusterRole.class::cast)
                 .flatMap(c -> c.getRules().stream()).toList()).allSatisfy(r -> {
             assertThat(r.getVerbs()).doesNotContain("*");
             assertThat(r.getResources()).doesNotContain("*");
         });
     }
 
-    static boolean allows(String group, String resource, String verb) {
+    static boolean allows(List<HasMetadata> install, String group, String resource, String verb) {
         String[] r = resource.split("/");
         ApiRequest request = new ApiRequest(MockCluster.CONTROLLER_USER, verb, group, r[0], r.length > 1 ? r[1] : null, "default",
                 "list".equals(verb) || "watch".equals(verb) || "create".equals(verb) ? null : "x", "/");
-        return new Rbac(render("kustomize/overlays/prod")).allows(MockCluster.CONTROLLER_USER, request);
+        return new Rbac(install).allows(MockCluster.CONTROLLER_USER, request);
     }
 }
