@@ -20,9 +20,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code batch.kubernetes.io/} twins, and {@code status.active=1}. The test decides how the containers end
  * ({@link #succeed}, {@link #fail}); the Pod's container statuses carry the termination messages and the Job gets
  * the conditions the controller writes: {@code SuccessCriteriaMet} then {@code Complete}, or {@code FailureTarget}
- * then {@code Failed} with {@code BackoffLimitExceeded} ({@code DeadlineExceeded} for a timeout).
+ * then {@code Failed} with {@code BackoffLimitExceeded} ({@code DeadlineExceeded} for a timeout). A Pod whose Secret
+ * volume cannot mount ({@link #unmountable}) stays {@code Pending} and never runs, as the kubelet leaves it.
  */
 public final class JobController implements AutoCloseable {
+
+    /** Where the test cluster keeps the kubelet's {@code FailedMount} message of a Pod that cannot start (its events, on a cluster). */
+    static final String FAILED_MOUNT = "test.kiln.dev/failed-mount";
 
     private final KubernetesClient client;
     private SharedIndexInformer<Job> informer;
@@ -56,32 +60,79 @@ public final class JobController implements AutoCloseable {
                         .getItems().isEmpty()) {
             return;
         }
-        createPod(job);
+        boolean running = createPod(job);
         Job update = client.resource(job).get();
         update.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder().withStartTime(Instant.now().toString()).withActive(1)
-                .withReady(1).build());
+                .withReady(running ? 1 : 0).build());
         client.resource(update).updateStatus();
     }
 
-    private void createPod(Job job) {
+    /**
+     * The kubelet's secret volume plugin (kubernetes {@code pkg/volume/secret/secret.go}, {@code SetUpAt} and
+     * {@code MakePayload}): a volume whose Secret is missing, or lacks an item's key, fails to mount unless it is
+     * {@code optional}, and the Pod stays {@code Pending}, its containers waiting, with {@code FailedMount} events.
+     *
+     * @param spec the Pod's spec
+     * @param secrets the namespace's Secrets by name (null when missing)
+     * @return the kubelet's message for the first volume that cannot mount, or null
+     */
+    static String unmountable(io.fabric8.kubernetes.api.model.PodSpec spec, java.util.function.Function<String, io.fabric8.kubernetes.api.model.Secret> secrets) {
+        for (var volume : spec.getVolumes() == null ? List.<io.fabric8.kubernetes.api.model.Volume>of() : spec.getVolumes()) {
+            var source = volume.getSecret();
+            if (source == null || Boolean.TRUE.equals(source.getOptional())) {
+                continue;
+            }
+            String failed = "MountVolume.SetUp failed for volume \"" + volume.getName() + "\" : ";
+            var secret = secrets.apply(source.getSecretName());
+            if (secret == null) {
+                return failed + "secret \"" + source.getSecretName() + "\" not found";
+            }
+            for (var item : source.getItems() == null ? List.<io.fabric8.kubernetes.api.model.KeyToPath>of() : source.getItems()) {
+                boolean present = secret.getData() != null && secret.getData().containsKey(item.getKey())
+                        || secret.getStringData() != null && secret.getStringData().containsKey(item.getKey());
+                if (!present) {
+                    return failed + "references non-existent secret key: " + item.getKey();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** @return whether the Pod runs (false: it waits for a volume that cannot mount) */
+    private boolean createPod(Job job) {
         String uid = job.getMetadata().getUid();
-        String name = job.getMetadata().getName() + "-" + suffix();
         var spec = job.getSpec().getTemplate().getSpec();
-        Pod pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(job.getMetadata().getNamespace())
+        PodBuilder pod = new PodBuilder().withNewMetadata().withName(job.getMetadata().getName() + "-" + suffix())
+                .withNamespace(job.getMetadata().getNamespace())
                 .withCreationTimestamp(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
                 .addToLabels("job-name", job.getMetadata().getName()).addToLabels("batch.kubernetes.io/job-name", job.getMetadata().getName())
                 .addToLabels("controller-uid", uid).addToLabels("batch.kubernetes.io/controller-uid", uid)
                 .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("batch/v1").withKind("Job").withName(job.getMetadata().getName())
                         .withUid(uid).withController(true).withBlockOwnerDeletion(true).build())
-                .endMetadata().withSpec(spec)
-                .withNewStatus().withPhase("Running")
+                .endMetadata().withSpec(spec);
+        String unmountable = unmountable(spec, secret -> client.secrets().inNamespace(job.getMetadata().getNamespace()).withName(secret).get());
+        if (unmountable != null) {
+            // Scheduled, never started: the kubelet retries the mount, and the Job runs until its deadline.
+            client.resource(pod.editMetadata().addToAnnotations(FAILED_MOUNT, unmountable).endMetadata()
+                    .withNewStatus().withPhase("Pending")
+                    .addNewCondition().withType("PodScheduled").withStatus("True").endCondition()
+                    .addNewCondition().withType("Initialized").withStatus("False").withReason("ContainersNotInitialized").endCondition()
+                    .withInitContainerStatuses(spec.getInitContainers() == null ? List.of() : spec.getInitContainers().stream()
+                            .map(c -> new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage()).withNewState().withNewWaiting()
+                                    .withReason("PodInitializing").endWaiting().endState().build()).toList())
+                    .withContainerStatuses(spec.getContainers().stream().map(c -> new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage())
+                            .withNewState().withNewWaiting().withReason("PodInitializing").endWaiting().endState().build()).toList())
+                    .endStatus().build()).create();
+            return false;
+        }
+        client.resource(pod.withNewStatus().withPhase("Running")
                 .withInitContainerStatuses(spec.getInitContainers() == null ? List.of() : spec.getInitContainers().stream()
                         .map(c -> new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage()).withNewState().withNewTerminated()
                                 .withExitCode(0).withReason("Completed").endTerminated().endState().build()).toList())
                 .withContainerStatuses(spec.getContainers().stream().map(c -> new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage())
                         .withNewState().withNewRunning().withStartedAt(Instant.now().toString()).endRunning().endState().build()).toList())
-                .endStatus().build();
-        client.resource(pod).create();
+                .endStatus().build()).create();
+        return true;
     }
 
     private static String suffix() {
@@ -179,6 +230,10 @@ public final class JobController implements AutoCloseable {
             throw new IllegalStateException("Job " + job.getMetadata().getName() + " has finished already: its Pods run no more");
         }
         Pod pod = pod(job);
+        if (pod.getMetadata().getAnnotations() != null && pod.getMetadata().getAnnotations().containsKey(FAILED_MOUNT)) {
+            throw new IllegalStateException("Job " + job.getMetadata().getName() + "'s Pod never started: "
+                    + pod.getMetadata().getAnnotations().get(FAILED_MOUNT));
+        }
         String now = Instant.now().toString();
         pod.getStatus().setPhase(exitCode == 0 ? "Succeeded" : "Failed");
         pod.getStatus().getContainerStatuses().stream().filter(s -> s.getName().equals(container)).forEach(s -> s.setState(new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
