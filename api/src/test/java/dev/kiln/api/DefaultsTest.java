@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Each row: a resource, a field (JSON pointer) and the value it has once defaults are applied. */
+/** Each row: a resource, a field (JSON pointer) and the value it has once defaults are applied (null: still unset). */
 class DefaultsTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -30,16 +30,17 @@ class DefaultsTest {
                 arguments("function strategy", (Supplier<KilnResource>) () -> function(), "/spec/build/strategy", "auto"),
                 arguments("function dockerfile", (Supplier<KilnResource>) () -> function(), "/spec/build/dockerfile", "Dockerfile"),
                 arguments("function build timeout", (Supplier<KilnResource>) () -> function(), "/spec/build/timeout", "15m"),
-                arguments("function min scale", (Supplier<KilnResource>) () -> function(), "/spec/scale/min", "0"),
-                arguments("function max scale", (Supplier<KilnResource>) () -> function(), "/spec/scale/max", "0"),
-                arguments("function target", (Supplier<KilnResource>) () -> function(), "/spec/scale/target", "100"),
+                // Knative has its own defaults for these, which the cluster's operator may change: unset stays unset.
+                arguments("function scale left to Knative", (Supplier<KilnResource>) () -> function(), "/spec/scale", null),
                 arguments("function keeps its target", (Supplier<KilnResource>) () -> function(f -> {
                     f.getSpec().scale = new ScaleSpec();
                     f.getSpec().scale.target = 10;
                 }), "/spec/scale/target", "10"),
-                arguments("function container concurrency", (Supplier<KilnResource>) () -> function(), "/spec/scale/containerConcurrency", "0"),
-                arguments("function retention", (Supplier<KilnResource>) () -> function(), "/spec/scale/retention", "60s"),
-                arguments("function timeout", (Supplier<KilnResource>) () -> function(), "/spec/timeoutSeconds", "300"),
+                arguments("function max scale left to Knative", (Supplier<KilnResource>) () -> function(f -> {
+                    f.getSpec().scale = new ScaleSpec();
+                    f.getSpec().scale.target = 10;
+                }), "/spec/scale/max", null),
+                arguments("function timeout left to Knative", (Supplier<KilnResource>) () -> function(), "/spec/timeoutSeconds", null),
                 arguments("sink ref namespace", (Supplier<KilnResource>) () -> cronSource(), "/spec/sink/ref/namespace", "demo"),
                 arguments("sink ref keeps its namespace", (Supplier<KilnResource>) () -> cronSource(s -> s.getSpec().sink.ref.namespace = "other"),
                         "/spec/sink/ref/namespace", "other"),
@@ -58,7 +59,12 @@ class DefaultsTest {
     void appliesTheDefault(String name, Supplier<KilnResource> resource, String pointer, String expected) {
         KilnResource r = resource.get();
         r.applyDefaults();
-        assertThat(JSON.valueToTree(r).at(pointer).asText()).isEqualTo(expected);
+        JsonNode value = JSON.valueToTree(r).at(pointer);
+        if (expected == null) {
+            assertThat(value.isMissingNode()).as("%s is unset", pointer).isTrue();
+        } else {
+            assertThat(value.asText()).isEqualTo(expected);
+        }
     }
 
     @ParameterizedTest(name = "{0}")

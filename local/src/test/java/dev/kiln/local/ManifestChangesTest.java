@@ -50,7 +50,9 @@ class ManifestChangesTest {
                 arguments("nothing", BROKER + TRIGGER.formatted("x"), BROKER + TRIGGER.formatted("x"), List.of()),
                 arguments("a resource moved within the file", TRIGGER.formatted("x") + BROKER, BROKER + TRIGGER.formatted("x"), List.of()),
                 arguments("a map's keys reordered", CONFIG, CONFIG.replace("{a: \"1\", b: \"2\"}", "{b: \"2\", a: \"1\"}"), List.of()),
-                arguments("a default written out", FUNCTION.formatted(""), FUNCTION.formatted("  timeoutSeconds: 300"), List.of()),
+                arguments("a default written out", FUNCTION.formatted(""), FUNCTION.formatted("  build: {timeout: 15m}"), List.of()),
+                // Knative's default is no Kiln default: written out it pins the value (a cluster's own default no longer applies).
+                arguments("Knative's default written out", FUNCTION.formatted(""), FUNCTION.formatted("  timeoutSeconds: 300"), List.of("~Function default/fn")),
                 arguments("a filter", BROKER + TRIGGER.formatted("x"), BROKER + TRIGGER.formatted("y"), List.of("~Trigger default/t")),
                 arguments("added", BROKER, BROKER + TRIGGER.formatted("x"), List.of("+Trigger default/t")),
                 arguments("removed", BROKER + TRIGGER.formatted("x"), BROKER, List.of("-Trigger default/t")),

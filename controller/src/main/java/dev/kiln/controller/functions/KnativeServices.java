@@ -1,7 +1,6 @@
 package dev.kiln.controller.functions;
 
 import dev.kiln.api.functions.v1alpha1.Function;
-import dev.kiln.api.functions.v1alpha1.FunctionDefaults;
 import dev.kiln.api.functions.v1alpha1.FunctionSpec;
 import dev.kiln.api.functions.v1alpha1.ScaleSpec;
 import dev.kiln.contract.Labels;
@@ -26,7 +25,10 @@ import java.util.Set;
 /**
  * The Knative Service a Function runs as: a pure function of the Function and the image digest it was built into,
  * golden-tested. Scale settings become the revision template's autoscaling annotations (Knative reads them there,
- * not on the Service), so changing them rolls a new revision, as in Knative.
+ * not on the Service), so changing them rolls a new revision, as in Knative. A setting the Function leaves unset is not
+ * written at all: the cluster's Knative defaults ({@code config-autoscaler}, {@code config-defaults}) apply, and a
+ * cluster that limits a setting ({@code max-scale-limit}, {@code allow-container-concurrency-zero: false}, a lower
+ * {@code max-revision-timeout-seconds}) is not refused a value nobody asked for.
  */
 public final class KnativeServices {
 
@@ -49,7 +51,8 @@ public final class KnativeServices {
     static final String APPLIED_ANNOTATION = "kiln.dev/applied";
 
     /**
-     * @param function the Function, defaults applied
+     * @param function the Function, Kiln's defaults applied (scale and timeout settings stay unset unless the user set
+     *     them)
      * @param image the image pinned by digest ({@code repo@sha256:...})
      * @param commit the commit the image was built from
      * @param strategy how the image was built. The maven strategy's image is Kiln's own Dockerfile (a numeric
@@ -70,12 +73,10 @@ public final class KnativeServices {
 
         Map<String, String> annotations = new LinkedHashMap<>();
         ScaleSpec scale = spec.scale == null ? new ScaleSpec() : spec.scale;
-        annotations.put(MIN_SCALE, String.valueOf(scale.min == null ? 0 : scale.min));
-        if (scale.max != null) {
-            annotations.put(MAX_SCALE, String.valueOf(scale.max));
-        }
-        annotations.put(TARGET, String.valueOf(scale.target == null ? FunctionDefaults.TARGET : scale.target));
-        annotations.put(RETENTION, scale.retention == null ? FunctionDefaults.RETENTION : scale.retention);
+        putIfSet(annotations, MIN_SCALE, scale.min);
+        putIfSet(annotations, MAX_SCALE, scale.max);
+        putIfSet(annotations, TARGET, scale.target);
+        putIfSet(annotations, RETENTION, scale.retention);
         annotations.put(Labels.COMMIT, commit);
 
         Container container = new ContainerBuilder().withName(CONTAINER).withImage(image)
@@ -94,10 +95,16 @@ public final class KnativeServices {
                 .withNewMetadata().withLabels(Map.of(Labels.FUNCTION, name)).withAnnotations(annotations).endMetadata()
                 .withNewSpec()
                 .withContainerConcurrency(scale.containerConcurrency == null ? null : scale.containerConcurrency.longValue())
-                .withTimeoutSeconds(spec.timeoutSeconds == null ? (long) FunctionDefaults.TIMEOUT_SECONDS : spec.timeoutSeconds.longValue())
+                .withTimeoutSeconds(spec.timeoutSeconds == null ? null : spec.timeoutSeconds.longValue())
                 .withContainers(container)
                 .withImagePullSecrets(pullSecret == null ? List.of() : List.of(new LocalObjectReference(pullSecret)))
                 .endSpec().endTemplate().endSpec().build();
+    }
+
+    private static void putIfSet(Map<String, String> annotations, String key, Object value) {
+        if (value != null) {
+            annotations.put(key, String.valueOf(value));
+        }
     }
 
     private static SecurityContext securityContext(Strategy strategy) {
@@ -155,8 +162,9 @@ public final class KnativeServices {
     /**
      * Whether the Service must be written: the fields Kiln sets differ from the cluster's, or Kiln's set of fields
      * changed since it last wrote ({@value #APPLIED_ANNOTATION}). Fields Kiln leaves unset are not compared: Knative's
-     * webhook fills them ({@code readinessProbe.successThreshold}, {@code enableServiceLinks},
-     * {@code containerConcurrency}, {@code traffic}...) and they would differ on every reconcile.
+     * webhook fills them ({@code readinessProbe.successThreshold}, {@code enableServiceLinks}, an unset
+     * {@code containerConcurrency} or {@code timeoutSeconds}, {@code traffic}...) and they would differ on every
+     * reconcile.
      *
      * @param existing the Service in the cluster
      * @param desired what it should be ({@link #applied})

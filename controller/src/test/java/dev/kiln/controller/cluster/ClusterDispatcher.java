@@ -24,8 +24,10 @@ import java.util.function.Consumer;
  *   <li><b>Owner references</b>: the {@code OwnerReferencesPermissionEnforcement} admission plugin
  *       ({@link OwnerReferencesAdmission}) on a user's creates and updates; its refusals are 403s kept in
  *       {@link #denied()} too.</li>
- *   <li><b>Admission</b>: Knative Serving's defaulting webhook on Service creates and updates
- *       ({@link KnativeServing#setDefaults}).</li>
+ *   <li><b>Admission</b>: Knative Serving's defaulting and validating webhooks on Service creates and updates
+ *       ({@link KnativeServing#setDefaults}, {@link KnativeServing#validate}), configured by the
+ *       {@code config-defaults} and {@code config-autoscaler} ConfigMaps a test puts in {@code knative-serving}; a
+ *       refusal is the API server's 400 naming the webhook.</li>
  *   <li><b>Garbage collection</b>: an object deleted for good takes its dependents (ownerReferences) with it, in
  *       the background, as the garbage collector's default propagation does.</li>
  * </ul>
@@ -119,7 +121,17 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
                 return new MockResponse().setResponseCode(501).setBody("the test cluster does not model Knative's webhook on patches");
             }
             if ("POST".equals(request.getMethod()) || "PUT".equals(request.getMethod())) {
-                request = admit(request, api, user);
+                ObjectNode service = admit(request, user);
+                List<String> refused = KnativeServing.validate(service, knativeConfig());
+                if (!refused.isEmpty()) {
+                    return webhookDenied(refused);
+                }
+                try {
+                    request = new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(), request.getHeaders(),
+                            new Buffer(JSON.writeValueAsBytes(service)));
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
             }
         }
         JsonNode deleted = "DELETE".equals(request.getMethod()) && api.name() != null ? stored(path) : null;
@@ -154,16 +166,36 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
         }
     }
 
-    private RecordedRequest admit(RecordedRequest request, ApiRequest api, String user) {
+    /** @return the Service sent, as Knative's defaulting webhook leaves it */
+    private ObjectNode admit(RecordedRequest request, String user) {
         try {
             ObjectNode service = (ObjectNode) JSON.readTree(request.getUtf8Body());
             JsonNode old = "PUT".equals(request.getMethod()) ? stored(request.getPath()) : null;
-            KnativeServing.setDefaults(service, old, user);
-            byte[] body = JSON.writeValueAsBytes(service);
-            return new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(), request.getHeaders(), new Buffer(body));
+            KnativeServing.setDefaults(service, old, user, knativeConfig());
+            return service;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Knative's configuration as its webhook reads it: the ConfigMaps in {@code knative-serving}, when there are any. */
+    private KnativeServing.Config knativeConfig() {
+        String configMaps = "/api/v1/namespaces/" + KnativeServing.SYSTEM_NAMESPACE + "/configmaps/";
+        JsonNode defaults = stored(configMaps + "config-defaults");
+        JsonNode autoscaler = stored(configMaps + "config-autoscaler");
+        return KnativeServing.Config.of(defaults == null ? null : defaults.path("data"), autoscaler == null ? null : autoscaler.path("data"));
+    }
+
+    /**
+     * A validating webhook's refusal as the API server answers it: knative.dev/pkg's {@code MakeErrorStatus}
+     * ({@code validation failed: ...}, a BadRequest), prefixed by the API server with the webhook's name.
+     */
+    private static MockResponse webhookDenied(List<String> errors) {
+        String message = "admission webhook \"" + KnativeServing.VALIDATING_WEBHOOK + "\" denied the request: validation failed: "
+                + String.join("\n", errors);
+        ObjectNode status = JSON.createObjectNode().put("kind", "Status").put("apiVersion", "v1").put("status", "Failure")
+                .put("message", message).put("reason", "BadRequest").put("code", 400);
+        return new MockResponse().setResponseCode(400).setBody(status.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /**

@@ -23,13 +23,20 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <ul>
  *   <li><b>The defaulting webhook</b> ({@link #setDefaults}): what {@code Service.SetDefaults} fills with the
- *       default {@code config-defaults} and {@code config-features} (pkg/apis/serving/v1/*_defaults.go,
- *       pkg/apis/config/defaults.go): {@code timeoutSeconds} 300, {@code responseStartTimeoutSeconds} when the
- *       timeout is above 300, {@code containerConcurrency} 0, the container name {@code user-container},
+ *       cluster's {@code config-defaults} ({@link Config}; Knative's own defaults when the test sets none) and the
+ *       default {@code config-features} (pkg/apis/serving/v1/*_defaults.go, pkg/apis/config/defaults.go):
+ *       {@code timeoutSeconds} ({@code revision-timeout-seconds}, 300), {@code responseStartTimeoutSeconds} when the
+ *       timeout is above 300, {@code containerConcurrency} ({@code container-concurrency}, 0), the container name
+ *       {@code user-container},
  *       {@code readinessProbe.successThreshold} 1 (a TCP probe when the container has none), and on create
  *       {@code enableServiceLinks: false}; the route's traffic {@code [{latestRevision: true, percent: 100}]};
  *       the {@code serving.knative.dev/creator} and {@code lastModifier} annotations
  *       (pkg/apis/serving/metadata_validation.go's {@code SetUserInfo}).</li>
+ *   <li><b>The validating webhook</b>, for the settings a cluster's operator limits ({@link #validate}): the
+ *       {@code max-scale} annotation within {@code config-autoscaler}'s {@code max-scale-limit}, and not below
+ *       {@code min-scale}; {@code containerConcurrency} within {@code config-defaults}' bounds (0 only with
+ *       {@code allow-container-concurrency-zero}); {@code timeoutSeconds} at most
+ *       {@code max-revision-timeout-seconds}. Like Knative, it checks the object after defaulting.</li>
  *   <li><b>The controller</b>: each change of the template is a new Configuration generation and a new Revision
  *       {@code <service>-00001}, {@code -00002}…; the Service's status gets {@code observedGeneration},
  *       {@code latestCreatedRevisionName} at once and {@code latestReadyRevisionName}, traffic and
@@ -48,8 +55,39 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class KnativeServing implements AutoCloseable {
 
     /** Knative's defaults (pkg/apis/config/defaults.go). */
-    static final long REVISION_TIMEOUT_SECONDS = 300;
-    static final long RESPONSE_START_TIMEOUT_SECONDS = REVISION_TIMEOUT_SECONDS;
+    static final long RESPONSE_START_TIMEOUT_SECONDS = 300;
+    /** Where Knative Serving runs and reads its ConfigMaps from. */
+    public static final String SYSTEM_NAMESPACE = "knative-serving";
+    /** The webhook's name in a refusal, as the API server words it. */
+    static final String VALIDATING_WEBHOOK = "validation.webhook.serving.knative.dev";
+
+    /**
+     * What the webhook reads from {@code config-defaults} and {@code config-autoscaler} in
+     * {@value #SYSTEM_NAMESPACE}, each key Knative's default when absent (pkg/apis/config/defaults.go,
+     * pkg/autoscaler/config/config.go).
+     */
+    public record Config(long revisionTimeoutSeconds, long maxRevisionTimeoutSeconds, long containerConcurrency,
+            long containerConcurrencyMaxLimit, boolean allowContainerConcurrencyZero, long maxScaleLimit) {
+
+        /** Knative's defaults: no ConfigMap changes anything. */
+        public static final Config DEFAULTS = new Config(300, 600, 0, 1000, true, 0);
+
+        /**
+         * @param defaults {@code config-defaults}' data, or null
+         * @param autoscaler {@code config-autoscaler}'s data, or null
+         * @return what the webhook works with
+         */
+        public static Config of(JsonNode defaults, JsonNode autoscaler) {
+            JsonNode d = defaults == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : defaults;
+            JsonNode a = autoscaler == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : autoscaler;
+            return new Config(d.path("revision-timeout-seconds").asLong(DEFAULTS.revisionTimeoutSeconds),
+                    d.path("max-revision-timeout-seconds").asLong(DEFAULTS.maxRevisionTimeoutSeconds),
+                    d.path("container-concurrency").asLong(DEFAULTS.containerConcurrency),
+                    d.path("container-concurrency-max-limit").asLong(DEFAULTS.containerConcurrencyMaxLimit),
+                    Boolean.parseBoolean(d.path("allow-container-concurrency-zero").asText(String.valueOf(DEFAULTS.allowContainerConcurrencyZero))),
+                    a.path("max-scale-limit").asLong(DEFAULTS.maxScaleLimit));
+        }
+    }
     static final String USER_CONTAINER = "user-container";
     static final String CREATOR = "serving.knative.dev/creator";
     static final String LAST_MODIFIER = "serving.knative.dev/lastModifier";
@@ -277,13 +315,25 @@ public final class KnativeServing implements AutoCloseable {
     }
 
     /**
-     * The defaulting webhook on a Service's create or update.
+     * The defaulting webhook on a Service's create or update, with Knative's default configuration.
      *
      * @param service the Service as sent
      * @param old the stored Service on an update, else null
      * @param user the requesting user
      */
     public static void setDefaults(ObjectNode service, JsonNode old, String user) {
+        setDefaults(service, old, user, Config.DEFAULTS);
+    }
+
+    /**
+     * The defaulting webhook on a Service's create or update.
+     *
+     * @param service the Service as sent
+     * @param old the stored Service on an update, else null
+     * @param user the requesting user
+     * @param config the cluster's Knative configuration
+     */
+    public static void setDefaults(ObjectNode service, JsonNode old, String user, Config config) {
         ObjectNode spec = service.with("spec");
         ObjectNode template = spec.with("template");
         ObjectNode revision = template.with("spec");
@@ -292,7 +342,7 @@ public final class KnativeServing implements AutoCloseable {
         String newName = template.path("metadata").path("name").asText("");
         String oldName = create ? "" : old.path("spec").path("template").path("metadata").path("name").asText("");
         if (create || newName.isEmpty() || !newName.equals(oldName)) {
-            revisionSpecDefaults(revision, create);
+            revisionSpecDefaults(revision, create, config);
         }
         // RouteSpec.SetDefaults, and TrafficTarget.SetDefaults for every target.
         if (!spec.has("traffic") || spec.get("traffic").isEmpty()) {
@@ -328,16 +378,16 @@ public final class KnativeServing implements AutoCloseable {
         }
     }
 
-    private static void revisionSpecDefaults(ObjectNode rs, boolean create) {
+    private static void revisionSpecDefaults(ObjectNode rs, boolean create, Config config) {
         if (!rs.hasNonNull("timeoutSeconds") || rs.get("timeoutSeconds").asLong() == 0) {
-            rs.put("timeoutSeconds", REVISION_TIMEOUT_SECONDS);
+            rs.put("timeoutSeconds", config.revisionTimeoutSeconds());
         }
         // The idle timeout's default is 0, which sets nothing.
         if (!rs.hasNonNull("responseStartTimeoutSeconds") && RESPONSE_START_TIMEOUT_SECONDS < rs.get("timeoutSeconds").asLong()) {
             rs.put("responseStartTimeoutSeconds", RESPONSE_START_TIMEOUT_SECONDS);
         }
         if (!rs.hasNonNull("containerConcurrency")) {
-            rs.put("containerConcurrency", 0);
+            rs.put("containerConcurrency", config.containerConcurrency());
         }
         ArrayNode containers = rs.withArray("containers");
         int suffix = 0;
@@ -370,6 +420,53 @@ public final class KnativeServing implements AutoCloseable {
         if (!rs.has("enableServiceLinks") && create) {
             rs.put("enableServiceLinks", false);
         }
+    }
+
+    /**
+     * The validating webhook's checks of the settings a cluster's operator limits, on a Service after defaulting
+     * (autoscaling/annotation_validation.go {@code validateMinMaxScale}, {@code validateMaxScaleWithinLimit};
+     * serving/metadata_validation.go {@code ValidateContainerConcurrency}; v1/revision_validation.go
+     * {@code validateTimeoutSeconds}), each as knative.dev/pkg's {@code FieldError} words it.
+     *
+     * @param service the Service, defaulted
+     * @param config the cluster's Knative configuration
+     * @return the errors, empty when the webhook admits it
+     */
+    public static List<String> validate(JsonNode service, Config config) {
+        List<String> errors = new ArrayList<>();
+        JsonNode template = service.path("spec").path("template");
+        JsonNode annotations = template.path("metadata").path("annotations");
+        String annotationsPath = "spec.template.metadata.annotations.";
+        String minKey = "autoscaling.knative.dev/min-scale";
+        String maxKey = "autoscaling.knative.dev/max-scale";
+        long min = annotations.path(minKey).asLong(0);
+        long max = annotations.path(maxKey).asLong(0);
+        if (max != 0 && max < min) {
+            errors.add("max-scale=" + max + " is less than min-scale=" + min + ": " + annotationsPath + maxKey + ", " + annotationsPath + minKey);
+        }
+        if (annotations.has(maxKey) && config.maxScaleLimit() > 0) {
+            if (max > config.maxScaleLimit()) {
+                errors.add("expected 1 <= " + max + " <= " + config.maxScaleLimit() + ": " + annotationsPath + maxKey);
+            }
+            if (max == 0) {
+                errors.add("max-scale=0 (unlimited), must be less than " + config.maxScaleLimit() + ": " + annotationsPath + maxKey);
+            }
+        }
+        JsonNode spec = template.path("spec");
+        if (spec.hasNonNull("containerConcurrency")) {
+            long cc = spec.get("containerConcurrency").asLong();
+            long lowest = config.allowContainerConcurrencyZero() ? 0 : 1;
+            if (cc < lowest || cc > config.containerConcurrencyMaxLimit()) {
+                errors.add("expected " + lowest + " <= " + cc + " <= " + config.containerConcurrencyMaxLimit() + ": spec.template.spec.containerConcurrency");
+            }
+        }
+        if (spec.hasNonNull("timeoutSeconds")) {
+            long timeout = spec.get("timeoutSeconds").asLong();
+            if (timeout != 0 && (timeout > config.maxRevisionTimeoutSeconds() || timeout < 0)) {
+                errors.add("expected 0 <= " + timeout + " <= " + config.maxRevisionTimeoutSeconds() + ": spec.template.spec.timeoutSeconds");
+            }
+        }
+        return errors;
     }
 
     @Override

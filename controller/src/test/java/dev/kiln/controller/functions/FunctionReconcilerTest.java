@@ -164,6 +164,40 @@ class FunctionReconcilerTest {
         assertThat(jobs(ns)).as("one build for one key").hasSize(1);
     }
 
+    /**
+     * A cluster whose operator limits Knative (operator review 2, finding 2): Kiln writes no scale or timeout setting
+     * the Function leaves unset, so Knative's webhook admits the Service and fills in the cluster's own defaults.
+     * Before, Kiln pinned {@code max-scale: "0"}, {@code containerConcurrency: 0} and {@code timeoutSeconds: 300},
+     * all three refused here, and the Function never became ready.
+     */
+    @Test
+    void aFunctionThatSetsNothingRunsWithTheClustersKnativeDefaultsAndLimits() {
+        String ns = "limited-knative";
+        var defaults = new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName("config-defaults")
+                .withNamespace(dev.kiln.controller.cluster.KnativeServing.SYSTEM_NAMESPACE).endMetadata()
+                .addToData("allow-container-concurrency-zero", "false").addToData("container-concurrency", "10")
+                .addToData("revision-timeout-seconds", "120").addToData("max-revision-timeout-seconds", "240").build();
+        var autoscaler = new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName("config-autoscaler")
+                .withNamespace(dev.kiln.controller.cluster.KnativeServing.SYSTEM_NAMESPACE).endMetadata()
+                .addToData("max-scale-limit", "10").build();
+        client.resource(defaults).create();
+        client.resource(autoscaler).create();
+        try {
+            client.resource(function(ns, "greeter")).create();
+            await().atMost(WAIT).until(() -> jobs(ns).size() == 1);
+            completeBuild(jobs(ns).get(0), DIGEST);
+            await().atMost(WAIT).until(() -> condition(get(ns, "greeter"), "Ready").map(c -> Condition.TRUE.equals(c.status)).orElse(false));
+
+            var template = client.resources(Service.class).inNamespace(ns).withName("greeter").get().getSpec().getTemplate();
+            assertThat(template.getMetadata().getAnnotations()).as("no autoscaling setting pinned").containsOnlyKeys(Labels.COMMIT);
+            assertThat(template.getSpec().getContainerConcurrency()).as("config-defaults' container-concurrency").isEqualTo(10L);
+            assertThat(template.getSpec().getTimeoutSeconds()).as("config-defaults' revision-timeout-seconds").isEqualTo(120L);
+        } finally {
+            client.resource(defaults).delete();
+            client.resource(autoscaler).delete();
+        }
+    }
+
     @Test
     void anInvalidSpecNamesEveryField() {
         String ns = "invalid";

@@ -19,6 +19,7 @@ import dev.kiln.builder.plan.Strategy;
 import dev.kiln.controller.cluster.KnativeServing;
 import dev.kiln.controller.cluster.PodSecurity;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -67,6 +68,42 @@ class KnativeServicesTest {
     @MethodSource("functions")
     void matchesGoldenYaml(String name, Function function, String pullSecret) {
         GoldenFiles.assertMatches("ksvc-" + name + ".yaml", Serialization.asYaml(KnativeServices.desired(function, IMAGE, COMMIT, Strategy.MAVEN, pullSecret)));
+    }
+
+    /** One setting set, each on its own: what the revision template then carries, and nothing else of the kind. */
+    static Stream<Arguments> settings() {
+        return Stream.of(
+                Arguments.of("nothing", (Consumer<FunctionSpec>) s -> { }, Map.of(), null, null),
+                Arguments.of("min-scale", (Consumer<FunctionSpec>) s -> scale(s).min = 0, Map.of(KnativeServices.MIN_SCALE, "0"), null, null),
+                Arguments.of("max-scale 0, asked for", (Consumer<FunctionSpec>) s -> scale(s).max = 0, Map.of(KnativeServices.MAX_SCALE, "0"), null, null),
+                Arguments.of("target", (Consumer<FunctionSpec>) s -> scale(s).target = 100, Map.of(KnativeServices.TARGET, "100"), null, null),
+                Arguments.of("retention", (Consumer<FunctionSpec>) s -> scale(s).retention = "60s", Map.of(KnativeServices.RETENTION, "60s"), null, null),
+                Arguments.of("containerConcurrency", (Consumer<FunctionSpec>) s -> scale(s).containerConcurrency = 0, Map.of(), 0L, null),
+                Arguments.of("timeoutSeconds", (Consumer<FunctionSpec>) s -> s.timeoutSeconds = 300, Map.of(), null, 300L));
+    }
+
+    static ScaleSpec scale(FunctionSpec spec) {
+        if (spec.scale == null) {
+            spec.scale = new ScaleSpec();
+        }
+        return spec.scale;
+    }
+
+    /**
+     * Knative has a default for every scale and timeout setting, which the cluster's operator may change or limit
+     * ({@code max-scale-limit}, {@code allow-container-concurrency-zero: false}): Kiln writes only what the Function
+     * sets, so the cluster's defaults apply to the rest.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("settings")
+    void writesOnlyTheSettingsTheFunctionSets(String name, Consumer<FunctionSpec> set, Map<String, String> annotations, Long containerConcurrency,
+            Long timeoutSeconds) {
+        var template = KnativeServices.desired(function(set), IMAGE, COMMIT, Strategy.MAVEN, null).getSpec().getTemplate();
+        var expected = new java.util.HashMap<>(annotations);
+        expected.put(dev.kiln.contract.Labels.COMMIT, COMMIT);
+        assertThat(template.getMetadata().getAnnotations()).isEqualTo(expected);
+        assertThat(template.getSpec().getContainerConcurrency()).isEqualTo(containerConcurrency);
+        assertThat(template.getSpec().getTimeoutSeconds()).isEqualTo(timeoutSeconds);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.kiln.local.functions;
 
 import dev.kiln.api.functions.v1alpha1.Function;
+import dev.kiln.api.functions.v1alpha1.KnativeDefaults;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -98,7 +99,7 @@ public final class LocalFunction implements AutoCloseable {
         this.logs = logs;
         this.clock = clock;
         this.since = clock.instant();
-        this.activator = Activator.listen(vertx, id(), () -> current, () -> Duration.ofSeconds(this.function.getSpec().timeoutSeconds), port);
+        this.activator = Activator.listen(vertx, id(), () -> current, () -> Duration.ofSeconds(KnativeDefaults.timeoutSeconds(this.function.getSpec())), port);
         this.source = source.apply(this);
     }
 
@@ -179,7 +180,7 @@ public final class LocalFunction implements AutoCloseable {
     public CompletableFuture<Void> deploy(Version version) {
         Map<String, String> vars = new LinkedHashMap<>();
         vars.put("KILN_FUNCTION_NAME", function.getMetadata().getName());
-        vars.put("KILN_TIMEOUT_SECONDS", Integer.toString(function.getSpec().timeoutSeconds));
+        vars.put("KILN_TIMEOUT_SECONDS", Integer.toString(KnativeDefaults.timeoutSeconds(function.getSpec())));
         vars.putAll(env);
         InstancePool next = new InstancePool(id(), Scale.of(function.getSpec().scale),
                 new ProcessLauncher(version.command(), version.directory(), vars, instanceLog(), Duration.ofSeconds(60), clock), clock, coldStarts);

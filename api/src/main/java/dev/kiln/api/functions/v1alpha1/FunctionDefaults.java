@@ -1,8 +1,9 @@
 package dev.kiln.api.functions.v1alpha1;
 
 /**
- * Defaults of a Function, applied in memory (never written back to the user's object). Applying them twice
- * changes nothing more.
+ * Kiln's own defaults of a Function, applied in memory (never written back to the user's object). Applying them twice
+ * changes nothing more. Scale and timeout settings have none here: Knative has its own, which a cluster's operator may
+ * change ({@link KnativeDefaults}), so an unset one stays unset and Kiln never writes a value nobody asked for.
  */
 public final class FunctionDefaults {
 
@@ -12,12 +13,6 @@ public final class FunctionDefaults {
     public static final String DOCKERFILE = "Dockerfile";
     /** Longest build. */
     public static final String BUILD_TIMEOUT = "15m";
-    /** Concurrency target per instance, as Knative's default. */
-    public static final int TARGET = 100;
-    /** How long the last idle instance lives before scale to zero. */
-    public static final String RETENTION = "60s";
-    /** Request timeout in seconds, as Knative's default. */
-    public static final int TIMEOUT_SECONDS = 300;
 
     private FunctionDefaults() {
     }
@@ -46,28 +41,6 @@ public final class FunctionDefaults {
         }
         if (spec.build.timeout == null) {
             spec.build.timeout = BUILD_TIMEOUT;
-        }
-        if (spec.scale == null) {
-            spec.scale = new ScaleSpec();
-        }
-        ScaleSpec scale = spec.scale;
-        if (scale.min == null) {
-            scale.min = 0;
-        }
-        if (scale.max == null) {
-            scale.max = 0;
-        }
-        if (scale.target == null) {
-            scale.target = TARGET;
-        }
-        if (scale.containerConcurrency == null) {
-            scale.containerConcurrency = 0;
-        }
-        if (scale.retention == null) {
-            scale.retention = RETENTION;
-        }
-        if (spec.timeoutSeconds == null) {
-            spec.timeoutSeconds = TIMEOUT_SECONDS;
         }
     }
 }

@@ -26,6 +26,9 @@ public class FunctionSpec {
     /** Autoscaling: bounds, target concurrency and how long idle instances are kept. */
     public ScaleSpec scale;
 
-    /** Longest time one request may take, in seconds (1 to 600); past it the caller gets 504. */
+    /**
+     * Longest time one request may take, in seconds (1 to 600); past it the caller gets 504 (unset: the cluster's
+     * default, Knative's is 300).
+     */
     public Integer timeoutSeconds;
 }
