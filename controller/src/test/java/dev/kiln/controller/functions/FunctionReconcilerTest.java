@@ -694,9 +694,13 @@ class FunctionReconcilerTest {
                             assertThat(t.getTag()).isEqualTo("stable");
                             assertThat(t.getRevisionName()).isEqualTo("greeter-00001");
                         })),
-                change("Kiln's own template annotation set to another value: Kiln's wins", "others-kilns-key",
+                change("Kiln's own template label set to another value: Kiln's wins", "others-kilns-key",
+                        s -> s.getSpec().getTemplate().getMetadata().getLabels().put(Labels.FUNCTION, "someone-else"),
+                        s -> assertThat(s.getSpec().getTemplate().getMetadata().getLabels()).containsEntry(Labels.FUNCTION, "greeter")),
+                // Kiln writes no autoscaling annotation the Function does not set (operator review 2, finding 2).
+                change("an operator's min-scale on a Function that sets none", "others-min-scale",
                         s -> s.getSpec().getTemplate().getMetadata().getAnnotations().put(KnativeServices.MIN_SCALE, "3"),
-                        s -> assertThat(s.getSpec().getTemplate().getMetadata().getAnnotations()).containsEntry(KnativeServices.MIN_SCALE, "0")));
+                        s -> assertThat(s.getSpec().getTemplate().getMetadata().getAnnotations()).containsEntry(KnativeServices.MIN_SCALE, "3")));
     }
 
     static Arguments change(String name, String ns, java.util.function.Consumer<Service> change, java.util.function.Consumer<Service> survives) {
