@@ -10,6 +10,7 @@ import dev.kiln.controller.cluster.ClusterDispatcher;
 import dev.kiln.controller.cluster.JobController;
 import dev.kiln.controller.cluster.KnativeServing;
 import dev.kiln.controller.cluster.Rbac;
+import dev.kiln.controller.cluster.ValidatingWebhook;
 import dev.kiln.controller.functions.ImageRegistry;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -40,7 +41,8 @@ import java.util.stream.Stream;
  * A test cluster: the fabric8 mock API server in CRUD mode with Kiln's CRDs from {@code config/300-crds} (the files a
  * cluster installs, so status is a subresource as on a real API server), and in front of and behind it what a real
  * cluster adds ({@link ClusterDispatcher}): RBAC from {@code config/} for the controller's requests, Knative
- * Serving's webhook and controller ({@link KnativeServing}), the Job controller ({@link JobController}) and the
+ * Serving's webhooks (defaulting, {@link KnativeServing}, and validating, {@link dev.kiln.controller.cluster.KnativeValidation})
+ * and controller, ResourceQuota's object counts, the Job controller ({@link JobController}) and the
  * garbage collector. A JOSDK Operator runs reconcilers against it with {@link #controllerClient()}, which acts as
  * Kiln's ServiceAccount; {@link #client()} is the test's own, unrestricted.
  *
@@ -165,6 +167,14 @@ public final class MockCluster implements AutoCloseable {
     /** @return the controller's client: every request is authorized by the install's RBAC */
     public KubernetesClient controllerClient() {
         return controllerClient;
+    }
+
+    /**
+     * @param webhook a validating webhook the cluster calls from now on, beside Knative Serving's
+     * @return what removes it again
+     */
+    public AutoCloseable webhook(ValidatingWebhook webhook) {
+        return dispatcher.webhook(webhook);
     }
 
     /** @return the controller's requests RBAC denied since the last {@link #clearRecords()} */

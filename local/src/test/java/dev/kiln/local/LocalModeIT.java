@@ -311,12 +311,12 @@ class LocalModeIT {
                   source: {git: {url: %s, contextDir: logger}}
                   env:
                     - {name: A, valueFrom: {secretKeyRef: {name: missing, key: k}}}
-                    - {name: B, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+                    - {name: B, valueFrom: {configMapKeyRef: {name: missing, key: k}}}
                 """.formatted(git.url("public/functions.git")));
         assertThatThrownBy(() -> DevPlatform.start(new DevPlatform.Options(other.resolve(".kiln"), 0, 0, null, JavaRuntime.current(), null, other.resolve("m2")),
                 Manifests.load(other)))
                 .hasMessageContaining("Function default/needy: spec.env[0].valueFrom: secret default/missing is not among the manifests")
-                .hasMessageContaining("spec.env[1].valueFrom: valueFrom other than secretKeyRef or configMapKeyRef needs a pod");
+                .hasMessageContaining("spec.env[1].valueFrom: ConfigMap default/missing with key k is not among the manifests");
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 public final class Checks {
 
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    private static final Pattern DNS_1035_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final Pattern SCP_LIKE_GIT = Pattern.compile("[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\\s]+");
     private static final Pattern REGISTRY_HOST = Pattern.compile("[a-zA-Z0-9]([-a-zA-Z0-9.]*[a-zA-Z0-9])?(:[0-9]{1,5})?");
@@ -42,6 +43,21 @@ public final class Checks {
         } else if (name.length() > 63 || !DNS_LABEL.matcher(name).matches()) {
             errors.add(path, "must be a DNS-1123 label: at most 63 lowercase letters, digits and '-', "
                     + "starting and ending with a letter or digit");
+        }
+    }
+
+    /**
+     * Checks a name that must be a DNS-1035 label: a DNS-1123 label that starts with a letter (Kubernetes'
+     * {@code IsDNS1035Label}, apimachinery {@code pkg/util/validation}).
+     *
+     * @param why why this name must be one, appended to the message in parentheses, or null
+     */
+    public static void dns1035Label(FieldErrors errors, String path, String name, String why) {
+        if (name == null || name.isEmpty()) {
+            errors.missing(path);
+        } else if (name.length() > 63 || !DNS_1035_LABEL.matcher(name).matches()) {
+            errors.add(path, "must be a DNS-1035 label: at most 63 lowercase letters, digits and '-', "
+                    + "starting with a letter and ending with a letter or digit" + (why == null ? "" : " (" + why + ")"));
         }
     }
 

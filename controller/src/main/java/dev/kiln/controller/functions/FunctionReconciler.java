@@ -23,11 +23,13 @@ import dev.kiln.builder.resources.KanikoBuild;
 import dev.kiln.contract.Labels;
 import dev.kiln.controller.Owners;
 import dev.kiln.controller.RecentlyUsed;
+import dev.kiln.controller.Refusals;
 import dev.kiln.controller.StatusPatches;
 import io.fabric8.knative.serving.v1.Service;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -120,6 +122,23 @@ public class FunctionReconciler implements Reconciler<Function> {
             life.markInvalidSpec(errors);
             return writeStatus(function, before, null);
         }
+        try {
+            return writeStatus(function, before, resolveBuildAndDeploy(function, context, life));
+        } catch (RuntimeException e) {
+            // The status collected so far goes out before JOSDK retries: an image a build just produced is never lost
+            // (its Job's TTL would otherwise remove the only record of it, and the Function would be built again).
+            try {
+                StatusPatches.writeIfChanged(client, function, status, before);
+            } catch (RuntimeException unwritten) {
+                e.addSuppressed(unwritten);
+            }
+            throw e;
+        }
+    }
+
+    /** @return how soon to reconcile again, or null for the next event */
+    private Duration resolveBuildAndDeploy(Function function, Context<Function> context, FunctionLifecycle life) {
+        FunctionStatus status = function.getStatus();
         FunctionDefaults.apply(function);
         GitSource git = function.getSpec().source.git;
 
@@ -128,7 +147,7 @@ public class FunctionReconciler implements Reconciler<Function> {
             commit = resolver.resolve(function);
         } catch (SourceException e) {
             life.markSourceFailed(e.reason().name(), e.getMessage());
-            return writeStatus(function, before, SOURCE_RETRY);
+            return SOURCE_RETRY;
         }
         life.markSourceResolved(commit);
 
@@ -150,8 +169,7 @@ public class FunctionReconciler implements Reconciler<Function> {
         } else {
             deploy(function, context, life, null, null);
         }
-
-        return writeStatus(function, before, lookAgainAfter(life, CommitResolver.pollInterval(function)));
+        return lookAgainAfter(life, CommitResolver.pollInterval(function));
     }
 
     /**
@@ -162,8 +180,9 @@ public class FunctionReconciler implements Reconciler<Function> {
     static Duration lookAgainAfter(FunctionLifecycle life, Duration poll) {
         // Neither a Knative Service Kiln does not own nor the push Secret is watched (the one is outside Kiln's informer,
         // the other would need list and watch on every namespace's Secrets): the Function looks again, as a source that
-        // failed to resolve, or sooner at its poll.
-        Duration retry = life.serviceNotOwned() ? NOT_OWNED_RETRY : life.waitsForPushSecret() ? SOURCE_RETRY : null;
+        // failed to resolve, or sooner at its poll. A refused write is tried again with a backoff of its own.
+        Duration retry = life.serviceNotOwned() ? NOT_OWNED_RETRY : life.waitsForPushSecret() ? SOURCE_RETRY
+                : life.refusedWriteRetry().orElse(null);
         return retry != null && (poll == null || poll.compareTo(retry) > 0) ? retry : poll;
     }
 
@@ -226,7 +245,12 @@ public class FunctionReconciler implements Reconciler<Function> {
                     client.secrets().inNamespace(function.getMetadata().getNamespace()).withName(plan.pushSecret()).get())) {
                 return false;
             }
-            client.resource(Jobs.kanikoBuild(plan, builderConfig)).create();
+            try {
+                client.resource(Jobs.kanikoBuild(plan, builderConfig)).create();
+            } catch (KubernetesClientException e) {
+                life.markJobRefused(Refusals.messageOf(e));
+                return false;
+            }
             LOG.infof("%s/%s: building %s in Job %s", function.getMetadata().getNamespace(), function.getMetadata().getName(), commit, jobName);
             life.markBuildRunning(buildStatus(status, jobName, key, commit, rebuild, clock));
             return false;
@@ -276,10 +300,15 @@ public class FunctionReconciler implements Reconciler<Function> {
                 Service current = client.resources(Service.class).inNamespace(function.getMetadata().getNamespace()).withName(name).get();
                 existing = Optional.ofNullable(current);
             }
-            if (existing.isEmpty()) {
-                existing = Optional.of(client.resource(KnativeServices.writeOver(null, desired)).create());
-            } else if (Owners.controls(function, existing.get()) && KnativeServices.differs(existing.get(), desired)) {
-                existing = Optional.of(client.resource(KnativeServices.writeOver(existing.get(), desired)).update());
+            try {
+                if (existing.isEmpty()) {
+                    existing = Optional.of(client.resource(KnativeServices.writeOver(null, desired)).create());
+                } else if (Owners.controls(function, existing.get()) && KnativeServices.differs(existing.get(), desired)) {
+                    existing = Optional.of(client.resource(KnativeServices.writeOver(existing.get(), desired)).update());
+                }
+            } catch (KubernetesClientException e) {
+                life.markServiceRefused(existing.isEmpty() ? "create" : "update", Refusals.messageOf(e));
+                return;
             }
         }
         if (existing.isPresent() && !Owners.controls(function, existing.get())) {

@@ -24,10 +24,14 @@ import java.util.function.Consumer;
  *   <li><b>Owner references</b>: the {@code OwnerReferencesPermissionEnforcement} admission plugin
  *       ({@link OwnerReferencesAdmission}) on a user's creates and updates; its refusals are 403s kept in
  *       {@link #denied()} too.</li>
- *   <li><b>Admission</b>: Knative Serving's defaulting and validating webhooks on Service creates and updates
- *       ({@link KnativeServing#setDefaults}, {@link KnativeServing#validate}), configured by the
- *       {@code config-defaults} and {@code config-autoscaler} ConfigMaps a test puts in {@code knative-serving}; a
- *       refusal is the API server's 400 naming the webhook.</li>
+ *   <li><b>Admission</b>, in the API server's order: Knative Serving's defaulting webhook on Service creates and
+ *       updates ({@link KnativeServing#setDefaults}); then the validating webhooks ({@link ValidatingWebhook}):
+ *       Knative Serving's ({@link KnativeServing#validate} for the settings an operator limits, and
+ *       {@link KnativeValidation} for the field masks and the name), configured by the {@code config-defaults} and
+ *       {@code config-autoscaler} ConfigMaps a test puts in {@code knative-serving}, and those a test adds; their
+ *       refusals are answered as kubernetes {@code apiserver/pkg/admission/plugin/webhook/errors/statuserror.go}
+ *       {@code ToStatusErr} words them; then the {@code ResourceQuota} plugin for object counts
+ *       ({@link ResourceQuotaAdmission}).</li>
  *   <li><b>Garbage collection</b>: an object deleted for good takes its dependents (ownerReferences) with it, in
  *       the background, as the garbage collector's default propagation does.</li>
  * </ul>
@@ -41,6 +45,7 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
 
     private final List<ApiRequest> requests = new CopyOnWriteArrayList<>();
     private final List<ApiRequest> denied = new CopyOnWriteArrayList<>();
+    private final List<ValidatingWebhook> webhooks = new CopyOnWriteArrayList<>();
     private volatile Rbac rbac;
     private volatile Consumer<JsonNode> collector = o -> {
     };
@@ -48,6 +53,7 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
     /** @param rbac the roles the users' requests are authorized by */
     public ClusterDispatcher(Rbac rbac) {
         this.rbac = rbac;
+        webhooks.add(new ValidatingWebhook(KnativeValidation.WEBHOOK, "serving.knative.dev", "services", this::knativeServingReview));
     }
 
     /** @param rbac the roles from now on */
@@ -63,6 +69,15 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
     /** @param collector called with every object deleted for good, to delete its dependents */
     public void collector(Consumer<JsonNode> collector) {
         this.collector = collector;
+    }
+
+    /**
+     * @param webhook a validating webhook the API server calls from now on
+     * @return what removes it again
+     */
+    public AutoCloseable webhook(ValidatingWebhook webhook) {
+        webhooks.add(webhook);
+        return () -> webhooks.remove(webhook);
     }
 
     /** @return every request made as a user, in order */
@@ -120,19 +135,13 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
                 // Kiln never patches a Knative Service; the webhook on patches is not modelled, so say so loudly.
                 return new MockResponse().setResponseCode(501).setBody("the test cluster does not model Knative's webhook on patches");
             }
-            if ("POST".equals(request.getMethod()) || "PUT".equals(request.getMethod())) {
-                ObjectNode service = admit(request, user);
-                List<String> refused = KnativeServing.validate(service, knativeConfig());
-                if (!refused.isEmpty()) {
-                    return webhookDenied(refused);
-                }
-                try {
-                    request = new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(), request.getHeaders(),
-                            new Buffer(JSON.writeValueAsBytes(service)));
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
+        }
+        if (api.isResourceRequest() && api.subresource() == null && ("POST".equals(request.getMethod()) || "PUT".equals(request.getMethod()))) {
+            Admission admission = admit(request, api, user);
+            if (admission.refusal() != null) {
+                return admission.refusal();
             }
+            request = admission.request();
         }
         JsonNode deleted = "DELETE".equals(request.getMethod()) && api.name() != null ? stored(path) : null;
         MockResponse response = super.dispatch(request);
@@ -166,16 +175,52 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
         }
     }
 
-    /** @return the Service sent, as Knative's defaulting webhook leaves it */
-    private ObjectNode admit(RecordedRequest request, String user) {
+    private record Admission(RecordedRequest request, MockResponse refusal) {
+    }
+
+    /** Admission of a create or update: the mutating webhook, the validating webhooks, the quota. */
+    private Admission admit(RecordedRequest request, ApiRequest api, String user) {
         try {
-            ObjectNode service = (ObjectNode) JSON.readTree(request.getUtf8Body());
-            JsonNode old = "PUT".equals(request.getMethod()) ? stored(request.getPath()) : null;
-            KnativeServing.setDefaults(service, old, user, knativeConfig());
-            return service;
+            byte[] sent = request.getBody() == null ? new byte[0] : request.getBody().readByteArray();
+            RecordedRequest copy = new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(), request.getHeaders(), new Buffer(sent));
+            if (!(sent.length > 0 && JSON.readTree(sent) instanceof ObjectNode object)) {
+                return new Admission(copy, null);
+            }
+            if (request.getPath().matches(KNATIVE_SERVICES)) {
+                JsonNode old = "PUT".equals(request.getMethod()) ? stored(request.getPath()) : null;
+                KnativeServing.setDefaults(object, old, user, knativeConfig());
+                sent = JSON.writeValueAsBytes(object);
+            }
+            String name = object.path("metadata").path("name").asText(api.name());
+            for (ValidatingWebhook webhook : webhooks) {
+                if (webhook.reviews(api)) {
+                    var denial = webhook.review().apply(object);
+                    if (denial.isPresent()) {
+                        return new Admission(null, deniedByWebhook(api, name, webhook.name(), denial.get()));
+                    }
+                }
+            }
+            var quota = ResourceQuotaAdmission.refusal(api, this::storedList);
+            if (quota.isPresent()) {
+                return new Admission(null, forbidden(api, name, quota.get()));
+            }
+            return new Admission(new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(), request.getHeaders(), new Buffer(sent)), null);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Knative Serving's validating webhook: one answer for every check it makes, knative.dev/pkg's {@code MakeErrorStatus}
+     * ({@code validation failed: ...}, a 400 BadRequest), its errors one a line, sorted by message as {@code FieldError}
+     * sorts them.
+     */
+    private java.util.Optional<ValidatingWebhook.Denial> knativeServingReview(JsonNode service) {
+        List<String> errors = new ArrayList<>(KnativeServing.validate(service, knativeConfig()));
+        errors.addAll(KnativeValidation.errors(service));
+        errors.sort(null);
+        return errors.isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of(new ValidatingWebhook.Denial(400, "BadRequest", "validation failed: " + String.join("\n", errors)));
     }
 
     /** Knative's configuration as its webhook reads it: the ConfigMaps in {@code knative-serving}, when there are any. */
@@ -186,16 +231,25 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
         return KnativeServing.Config.of(defaults == null ? null : defaults.path("data"), autoscaler == null ? null : autoscaler.path("data"));
     }
 
-    /**
-     * A validating webhook's refusal as the API server answers it: knative.dev/pkg's {@code MakeErrorStatus}
-     * ({@code validation failed: ...}, a BadRequest), prefixed by the API server with the webhook's name.
-     */
-    private static MockResponse webhookDenied(List<String> errors) {
-        String message = "admission webhook \"" + KnativeServing.VALIDATING_WEBHOOK + "\" denied the request: validation failed: "
-                + String.join("\n", errors);
+    private JsonNode storedList(String path) {
+        MockResponse r = super.handleGet(path);
+        try {
+            return r.code() == 200 ? JSON.readTree(r.getBody().readUtf8()) : JSON.createObjectNode();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A validating webhook's denial as the API server answers it (statuserror.go's ToStatusErr). */
+    private static MockResponse deniedByWebhook(ApiRequest api, String name, String webhook, ValidatingWebhook.Denial denial) {
+        int code = denial.code() == 0 ? 403 : denial.code();
+        String message = api.resource() + (api.group().isEmpty() ? "" : "." + api.group()) + " \"" + (name == null || name.isEmpty() ? "Unknown" : name)
+                + "\" is forbidden: admission webhook \"" + webhook + "\" denied the request: " + denial.message();
         ObjectNode status = JSON.createObjectNode().put("kind", "Status").put("apiVersion", "v1").put("status", "Failure")
-                .put("message", message).put("reason", "BadRequest").put("code", 400);
-        return new MockResponse().setResponseCode(400).setBody(status.toString().getBytes(StandardCharsets.UTF_8));
+                .put("message", message).put("reason", denial.reason() == null || denial.reason().isEmpty() ? "Forbidden" : denial.reason())
+                .put("code", code);
+        status.putObject("details").put("group", api.group()).put("kind", api.resource()).put("name", name);
+        return new MockResponse().setResponseCode(code).setBody(status.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /**

@@ -212,6 +212,92 @@ class FunctionReconcilerTest {
         assertThat(jobs(ns)).isEmpty();
     }
 
+    /**
+     * What Knative Serving's webhook refuses at its default feature flags (the test cluster plays it) is refused by Kiln
+     * first, at the Function's own field, before anything is built: {@code fieldRef} would otherwise be built and then
+     * refused as the Knative Service's {@code spec.template.spec.containers[0].env[0].valueFrom.fieldRef}.
+     */
+    @Test
+    void anEnvVarFromTheDownwardApiIsAnInvalidSpecAtItsField() {
+        String ns = "downward";
+        Function f = function(ns, "greeter");
+        f.getSpec().env.add(new io.fabric8.kubernetes.api.model.EnvVar("NS", null,
+                new io.fabric8.kubernetes.api.model.EnvVarSourceBuilder().withNewFieldRef("v1", "metadata.namespace").build()));
+        client.resource(f).create();
+        await().atMost(WAIT).until(() -> condition(get(ns, "greeter"), "Ready").map(c -> "InvalidSpec".equals(c.reason)).orElse(false));
+        assertThat(condition(get(ns, "greeter"), "Ready").orElseThrow().message).startsWith("spec.env[0].valueFrom.fieldRef: is not supported");
+        await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> jobs(ns).isEmpty());
+    }
+
+    /**
+     * A refusal Kiln cannot foresee (a policy webhook on Knative Services): the Function says so, with the API server's
+     * message; the image of the build that succeeded stays in its status, so the Job's TTL does not make it build again;
+     * and once the policy allows it, the Service is created without a new build.
+     */
+    @Test
+    void aKnativeServiceTheClusterRefusesSaysWhyAndKeepsItsImage() throws Exception {
+        String ns = "service-refused";
+        String policy = "functions must be cluster-local in namespace " + ns;
+        var webhook = new dev.kiln.controller.cluster.ValidatingWebhook("policy.example.com", "serving.knative.dev", "services",
+                service -> ns.equals(service.path("metadata").path("namespace").asText())
+                        ? Optional.of(new dev.kiln.controller.cluster.ValidatingWebhook.Denial(0, null, policy)) : Optional.empty());
+        String image = "registry.example.com/kiln/" + ns + "/greeter@" + DIGEST;
+        try (AutoCloseable refusing = cluster.webhook(webhook)) {
+            client.resource(function(ns, "greeter")).create();
+            await().atMost(WAIT).until(() -> jobs(ns).size() == 1);
+            Job job = jobs(ns).get(0);
+            completeBuild(job, DIGEST);
+            await().atMost(WAIT).until(() -> condition(get(ns, "greeter"), "ServiceReady").map(c -> Condition.FALSE.equals(c.status)).orElse(false));
+            Condition refused = condition(get(ns, "greeter"), "ServiceReady").orElseThrow();
+            assertThat(refused.reason).isEqualTo("ServiceRefused");
+            assertThat(refused.message).isEqualTo("the cluster refused to create the Knative Service: services.serving.knative.dev \"greeter\" is forbidden:"
+                    + " admission webhook \"policy.example.com\" denied the request: " + policy);
+            assertThat(condition(get(ns, "greeter"), "Ready")).map(c -> c.status + "/" + c.reason).contains("False/ServiceRefused");
+            assertThat(get(ns, "greeter").getStatus().image).isEqualTo(image);
+            assertThat(condition(get(ns, "greeter"), "BuildSucceeded")).map(c -> c.status).contains(Condition.TRUE);
+
+            // The TTL controller deletes the finished Job; a reconcile after it builds nothing.
+            client.resource(job).delete();
+            await().atMost(WAIT).until(() -> jobs(ns).isEmpty());
+            client.resources(Function.class).inNamespace(ns).withName("greeter")
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"nudge\":\"1\"}}}");
+            await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).untilAsserted(() -> assertThat(jobs(ns)).as("no new build").isEmpty());
+            assertThat(get(ns, "greeter").getStatus().image).isEqualTo(image);
+            assertThat(client.resources(Service.class).inNamespace(ns).withName("greeter").get()).isNull();
+        }
+        // The policy is gone: the next reconcile (here an edit; else the retry) creates the Service from the kept image.
+        client.resources(Function.class).inNamespace(ns).withName("greeter")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"nudge\":\"2\"}}}");
+        await().atMost(WAIT).until(() -> condition(get(ns, "greeter"), "Ready").map(c -> Condition.TRUE.equals(c.status)).orElse(false));
+        assertThat(client.resources(Service.class).inNamespace(ns).withName("greeter").get().getSpec().getTemplate().getSpec().getContainers().get(0)
+                .getImage()).isEqualTo(image);
+        assertThat(jobs(ns)).isEmpty();
+    }
+
+    /** A build Job the cluster refuses (a ResourceQuota on Jobs): the Function says so, and asks again once it may. */
+    @Test
+    void aBuildJobTheClusterRefusesSaysWhyAndIsAskedForAgain() {
+        String ns = "job-refused";
+        var quota = new io.fabric8.kubernetes.api.model.ResourceQuotaBuilder().withNewMetadata().withName("builds").withNamespace(ns).endMetadata()
+                .withNewSpec().addToHard("count/jobs.batch", new io.fabric8.kubernetes.api.model.Quantity("0")).endSpec().build();
+        client.resource(quota).create();
+        client.resource(function(ns, "greeter")).create();
+        await().atMost(WAIT).until(() -> condition(get(ns, "greeter"), "BuildSucceeded").map(c -> Condition.FALSE.equals(c.status)).orElse(false));
+        Condition refused = condition(get(ns, "greeter"), "BuildSucceeded").orElseThrow();
+        assertThat(refused.reason).isEqualTo("JobRefused");
+        assertThat(refused.message).startsWith("the cluster refused to create the build Job: jobs.batch \"greeter-")
+                .endsWith("\" is forbidden: exceeded quota: builds, requested: count/jobs.batch=1, used: count/jobs.batch=0, limited: count/jobs.batch=0");
+        assertThat(condition(get(ns, "greeter"), "Ready")).map(c -> c.status + "/" + c.reason).contains("False/JobRefused");
+        assertThat(jobs(ns)).isEmpty();
+
+        client.resources(io.fabric8.kubernetes.api.model.ResourceQuota.class).inNamespace(ns).withName("builds")
+                .edit(q -> { q.getSpec().getHard().put("count/jobs.batch", new io.fabric8.kubernetes.api.model.Quantity("1")); return q; });
+        client.resources(Function.class).inNamespace(ns).withName("greeter")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"nudge\":\"1\"}}}");
+        await().atMost(WAIT).until(() -> jobs(ns).size() == 1);
+        await().atMost(WAIT).until(() -> condition(get(ns, "greeter"), "BuildSucceeded").map(c -> "Building".equals(c.reason)).orElse(false));
+    }
+
     /** @return the Job of a Function {@code greeter} in {@code ns} whose build failed, once the Function says so */
     Job failedBuild(String ns) {
         client.resource(function(ns, "greeter")).create();

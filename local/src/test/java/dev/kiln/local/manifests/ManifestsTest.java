@@ -83,6 +83,7 @@ class ManifestsTest {
                 spec:
                   source: {git: {url: ""}}
                   timeoutSeconds: -1
+                  env: [{name: NS, valueFrom: {fieldRef: {fieldPath: metadata.namespace}}}]
                 ---
                 apiVersion: eventing.knative.dev/v1
                 kind: Trigger
@@ -108,6 +109,7 @@ class ManifestsTest {
         assertThatThrownBy(() -> Manifests.load(dir)).isInstanceOfSatisfying(ManifestException.class, e -> {
             assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("a.yaml#0 Function default/broken: spec.source.git.url"))
                     .anySatisfy(p -> assertThat(p).contains("a.yaml#0 Function default/broken: spec.timeoutSeconds"))
+                    .anySatisfy(p -> assertThat(p).contains("a.yaml#0 Function default/broken: spec.env[0].valueFrom.fieldRef: is not supported"))
                     .anySatisfy(p -> assertThat(p).contains("a.yaml#1 Trigger default/t: spec.broker"))
                     .anySatisfy(p -> assertThat(p).contains("a.yaml#1 Trigger default/t: spec.subscriber"))
                     .anySatisfy(p -> assertThat(p).contains("a.yaml#1 Trigger default/t: spec.filters[0].cesql"))

@@ -6,6 +6,10 @@ import dev.kiln.api.duck.ConditionSet;
 import dev.kiln.api.validation.FieldErrors;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The conditions of a Function and the transitions between them. {@code Ready} holds when the source is
@@ -40,6 +44,21 @@ public final class FunctionLifecycle {
     public static final String DOCKER_CONFIG_JSON = "kubernetes.io/dockerconfigjson";
     /** The key of a {@value #DOCKER_CONFIG_JSON} Secret that holds the registry credentials. */
     public static final String DOCKER_CONFIG_JSON_KEY = ".dockerconfigjson";
+    /**
+     * Reason (on {@code BuildSucceeded}): the cluster refused to create the build Job (the API server's validation, an
+     * admission plugin such as a ResourceQuota, a validating webhook, RBAC); the message is the API server's.
+     */
+    public static final String REASON_JOB_REFUSED = "JobRefused";
+    /**
+     * Reason (on {@code ServiceReady}): the cluster refused to create or update the Knative Service (Knative Serving's
+     * webhook, another validating webhook or policy, RBAC); the message is the API server's.
+     */
+    public static final String REASON_SERVICE_REFUSED = "ServiceRefused";
+
+    /** The soonest a refused write is tried again (see {@link #refusedWriteRetry}). */
+    public static final Duration REFUSED_WRITE_RETRY_MIN = Duration.ofSeconds(10);
+    /** The latest a refused write is tried again (see {@link #refusedWriteRetry}). */
+    public static final Duration REFUSED_WRITE_RETRY_MAX = Duration.ofMinutes(10);
 
     /** The condition set of Function. */
     public static final ConditionSet CONDITIONS =
@@ -47,9 +66,11 @@ public final class FunctionLifecycle {
 
     private final FunctionStatus status;
     private final ConditionSet.Manager conditions;
+    private final Clock clock;
 
     private FunctionLifecycle(FunctionStatus status, Clock clock) {
         this.status = status;
+        this.clock = clock;
         this.conditions = CONDITIONS.manage(status, clock);
         conditions.initialize();
     }
@@ -130,6 +151,16 @@ public final class FunctionLifecycle {
      */
     public void markBuildFailed(String reason, String message) {
         conditions.markFalse(BUILD_SUCCEEDED, reason, message);
+    }
+
+    /**
+     * The cluster refused to create the build Job. Unlike a build that ran and failed, this is not final for the build
+     * key: the Job is asked for again ({@link #refusedWriteRetry}), since a quota or a policy may change.
+     *
+     * @param message the API server's message, which names the Job and who refused it
+     */
+    public void markJobRefused(String message) {
+        conditions.markFalse(BUILD_SUCCEEDED, REASON_JOB_REFUSED, "the cluster refused to create the build Job: " + message);
     }
 
     /**
@@ -274,6 +305,39 @@ public final class FunctionLifecycle {
     /** @return whether the last {@link #markServiceNotOwned} stands: the Service is someone else's */
     public boolean serviceNotOwned() {
         return conditions.get(SERVICE_READY).map(c -> Condition.FALSE.equals(c.status) && REASON_NOT_OWNED.equals(c.reason)).orElse(false);
+    }
+
+    /**
+     * The cluster refused to create or update the Knative Service. The image stays in the status, so the Function is
+     * not built again; the write is tried again ({@link #refusedWriteRetry}).
+     *
+     * @param verb {@code create} or {@code update}
+     * @param message the API server's message, which names the Service and who refused it
+     */
+    public void markServiceRefused(String verb, String message) {
+        conditions.markFalse(SERVICE_READY, REASON_SERVICE_REFUSED, "the cluster refused to " + verb + " the Knative Service: " + message);
+    }
+
+    /**
+     * How soon to try a refused write again: as long as the refusal has lasted (since its condition turned False),
+     * between {@link #REFUSED_WRITE_RETRY_MIN} and {@link #REFUSED_WRITE_RETRY_MAX}, so the wait about doubles from
+     * one try to the next. It is read from the status, so it survives a restart of the controller; an edit of the
+     * Function is tried at once.
+     *
+     * @return the wait, or empty when no write was refused
+     */
+    public Optional<Duration> refusedWriteRetry() {
+        return Stream.of(refusedSince(BUILD_SUCCEEDED, REASON_JOB_REFUSED), refusedSince(SERVICE_READY, REASON_SERVICE_REFUSED))
+                .flatMap(Optional::stream)
+                .map(since -> Duration.between(since, clock.instant()))
+                .map(age -> age.compareTo(REFUSED_WRITE_RETRY_MIN) < 0 ? REFUSED_WRITE_RETRY_MIN
+                        : age.compareTo(REFUSED_WRITE_RETRY_MAX) > 0 ? REFUSED_WRITE_RETRY_MAX : age)
+                .min(Duration::compareTo);
+    }
+
+    private Optional<Instant> refusedSince(String type, String reason) {
+        return conditions.get(type).filter(c -> c.isFalse() && reason.equals(c.reason))
+                .map(c -> c.lastTransitionTime == null ? clock.instant() : Instant.parse(c.lastTransitionTime));
     }
 
     /** @param generation the metadata.generation the status now describes */

@@ -16,11 +16,14 @@ public class FunctionSpec {
     /** How to build the source into an image. */
     public BuildSpec build;
 
-    /** Environment variables of the function's container; PORT and K_* are reserved. */
+    /**
+     * Environment variables of the function's container; PORT and K_* are reserved. valueFrom takes configMapKeyRef or
+     * secretKeyRef: fieldRef, resourceFieldRef and fileKeyRef are refused, as Knative Serving refuses them by default.
+     */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public List<EnvVar> env = new ArrayList<>();
 
-    /** CPU and memory requests and limits of the function's container. */
+    /** CPU and memory requests and limits of the function's container; claims are refused, as Knative Serving refuses them. */
     public ResourceRequirements resources;
 
     /** Autoscaling: bounds, target concurrency and how long idle instances are kept. */

@@ -29,7 +29,7 @@ public final class FunctionValidation {
      */
     public static FieldErrors validate(Function function, ValidationPolicy policy) {
         FieldErrors errors = new FieldErrors();
-        Checks.dnsLabel(errors, "metadata.name", function.getMetadata() == null ? null : function.getMetadata().getName());
+        KnativeAdmission.name(errors, function.getMetadata() == null ? null : function.getMetadata().getName());
         FunctionSpec spec = function.getSpec();
         if (spec == null) {
             errors.missing("spec");
@@ -38,6 +38,7 @@ public final class FunctionValidation {
         source(errors, spec.source, policy);
         build(errors, spec.build, function, policy);
         env(errors, spec);
+        KnativeAdmission.resources(errors, spec.resources);
         scale(errors, spec.scale);
         if (spec.timeoutSeconds != null && (spec.timeoutSeconds < 1 || spec.timeoutSeconds > MAX_TIMEOUT_SECONDS)) {
             errors.add("spec.timeoutSeconds", "must be between 1 and " + MAX_TIMEOUT_SECONDS);
@@ -120,6 +121,16 @@ public final class FunctionValidation {
             }
             if (var.getValue() != null && var.getValueFrom() != null) {
                 errors.add(path, "must set value or valueFrom, not both");
+            }
+            var from = var.getValueFrom();
+            if (from != null && !KnativeAdmission.envSource(errors, path + ".valueFrom", from)) {
+                // The API server's rule for a pod (kubernetes pkg/apis/core/validation validateEnvVarValueFrom: one
+                // source, no more), which would otherwise fail only the Revision's Deployment, after a build.
+                if (from.getConfigMapKeyRef() != null && from.getSecretKeyRef() != null) {
+                    errors.add(path + ".valueFrom", "must set one of configMapKeyRef and secretKeyRef, not both");
+                } else if (from.getConfigMapKeyRef() == null && from.getSecretKeyRef() == null) {
+                    errors.add(path + ".valueFrom", "must set configMapKeyRef or secretKeyRef");
+                }
             }
         }
     }

@@ -71,6 +71,15 @@ class FunctionLifecycleTest {
                     l.markServiceFailed("RevisionFailed", "x");
                     l.markSourceFailed("RevisionNotFound", "no branch main");
                 }, "SourceResolved=False/RevisionNotFound BuildSucceeded=Unknown ServiceReady=False/RevisionFailed Ready=False/RevisionNotFound"),
+                row("the Job refused: Ready False, JobRefused", l -> {
+                    l.markSourceResolved(SHA);
+                    l.markJobRefused("jobs.batch \"greeter-x\" is forbidden: exceeded quota: builds");
+                }, "SourceResolved=True BuildSucceeded=False/JobRefused ServiceReady=Unknown Ready=False/JobRefused"),
+                row("the Knative Service refused: Ready False, ServiceRefused, the image kept", l -> {
+                    l.markSourceResolved(SHA);
+                    l.markBuildSucceeded("r/greeter@sha256:1", "2026-01-01T00:00:00Z");
+                    l.markServiceRefused("create", "admission webhook denied the request");
+                }, "SourceResolved=True BuildSucceeded=True ServiceReady=False/ServiceRefused Ready=False/ServiceRefused"),
                 row("an invalid spec: Ready False, InvalidSpec", l -> {
                     FieldErrors errors = new FieldErrors();
                     errors.missing("spec.source.git.url");
@@ -121,6 +130,43 @@ class FunctionLifecycleTest {
         l.markBuildRunning(build());
         l.markBuildSucceeded("r/greeter@sha256:1", "2026-01-01T00:00:00Z");
         l.markServiceReady("http://greeter.demo.example.com", "http://greeter.demo.svc.cluster.local");
+    }
+
+    @Test
+    void aRefusalSaysWhoRefusedWhatAndKeepsTheImage() {
+        FunctionStatus status = new FunctionStatus();
+        FunctionLifecycle l = FunctionLifecycle.of(status, Clock.systemUTC());
+        l.markBuildRunning(build());
+        l.markBuildSucceeded("r/greeter@sha256:1", "2026-01-01T00:00:00Z");
+        l.markServiceRefused("update", "services.serving.knative.dev \"greeter\" is forbidden: no");
+        assertThat(status.image).isEqualTo("r/greeter@sha256:1");
+        assertThat(status.condition("ServiceReady").orElseThrow().message)
+                .isEqualTo("the cluster refused to update the Knative Service: services.serving.knative.dev \"greeter\" is forbidden: no");
+        assertThat(l.buildFailedFor("k", null)).as("a refused Service is no failed build").isFalse();
+        l.markJobRefused("jobs.batch \"greeter-x\" is forbidden: exceeded quota");
+        assertThat(status.condition("BuildSucceeded").orElseThrow().message)
+                .isEqualTo("the cluster refused to create the build Job: jobs.batch \"greeter-x\" is forbidden: exceeded quota");
+        assertThat(l.buildFailedFor("k", null)).as("a refused Job is asked for again").isFalse();
+    }
+
+    static Stream<Arguments> refusedWriteRetries() {
+        return Stream.of(
+                Arguments.of(Named.of("nothing refused: no retry of its own", (Consumer<FunctionLifecycle>) FunctionLifecycleTest::happy), 0L, null),
+                Arguments.of(Named.of("just refused: the shortest wait", (Consumer<FunctionLifecycle>) l -> l.markServiceRefused("create", "no")), 0L, 10L),
+                Arguments.of(Named.of("refused for 45 s: as long again", (Consumer<FunctionLifecycle>) l -> l.markJobRefused("no")), 45L, 45L),
+                Arguments.of(Named.of("refused for a day: the longest wait", (Consumer<FunctionLifecycle>) l -> l.markServiceRefused("update", "no")),
+                        86_400L, 600L),
+                Arguments.of(Named.of("a build failure is no refusal", (Consumer<FunctionLifecycle>) l -> l.markBuildFailed("BuildFailed", "x")), 60L, null));
+    }
+
+    @ParameterizedTest
+    @MethodSource
+    void refusedWriteRetries(Consumer<FunctionLifecycle> marks, long laterSeconds, Long waitSeconds) {
+        FunctionStatus status = new FunctionStatus();
+        java.time.Instant at = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        marks.accept(FunctionLifecycle.of(status, Clock.fixed(at, java.time.ZoneOffset.UTC)));
+        FunctionLifecycle later = FunctionLifecycle.of(status, Clock.fixed(at.plusSeconds(laterSeconds), java.time.ZoneOffset.UTC));
+        assertThat(later.refusedWriteRetry()).isEqualTo(java.util.Optional.ofNullable(waitSeconds).map(java.time.Duration::ofSeconds));
     }
 
     static Stream<Arguments> failedBuilds() {

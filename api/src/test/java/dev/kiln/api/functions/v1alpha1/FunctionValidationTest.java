@@ -23,9 +23,11 @@ class FunctionValidationTest {
     static Stream<Arguments> invalid() {
         return Stream.of(
                 arguments("name with capitals", (Consumer<Function>) f -> f.getMetadata().setName("Greeter"),
-                        "metadata.name", "must be a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"),
+                        "metadata.name", NAME),
                 arguments("name too long", (Consumer<Function>) f -> f.getMetadata().setName("a".repeat(64)),
-                        "metadata.name", "must be a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"),
+                        "metadata.name", NAME),
+                arguments("name starting with a digit: Knative refuses the Service", (Consumer<Function>) f -> f.getMetadata().setName("2fa-checker"),
+                        "metadata.name", NAME),
                 arguments("no source", (Consumer<Function>) f -> f.getSpec().source = null,
                         "spec.source", "is required"),
                 arguments("no git", (Consumer<Function>) f -> f.getSpec().source.git = null,
@@ -83,6 +85,23 @@ class FunctionValidationTest {
                 arguments("env value and valueFrom", (Consumer<Function>) f -> f.getSpec().env.add(new EnvVar("A", "1",
                                 new EnvVarSourceBuilder().withNewSecretKeyRef("k", "s", false).build())),
                         "spec.env[0]", "must set value or valueFrom, not both"),
+                arguments("env from the Downward API: Knative refuses fieldRef by default", (Consumer<Function>) f -> f.getSpec().env.add(new EnvVar("NS", null,
+                                new EnvVarSourceBuilder().withNewFieldRef("v1", "metadata.namespace").build())),
+                        "spec.env[0].valueFrom.fieldRef", DOWNWARD_API),
+                arguments("env from a resource field: Knative refuses resourceFieldRef by default", (Consumer<Function>) f -> f.getSpec().env.add(new EnvVar("MEM", null,
+                                new EnvVarSourceBuilder().withNewResourceFieldRef().withResource("limits.memory").endResourceFieldRef().build())),
+                        "spec.env[0].valueFrom.resourceFieldRef", DOWNWARD_API),
+                arguments("env from a file: no Knative flag allows fileKeyRef", (Consumer<Function>) f -> f.getSpec().env.add(new EnvVar("F", null,
+                                new EnvVarSourceBuilder().withNewFileKeyRef().withVolumeName("v").withPath("p").withKey("k").endFileKeyRef().build())),
+                        "spec.env[0].valueFrom.fileKeyRef", "is not supported: Knative Serving takes only configMapKeyRef and secretKeyRef"),
+                arguments("env valueFrom naming nothing", (Consumer<Function>) f -> f.getSpec().env.add(new EnvVar("A", null, new EnvVarSourceBuilder().build())),
+                        "spec.env[0].valueFrom", "must set configMapKeyRef or secretKeyRef"),
+                arguments("env valueFrom naming two sources", (Consumer<Function>) f -> f.getSpec().env.add(new EnvVar("A", null, new EnvVarSourceBuilder()
+                                .withNewSecretKeyRef("k", "s", false).withNewConfigMapKeyRef("k", "c", false).build())),
+                        "spec.env[0].valueFrom", "must set one of configMapKeyRef and secretKeyRef, not both"),
+                arguments("resource claims: Knative takes only limits and requests", (Consumer<Function>) f -> f.getSpec().resources =
+                                new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder().addNewClaim().withName("gpu").endClaim().build(),
+                        "spec.resources.claims", "is not supported: Knative Serving takes only limits and requests"),
                 arguments("negative min scale", (Consumer<Function>) f -> scale(f).min = -1,
                         "spec.scale.min", "must be 0 or more"),
                 arguments("negative max scale", (Consumer<Function>) f -> scale(f).max = -2,
@@ -113,6 +132,11 @@ class FunctionValidationTest {
             assertThat(f.validate(policy).list()).as("after defaults, " + policy).contains(new FieldError(path, message));
         }
     }
+
+    static final String NAME = "must be a DNS-1035 label: at most 63 lowercase letters, digits and '-', starting with a letter and ending"
+            + " with a letter or digit (Knative Serving names the function's Service after it)";
+    static final String DOWNWARD_API = "is not supported: Knative Serving refuses it unless its cluster enables kubernetes.podspec-fieldref"
+            + " (off by default), and local mode has no pod to read it from";
 
     /** A cluster as the controller's defaults make it: https and ssh, images under registry.example.com/kiln. */
     static final ValidationPolicy CLUSTER = ValidationPolicy.cluster(ValidationPolicy.CLUSTER_GIT_SCHEMES, "registry.example.com/kiln",
@@ -222,7 +246,14 @@ class FunctionValidationTest {
                 arguments("full ref", (Consumer<Function>) f -> f.getSpec().source.git.revision = "refs/heads/main"),
                 arguments("registry with port", (Consumer<Function>) f -> build(f).image = "localhost:5000/acme/greeter"),
                 arguments("unlimited max with min", (Consumer<Function>) f -> { scale(f).min = 3; scale(f).max = 0; }),
-                arguments("zero retention", (Consumer<Function>) f -> scale(f).retention = "0s"));
+                arguments("zero retention", (Consumer<Function>) f -> scale(f).retention = "0s"),
+                arguments("env from a Secret and a ConfigMap", (Consumer<Function>) f -> f.getSpec().env.addAll(List.of(
+                        new EnvVar("A", null, new EnvVarSourceBuilder().withNewSecretKeyRef("k", "s", false).build()),
+                        new EnvVar("B", null, new EnvVarSourceBuilder().withNewConfigMapKeyRef("k", "c", true).build())))),
+                arguments("limits and requests", (Consumer<Function>) f -> f.getSpec().resources = new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
+                        .addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("512Mi"))
+                        .addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity("250m")).build()),
+                arguments("a name with a digit after its first letter", (Consumer<Function>) f -> f.getMetadata().setName("a2fa-checker")));
     }
 
     @ParameterizedTest(name = "{0}")
