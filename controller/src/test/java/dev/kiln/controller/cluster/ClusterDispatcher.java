@@ -183,7 +183,7 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
         try {
             byte[] sent = request.getBody() == null ? new byte[0] : request.getBody().readByteArray();
             RecordedRequest copy = new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(), request.getHeaders(), new Buffer(sent));
-            if (!(sent.length > 0 && JSON.readTree(sent) instanceof ObjectNode object)) {
+            if (!(sent.length > 0 && parse(sent) instanceof ObjectNode object)) {
                 return new Admission(copy, null);
             }
             if (request.getPath().matches(KNATIVE_SERVICES)) {
@@ -229,6 +229,15 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
         JsonNode defaults = stored(configMaps + "config-defaults");
         JsonNode autoscaler = stored(configMaps + "config-autoscaler");
         return KnativeServing.Config.of(defaults == null ? null : defaults.path("data"), autoscaler == null ? null : autoscaler.path("data"));
+    }
+
+    /** @return the body as JSON, or null when it is not JSON (left to the CRUD dispatcher, as before) */
+    private static JsonNode parse(byte[] body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private JsonNode storedList(String path) {
