@@ -142,11 +142,15 @@ class FunctionLifecycleTest {
         assertThat(status.image).isEqualTo("r/greeter@sha256:1");
         assertThat(status.condition("ServiceReady").orElseThrow().message)
                 .isEqualTo("the cluster refused to update the Knative Service: services.serving.knative.dev \"greeter\" is forbidden: no");
-        assertThat(l.buildFailedFor("k", null)).as("a refused Service is no failed build").isFalse();
-        l.markJobRefused("jobs.batch \"greeter-x\" is forbidden: exceeded quota");
-        assertThat(status.condition("BuildSucceeded").orElseThrow().message)
+        assertThat(l.conditions().get("BuildSucceeded").orElseThrow().isTrue()).as("a refused Service is no failed build").isTrue();
+
+        FunctionStatus fresh = new FunctionStatus();
+        FunctionLifecycle first = FunctionLifecycle.of(fresh, Clock.systemUTC());
+        first.markJobRefused("jobs.batch \"greeter-x\" is forbidden: exceeded quota");
+        assertThat(fresh.condition("BuildSucceeded").orElseThrow().message)
                 .isEqualTo("the cluster refused to create the build Job: jobs.batch \"greeter-x\" is forbidden: exceeded quota");
-        assertThat(l.buildFailedFor("k", null)).as("a refused Job is asked for again").isFalse();
+        assertThat(first.buildFailedFor("k", null)).as("a refused Job is asked for again").isFalse();
+        assertThat(first.rebuildFor("k", "1")).isEqualTo("1");
     }
 
     static Stream<Arguments> refusedWriteRetries() {
