@@ -252,10 +252,12 @@ public final class ClusterDispatcher extends KubernetesCrudDispatcher {
     /** A validating webhook's denial as the API server answers it (statuserror.go's ToStatusErr). */
     private static MockResponse deniedByWebhook(ApiRequest api, String name, String webhook, ValidatingWebhook.Denial denial) {
         int code = denial.code() == 0 ? 403 : denial.code();
-        String message = api.resource() + (api.group().isEmpty() ? "" : "." + api.group()) + " \"" + (name == null || name.isEmpty() ? "Unknown" : name)
-                + "\" is forbidden: admission webhook \"" + webhook + "\" denied the request: " + denial.message();
+        String prefix = code == 500 ? "Internal error occurred" : api.resource() + (api.group().isEmpty() ? "" : "." + api.group()) + " \""
+                + (name == null || name.isEmpty() ? "Unknown" : name) + "\" is forbidden";
+        String message = prefix + ": admission webhook \"" + webhook + "\" denied the request: " + denial.message();
         ObjectNode status = JSON.createObjectNode().put("kind", "Status").put("apiVersion", "v1").put("status", "Failure")
-                .put("message", message).put("reason", denial.reason() == null || denial.reason().isEmpty() ? "Forbidden" : denial.reason())
+                .put("message", message).put("reason", denial.reason() != null && !denial.reason().isEmpty() ? denial.reason()
+                        : code == 500 ? "InternalError" : "Forbidden")
                 .put("code", code);
         status.putObject("details").put("group", api.group()).put("kind", api.resource()).put("name", name);
         return new MockResponse().setResponseCode(code).setBody(status.toString().getBytes(StandardCharsets.UTF_8));

@@ -274,6 +274,34 @@ class FunctionReconcilerTest {
         assertThat(jobs(ns)).isEmpty();
     }
 
+    /**
+     * A write that fails on the server's side (a webhook that errs: 500) is no refusal and is retried by JOSDK, but the
+     * status collected before it is written all the same: the image of the build that succeeded is kept, so the Job's
+     * TTL does not make it build again.
+     */
+    @Test
+    void aServiceWriteThatFailsOnTheServersSideStillKeepsTheImage() throws Exception {
+        String ns = "service-errs";
+        var webhook = new dev.kiln.controller.cluster.ValidatingWebhook("flaky.example.com", "serving.knative.dev", "services",
+                service -> ns.equals(service.path("metadata").path("namespace").asText())
+                        ? Optional.of(new dev.kiln.controller.cluster.ValidatingWebhook.Denial(500, "InternalError", "connection refused")) : Optional.empty());
+        String image = "registry.example.com/kiln/" + ns + "/greeter@" + DIGEST;
+        try (AutoCloseable erring = cluster.webhook(webhook)) {
+            client.resource(function(ns, "greeter")).create();
+            await().atMost(WAIT).until(() -> jobs(ns).size() == 1);
+            Job job = jobs(ns).get(0);
+            completeBuild(job, DIGEST);
+            await().atMost(WAIT).until(() -> image.equals(get(ns, "greeter").getStatus().image));
+            assertThat(condition(get(ns, "greeter"), "BuildSucceeded")).map(c -> c.status).contains(Condition.TRUE);
+            assertThat(condition(get(ns, "greeter"), "ServiceReady")).as("not a refusal").map(c -> c.status).contains(Condition.UNKNOWN);
+            client.resource(job).delete();
+            await().atMost(WAIT).until(() -> jobs(ns).isEmpty());
+            client.resources(Function.class).inNamespace(ns).withName("greeter")
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"nudge\":\"1\"}}}");
+            await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).untilAsserted(() -> assertThat(jobs(ns)).as("no new build").isEmpty());
+        }
+    }
+
     /** A build Job the cluster refuses (a ResourceQuota on Jobs): the Function says so, and asks again once it may. */
     @Test
     void aBuildJobTheClusterRefusesSaysWhyAndIsAskedForAgain() {
