@@ -51,7 +51,8 @@ public final class ManifestIndex {
     /**
      * {@code spec.env} as a cluster's kubelet would hand it over: values, and {@code secretKeyRef} and
      * {@code configMapKeyRef} from the manifests' Secrets and ConfigMaps. The Downward API ({@code fieldRef},
-     * {@code resourceFieldRef}) has no meaning without a pod and is reported, never dropped.
+     * {@code resourceFieldRef}) has no meaning without a pod: validation refuses it when the manifests load, and a
+     * Function that was not validated gets it reported here, never dropped.
      *
      * @param f the Function
      * @param where its manifest, {@code file#document}, for the problems
