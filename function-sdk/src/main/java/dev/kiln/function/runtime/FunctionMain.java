@@ -25,6 +25,10 @@ public final class FunctionMain {
      */
     public static void main(String[] args) throws Exception {
         Map<String, String> env = System.getenv();
+        // Installed first, in training too: the archive then holds the handler's classes, which a cold start would
+        // otherwise load from the jar and spin (a lambda) while its first event waits (docs/benchmarks.md, issue 22).
+        Shutdown onSignal = new Shutdown(true);
+        boolean signals = Signals.onTerm(onSignal);
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         Integer rounds = trainingRounds(args);
         Path appDir = ClassPathFacts.appDirectory();
@@ -54,15 +58,42 @@ public final class FunctionMain {
         }
         FunctionServer server = FunctionServer.start(function, config, env.getOrDefault("KILN_HOST", "0.0.0.0"), facts);
         Log.info(config.name() + " ready on port " + server.port());
-        Runnable stop = () -> {
-            boolean drained = server.drain();
-            Log.info(drained ? "drained; exiting" : "drain timeout reached with requests in flight; exiting");
-        };
-        if (!Signals.onTerm(() -> {
-            stop.run();
-            Runtime.getRuntime().halt(0);
-        })) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stop, "kiln-drain"));
+        if (signals) {
+            onSignal.server = server;
+        } else {
+            Shutdown onExit = new Shutdown(false);
+            onExit.server = server;
+            Runtime.getRuntime().addShutdownHook(new Thread(onExit, "kiln-drain"));
+        }
+    }
+
+    /**
+     * What SIGTERM (or, where signals cannot be handled, the JVM's shutdown) does: drain the server once one
+     * serves. From the signal it then exits 0, as Knative and {@code kiln dev} expect of a drained function (a
+     * shutdown hook alone would make it 143); before a server serves (training, start-up) it exits as the signal
+     * would have, 143, running the shutdown hooks. A class, not a lambda: see where it is installed.
+     */
+    private static final class Shutdown implements Runnable {
+        private final boolean fromSignal;
+        private volatile FunctionServer server;
+
+        Shutdown(boolean fromSignal) {
+            this.fromSignal = fromSignal;
+        }
+
+        @Override
+        public void run() {
+            FunctionServer s = server;
+            if (s != null) {
+                boolean drained = s.drain();
+                Log.info(drained ? "drained; exiting" : "drain timeout reached with requests in flight; exiting");
+            }
+            if (fromSignal) {
+                if (s == null) {
+                    System.exit(128 + 15);
+                }
+                Runtime.getRuntime().halt(0);
+            }
         }
     }
 

@@ -39,6 +39,11 @@ final class FunctionServer implements AutoCloseable {
     private final Invoker invoker;
     private final EventCodec codec;
     private final Metrics metrics = new Metrics();
+    /**
+     * Where warm-up events are recorded, never rendered: the warm-up (and training, which archives what it loads)
+     * then runs the recording path, so the first real event does not load its classes (issue 22).
+     */
+    private final Metrics warmUpMetrics = new Metrics();
     private final ExecutorService executor;
     private final Deadlines deadlines;
     private final ClassPathCheck classPath;
@@ -211,15 +216,14 @@ final class FunctionServer implements AutoCloseable {
             // Traced, the function and its reply carry the function's own span: what the reply causes goes under it.
             CloudEvent withTrace = span == null ? withHttpTrace(event, traceparent, tracestate)
                     : CloudEvents.withExtensions(event, Map.of("traceparent", span.traceparent()), classPath.validators());
-            String start = warmup ? null : metrics.nextStart();
+            Metrics recorded = warmup ? warmUpMetrics : metrics;
+            String start = recorded.nextStart();
             long t0 = System.nanoTime();
             Result outcome = invoker.invoke(withTrace, warmup, onExpiry);
             if (span != null) {
                 span.end(outcome.status(), outcome.status() >= 400 ? outcome.message() : null);
             }
-            if (start != null) {
-                metrics.record(start, outcome, System.nanoTime() - t0);
-            }
+            recorded.record(start, outcome, System.nanoTime() - t0);
             if (outcome.status() >= 400) {
                 if (outcome.status() >= 500) {
                     Log.warn("event " + event.getId() + " (" + event.getType() + "): " + outcome.message());

@@ -9,19 +9,34 @@ final class Signals {
     private Signals() {
     }
 
-    /** @return whether the handler was installed */
+    /**
+     * @param handler what to run, on a new non-daemon thread, when SIGTERM arrives
+     * @return whether the handler was installed
+     */
     static boolean onTerm(Runnable handler) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> {
-                // Not a daemon (the signal dispatcher is one, and threads inherit it): once drain stops the server's
-                // threads, a daemon drain thread would let the JVM exit before the close hook and the last log line ran.
-                Thread drain = new Thread(handler, "kiln-drain");
-                drain.setDaemon(false);
-                drain.start();
-            });
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), new OnTerm(handler));
             return true;
         } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
             return false;
+        }
+    }
+
+    /** A class, not a lambda: a lambda's first use spins a class, on a cold start's path (issue 22). */
+    private static final class OnTerm implements sun.misc.SignalHandler {
+        private final Runnable handler;
+
+        OnTerm(Runnable handler) {
+            this.handler = handler;
+        }
+
+        @Override
+        public void handle(sun.misc.Signal signal) {
+            // Not a daemon (the signal dispatcher is one, and threads inherit it): once drain stops the server's
+            // threads, a daemon drain thread would let the JVM exit before the close hook and the last log line ran.
+            Thread drain = new Thread(handler, "kiln-drain");
+            drain.setDaemon(false);
+            drain.start();
         }
     }
 }

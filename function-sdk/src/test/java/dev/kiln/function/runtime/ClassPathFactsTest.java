@@ -90,22 +90,80 @@ class ClassPathFactsTest {
         assertThat(ClassPathFacts.contentId(dir.resolve("missing.jar").toFile())).isEqualTo(-1L);
     }
 
+    /**
+     * The identity is the directory's, read in pieces: a comment after the end record does not change it (found by
+     * the slow path), and a change in the last of many entries does (the directory is larger than the read buffer).
+     */
+    @Test
+    void aJarsContentIdCoversAWholeLargeDirectoryAndIgnoresAComment() throws Exception {
+        Path many = jar(dir.resolve("many.jar"), "1", 400, null);
+        assertThat(ClassPathFacts.contentId(many.toFile())).isNotEqualTo(-1L)
+                .isEqualTo(ClassPathFacts.contentId(jar(dir.resolve("commented.jar"), "1", 400, "built by a test").toFile()))
+                .isNotEqualTo(ClassPathFacts.contentId(jar(dir.resolve("last-differs.jar"), "2", 400, null).toFile()));
+    }
+
+    /**
+     * Everything allocated before the first reply is heap the process touches, resident memory the cold start
+     * reports (issue 22): checking the jars must not allocate a buffer per jar (it was 64 KiB of tail each, then the
+     * whole directory). Bytes are counted by the JVM per thread, so the figure is exact, not a timing.
+     */
+    @Test
+    void checkingTheJarsAllocatesOneSmallBufferNotOnePerJar() throws Exception {
+        Path lib = Files.createDirectories(dir.resolve("lib"));
+        StringBuilder classPath = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            jar(lib.resolve(i + ".jar"), "x".repeat(100_000) + i, 50, null);
+            classPath.append("lib/").append(i).append(".jar ");
+        }
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath.toString().trim());
+        Path app = dir.resolve("app.jar");
+        try (OutputStream out = Files.newOutputStream(app)) {
+            new JarOutputStream(out, manifest).close();
+        }
+        new ClassPathFacts(List.of("com.example.Fn"), false, List.of()).write(dir, app);
+        assertThat(ClassPathFacts.trained(app)).isNotNull(); // once, so class loading is not counted below
+
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        assertThat(ClassPathFacts.trained(app)).isNotNull();
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(allocated).as("bytes allocated to check 9 jars of over 64 KiB").isLessThan(64 * 1024);
+    }
+
     /** A jar with one stored entry of a fixed time: same content, same bytes. */
     private static Path jar(Path path, String content) throws Exception {
+        return jar(path, content, 1, null);
+    }
+
+    /** A jar of {@code entries} stored entries of a fixed time, the last one holding {@code content}. */
+    private static Path jar(Path path, String content, int entries, String comment) throws Exception {
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(path))) {
+            for (int i = 1; i < entries; i++) {
+                out.putNextEntry(stored("filler-" + i + ".txt", new byte[0]));
+                out.closeEntry();
+            }
             byte[] bytes = content.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            JarEntry entry = new JarEntry("x.txt");
-            entry.setMethod(JarEntry.STORED);
-            entry.setSize(bytes.length);
-            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-            crc.update(bytes);
-            entry.setCrc(crc.getValue());
-            entry.setTime(0);
-            out.putNextEntry(entry);
+            out.putNextEntry(stored("x.txt", bytes));
             out.write(bytes);
             out.closeEntry();
+            if (comment != null) {
+                out.setComment(comment);
+            }
         }
         return path;
+    }
+
+    private static JarEntry stored(String name, byte[] bytes) {
+        JarEntry entry = new JarEntry(name);
+        entry.setMethod(JarEntry.STORED);
+        entry.setSize(bytes.length);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bytes);
+        entry.setCrc(crc.getValue());
+        entry.setTime(0);
+        return entry;
     }
 
     @Test

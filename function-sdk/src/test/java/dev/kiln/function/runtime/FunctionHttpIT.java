@@ -185,6 +185,58 @@ class FunctionHttpIT {
         }
     }
 
+    /**
+     * An event that arrives while the start-up warm-up runs waits for it and never runs beside it: racing, both paid
+     * the same first-use work at once (the JDK server's time-zone names were loaded twice; issue 22). The warm-up
+     * holds for 1 s unless a real event reaches the function first, and the invocation timeout (3 s) bounds the wait.
+     */
+    @Test
+    void anEventBeforeReadinessWaitsForTheWarmUpInsteadOfRacingIt() throws Exception {
+        HoldingWarmup function = new HoldingWarmup();
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        FunctionConfig config = FunctionConfig.fromEnv(Map.of("PORT", String.valueOf(port), "KILN_TIMEOUT_SECONDS", "3"),
+                HoldingWarmup.class);
+        java.util.concurrent.CompletableFuture<FunctionServer> starting = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return FunctionServer.start(function, config, "127.0.0.1");
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        assertThat(function.warmupStarted.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("the warm-up started").isTrue();
+        HttpResponse<String> early = post(port, "ce-specversion:1.0|ce-id:early|ce-source:/t|ce-type:t", "");
+        try (FunctionServer own = starting.get(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            assertThat(function.ranBesideTheWarmup).as("a real event ran while the warm-up did").isFalse();
+            assertThat(early.statusCode()).as(early.body()).isEqualTo(202);
+            assertThat(post(own, "ce-specversion:1.0|ce-id:late|ce-source:/t|ce-type:t", "").statusCode()).isEqualTo(202);
+        }
+    }
+
+    /** Raw-event function whose warm-up holds for 1 s, or until a real event reaches it. */
+    static final class HoldingWarmup implements CloudFunction<CloudEvent, Void> {
+        final java.util.concurrent.CountDownLatch warmupStarted = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch realEvent = new java.util.concurrent.CountDownLatch(1);
+        volatile boolean warmingUp;
+        volatile boolean ranBesideTheWarmup;
+
+        @Override
+        public Void apply(CloudEvent input, Context context) throws Exception {
+            if (context.isWarmup()) {
+                warmingUp = true;
+                warmupStarted.countDown();
+                realEvent.await(1, java.util.concurrent.TimeUnit.SECONDS);
+                warmingUp = false; // before the warm-up's answer, so before readiness
+            } else {
+                ranBesideTheWarmup |= warmingUp;
+                realEvent.countDown();
+            }
+            return null;
+        }
+    }
+
     @Test
     void deadlineIsAnsweredEvenWhenTheFunctionIgnoresTheInterrupt() throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
@@ -202,7 +254,11 @@ class FunctionHttpIT {
     }
 
     private static HttpResponse<String> post(FunctionServer target, String headers, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + "/"))
+        return post(target.port(), headers, body);
+    }
+
+    private static HttpResponse<String> post(int port, String headers, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         for (String h : headers.split("\\|")) {
             int colon = h.indexOf(':');
