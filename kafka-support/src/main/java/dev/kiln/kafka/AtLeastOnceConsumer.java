@@ -25,14 +25,22 @@ import org.apache.kafka.common.serialization.Deserializer;
  * <ul>
  * <li><b>Rebalances</b>: revoked partitions are committed synchronously as far as they are final, then forgotten, so
  *     late outcomes of their records are ignored and the new owner reads those again (a duplicate, never a loss).
- *     Lost partitions are forgotten without a commit: another member owns them already.</li>
+ *     That holds when the new owner is this member again: the records are read anew, and only the new reads'
+ *     outcomes count ({@link OffsetTracker#started}). Lost partitions are forgotten without a commit: another member
+ *     owns them already. {@link Handler#removed} tells the handler, which should stop working on their records.</li>
+ * <li><b>Commits</b>: at most one asynchronous commit is unanswered at a time; the next one, with the offsets
+ *     committable by then, goes once it is answered. A commit on every turn of the loop, as before, queued hundreds of
+ *     OffsetCommit requests on the coordinator's connection when records finished one by one (a saturated or ordered
+ *     consumer turns once per finished record: 540 unanswered after 2,000 records of an ordered KafkaSource), and the
+ *     final {@code commitSync} of a close or a revocation waited behind all of them, up to its 10 s timeout
+ *     (bench/run-sources: every KafkaSource adapter's stop took ~10 s).</li>
  * <li><b>Flow control</b>: every partition is paused while {@code maxPending} records are not final, or while
  *     draining; otherwise the handler chooses ({@link Handler#throttled}). While every partition is paused the loop
  *     waits for a record to become final, not for a poll's timeout: a poll of paused partitions returns nothing until
  *     its timeout, which capped a saturated consumer at {@code maxPending} records per poll timeout (32 per 50 ms, about
  *     640/s, whatever the subscriber's speed; bench/run-peer found it).</li>
  * <li><b>Stopping</b>: {@link #close(Duration)} stops reading, waits up to the drain time for pending records, commits
- *     what is final and leaves the rest to be read again.</li>
+ *     what is final (behind one unanswered commit at most) and leaves the rest to be read again.</li>
  * <li><b>Failing</b>: an unexpected error in the loop (a handler's bug, a client that broke) does not stop consuming
  *     for good. The consumer commits what is final, closes, waits ({@link #backoff}: 1 s doubling to 1 min, back to 1 s
  *     after a minute of health) and starts again; what was not final is read again. {@link #restarting()} says so
@@ -81,7 +89,11 @@ public final class AtLeastOnceConsumer<K, V> implements AutoCloseable {
         default void assigned(Collection<TopicPartition> partitions) {
         }
 
-        /** @param partitions taken from this member (revoked after their commit, or lost without one) */
+            /**
+         * @param partitions taken from this member (revoked after their commit, or lost without one): the outcomes of
+         *     their records taken so far no longer count, so work on them (a retry) can stop; they are read again
+         *     by their next owner, this member included
+         */
         default void removed(Collection<TopicPartition> partitions) {
         }
 
@@ -118,6 +130,12 @@ public final class AtLeastOnceConsumer<K, V> implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong finishes = new java.util.concurrent.atomic.AtomicLong();
     private final Object progress = new Object();
     private volatile boolean awaitingProgress;
+    /** Whether an asynchronous commit is unanswered (the consumer's thread only: commit callbacks run in its polls). */
+    private boolean committing;
+    /** Asynchronous commits made and answered, and the most ever unanswered at once (tests: it bounds a final commit's wait). */
+    private long commitsMade;
+    private long commitsAnswered;
+    private volatile long mostCommitsUnanswered;
 
     /** How long one poll waits for records. */
     static final Duration POLL = Duration.ofMillis(50);
@@ -198,6 +216,11 @@ public final class AtLeastOnceConsumer<K, V> implements AutoCloseable {
         return Duration.ofSeconds(Math.min(seconds, MAX_BACKOFF.toSeconds()));
     }
 
+    /** @return the most asynchronous commits that were ever unanswered at once (at most one: a final commit waits behind it only) */
+    long mostCommitsUnanswered() {
+        return mostCommitsUnanswered;
+    }
+
     /** @return records polled whose outcome is not final yet */
     public int pending() {
         return tracker.pending();
@@ -253,6 +276,8 @@ public final class AtLeastOnceConsumer<K, V> implements AutoCloseable {
 
     /** One life of the Kafka consumer: subscribe, poll until closed; @return the failure that ended it, or null */
     private RuntimeException runOnce() {
+        committing = false; // a closed consumer's unanswered commit is no longer waited for
+        commitsAnswered = commitsMade;
         try {
             consumer = new KafkaConsumer<>(props, keys, values);
         } catch (RuntimeException e) {
@@ -296,19 +321,12 @@ public final class AtLeastOnceConsumer<K, V> implements AutoCloseable {
                 }
                 for (ConsumerRecord<K, V> r : consumer.poll(poll)) {
                     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                    long offset = r.offset();
-                    tracker.started(tp, offset);
+                    Runnable outcome = tracker.started(tp, r.offset());
                     trackedPartitions.add(tp);
-                    handler.accept(r, () -> finished(tp, offset)); // ignored when the partition was revoked meanwhile
+                    // Ignored once the partition was revoked or lost, even if it was assigned back since.
+                    handler.accept(r, () -> finished(outcome));
                 }
-                Map<TopicPartition, OffsetAndMetadata> offsets = offsets(tracker.committable());
-                if (!offsets.isEmpty()) {
-                    consumer.commitAsync(offsets, (o, error) -> {
-                        if (error != null) {
-                            LOG.fine(() -> name + ": commit failed (a later commit covers it): " + error);
-                        }
-                    });
-                }
+                commitAsync();
             }
             return null;
         } catch (WakeupException e) {
@@ -330,8 +348,29 @@ public final class AtLeastOnceConsumer<K, V> implements AutoCloseable {
         }
     }
 
-    private void finished(TopicPartition tp, long offset) {
-        tracker.finished(tp, offset);
+    /** Commits what is committable now, unless the previous asynchronous commit is unanswered: then its answer's turn does. */
+    private void commitAsync() {
+        if (committing) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = offsets(tracker.committable());
+        if (offsets.isEmpty()) {
+            return;
+        }
+        committing = true;
+        commitsMade++;
+        mostCommitsUnanswered = Math.max(mostCommitsUnanswered, commitsMade - commitsAnswered);
+        consumer.commitAsync(offsets, (o, error) -> {
+            committing = false;
+            commitsAnswered++;
+            if (error != null) {
+                LOG.fine(() -> name + ": commit failed (a later commit covers it): " + error);
+            }
+        });
+    }
+
+    private void finished(Runnable outcome) {
+        outcome.run();
         finishes.incrementAndGet();
         if (awaitingProgress) { // read after the increment: either the loop sees the new count or this sees it waiting
             synchronized (progress) {

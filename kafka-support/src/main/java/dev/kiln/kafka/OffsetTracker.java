@@ -28,18 +28,24 @@ public final class OffsetTracker<P> {
         long committed = -1;
     }
 
-    /** A record was polled and its delivery started. */
-    public synchronized void started(P partition, long offset) {
+    /**
+     * A record was polled and its delivery started.
+     *
+     * @return what to run once its outcome is final (delivered, dead-lettered or given up on). It counts for this read
+     *     of the record only: once the partition was {@linkplain #forget forgotten} it does nothing, even when the
+     *     partition is tracked again since (revoked, then assigned back to this member, which reads the record again:
+     *     only the new read's outcome may let its offset be committed)
+     */
+    public synchronized Runnable started(P partition, long offset) {
         Partition p = partitions.computeIfAbsent(partition, k -> new Partition());
         p.pending.add(offset);
         p.next = Math.max(p.next, offset + 1);
+        return () -> finished(partition, p, offset);
     }
 
-    /** A record's delivery is final (delivered, dead-lettered or given up on); ignored after {@link #forget}. */
-    public synchronized void finished(P partition, long offset) {
-        Partition p = partitions.get(partition);
-        if (p != null) {
-            p.pending.remove(offset);
+    private synchronized void finished(P key, Partition read, long offset) {
+        if (partitions.get(key) == read) { // not a partition forgotten since, whether tracked again or not
+            read.pending.remove(offset);
         }
     }
 
@@ -83,7 +89,10 @@ public final class OffsetTracker<P> {
         return out;
     }
 
-    /** Drops partitions this consumer no longer owns (rebalance); their late outcomes are ignored. */
+    /**
+     * Drops partitions this consumer no longer owns (rebalance, restart): the outcomes of records started before are
+     * ignored from now on, even if the partition comes back.
+     */
     public synchronized void forget(Collection<P> lost) {
         lost.forEach(partitions::remove);
     }

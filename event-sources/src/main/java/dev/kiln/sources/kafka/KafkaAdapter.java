@@ -7,7 +7,6 @@ import dev.kiln.sources.Env;
 import dev.kiln.sources.send.SinkSender;
 import dev.kiln.sources.send.SourceMetrics;
 import io.cloudevents.CloudEvent;
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
@@ -37,7 +36,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *     the record, it is retried every {@code SEND_MAX_DELAY} until the sink recovers: never skipped.</li>
  * <li><b>Rebalances</b>: on revocation the committable offsets of the revoked partitions are committed
  *     synchronously and their queued records dropped; late outcomes of their in-flight records are ignored, so
- *     the new owner re-reads them (a duplicate, never a loss or a commit past an unfinished record).</li>
+ *     the new owner re-reads them (a duplicate, never a loss or a commit past an unfinished record). Their retries
+ *     stop: a record waiting for its next try is given up at once, one being sent when its attempt ends. When the
+ *     partition comes back to this adapter, its first record waits (ordered) until the old read of the partition has
+ *     nothing in flight: one record in flight per partition, in order, and no retry loop left over from the old
+ *     read.</li>
  * <li>Back-pressure: a partition with more than {@code 2 × maxInFlight} records queued is paused.</li>
  * </ul>
  */
@@ -83,10 +86,26 @@ public final class KafkaAdapter implements AutoCloseable {
         }
     }
 
-    /** One owned partition's queue. */
+    /**
+     * One partition's queue, kept while the partition is owned or has records in flight. The same queue serves a
+     * partition revoked and assigned back, so ordered mode sees the old read's record still in flight. All guarded
+     * by the adapter.
+     */
     private static final class PartitionQueue {
+        final TopicPartition partition;
         final ArrayDeque<Queued> queued = new ArrayDeque<>();
+        /** Records started and not ended yet, of this read and of earlier ones. */
         int inFlight;
+        /** Whether the partition is assigned to this adapter. */
+        boolean owned = true;
+        /** Which read of the partition is current: bumped on revocation, which ends the earlier reads' retries. */
+        int read;
+        /** Records of the current read waiting for their next try, with their timers. */
+        final Map<Started, Long> waiting = new HashMap<>();
+
+        PartitionQueue(TopicPartition partition) {
+            this.partition = partition;
+        }
     }
 
     private final Settings settings;
@@ -97,8 +116,9 @@ public final class KafkaAdapter implements AutoCloseable {
     private final AtLeastOnceConsumer<byte[], byte[]> consumer;
     private final Map<TopicPartition, PartitionQueue> partitions = new HashMap<>(); // guarded by this
     private int inFlight; // guarded by this
+    private long started; // guarded by this
     private volatile boolean running = true;
-    private volatile boolean assigned;
+    private volatile int assignments;
 
     /**
      * Subscribes and starts consuming on its own thread.
@@ -136,7 +156,7 @@ public final class KafkaAdapter implements AutoCloseable {
 
                     @Override
                     public void assigned(Collection<TopicPartition> added) {
-                        assigned = true;
+                        assignments++; // the consumer's thread only
                     }
 
                     @Override
@@ -156,7 +176,7 @@ public final class KafkaAdapter implements AutoCloseable {
      *     restarting nor stopped (readiness)
      */
     public boolean assigned() {
-        return assigned && !consumer.restarting() && alive();
+        return assignments > 0 && !consumer.restarting() && alive();
     }
 
     /**
@@ -167,10 +187,47 @@ public final class KafkaAdapter implements AutoCloseable {
         return !consumer.stopped();
     }
 
+    /** @return how many times partitions were assigned to this adapter (tests: a rebalance happened) */
+    int assignments() {
+        return assignments;
+    }
+
+    /** @return records started and not ended yet: being sent, or waiting for their next try */
+    synchronized int inFlight() {
+        return inFlight;
+    }
+
+    /** @return records started, ever (a record read again counts again) */
+    synchronized long started() {
+        return started;
+    }
+
+    /**
+     * The partitions are no longer this adapter's: their queued records are dropped, and their in-flight ones given
+     * up (their outcomes no longer count: the consumer forgot the partitions). A record waiting for its next try
+     * ends now; one being sent ends when its attempt does, and is not tried again ({@link #later}).
+     */
     private void drop(Collection<TopicPartition> gone) {
+        List<Map.Entry<Started, Long>> cancelled = new ArrayList<>();
         synchronized (this) {
-            // Queued records are dropped; in-flight ones still count against the bound until they finish.
-            gone.forEach(partitions::remove);
+            for (TopicPartition tp : gone) {
+                PartitionQueue q = partitions.get(tp);
+                if (q == null) {
+                    continue;
+                }
+                q.queued.clear();
+                q.owned = false;
+                q.read++;
+                cancelled.addAll(q.waiting.entrySet());
+                q.waiting.clear();
+                if (q.inFlight == 0) {
+                    partitions.remove(tp);
+                }
+            }
+        }
+        for (Map.Entry<Started, Long> w : cancelled) {
+            vertx.cancelTimer(w.getValue());
+            w.getKey().done().complete(false);
         }
     }
 
@@ -178,14 +235,19 @@ public final class KafkaAdapter implements AutoCloseable {
     private record Queued(ConsumerRecord<byte[], byte[]> record, Runnable finished) {
     }
 
-    /** A record on its way, with the queue it was taken from. */
-    private record Started(PartitionQueue queue, Queued queued) {
+    /**
+     * A record on its way: the queue it was taken from, which read of the partition took it, and the promise that
+     * ends it: true when its outcome is final (delivered, dead-lettered or given up on), false when it was abandoned
+     * without one (its partition revoked, the adapter closing), so that its offset is not committed.
+     */
+    private record Started(PartitionQueue queue, int read, Queued queued, Promise<Boolean> done) {
     }
 
     private void queue(ConsumerRecord<byte[], byte[]> record, Runnable finished) {
         synchronized (this) {
-            partitions.computeIfAbsent(new TopicPartition(record.topic(), record.partition()), k -> new PartitionQueue())
-                    .queued.add(new Queued(record, finished));
+            PartitionQueue q = partitions.computeIfAbsent(new TopicPartition(record.topic(), record.partition()), PartitionQueue::new);
+            q.owned = true; // assigned again while the old read still has a record in flight: the same queue goes on
+            q.queued.add(new Queued(record, finished));
         }
         dispatch();
     }
@@ -199,23 +261,31 @@ public final class KafkaAdapter implements AutoCloseable {
                 while (!q.queued.isEmpty() && (settings.ordered() ? q.inFlight == 0 : inFlight < settings.maxInFlight())) {
                     q.inFlight++;
                     inFlight++;
-                    start.add(new Started(q, q.queued.poll()));
+                    started++;
+                    start.add(new Started(q, q.read, q.queued.poll(), Promise.promise()));
                 }
             }
         }
         for (Started s : start) {
-            process(s.queued().record()).onComplete(ar -> finished(s));
+            s.done().future().onSuccess(fin -> finished(s, fin));
+            process(s);
         }
     }
 
-    private void finished(Started s) {
+    private void finished(Started s, boolean fin) {
         synchronized (this) {
             inFlight--;
-            // The queue the record came from, even if a rebalance replaced it since: counting against the new one
-            // would leave it below zero, and an ordered partition would never start another record.
-            s.queue().inFlight--;
+            PartitionQueue q = s.queue();
+            q.inFlight--;
+            if (!q.owned && q.inFlight == 0) {
+                partitions.remove(q.partition, q); // revoked, and its last record ended: the queue goes
+            }
         }
-        s.queued().finished().run(); // ignored when the partition was revoked meanwhile
+        if (fin) {
+            // Ignored by the consumer when the partition was revoked meanwhile, even if it was assigned back since: the
+            // record is read again, and only that read's outcome lets its offset be committed.
+            s.queued().finished().run();
+        }
         if (running) {
             dispatch();
         }
@@ -232,8 +302,9 @@ public final class KafkaAdapter implements AutoCloseable {
         return full;
     }
 
-    /** @return completes when the record's outcome is final; never fails */
-    private Future<Void> process(ConsumerRecord<byte[], byte[]> record) {
+    /** Completes {@code s.done()}: true when the record's outcome is final, false once it is abandoned; never fails it. */
+    private void process(Started s) {
+        ConsumerRecord<byte[], byte[]> record = s.queued().record();
         CloudEvent event;
         try {
             event = KafkaRecords.toCloudEvent(record, adapter.namespace(), adapter.name(), settings.keyType());
@@ -241,39 +312,59 @@ public final class KafkaAdapter implements AutoCloseable {
             LOG.log(Level.SEVERE, "record " + record.topic() + "/" + record.partition() + "@" + record.offset()
                     + " cannot be mapped to a CloudEvent and is skipped", e);
             metrics.dropped("unmappable");
-            return Future.succeededFuture();
+            s.done().complete(true);
+            return;
         }
-        Promise<Void> done = Promise.promise();
-        deliver(event, done);
-        return done.future();
+        deliver(s, event);
     }
 
-    private void deliver(CloudEvent event, Promise<Void> done) {
+    private void deliver(Started s, CloudEvent event) {
+        Promise<Boolean> done = s.done();
         sender.deliver(event, adapter.sink(), adapter.send(), adapter.deadLetterSink()).onComplete(ar -> {
             SinkSender.Result r = ar.result(); // never a failed future
             if (r.accepted()) {
-                done.complete();
+                done.complete(true);
             } else if (r.deadLettered()) {
                 metrics.deadLettered();
-                done.complete();
+                done.complete(true);
             } else if (adapter.deadLetterSink() == null && !Retries.retryable(r.status())) {
                 LOG.log(Level.WARNING, "event {0} refused by the sink ({1}) and there is no dead-letter sink: dropped",
                         new Object[] {event.getId(), r.describe()});
                 metrics.dropped("refused");
-                done.complete();
+                done.complete(true);
             } else {
-                later(event, done, r.describe());
+                later(s, event, r.describe());
             }
         });
     }
 
-    private void later(CloudEvent event, Promise<Void> done, String why) {
-        if (!running) {
-            return; // never final: its offset stays uncommitted, so the next consumer reads it again
+    /**
+     * Tries again after {@code SEND_MAX_DELAY}, while the partition is still read by the read that took the record.
+     * Once it was revoked (moved to another member, or even assigned back to this one, which reads the record again)
+     * the record is given up: its outcome no longer counts, and a retry loop left running would send it forever
+     * beside the new read, out of order.
+     */
+    private void later(Started s, CloudEvent event, String why) {
+        long wait = Math.max(1, adapter.send().maxDelay().toMillis());
+        synchronized (this) {
+            PartitionQueue q = s.queue();
+            if (running && q.read == s.read()) {
+                LOG.log(Level.WARNING, "event {0} not delivered ({1}); trying again in {2} ms", new Object[] {event.getId(), why, wait});
+                q.waiting.put(s, vertx.setTimer(wait, t -> {
+                    synchronized (this) {
+                        if (q.waiting.remove(s) == null) {
+                            return; // given up by drop() meanwhile
+                        }
+                    }
+                    deliver(s, event);
+                }));
+                return;
+            }
         }
-        long wait = adapter.send().maxDelay().toMillis();
-        LOG.log(Level.WARNING, "event {0} not delivered ({1}); trying again in {2} ms", new Object[] {event.getId(), why, wait});
-        vertx.setTimer(Math.max(1, wait), t -> deliver(event, done));
+        // Closing, or the partition was revoked: not final, so its offset stays uncommitted and the record is read again.
+        LOG.log(Level.INFO, "event {0} not delivered ({1}); not tried again here: {2}", new Object[] {event.getId(), why,
+                running ? "its partition was revoked, and is read again by its owner" : "the adapter is closing"});
+        s.done().complete(false);
     }
 
     /** Stops consuming and commits what is final; records still in flight are read again by the next consumer. */

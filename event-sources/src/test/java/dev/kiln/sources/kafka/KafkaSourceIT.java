@@ -3,12 +3,17 @@ package dev.kiln.sources.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.kiln.sources.AdapterSettings;
+import dev.kiln.sources.Env;
 import dev.kiln.sources.RecordingSink;
 import dev.kiln.sources.RunningAdapter;
+import dev.kiln.sources.send.SinkSender;
+import dev.kiln.sources.send.SourceMetrics;
 import dev.kiln.testing.kafka.KafkaBroker;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.kafka.CloudEventSerializer;
+import io.vertx.core.Vertx;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -194,6 +199,66 @@ class KafkaSourceIT {
             first.close();
         }
         assertThat(sequence(sink.accepted)).isEqualTo(IntStream.range(0, total).boxed().collect(Collectors.toSet()));
+    }
+
+    /**
+     * The review's case: an ordered partition revoked while its record waits for a retry (the sink fails). Before the
+     * fix the old read's record went on retrying every {@code SEND_MAX_DELAY}, forever: beside the new read's copy of it
+     * when the partition came back to the same adapter (two in flight for one ordered partition, out of order), and
+     * after the partition moved to another adapter. Now a revocation ends the old read's retries, and the new read's
+     * first record starts once nothing of the old read is in flight. The group's range assignment sorts members by
+     * their id, which starts with the client id ({@code <group>-<NAME>}): the NAMEs choose who gets the partition.
+     */
+    @Test
+    void aRevokedPartitionsRetriesEndWhetherItComesBackOrMoves() throws Exception {
+        topic("reassigned", 1);
+        produce("reassigned", 3);
+        sink.status = 503;
+        Map<String, String> env = env("reassigned", "ordered");
+        env.put("KAFKA_CONSUMER_GROUP", "reassigned");
+        try (DirectAdapter first = DirectAdapter.start(env, "b-first")) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> first.kafka().inFlight() == 1 && sink.requests.get() >= 4);
+            try (DirectAdapter second = DirectAdapter.start(env, "c-second")) {
+                // Revoked from the first adapter and assigned back to it: it reads record 0 again.
+                await().atMost(Duration.ofSeconds(60)).until(() -> first.kafka().assignments() >= 2 && first.kafka().started() >= 2);
+                assertThat(first.kafka().inFlight()).as("one record in flight for the one ordered partition").isEqualTo(1);
+                assertThat(second.kafka().started()).as("the partition stayed with the first adapter").isZero();
+                try (DirectAdapter third = DirectAdapter.start(env, "a-third")) {
+                    // Moved to the third: the first adapter stops sending while the sink still fails (a hang check: it never
+                    // stopped before the fix).
+                    await().atMost(Duration.ofSeconds(60)).until(() -> third.kafka().started() >= 1);
+                    await().atMost(Duration.ofSeconds(30)).until(() -> first.kafka().inFlight() == 0);
+                    sink.status = 202;
+                    await().atMost(Duration.ofSeconds(60)).until(() -> sequence(sink.accepted).size() == 3);
+                }
+            }
+        }
+        // Nothing left over from an old read reached the sink: each record once, in order.
+        assertThat(sink.accepted).map(e -> String.valueOf(e.getExtension("kafkaheaderxseq"))).containsExactly("0", "1", "2");
+    }
+
+    /** A Kafka adapter as {@code RunningAdapter} builds it, less its HTTP server: the test reads its counts. */
+    record DirectAdapter(Vertx vertx, SinkSender sender, KafkaAdapter kafka) implements AutoCloseable {
+
+        static DirectAdapter start(Map<String, String> environment, String name) {
+            Map<String, String> named = new HashMap<>(environment);
+            named.put("NAME", name);
+            Env env = new Env(named);
+            AdapterSettings settings = AdapterSettings.from("kafka", env);
+            KafkaAdapter.Settings kafka = KafkaAdapter.Settings.from(env, settings.namespace(), settings.name());
+            env.check();
+            Vertx vertx = Vertx.vertx();
+            SourceMetrics metrics = new SourceMetrics("kafka", settings.namespace(), settings.name());
+            SinkSender sender = new SinkSender(vertx, settings.overrides(), metrics);
+            return new DirectAdapter(vertx, sender, new KafkaAdapter(kafka, settings, sender, metrics, vertx));
+        }
+
+        @Override
+        public void close() throws Exception {
+            kafka.close();
+            sender.close();
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
     }
 
     /** Joins the group while every partition has a slow record in flight, so outcomes arrive after the rebalance. */

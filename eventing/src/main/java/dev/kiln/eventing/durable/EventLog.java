@@ -4,19 +4,24 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.KafkaMessageFactory;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -31,6 +36,7 @@ public final class EventLog implements AutoCloseable {
     public static final int LINGER_MS = 0;
 
     private final String bootstrapServers;
+    private final Function<String, Admin> admins;
     private final KafkaProducer<String, byte[]> producer;
 
     /**
@@ -38,7 +44,13 @@ public final class EventLog implements AutoCloseable {
      * @throws org.apache.kafka.common.KafkaException when the servers are malformed
      */
     public EventLog(String bootstrapServers) {
+        this(bootstrapServers, EventLog::admin);
+    }
+
+    /** As the public constructor, with the admin clients {@link #prepare} uses chosen (tests watch what it asks). */
+    EventLog(String bootstrapServers, Function<String, Admin> admins) {
         this.bootstrapServers = bootstrapServers;
+        this.admins = admins;
         // acks=all with idempotence: a 202 means the event is on every in-sync replica, written once.
         // linger.ms=0 (Kafka 4 defaults to 5): ingress answers only after the acknowledgement, and a sender waits for
         // that answer before its next event, so a linger is added to every event's latency and, with a sender's
@@ -65,13 +77,14 @@ public final class EventLog implements AutoCloseable {
     }
 
     /**
-     * Creates the Broker's topic unless it exists (or is external), and loads its metadata.
+     * Creates the Broker's topic unless it exists (or is external), waits until every partition of a topic Kiln
+     * manages has a leader that answers, and loads the topic's metadata.
      *
      * @param config the Broker's settings
      * @throws IllegalStateException with a message that says what failed
      */
     public void prepare(KafkaBrokerConfig config) {
-        try (Admin admin = admin(bootstrapServers)) {
+        try (Admin admin = admins.apply(bootstrapServers)) {
             if (!config.external()) {
                 try {
                     admin.createTopics(List.of(new NewTopic(config.topic(), config.partitions(), config.replicationFactor())))
@@ -96,20 +109,32 @@ public final class EventLog implements AutoCloseable {
     }
 
     /**
-     * Waits until the topic's metadata can be read. A topic just created is not known to every broker at once (the
-     * controller answers CreateTopics before their metadata caches have it), so "does not host this topic-partition"
-     * is waited out for a topic Kiln created, within 20 s; an external topic that is not there is reported at once.
+     * Waits until the topic can take its first appends. A topic just created is not known to every broker at once (the
+     * controller answers CreateTopics before their metadata caches have it), and a partition that metadata names a
+     * leader for may not be led by that broker yet: the idempotent producer's first batch to it then fails while its
+     * later batches land, and the retried first batch is out of sequence until the delivery timeout expires it
+     * ({@code Out of order sequence number ... 0 (incoming seq. number), 479 (current end sequence number)}: the events
+     * of that batch are refused after 30 s). So for a topic Kiln manages, every partition's leader must answer a
+     * ListOffsets request (only a partition's leader answers it) before the producer loads the topic's metadata, and
+     * what a new topic's partitions answer meanwhile (not known yet, no leader yet) is waited out within 20 s. An
+     * external topic is someone else's, and long led: one that is not there is reported at once.
      */
     private void awaitMetadata(Admin admin, KafkaBrokerConfig config) throws ExecutionException, TimeoutException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (true) {
             try {
-                admin.describeTopics(List.of(config.topic())).allTopicNames().get(20, TimeUnit.SECONDS);
+                TopicDescription topic = admin.describeTopics(List.of(config.topic())).allTopicNames().get(20, TimeUnit.SECONDS).get(config.topic());
+                if (!config.external()) {
+                    Map<TopicPartition, OffsetSpec> every = new HashMap<>();
+                    topic.partitions().forEach(p -> every.put(new TopicPartition(config.topic(), p.partition()), OffsetSpec.latest()));
+                    admin.listOffsets(every).all().get(20, TimeUnit.SECONDS);
+                }
                 producer.partitionsFor(config.topic());
                 return;
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || config.external() || System.nanoTime() > deadline) {
-                    throw e;
+                if (!(e.getCause() instanceof RetriableException) || e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException
+                        || config.external() || System.nanoTime() > deadline) {
+                    throw e; // a timeout already waited its 15 s: Kafka is not answering, which waiting longer does not change
                 }
             }
             Thread.sleep(100);
