@@ -25,6 +25,8 @@ import dev.kiln.controller.Owners;
 import dev.kiln.controller.RecentlyUsed;
 import dev.kiln.controller.Refusals;
 import dev.kiln.controller.StatusPatches;
+import dev.kiln.controller.WarningEvents;
+import dev.kiln.controller.push.FunctionsByRepository;
 import io.fabric8.knative.serving.v1.Service;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -39,6 +41,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,6 +50,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
@@ -79,6 +83,8 @@ public class FunctionReconciler implements Reconciler<Function> {
     private final BuilderConfig builderConfig;
     private final ImageRegistry registry;
     private final Clock clock;
+    private final FunctionsByRepository byRepository;
+    private final WarningEvents events;
     private final Map<String, Strategy> strategies = RecentlyUsed.map();
 
     /**
@@ -89,15 +95,32 @@ public class FunctionReconciler implements Reconciler<Function> {
      * @param clock the time
      */
     public FunctionReconciler(KubernetesClient client, CommitResolver resolver, BuilderConfig builderConfig, ImageRegistry registry, Clock clock) {
+        this(client, resolver, builderConfig, registry, clock, new FunctionsByRepository());
+    }
+
+    /**
+     * @param client the Kubernetes client
+     * @param resolver commit resolution
+     * @param builderConfig build images and limits
+     * @param registry where images are pushed
+     * @param clock the time
+     * @param byRepository the push endpoint's index, added to this reconciler's Function informer
+     */
+    @Inject
+    public FunctionReconciler(KubernetesClient client, CommitResolver resolver, BuilderConfig builderConfig, ImageRegistry registry, Clock clock,
+            FunctionsByRepository byRepository) {
         this.client = client;
         this.resolver = resolver;
         this.builderConfig = builderConfig;
         this.registry = registry;
         this.clock = clock;
+        this.byRepository = byRepository;
+        this.events = new WarningEvents(client, clock);
     }
 
     @Override
     public List<EventSource<?, Function>> prepareEventSources(EventSourceContext<Function> context) {
+        byRepository.index(context.getPrimaryCache());
         InformerEventSource<Job, Function> jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, Function.class)
                 .withLabelSelector(Labels.selector(Labels.COMPONENT_BUILD))
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Function.class))
@@ -114,21 +137,22 @@ public class FunctionReconciler implements Reconciler<Function> {
         FunctionStatus status = function.getStatus() == null ? new FunctionStatus() : function.getStatus();
         function.setStatus(status);
         String before = StatusPatches.snapshot(client, status);
+        Set<WarningEvents.Warning> warned = WarningEvents.of(status, FunctionLifecycle.WARNINGS);
         FunctionLifecycle life = FunctionLifecycle.of(status, clock);
         life.observe(function.getMetadata().getGeneration());
 
         FieldErrors errors = FunctionValidation.validate(function, registry.policy());
         if (!errors.isEmpty()) {
             life.markInvalidSpec(errors);
-            return writeStatus(function, before, null);
+            return writeStatus(function, before, warned, null);
         }
         try {
-            return writeStatus(function, before, resolveBuildAndDeploy(function, context, life));
+            return writeStatus(function, before, warned, resolveBuildAndDeploy(function, context, life));
         } catch (RuntimeException e) {
             // The status collected so far goes out before JOSDK retries: an image a build just produced is never lost
             // (its Job's TTL would otherwise remove the only record of it, and the Function would be built again).
             try {
-                StatusPatches.writeIfChanged(client, function, status, before);
+                writeStatus(function, before, warned, null);
             } catch (RuntimeException unwritten) {
                 e.addSuppressed(unwritten);
             }
@@ -210,9 +234,13 @@ public class FunctionReconciler implements Reconciler<Function> {
         }
     }
 
-    /** Writes the status itself ({@link StatusPatches}) and tells JOSDK not to. */
-    private UpdateControl<Function> writeStatus(Function function, String before, Duration reschedule) {
+    /**
+     * Writes the status itself ({@link StatusPatches}) and tells JOSDK not to; then a Warning Event for each refusal the
+     * status now shows and did not before (after the write, so a write that fails records nothing twice).
+     */
+    private UpdateControl<Function> writeStatus(Function function, String before, Set<WarningEvents.Warning> warned, Duration reschedule) {
         StatusPatches.writeIfChanged(client, function, function.getStatus(), before);
+        events.recordNew(function, warned, WarningEvents.of(function.getStatus(), FunctionLifecycle.WARNINGS));
         UpdateControl<Function> control = UpdateControl.noUpdate();
         return reschedule == null ? control : control.rescheduleAfter(reschedule);
     }

@@ -19,11 +19,13 @@ import java.util.Optional;
 
 /**
  * The controller's push endpoint: a Trigger on the Broker the GitHub or GitLab source sends to subscribes it
- * ({@code examples/controller/push-trigger.yaml}). Binary and structured CloudEvents are read with the CloudEvents
+ * ({@code examples/push-rebuild-trigger.yaml}). Binary and structured CloudEvents are read with the CloudEvents
  * SDK. Answers: 202 for a push, with the Functions asked to rebuild in the {@value #REBUILT} header; 200 for
  * events that are not pushes (nothing to retry); 400 with a message for anything that is not a CloudEvent or not a
- * push payload, which a retry would not mend. A 2xx carries no body: Knative's dispatchers treat a non-empty 2xx
- * body that is not a CloudEvent as a failed delivery (502), so an informative body would be retried and dead-lettered.
+ * push payload, which a retry would not mend; 503 before the Function informer has started, which a retry mends.
+ * A 2xx carries no body: Knative's dispatchers treat a non-empty 2xx body that is not a CloudEvent as a failed
+ * delivery (502), so an informative body would be retried and dead-lettered. Only Knative Eventing's dispatchers
+ * may reach it ({@code config/600-push-network-policy.yaml}).
  */
 @Path("/events/push")
 public class PushResource {
@@ -35,9 +37,12 @@ public class PushResource {
 
     private final PushRouter router;
 
-    /** @param client the client Functions are read and annotated with */
-    public PushResource(KubernetesClient client) {
-        this.router = new PushRouter(client);
+    /**
+     * @param client the client Functions are annotated with
+     * @param functions the Functions by repository, from the Function reconciler's informer cache
+     */
+    public PushResource(KubernetesClient client, FunctionsByRepository functions) {
+        this.router = new PushRouter(client, functions);
     }
 
     /**
@@ -65,7 +70,13 @@ public class PushResource {
         if (push.isEmpty()) {
             return Response.status(200).header(IGNORED, event.getType() + " is not a push event").build();
         }
-        List<String> functions = router.route(push.get());
+        List<String> functions;
+        try {
+            functions = router.route(push.get());
+        } catch (IllegalStateException e) {
+            // Before the informer has started: the dispatcher retries a 503, so the push is not lost.
+            return answer(503, Map.of("error", e.getMessage()));
+        }
         return Response.status(202).header(REBUILT, String.join(",", functions)).build();
     }
 

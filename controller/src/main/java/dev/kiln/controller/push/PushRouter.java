@@ -4,7 +4,6 @@ import dev.kiln.api.functions.v1alpha1.Function;
 import dev.kiln.api.functions.v1alpha1.FunctionDefaults;
 import dev.kiln.api.functions.v1alpha1.GitSource;
 import dev.kiln.builder.push.Push;
-import dev.kiln.builder.push.RepositoryUrls;
 import dev.kiln.contract.Labels;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -12,6 +11,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,26 +25,37 @@ public final class PushRouter {
     private static final Logger LOG = Logger.getLogger(PushRouter.class);
 
     private final KubernetesClient client;
+    private final FunctionsByRepository functions;
 
-    /** @param client the client Functions are read and annotated with */
-    public PushRouter(KubernetesClient client) {
+    /**
+     * @param client the client Functions are annotated with
+     * @param functions the Functions by repository, from the Function informer's cache (no request per push)
+     */
+    public PushRouter(KubernetesClient client, FunctionsByRepository functions) {
         this.client = client;
+        this.functions = functions;
     }
 
     /**
      * @param push the push
      * @return the Functions asked to rebuild, as {@code namespace/name}
+     * @throws IllegalStateException before the Function informer has started
      */
     public List<String> route(Push push) {
         if (push.deleted()) {
             return List.of(); // a deleted branch has nothing to build; the running revision stays
         }
+        // A push names its repository by several URLs (clone, ssh, html); a Function is indexed under one of them.
+        Map<String, Function> tracking = new TreeMap<>();
+        for (String repository : push.repositories()) {
+            for (Function f : functions.tracking(repository)) {
+                tracking.put(f.getMetadata().getNamespace() + "/" + f.getMetadata().getName(), f);
+            }
+        }
         List<String> moved = new java.util.ArrayList<>();
-        for (Function f : client.resources(Function.class).inAnyNamespace().list().getItems()) {
-            GitSource git = f.getSpec() == null || f.getSpec().source == null ? null : f.getSpec().source.git;
-            String url = git == null ? null : RepositoryUrls.normalize(git.url);
-            if (url == null || !push.repositories().contains(url)
-                    || !push.moves(git.revision == null ? FunctionDefaults.REVISION : git.revision)) {
+        for (Function f : tracking.values()) {
+            GitSource git = f.getSpec().source.git;
+            if (!push.moves(git.revision == null ? FunctionDefaults.REVISION : git.revision)) {
                 continue;
             }
             String id = f.getMetadata().getNamespace() + "/" + f.getMetadata().getName();

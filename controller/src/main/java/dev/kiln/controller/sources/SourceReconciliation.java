@@ -12,6 +12,7 @@ import dev.kiln.contract.Labels;
 import dev.kiln.contract.adapter.AdapterEnvironment;
 import dev.kiln.controller.Owners;
 import dev.kiln.controller.StatusPatches;
+import dev.kiln.controller.WarningEvents;
 import dev.kiln.controller.sinks.SinkResolver;
 import dev.kiln.controller.sources.webhooks.HookApi;
 import dev.kiln.controller.sources.webhooks.HookApiException;
@@ -35,6 +36,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -76,6 +78,7 @@ public final class SourceReconciliation<S extends CustomResource<? extends Sourc
     private final String image;
     private final String imagePullSecret;
     private final Clock clock;
+    private final WarningEvents events;
 
     /**
      * @param client the client
@@ -91,6 +94,7 @@ public final class SourceReconciliation<S extends CustomResource<? extends Sourc
         this.image = image;
         this.imagePullSecret = imagePullSecret;
         this.clock = clock;
+        this.events = new WarningEvents(client, clock);
     }
 
     /** @return informers for the adapters' Deployments (and Services), mapped to their source by owner reference */
@@ -122,6 +126,7 @@ public final class SourceReconciliation<S extends CustomResource<? extends Sourc
         }
         SourceStatus status = source.getStatus();
         String before = StatusPatches.snapshot(client, status);
+        Set<WarningEvents.Warning> warned = WarningEvents.of(status, SourceLifecycle.WARNINGS);
         SourceLifecycle life = SourceLifecycle.of(status, clock);
         life.observe(source.getMetadata().getGeneration());
         String ns = source.getMetadata().getNamespace();
@@ -129,7 +134,7 @@ public final class SourceReconciliation<S extends CustomResource<? extends Sourc
         FieldErrors errors = kind.validate().apply(source);
         if (!errors.isEmpty()) {
             life.markInvalidSpec(errors);
-            return write(source, before, null);
+            return write(source, before, warned, null);
         }
         kind.defaults().accept(source);
 
@@ -155,7 +160,7 @@ public final class SourceReconciliation<S extends CustomResource<? extends Sourc
         }
         if (!ready) {
             // An adapter that already runs keeps its last good configuration, as Knative's sources do.
-            return write(source, before, RETRY);
+            return write(source, before, warned, RETRY);
         }
 
         AdapterEnvironment env;
@@ -163,12 +168,12 @@ public final class SourceReconciliation<S extends CustomResource<? extends Sourc
             env = AdapterEnvironment.of(source, sink.uri(), deadLetter);
         } catch (IllegalArgumentException e) {
             life.markInvalidSpec(new FieldErrors().add("spec", e.getMessage()));
-            return write(source, before, null);
+            return write(source, before, warned, null);
         }
         Deployment deployment = apply(source, context, SourceAdapters.deployment(source, env, image, imagePullSecret));
         if (deployment == null) {
             life.markNotOwned("Deployment", SourceAdapters.name(source, kind.adapter()));
-            return write(source, before, RETRY);
+            return write(source, before, warned, RETRY);
         }
         if (kind.webhook()) {
             Service service = SourceAdapters.service(source, kind.adapter());
@@ -179,16 +184,16 @@ public final class SourceReconciliation<S extends CustomResource<? extends Sourc
                 client.resource(service).create();
             } else if (!Owners.controls(source, existing)) {
                 life.markNotOwned("Service", name);
-                return write(source, before, RETRY);
+                return write(source, before, warned, RETRY);
             }
             ((WebhookSourceStatus) status).webhookUrl = SourceAdapters.webhookUrl(source, kind.adapter());
             if (!registerHooks(source, life)) {
                 availability(deployment, life);
-                return write(source, before, RETRY);
+                return write(source, before, warned, RETRY);
             }
         }
         availability(deployment, life);
-        return write(source, before, RESYNC);
+        return write(source, before, warned, RESYNC);
     }
 
     /**
@@ -386,8 +391,10 @@ public final class SourceReconciliation<S extends CustomResource<? extends Sourc
         }
     }
 
-    private UpdateControl<S> write(S source, String before, Duration reschedule) {
+    /** Writes the status, then a Warning Event for each refusal it now shows and did not before ({@link WarningEvents}). */
+    private UpdateControl<S> write(S source, String before, Set<WarningEvents.Warning> warned, Duration reschedule) {
         StatusPatches.writeIfChanged(client, source, source.getStatus(), before);
+        events.recordNew(source, warned, WarningEvents.of(source.getStatus(), SourceLifecycle.WARNINGS));
         UpdateControl<S> control = UpdateControl.noUpdate();
         return reschedule == null ? control : control.rescheduleAfter(reschedule);
     }

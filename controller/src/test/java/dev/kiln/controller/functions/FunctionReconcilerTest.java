@@ -14,6 +14,7 @@ import dev.kiln.builder.git.GitSources;
 import dev.kiln.contract.Labels;
 import dev.kiln.controller.MockCluster;
 import dev.kiln.builder.push.Push;
+import dev.kiln.controller.push.FunctionsByRepository;
 import dev.kiln.controller.push.PushRouter;
 import dev.kiln.builder.push.RepositoryUrls;
 import dev.kiln.testing.git.GitHttpServer;
@@ -62,6 +63,8 @@ class FunctionReconcilerTest {
 
     static MockCluster cluster;
     static KubernetesClient client;
+    /** The push endpoint's index, on whichever reconciler runs now (a restart re-indexes the new informer). */
+    static final FunctionsByRepository BY_REPOSITORY = new FunctionsByRepository();
 
     @BeforeAll
     static void start() throws Exception {
@@ -80,7 +83,15 @@ class FunctionReconcilerTest {
         java.time.Clock clock = java.time.Clock.systemUTC();
         KubernetesClient controller = cluster.controllerClient();
         return new FunctionReconciler(controller, new CommitResolver(GitSources.shared(gitCache), controller, clock), MockCluster.BUILDER,
-                MockCluster.REGISTRY, clock);
+                MockCluster.REGISTRY, clock, BY_REPOSITORY);
+    }
+
+    /** @return the Warning Events on the Function {@code ns/name} */
+    List<io.fabric8.kubernetes.api.model.Event> warnings(String ns, String name) {
+        return client.v1().events().inNamespace(ns).list().getItems().stream()
+                .filter(e -> "Warning".equals(e.getType()) && "Function".equals(e.getInvolvedObject().getKind())
+                        && name.equals(e.getInvolvedObject().getName()))
+                .toList();
     }
 
     @org.junit.jupiter.api.AfterEach
@@ -210,6 +221,8 @@ class FunctionReconcilerTest {
         assertThat(ready.status).isEqualTo(Condition.FALSE);
         assertThat(ready.message).contains("spec.source.git.url", "spec.timeoutSeconds");
         assertThat(jobs(ns)).isEmpty();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(warnings(ns, "broken")).singleElement()
+                .satisfies(e -> assertThat(e.getReason() + ": " + e.getMessage()).isEqualTo("InvalidSpec: " + ready.message)));
     }
 
     /**
@@ -229,32 +242,44 @@ class FunctionReconcilerTest {
         await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> jobs(ns).isEmpty());
     }
 
+    static Stream<Arguments> aKnativeServiceWriteTheClusterDoesNotTakeKeepsItsImage() {
+        String policy = "functions must be cluster-local in namespace service-refused";
+        return Stream.of(
+                Arguments.of(Named.of("a policy webhook refuses it (403): ServiceRefused with the API server's message, one Warning Event",
+                        "service-refused"), new dev.kiln.controller.cluster.ValidatingWebhook.Denial(0, null, policy), Condition.FALSE,
+                        "the cluster refused to create the Knative Service: services.serving.knative.dev \"greeter\" is forbidden:"
+                                + " admission webhook \"policy.example.com\" denied the request: " + policy),
+                Arguments.of(Named.of("a webhook errs (500): no refusal, JOSDK retries, no Warning Event", "service-errs"),
+                        new dev.kiln.controller.cluster.ValidatingWebhook.Denial(500, "InternalError", "connection refused"), Condition.UNKNOWN, null));
+    }
+
     /**
-     * A refusal Kiln cannot foresee (a policy webhook on Knative Services): the Function says so, with the API server's
-     * message; the image of the build that succeeded stays in its status, so the Job's TTL does not make it build again;
-     * and once the policy allows it, the Service is created without a new build.
+     * A Knative Service write the cluster does not take, for a reason Kiln cannot foresee: a refusal (a policy webhook)
+     * is reported with the API server's message and a Warning Event; a failure on the server's side (a webhook that errs)
+     * is no refusal and is retried by JOSDK. Either way the image of the build that succeeded stays in the status, so the
+     * Job's TTL does not make it build again; and once the webhook is gone the Service is created without a new build.
      */
-    @Test
-    void aKnativeServiceTheClusterRefusesSaysWhyAndKeepsItsImage() throws Exception {
-        String ns = "service-refused";
-        String policy = "functions must be cluster-local in namespace " + ns;
+    @ParameterizedTest(name = "{0}")
+    @MethodSource
+    void aKnativeServiceWriteTheClusterDoesNotTakeKeepsItsImage(String ns, dev.kiln.controller.cluster.ValidatingWebhook.Denial denial,
+            String serviceReady, String message) throws Exception {
         var webhook = new dev.kiln.controller.cluster.ValidatingWebhook("policy.example.com", "serving.knative.dev", "services",
-                service -> ns.equals(service.path("metadata").path("namespace").asText())
-                        ? Optional.of(new dev.kiln.controller.cluster.ValidatingWebhook.Denial(0, null, policy)) : Optional.empty());
+                service -> ns.equals(service.path("metadata").path("namespace").asText()) ? Optional.of(denial) : Optional.empty());
         String image = "registry.example.com/kiln/" + ns + "/greeter@" + DIGEST;
-        try (AutoCloseable refusing = cluster.webhook(webhook)) {
+        try (AutoCloseable installed = cluster.webhook(webhook)) {
             client.resource(function(ns, "greeter")).create();
             await().atMost(WAIT).until(() -> jobs(ns).size() == 1);
             Job job = jobs(ns).get(0);
             completeBuild(job, DIGEST);
-            await().atMost(WAIT).until(() -> condition(get(ns, "greeter"), "ServiceReady").map(c -> Condition.FALSE.equals(c.status)).orElse(false));
-            Condition refused = condition(get(ns, "greeter"), "ServiceReady").orElseThrow();
-            assertThat(refused.reason).isEqualTo("ServiceRefused");
-            assertThat(refused.message).isEqualTo("the cluster refused to create the Knative Service: services.serving.knative.dev \"greeter\" is forbidden:"
-                    + " admission webhook \"policy.example.com\" denied the request: " + policy);
-            assertThat(condition(get(ns, "greeter"), "Ready")).map(c -> c.status + "/" + c.reason).contains("False/ServiceRefused");
-            assertThat(get(ns, "greeter").getStatus().image).isEqualTo(image);
+            await().atMost(WAIT).until(() -> image.equals(get(ns, "greeter").getStatus().image)
+                    && condition(get(ns, "greeter"), "ServiceReady").map(c -> serviceReady.equals(c.status)).orElse(false));
             assertThat(condition(get(ns, "greeter"), "BuildSucceeded")).map(c -> c.status).contains(Condition.TRUE);
+            if (message != null) {
+                Condition refused = condition(get(ns, "greeter"), "ServiceReady").orElseThrow();
+                assertThat(refused.reason).isEqualTo("ServiceRefused");
+                assertThat(refused.message).isEqualTo(message);
+                assertThat(condition(get(ns, "greeter"), "Ready")).map(c -> c.status + "/" + c.reason).contains("False/ServiceRefused");
+            }
 
             // The TTL controller deletes the finished Job; a reconcile after it builds nothing.
             client.resource(job).delete();
@@ -264,42 +289,22 @@ class FunctionReconcilerTest {
             await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).untilAsserted(() -> assertThat(jobs(ns)).as("no new build").isEmpty());
             assertThat(get(ns, "greeter").getStatus().image).isEqualTo(image);
             assertThat(client.resources(Service.class).inNamespace(ns).withName("greeter").get()).isNull();
+            // One Event for the refusal, not one per reconcile that finds it still refused (the nudge's, JOSDK's retries).
+            assertThat(warnings(ns, "greeter")).as("Warning Events").hasSize(message == null ? 0 : 1).allSatisfy(e -> {
+                assertThat(e.getReason()).isEqualTo("ServiceRefused");
+                assertThat(e.getMessage()).isEqualTo(message);
+                assertThat(e.getCount()).isEqualTo(1);
+                assertThat(e.getInvolvedObject().getUid()).isEqualTo(get(ns, "greeter").getMetadata().getUid());
+                assertThat(e.getSource().getComponent()).isEqualTo("kiln-controller");
+            });
         }
-        // The policy is gone: the next reconcile (here an edit; else the retry) creates the Service from the kept image.
+        // The webhook is gone: the next reconcile (here an edit; else the retry) creates the Service from the kept image.
         client.resources(Function.class).inNamespace(ns).withName("greeter")
                 .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"nudge\":\"2\"}}}");
         await().atMost(WAIT).until(() -> condition(get(ns, "greeter"), "Ready").map(c -> Condition.TRUE.equals(c.status)).orElse(false));
         assertThat(client.resources(Service.class).inNamespace(ns).withName("greeter").get().getSpec().getTemplate().getSpec().getContainers().get(0)
                 .getImage()).isEqualTo(image);
         assertThat(jobs(ns)).isEmpty();
-    }
-
-    /**
-     * A write that fails on the server's side (a webhook that errs: 500) is no refusal and is retried by JOSDK, but the
-     * status collected before it is written all the same: the image of the build that succeeded is kept, so the Job's
-     * TTL does not make it build again.
-     */
-    @Test
-    void aServiceWriteThatFailsOnTheServersSideStillKeepsTheImage() throws Exception {
-        String ns = "service-errs";
-        var webhook = new dev.kiln.controller.cluster.ValidatingWebhook("flaky.example.com", "serving.knative.dev", "services",
-                service -> ns.equals(service.path("metadata").path("namespace").asText())
-                        ? Optional.of(new dev.kiln.controller.cluster.ValidatingWebhook.Denial(500, "InternalError", "connection refused")) : Optional.empty());
-        String image = "registry.example.com/kiln/" + ns + "/greeter@" + DIGEST;
-        try (AutoCloseable erring = cluster.webhook(webhook)) {
-            client.resource(function(ns, "greeter")).create();
-            await().atMost(WAIT).until(() -> jobs(ns).size() == 1);
-            Job job = jobs(ns).get(0);
-            completeBuild(job, DIGEST);
-            await().atMost(WAIT).until(() -> image.equals(get(ns, "greeter").getStatus().image));
-            assertThat(condition(get(ns, "greeter"), "BuildSucceeded")).map(c -> c.status).contains(Condition.TRUE);
-            assertThat(condition(get(ns, "greeter"), "ServiceReady")).as("not a refusal").map(c -> c.status).contains(Condition.UNKNOWN);
-            client.resource(job).delete();
-            await().atMost(WAIT).until(() -> jobs(ns).isEmpty());
-            client.resources(Function.class).inNamespace(ns).withName("greeter")
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"nudge\":\"1\"}}}");
-            await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).untilAsserted(() -> assertThat(jobs(ns)).as("no new build").isEmpty());
-        }
     }
 
     /** A build Job the cluster refuses (a ResourceQuota on Jobs): the Function says so, and asks again once it may. */
@@ -317,6 +322,14 @@ class FunctionReconcilerTest {
                 .endsWith("\" is forbidden: exceeded quota: builds, requested: count/jobs.batch=1, used: count/jobs.batch=0, limited: count/jobs.batch=0");
         assertThat(condition(get(ns, "greeter"), "Ready")).map(c -> c.status + "/" + c.reason).contains("False/JobRefused");
         assertThat(jobs(ns)).isEmpty();
+        // A reconcile that finds it still refused records no second Event.
+        client.resources(Function.class).inNamespace(ns).withName("greeter")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"nudge\":\"0\"}}}");
+        await().pollDelay(Duration.ofSeconds(1)).atMost(WAIT).untilAsserted(() -> assertThat(warnings(ns, "greeter")).singleElement().satisfies(e -> {
+            assertThat(e.getReason()).isEqualTo("JobRefused");
+            assertThat(e.getMessage()).isEqualTo(refused.message);
+            assertThat(e.getCount()).isEqualTo(1);
+        }));
 
         client.resources(io.fabric8.kubernetes.api.model.ResourceQuota.class).inNamespace(ns).withName("builds")
                 .edit(q -> { q.getSpec().getHard().put("count/jobs.batch", new io.fabric8.kubernetes.api.model.Quantity("1")); return q; });
@@ -449,7 +462,9 @@ class FunctionReconcilerTest {
             completeBuild(jobs(ns).get(0), DIGEST);
             await().atMost(WAIT).until(() -> client.resources(Service.class).inNamespace(ns).withName("greeter").get() != null);
 
-            PushRouter router = new PushRouter(client);
+            // As the controller runs it: from the reconciler's informer cache, as the controller's ServiceAccount.
+            PushRouter router = new PushRouter(cluster.controllerClient(), BY_REPOSITORY);
+            cluster.clearRecords();
             String cloneUrl = git.url("public/pushed.git").replace("http://", "http://someone@");
             assertThat(router.route(new Push(java.util.Set.of(RepositoryUrls.normalize(cloneUrl)), "refs/heads/develop", "1".repeat(40), false)))
                     .as("a branch no Function tracks").isEmpty();
@@ -459,6 +474,10 @@ class FunctionReconcilerTest {
             RevCommit v2 = pushed.commit("a new greeting", "greeter/NOTES.md", "v2");
             assertThat(router.route(new Push(java.util.Set.of(RepositoryUrls.normalize(cloneUrl)), "refs/heads/main", v2.name(), false)))
                     .containsExactly(ns + "/greeter");
+            assertThat(cluster.requests()).as("the push's annotation").anyMatch(q -> "patch".equals(q.verb()) && "functions".equals(q.resource())
+                    && q.subresource() == null && ns.equals(q.namespace()));
+            assertThat(cluster.requests()).as("Functions listed from the API server for a push (review 2, finding 11)")
+                    .noneMatch(q -> "list".equals(q.verb()) && "functions".equals(q.resource()));
             await().atMost(WAIT).until(() -> jobs(ns).size() == 2);
             Job rebuild = jobs(ns).stream().filter(j -> v2.name().equals(j.getMetadata().getLabels().get(Labels.COMMIT))).findFirst().orElseThrow();
             assertThat(get(ns, "greeter").getMetadata().getAnnotations()).containsEntry(Labels.REFRESH, v2.name());
@@ -761,6 +780,8 @@ class FunctionReconcilerTest {
                 + " Function does not own: Kiln leaves it as it is. Delete it, or give the Function another name");
         assertThat(condition(reported, "Ready")).map(c -> c.status + "/" + c.reason).contains(Condition.FALSE + "/NotOwned");
         assertThat(reported.getStatus().url).as("the other Service's URL is not the Function's").isNull();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(warnings(ns, "greeter")).singleElement()
+                .satisfies(e -> assertThat(e.getReason()).isEqualTo(FunctionLifecycle.REASON_NOT_OWNED)));
         assertThat(cluster.requests()).as("writes to the Service Kiln does not own").noneMatch(q -> ns.equals(q.namespace())
                 && "services".equals(q.resource()) && "serving.knative.dev".equals(q.group()) && !List.of("get", "list", "watch").contains(q.verb()));
         Service after = client.resources(Service.class).inNamespace(ns).withName("greeter").get();

@@ -7,7 +7,9 @@ import dev.kiln.controller.cluster.ApiRequest;
 import dev.kiln.controller.cluster.Rbac;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -64,7 +66,8 @@ class InstallTest {
     void rendersEverything(String overlay) {
         Map<String, Long> kinds = render(overlay).stream().collect(Collectors.groupingBy(HasMetadata::getKind, Collectors.counting()));
         assertThat(kinds).containsEntry("CustomResourceDefinition", 5L).containsEntry("Deployment", 1L).containsEntry("ClusterRole", 3L)
-                .containsEntry("ConfigMap", 1L).containsEntry("Service", 1L).containsEntry("Role", 1L).containsEntry("Namespace", 1L);
+                .containsEntry("ConfigMap", 1L).containsEntry("Service", 1L).containsEntry("Role", 1L).containsEntry("Namespace", 1L)
+                .containsEntry("NetworkPolicy", 1L);
         Deployment controller = one(overlay, Deployment.class);
         var container = controller.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
@@ -74,6 +77,33 @@ class InstallTest {
         assertThat(container.getEnvFrom()).singleElement().satisfies(e -> assertThat(e.getConfigMapRef().getName())
                 .isEqualTo(one(overlay, ConfigMap.class).getMetadata().getName()));
         assertThat(controller.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("kiln-controller");
+    }
+
+    /**
+     * Operator review 2, finding 11: the controller's Pods (the push endpoint's Service's, and nothing else) admit only
+     * Knative Eventing's dispatchers, on the port the Service sends to; the labels are those of the dispatchers' Pods in
+     * knative/eventing's and eventing-kafka-broker's releases (see the file's header).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"kustomize/base", "kustomize/overlays/dev", "kustomize/overlays/prod"})
+    void thePushEndpointAdmitsOnlyKnativeEventingsDispatchers(String overlay) {
+        NetworkPolicy policy = one(overlay, NetworkPolicy.class);
+        Deployment controller = one(overlay, Deployment.class);
+        Service service = one(overlay, Service.class);
+        assertThat(policy.getMetadata().getNamespace()).isEqualTo(controller.getMetadata().getNamespace());
+        assertThat(controller.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(policy.getSpec().getPodSelector().getMatchLabels());
+        assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isEqualTo(service.getSpec().getSelector());
+        assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+        assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> {
+            assertThat(rule.getPorts()).singleElement().satisfies(p -> {
+                assertThat(p.getPort()).isEqualTo(service.getSpec().getPorts().get(0).getTargetPort());
+                assertThat(controller.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts())
+                        .anySatisfy(c -> assertThat(c.getName()).isEqualTo(p.getPort().getStrVal()));
+            });
+            assertThat(rule.getFrom()).map(peer -> peer.getNamespaceSelector().getMatchLabels() + " " + peer.getPodSelector().getMatchLabels())
+                    .containsExactly("{kubernetes.io/metadata.name=knative-eventing} {eventing.knative.dev/brokerRole=filter}",
+                            "{kubernetes.io/metadata.name=knative-eventing} {app=kafka-broker-dispatcher}");
+        });
     }
 
     @ParameterizedTest(name = "{0}")
@@ -152,6 +182,8 @@ class InstallTest {
         "sources.kiln.dev, githubsources, update", "sources.kiln.dev, gitlabsources, update", "sources.kiln.dev, kafkasources, update",
         "sources.kiln.dev, cronsources, update", "sources.kiln.dev, githubsources/status, update", "sources.kiln.dev, githubsources/status, get",
         "sources.kiln.dev, cronsources/status, update", "sources.kiln.dev, cronsources/status, get", "'', pods, get",
+        // Events are written, never read: a repeat is counted from what this process recorded (WarningEvents).
+        "'', events, get", "'', events, list", "'', events, update", "'', events, delete",
     })
     void andNothingMore(String group, String resource, String verb) {
         // config/'s files, which the overlays install unchanged (theOverlaysInstallTheRbacTheTestsAuthorizeWith): this runs

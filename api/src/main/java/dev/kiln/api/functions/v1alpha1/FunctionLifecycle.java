@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -54,6 +55,14 @@ public final class FunctionLifecycle {
      * webhook, another validating webhook or policy, RBAC); the message is the API server's.
      */
     public static final String REASON_SERVICE_REFUSED = "ServiceRefused";
+
+    /**
+     * The reasons that are also Warning Events on the Function (as Knative's reconcilers record their failures): the
+     * cluster or the Function's own spec refuses what Kiln would do, and someone must act. A build that ran and failed,
+     * or a source that does not resolve, is the Function's ordinary outcome and stays in its conditions.
+     */
+    public static final Set<String> WARNINGS = Set.of(REASON_INVALID_SPEC, REASON_NOT_OWNED, REASON_PUSH_SECRET_NOT_FOUND,
+            REASON_PUSH_SECRET_INVALID, REASON_JOB_REFUSED, REASON_SERVICE_REFUSED);
 
     /** The soonest a refused write is tried again (see {@link #refusedWriteRetry}). */
     public static final Duration REFUSED_WRITE_RETRY_MIN = Duration.ofSeconds(10);

@@ -3,6 +3,7 @@ package dev.kiln.api.sources.v1alpha1;
 import dev.kiln.api.duck.ConditionSet;
 import dev.kiln.api.validation.FieldErrors;
 import java.time.Clock;
+import java.util.Set;
 
 /** The conditions of a source and the transitions between them. */
 public final class SourceLifecycle {
@@ -18,6 +19,9 @@ public final class SourceLifecycle {
     public static final String REASON_INVALID_SPEC = "InvalidSpec";
     /** Reason: an object of the name the adapter would use exists, and this source is not its controller. */
     public static final String REASON_NOT_OWNED = "NotOwned";
+
+    /** The reasons that are also Warning Events on the source (see {@code FunctionLifecycle.WARNINGS}). */
+    public static final Set<String> WARNINGS = Set.of(REASON_INVALID_SPEC, REASON_NOT_OWNED);
 
     /** Conditions of Kafka and cron sources. */
     public static final ConditionSet CONDITIONS = ConditionSet.living(SINK_PROVIDED, DEPLOYED);
