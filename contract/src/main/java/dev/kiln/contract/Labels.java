@@ -33,6 +33,11 @@ public final class Labels {
      * failed build stays failed (even once its Job is gone).
      */
     public static final String REBUILD = "kiln.dev/rebuild";
+    /**
+     * On a build Job: the SHA-256 of the {@link #REBUILD} value it was asked for by (absent for a first build). The
+     * Job's name holds only part of it; this tells a Job of the name that ran another request from this one's.
+     */
+    public static final String REBUILD_SHA256 = "kiln.dev/rebuild-sha256";
     /** The source an adapter belongs to. */
     public static final String SOURCE = "sources.kiln.dev/source";
     /** The adapter's kind (github, gitlab, kafka, cron). */

@@ -48,6 +48,13 @@ public class Beans {
         return new ImageRegistry(validationPolicy(config), config.build().pushSecret().orElse(null));
     }
 
+    /** What Functions and sources may name in this cluster: {@link #validationPolicy(ControllerConfig)}. */
+    @Produces
+    @Singleton
+    ValidationPolicy policy(ControllerConfig config) {
+        return validationPolicy(config);
+    }
+
     /**
      * What Functions may name in this cluster (Git URL schemes, images under their own path of the registry). Fails
      * the start-up on a scheme Kiln does not fetch from or a registry that is not a repository path.

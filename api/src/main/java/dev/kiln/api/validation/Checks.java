@@ -97,9 +97,7 @@ public final class Checks {
             errors.add(path, "must be " + gitUrlForms(policy));
             return;
         }
-        if (!policy.gitSchemes().contains(scheme)) {
-            errors.add(path, (uri == null ? "user@host:path (ssh)" : scheme) + " URLs are not allowed here: must be " + gitUrlForms(policy)
-                    + (policy.gitSchemesSetting() == null ? "" : " (" + policy.gitSchemesSetting() + " allows more)"));
+        if (!allowedScheme(errors, path, scheme, uri == null ? "user@host:path (ssh)" : scheme, gitUrlForms(policy), policy)) {
             return;
         }
         if (uri == null) {
@@ -114,6 +112,34 @@ public final class Checks {
         } else if (uri.getUserInfo() != null && uri.getUserInfo().contains(":")) {
             errors.add(path, "must not contain credentials; put them in a Secret named by spec.source.git.secretRef");
         }
+    }
+
+    /**
+     * Checks the URL of a forge's API that Kiln calls (GitHub's API, a GitLab project's host, to register webhooks): an
+     * absolute http or https URL of a scheme the policy allows Git URLs. Kiln calls it from where it fetches Git (in a
+     * cluster, the controller's network, with the user's token), so the operator's Git schemes bound it as they bound
+     * Git: a cluster that allows only https calls no plain-http API.
+     */
+    public static void forgeApiUrl(FieldErrors errors, String path, String url, ValidationPolicy policy) {
+        int before = errors.list().size();
+        httpUrl(errors, path, url);
+        if (errors.list().size() > before) {
+            return;
+        }
+        List<String> http = policy.orderedGitSchemes().stream().filter(s -> s.startsWith("http")).toList();
+        String scheme = URI.create(url).getScheme();
+        allowedScheme(errors, path, scheme, scheme, http.isEmpty() ? "an http or https URL, and neither is allowed"
+                : (http.size() == 1 ? "an " + http.get(0) : "an " + String.join(" or ", http)) + " URL", policy);
+    }
+
+    /** The one rule for a URL Kiln reaches from where it runs: its scheme is one the policy allows. */
+    private static boolean allowedScheme(FieldErrors errors, String path, String scheme, String described, String forms, ValidationPolicy policy) {
+        if (policy.gitSchemes().contains(scheme)) {
+            return true;
+        }
+        errors.add(path, described + " URLs are not allowed here: must be " + forms
+                + (policy.gitSchemesSetting() == null ? "" : " (" + policy.gitSchemesSetting() + " allows more)"));
+        return false;
     }
 
     /** @return e.g. {@code an https or ssh URL, or user@host:path} */

@@ -41,11 +41,13 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  *
  * <p>The cache is read only through a {@link Fetched} commit, which {@link #fetch} hands to a requester once its
  * credentials were shown to read the repository. In a cache {@linkplain #shared shared} by many requesters (the
- * controller's, which serves every namespace), a commit already cached is served only after an {@code ls-remote} with
- * the requester's own credentials succeeded: the credentials of whoever fetched it first prove nothing about the next
- * requester, who could otherwise name a private repository's URL and a commit and read it. A cache of
- * {@linkplain #singleUser one user} ({@code kiln dev}, a build Job's own) serves cached commits without asking the
- * remote again.
+ * controller's, which serves every namespace), the remote decides, as if the requester cloned it now: a commit is
+ * served only when a fetch with the requester's own credentials succeeded and a branch or tag the remote advertises
+ * now reaches it. The credentials of whoever fetched it first prove nothing about the next requester, who could
+ * otherwise name a private repository's URL and a commit and read it; and a commit a force push took out of the
+ * repository (a leaked secret, pushed and withdrawn) stays in the cache but is no longer served, as a fresh clone,
+ * and the build Job's own fetch, would not have it either. A cache of {@linkplain #singleUser one user}
+ * ({@code kiln dev}, a build Job's own) serves cached commits without asking the remote again.
  *
  * <p>Each failure has its own {@link SourceException.Reason}: a revision that does not exist, a repository that
  * does not, a host that cannot be reached and credentials that are missing or refused.
@@ -171,27 +173,51 @@ public final class GitSources {
 
     /**
      * Makes sure a commit is in the cache, fetching only what is missing, for a requester whose credentials read the
-     * repository: a fetch proves it, and in a {@linkplain #shared shared} cache an {@code ls-remote} with these
-     * credentials proves it for a commit that is already there.
+     * repository. In a {@linkplain #shared shared} cache the remote is asked every time (a fetch that brings only what
+     * is new, one ref advertisement when nothing is), and the commit is served only when a branch or tag it advertises
+     * now reaches it: a cached commit that a force push removed, or that only another requester could fetch, is not.
      *
      * @param url the repository URL
      * @param commit the full commit SHA
      * @param credentials the requester's credentials
      * @return the commit, for {@link #export} and {@link #changedPaths}
-     * @throws SourceException when the commit is not in the repository or the credentials cannot read it
+     * @throws SourceException when no branch or tag of the repository reaches the commit, or the credentials cannot
+     *     read it
      */
     public Fetched fetch(String url, String commit, GitCredentials credentials) throws SourceException {
+        return fetch(url, commit, credentials, true);
+    }
+
+    /**
+     * A commit this requester built before, to compare another with ({@link #changedPaths}): in a
+     * {@linkplain #shared shared} cache it is served from the cache after an {@code ls-remote} with the requester's
+     * credentials, even when no branch or tag reaches it any more (the commit of a Function's last build, which a force
+     * push replaced). Comparing tells only whether the build inputs changed, never the commit's content. Use
+     * {@link #fetch} for any commit to build.
+     *
+     * @param url the repository URL
+     * @param commit the full commit SHA the requester built
+     * @param credentials the requester's credentials
+     * @return the commit, to compare with
+     * @throws SourceException when it is not in the cache nor reachable in the repository, or the credentials cannot
+     *     read the repository
+     */
+    public Fetched built(String url, String commit, GitCredentials credentials) throws SourceException {
+        return fetch(url, commit, credentials, false);
+    }
+
+    private Fetched fetch(String url, String commit, GitCredentials credentials, boolean reachableNow) throws SourceException {
         Path dir = repoDir(url);
         synchronized (locks.computeIfAbsent(dir.toString(), k -> new Object())) {
             try (Repository repo = open(dir)) {
-                if (has(repo, commit)) {
+                if (has(repo, commit) && !(shared && reachableNow)) {
                     if (shared) {
                         lsRemote(url, credentials);
                     }
                     return new Fetched(url, commit);
                 }
-                fetchAll(repo, url, credentials);
-                if (!has(repo, commit)) {
+                Collection<Ref> advertised = fetchAll(repo, url, credentials);
+                if (!has(repo, commit) || shared && !reachable(repo, commit, advertised)) {
                     throw new SourceException(SourceException.Reason.RevisionNotFound, "commit " + commit
                             + " is not reachable from any branch or tag of " + url, null);
                 }
@@ -199,6 +225,30 @@ public final class GitSources {
             } catch (IOException e) {
                 throw new SourceException(SourceException.Reason.InvalidSource, "the source cache at " + dir + " is unusable: " + e, e);
             }
+        }
+    }
+
+    /**
+     * @return whether a branch or tag among {@code advertised} (the remote's, as just fetched) reaches the commit; JGit's
+     *     reachability checker, the one its upload-pack uses to check a want against the advertised tips
+     */
+    private static boolean reachable(Repository repo, String commit, Collection<Ref> advertised) throws IOException {
+        try (RevWalk walk = new RevWalk(repo)) {
+            RevCommit target = walk.parseCommit(ObjectId.fromString(commit));
+            List<RevCommit> tips = new ArrayList<>();
+            for (Ref r : advertised) {
+                if (!r.getName().startsWith(Constants.R_HEADS) && !r.getName().startsWith(Constants.R_TAGS)) {
+                    continue;
+                }
+                ObjectId id = r.getPeeledObjectId() != null ? r.getPeeledObjectId() : r.getObjectId();
+                if (id == null || !repo.getObjectDatabase().has(id)) {
+                    continue;
+                }
+                if (walk.peel(walk.parseAny(id)) instanceof RevCommit c) {
+                    tips.add(c);
+                }
+            }
+            return !tips.isEmpty() && walk.getObjectReader().createReachabilityChecker(walk).areAllReachable(List.of(target), tips.stream()).isEmpty();
         }
     }
 
@@ -336,11 +386,12 @@ public final class GitSources {
         }
     }
 
-    private void fetchAll(Repository repo, String url, GitCredentials credentials) throws SourceException {
+    /** @return the refs the remote advertised */
+    private Collection<Ref> fetchAll(Repository repo, String url, GitCredentials credentials) throws SourceException {
         try (Git git = Git.wrap(repo); SshSession ssh = session(credentials)) {
-            git.fetch().setRemote(url).setCredentialsProvider(credentials.provider()).setTransportConfigCallback(credentials.transport(ssh))
+            return git.fetch().setRemote(url).setCredentialsProvider(credentials.provider()).setTransportConfigCallback(credentials.transport(ssh))
                     .setTimeout(TIMEOUT_SECONDS)
-                    .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*")).call();
+                    .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*")).call().getAdvertisedRefs();
         } catch (GitAPIException e) {
             throw classify(url, credentials, e);
         }

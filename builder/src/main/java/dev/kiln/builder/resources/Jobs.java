@@ -39,14 +39,43 @@ public final class Jobs {
     private Jobs() {
     }
 
+    /** Characters of the {@code kiln.dev/rebuild} value's SHA-256 in a rebuild's Job name: 64 bits, no accidental collision. */
+    static final int REBUILD_HASH_CHARS = 16;
+
     /**
      * @return the Job's name: the Function's, {@code -build-} and the build key's first 10 characters; for a build
-     *     asked for by a {@code kiln.dev/rebuild} value, then {@code -} and 6 characters of that value's hash, so a
-     *     rebuild is a Job of its own beside the failed one (Kiln may not delete Jobs), and one value builds once
+     *     asked for by a {@code kiln.dev/rebuild} value, then {@code -} and 16 characters of that value's SHA-256, so a
+     *     rebuild is a Job of its own beside the failed one (Kiln may not delete Jobs), and one value builds once. A
+     *     name holds only part of the key and the value's hash: {@link #isFor} tells whether a Job of that name is
+     *     really this build's.
      */
     public static String name(KanikoBuild b) {
-        String rebuild = b.rebuild() == null ? "" : "-" + Names.hash(b.rebuild()).substring(0, 6);
+        String rebuild = b.rebuild() == null ? "" : "-" + Names.hash(b.rebuild()).substring(0, REBUILD_HASH_CHARS);
         return Names.child(b.functionName(), "-build-" + b.buildKey().substring(0, 10) + rebuild);
+    }
+
+    /**
+     * Whether a Job of {@link #name}'s name is this build's: controlled by its Function (this UID), of its whole build
+     * key and of the same {@code kiln.dev/rebuild} value (its whole SHA-256, {@value Labels#REBUILD_SHA256}), as the
+     * Job's annotations say. The name is cut to 63 characters; the annotations are not, so two requests whose cut
+     * names are equal are told apart, and a finished Job is never reported for a request it did not run.
+     *
+     * @param job a Job found under {@code name(b)}
+     * @param b the build
+     * @return true when the Job ran, or runs, {@code b}
+     */
+    public static boolean isFor(Job job, KanikoBuild b) {
+        var meta = job.getMetadata();
+        Map<String, String> annotations = meta.getAnnotations() == null ? Map.of() : meta.getAnnotations();
+        boolean controlled = meta.getOwnerReferences() != null && meta.getOwnerReferences().stream()
+                .anyMatch(r -> Boolean.TRUE.equals(r.getController()) && b.functionUid().equals(r.getUid()));
+        return controlled && b.buildKey().equals(annotations.get(Labels.BUILD_KEY))
+                && java.util.Objects.equals(rebuildHash(b), annotations.get(Labels.REBUILD_SHA256));
+    }
+
+    /** @return the SHA-256 of the build's {@code kiln.dev/rebuild} value, or null without one */
+    private static String rebuildHash(KanikoBuild b) {
+        return b.rebuild() == null ? null : Names.hash(b.rebuild());
     }
 
     /**
@@ -102,6 +131,7 @@ public final class Jobs {
         JobBuilder job = new JobBuilder()
                 .withNewMetadata().withName(name(b)).withNamespace(b.namespace()).withLabels(labels)
                 .addToAnnotations(Labels.BUILD_KEY, b.buildKey())
+                .addToAnnotations(rebuildHash(b) == null ? Map.of() : Map.of(Labels.REBUILD_SHA256, rebuildHash(b)))
                 .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("kiln.dev/v1alpha1").withKind("Function")
                         .withName(b.functionName()).withUid(b.functionUid()).withController(true).withBlockOwnerDeletion(true).build())
                 .endMetadata()

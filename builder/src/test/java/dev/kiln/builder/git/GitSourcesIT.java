@@ -206,4 +206,33 @@ class GitSourcesIT {
         shared.fetch(url(), publicCommit, GitCredentials.NONE);
         assertThat(shared.fetch(url(), publicCommit, GitCredentials.NONE).commit()).as("a public repository needs no credentials").isEqualTo(publicCommit);
     }
+
+    /**
+     * Attacker review: a commit a force push took out of the repository (a secret pushed, then withdrawn) stays in the
+     * shared cache, but is served to no one, as a fresh clone would not have it; the Function whose last build it was may
+     * still compare its new commit with it. A single user's cache keeps serving what it fetched, offline.
+     */
+    @Test
+    void aSharedCacheServesOnlyCommitsABranchOrTagReachesNow() throws Exception {
+        try (GitHttpServer.Repo pushed = server.new Repo("public/force-pushed.git")) {
+            RevCommit kept = pushed.commit("kept", "f.txt", "1");
+            RevCommit withdrawn = pushed.commit("oops", "token.txt", "ghp_secret");
+            String url = server.url("public/force-pushed.git");
+            GitSources shared = GitSources.shared(dir.resolve("force-shared-cache"));
+            GitSources mine = GitSources.singleUser(dir.resolve("force-single-cache"));
+            shared.fetch(url, withdrawn.name(), GitCredentials.NONE);
+            mine.fetch(url, withdrawn.name(), GitCredentials.NONE);
+
+            pushed.work.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD).setRef(kept.name()).call();
+            pushed.push(); // forced
+
+            assertThatThrownBy(() -> shared.fetch(url, withdrawn.name(), GitCredentials.NONE))
+                    .hasMessage("commit " + withdrawn.name() + " is not reachable from any branch or tag of " + url)
+                    .satisfies(e -> assertThat(((SourceException) e).reason()).isEqualTo(SourceException.Reason.RevisionNotFound));
+            assertThat(shared.fetch(url, kept.name(), GitCredentials.NONE).commit()).as("an ancestor of a branch").isEqualTo(kept.name());
+            assertThat(shared.changedPaths(shared.built(url, withdrawn.name(), GitCredentials.NONE), shared.fetch(url, kept.name(), GitCredentials.NONE)))
+                    .as("the last build's commit, compared with").containsExactly("token.txt");
+            assertThat(mine.fetch(url, withdrawn.name(), GitCredentials.NONE).commit()).as("one user's own cache").isEqualTo(withdrawn.name());
+        }
+    }
 }

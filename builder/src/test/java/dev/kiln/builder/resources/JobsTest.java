@@ -131,11 +131,33 @@ class JobsTest {
         KanikoBuild first = new KanikoBuild("greeter", "ns", "uid", "https://x/y.git", COMMIT, "", null, Strategy.MAVEN, null, "r/i", null, KEY, 60);
         KanikoBuild again = new KanikoBuild("greeter", "ns", "uid", "https://x/y.git", COMMIT, "", null, Strategy.MAVEN, null, "r/i", null, KEY, 60, "1");
         assertThat(Jobs.name(first)).isEqualTo("greeter-build-" + KEY.substring(0, 10));
-        assertThat(Jobs.name(again)).startsWith(Jobs.name(first) + "-").hasSize(Jobs.name(first).length() + 7)
+        assertThat(Jobs.name(again)).startsWith(Jobs.name(first) + "-").hasSize(Jobs.name(first).length() + 1 + Jobs.REBUILD_HASH_CHARS)
                 .isEqualTo(Jobs.name(new KanikoBuild("greeter", "ns", "uid", "https://x/y.git", COMMIT, "", null, Strategy.MAVEN, null, "r/i",
                         null, KEY, 60, "1")))
                 .isNotEqualTo(Jobs.name(new KanikoBuild("greeter", "ns", "uid", "https://x/y.git", COMMIT, "", null, Strategy.MAVEN, null, "r/i",
                         null, KEY, 60, "2")));
         assertThat(Jobs.kanikoBuild(again, CONFIG).getMetadata().getName()).isEqualTo(Jobs.name(again));
+    }
+
+    static KanikoBuild build(String uid, String key, String rebuild) {
+        return new KanikoBuild("greeter", "ns", uid, "https://x/y.git", COMMIT, "", null, Strategy.MAVEN, null, "r/i", null, key, 60, rebuild);
+    }
+
+    static Stream<Arguments> jobsOfTheName() {
+        String otherKey = KEY.substring(0, 10) + "0".repeat(KEY.length() - 10);
+        return Stream.of(
+                Arguments.of("its own first build", build("uid", KEY, null), build("uid", KEY, null), true),
+                Arguments.of("its own rebuild", build("uid", KEY, "1"), build("uid", KEY, "1"), true),
+                Arguments.of("another rebuild value", build("uid", KEY, "2"), build("uid", KEY, "1"), false),
+                Arguments.of("the first build, asked as a rebuild", build("uid", KEY, null), build("uid", KEY, "1"), false),
+                Arguments.of("another key of the same first 10 characters", build("uid", otherKey, "1"), build("uid", KEY, "1"), false),
+                Arguments.of("another Function's (another UID)", build("other-uid", KEY, "1"), build("uid", KEY, "1"), false));
+    }
+
+    /** The name holds 10 characters of the key and 16 of the value's hash; the annotations hold them whole. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jobsOfTheName")
+    void aJobIsABuildsOnlyWhenItsOwnerKeyAndRebuildValueAreThatBuilds(String name, KanikoBuild ran, KanikoBuild asked, boolean expected) {
+        assertThat(Jobs.isFor(Jobs.kanikoBuild(ran, CONFIG), asked)).isEqualTo(expected);
     }
 }

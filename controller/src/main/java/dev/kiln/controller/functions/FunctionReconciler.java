@@ -224,7 +224,8 @@ public class FunctionReconciler implements Reconciler<Function> {
         GitSource git = function.getSpec().source.git;
         try {
             var credentials = resolver.credentials(function);
-            var changed = resolver.sources().changedPaths(resolver.sources().fetch(git.url, last.commit, credentials),
+            // The last build's commit may be one a force push replaced: compared with, never built again (GitSources.built).
+            var changed = resolver.sources().changedPaths(resolver.sources().built(git.url, last.commit, credentials),
                     resolver.sources().fetch(git.url, commit, credentials));
             return BuildInputs.touched(changed, contextDir, function.getSpec().build.dockerfile) ? commit : last.commit;
         } catch (SourceException e) {
@@ -266,6 +267,13 @@ public class FunctionReconciler implements Reconciler<Function> {
         if (job.isEmpty()) {
             // Not in the informer's cache: ask the API server, so a restart or a slow cache never builds twice.
             job = Optional.ofNullable(client.batch().v1().jobs().inNamespace(function.getMetadata().getNamespace()).withName(jobName).get());
+        }
+        if (job.isPresent() && !Jobs.isFor(job.get(), plan)) {
+            // The name holds only part of the key and of the rebuild value's hash: never report another request's outcome.
+            life.markBuildFailed(FunctionLifecycle.REASON_JOB_NAME_TAKEN, "Job " + jobName + " exists and is not this build's (another "
+                    + "build key, kiln.dev/rebuild value or owner): " + (rebuild == null ? "set the kiln.dev/rebuild annotation to build"
+                    : "set kiln.dev/rebuild to another value") + ", or delete that Job");
+            return false;
         }
         if (job.isEmpty()) {
             if (plan.pushSecret() != null && !life.checkPushSecret(plan.pushSecret(), registry.pushSecretNamedBy(function),

@@ -1,6 +1,7 @@
 package dev.kiln.controller.sources;
 
 import dev.kiln.api.sources.v1alpha1.GitHubSource;
+import dev.kiln.api.validation.ValidationPolicy;
 import dev.kiln.controller.ControllerConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -24,30 +25,33 @@ public class GitHubSourceReconciler implements Reconciler<GitHubSource> {
     /**
      * @param client the client
      * @param config the controller's configuration (the adapter image)
+     * @param policy what sources may name in this cluster
      * @param clock the clock
      */
     @Inject
-    public GitHubSourceReconciler(KubernetesClient client, ControllerConfig config, Clock clock) {
-        this(client, config.sources().adapterImage(), config.imagePullSecret().orElse(null), clock);
+    public GitHubSourceReconciler(KubernetesClient client, ControllerConfig config, ValidationPolicy policy, Clock clock) {
+        this(client, config.sources().adapterImage(), config.imagePullSecret().orElse(null), policy, clock);
     }
 
     /**
      * @param client the client
      * @param adapterImage the event-sources image, pinned by digest
+     * @param policy what sources may name in this cluster
      * @param clock the clock
      */
-    public GitHubSourceReconciler(KubernetesClient client, String adapterImage, Clock clock) {
-        this(client, adapterImage, null, clock);
+    public GitHubSourceReconciler(KubernetesClient client, String adapterImage, ValidationPolicy policy, Clock clock) {
+        this(client, adapterImage, null, policy, clock);
     }
 
     /**
      * @param client the client
      * @param adapterImage the event-sources image, pinned by digest
      * @param imagePullSecret the Secret the kubelet pulls it with, or null ({@code KILN_IMAGE_PULL_SECRET})
+     * @param policy what sources may name in this cluster
      * @param clock the clock
      */
-    public GitHubSourceReconciler(KubernetesClient client, String adapterImage, String imagePullSecret, Clock clock) {
-        this.reconciliation = new SourceReconciliation<>(client, SourceKind.GITHUB, adapterImage, imagePullSecret, clock);
+    public GitHubSourceReconciler(KubernetesClient client, String adapterImage, String imagePullSecret, ValidationPolicy policy, Clock clock) {
+        this.reconciliation = new SourceReconciliation<>(client, SourceKind.GITHUB, adapterImage, imagePullSecret, policy, clock);
     }
 
     @Override

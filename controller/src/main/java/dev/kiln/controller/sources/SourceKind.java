@@ -21,6 +21,7 @@ import dev.kiln.api.sources.v1alpha1.KafkaSource;
 import dev.kiln.api.sources.v1alpha1.KafkaSourceDefaults;
 import dev.kiln.api.sources.v1alpha1.KafkaSourceValidation;
 import dev.kiln.api.validation.FieldErrors;
+import dev.kiln.api.validation.ValidationPolicy;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -31,14 +32,14 @@ import java.util.function.Function;
  *
  * @param adapter the adapter command (github, gitlab, kafka, cron)
  * @param type the resource class
- * @param validate the kind's validation
+ * @param validate the kind's validation, under the installation's policy (the URLs it may call)
  * @param defaults the kind's defaults, applied in memory before the adapter's environment is derived
  * @param secrets the secrets the adapter reads, by field path (empty for kinds that read none)
  * @param deadLetterSink the dead-letter destination, or null
  * @param hooks what registering the hooks through the forge's API takes, when spec.accessToken asks for it
  * @param <S> the resource type
  */
-public record SourceKind<S>(String adapter, Class<S> type, Function<S, FieldErrors> validate, Consumer<S> defaults,
+public record SourceKind<S>(String adapter, Class<S> type, BiFunction<S, ValidationPolicy, FieldErrors> validate, Consumer<S> defaults,
         Function<S, Map<String, SecretValueFromSource>> secrets, Function<S, Destination> deadLetterSink,
         Function<S, Optional<HookRequest>> hooks) {
 
@@ -68,11 +69,11 @@ public record SourceKind<S>(String adapter, Class<S> type, Function<S, FieldErro
             s -> s.getSpec().accessToken == null ? Optional.empty() : Optional.of(new HookRequest(s.getSpec().accessToken, s.getSpec().secretToken,
                     s.getSpec().projects, s.getSpec().publicURL, s.getSpec().eventTypes, GitLabHooks::new)));
     /** Kafka topics. */
-    public static final SourceKind<KafkaSource> KAFKA = new SourceKind<>("kafka", KafkaSource.class, KafkaSourceValidation::validate,
+    public static final SourceKind<KafkaSource> KAFKA = new SourceKind<>("kafka", KafkaSource.class, (s, policy) -> KafkaSourceValidation.validate(s),
             KafkaSourceDefaults::apply, s -> Map.of(), s -> s.getSpec().delivery == null ? null : s.getSpec().delivery.deadLetterSink,
             s -> Optional.empty());
     /** Cron schedules. */
-    public static final SourceKind<CronSource> CRON = new SourceKind<>("cron", CronSource.class, CronSourceValidation::validate,
+    public static final SourceKind<CronSource> CRON = new SourceKind<>("cron", CronSource.class, (s, policy) -> CronSourceValidation.validate(s),
             s -> { }, s -> Map.of(), s -> null, s -> Optional.empty());
 
     /** @return whether the adapter serves webhooks (a Service, a webhook URL and a secret) */

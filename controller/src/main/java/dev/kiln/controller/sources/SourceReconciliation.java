@@ -8,6 +8,7 @@ import dev.kiln.api.sources.v1alpha1.SourceSpec;
 import dev.kiln.api.sources.v1alpha1.SourceStatus;
 import dev.kiln.api.sources.v1alpha1.WebhookSourceStatus;
 import dev.kiln.api.validation.FieldErrors;
+import dev.kiln.api.validation.ValidationPolicy;
 import dev.kiln.contract.Labels;
 import dev.kiln.contract.adapter.AdapterEnvironment;
 import dev.kiln.controller.Owners;
@@ -77,6 +78,7 @@ public final class SourceReconciliation<S extends CustomResource<? extends Sourc
     private final SourceKind<S> kind;
     private final String image;
     private final String imagePullSecret;
+    private final ValidationPolicy policy;
     private final Clock clock;
     private final WarningEvents events;
 
@@ -85,14 +87,17 @@ public final class SourceReconciliation<S extends CustomResource<? extends Sourc
      * @param kind the source kind
      * @param image the event-sources image, pinned by digest
      * @param imagePullSecret the Secret, in the source's namespace, the kubelet pulls {@code image} with, or null
+     * @param policy what sources may name in this cluster (the schemes of the forge API URLs the controller calls)
      * @param clock the clock for condition transitions
      */
-    public SourceReconciliation(KubernetesClient client, SourceKind<S> kind, String image, String imagePullSecret, Clock clock) {
+    public SourceReconciliation(KubernetesClient client, SourceKind<S> kind, String image, String imagePullSecret, ValidationPolicy policy,
+            Clock clock) {
         this.client = client;
         this.sinks = new SinkResolver(client);
         this.kind = kind;
         this.image = image;
         this.imagePullSecret = imagePullSecret;
+        this.policy = policy;
         this.clock = clock;
         this.events = new WarningEvents(client, clock);
     }
@@ -131,7 +136,7 @@ public final class SourceReconciliation<S extends CustomResource<? extends Sourc
         life.observe(source.getMetadata().getGeneration());
         String ns = source.getMetadata().getNamespace();
 
-        FieldErrors errors = kind.validate().apply(source);
+        FieldErrors errors = kind.validate().apply(source, policy);
         if (!errors.isEmpty()) {
             life.markInvalidSpec(errors);
             return write(source, before, warned, null);
@@ -256,7 +261,11 @@ public final class SourceReconciliation<S extends CustomResource<? extends Sourc
         }
         Optional<SourceKind.HookRequest> request = kind.hooks().apply(source);
         String what = kind.adapter() + " " + source.getMetadata().getNamespace() + "/" + source.getMetadata().getName();
-        if (request.isPresent() && status != null && !status.webhooks.isEmpty()) {
+        FieldErrors errors = kind.validate().apply(source, policy);
+        if (request.isPresent() && !errors.isEmpty()) {
+            // The spec may have been changed since the hooks were registered, to name an API URL Kiln may not call.
+            LOG.warnf("%s: its hooks %s are left behind: its spec is invalid (%s)", what, status == null ? List.of() : status.webhooks, errors.summary());
+        } else if (request.isPresent() && status != null && !status.webhooks.isEmpty()) {
             try {
                 String token = secretValue(source.getMetadata().getNamespace(), "spec.accessToken", request.get().accessToken());
                 WebhookRegistration.deleteAll(request.get().api().apply(http, token), status.webhooks);

@@ -392,6 +392,63 @@ class FunctionReconcilerTest {
         assertThat(jobs(ns)).hasSize(1);
     }
 
+    void rebuild(String ns, String value) {
+        client.resources(Function.class).inNamespace(ns).withName("greeter")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"" + Labels.REBUILD + "\":\"" + value + "\"}}}");
+    }
+
+    /** @return two kiln.dev/rebuild values whose SHA-256 begin with the same {@code chars} hex characters */
+    static String[] rebuildValuesWhoseHashesBeginAlike(int chars) {
+        Map<String, String> byPrefix = new java.util.HashMap<>();
+        for (int i = 0; ; i++) {
+            String value = "r" + i;
+            String earlier = byPrefix.putIfAbsent(dev.kiln.contract.Names.hash(value).substring(0, chars), value);
+            if (earlier != null) {
+                return new String[] {earlier, value};
+            }
+        }
+    }
+
+    /** Attacker review: a Job name held 6 characters of the value's hash, so a new value could name an old request's Job. */
+    @Test
+    void aNewRebuildValueWhoseHashBeginsAsAnEarlierOnesIsANewBuild() {
+        String ns = "rebuild-alike";
+        Job failed = failedBuild(ns);
+        String[] values = rebuildValuesWhoseHashesBeginAlike(6);
+        rebuild(ns, values[0]);
+        await().atMost(WAIT).until(() -> jobs(ns).size() == 2);
+        Job firstRebuild = jobs(ns).stream().filter(j -> !j.getMetadata().getName().equals(failed.getMetadata().getName())).findFirst().orElseThrow();
+        assertThat(firstRebuild.getMetadata().getAnnotations()).containsEntry(Labels.REBUILD_SHA256, dev.kiln.contract.Names.hash(values[0]));
+        cluster.jobs().fail(firstRebuild, Jobs.KANIKO, "error building image: broken again");
+        await().atMost(WAIT).until(() -> condition(get(ns, "greeter"), "BuildSucceeded").map(c -> c.message.contains("broken again")).orElse(false));
+
+        rebuild(ns, values[1]);
+        await().atMost(WAIT).until(() -> jobs(ns).size() == 3);
+        await().atMost(WAIT).until(() -> condition(get(ns, "greeter"), "BuildSucceeded").map(c -> "Building".equals(c.reason)).orElse(false));
+        assertThat(get(ns, "greeter").getStatus().build.rebuild).isEqualTo(values[1]);
+    }
+
+    /** A Job of the build's name that ran another request (here another kiln.dev/rebuild value) is reported, never adopted. */
+    @Test
+    void aJobOfTheBuildsNameThatRanAnotherRequestIsNotAdopted() {
+        String ns = "rebuild-taken";
+        Job failed = failedBuild(ns);
+        Function f = get(ns, "greeter");
+        String key = failed.getMetadata().getAnnotations().get(Labels.BUILD_KEY);
+        String name = Jobs.name(new dev.kiln.builder.resources.KanikoBuild("greeter", ns, f.getMetadata().getUid(), "unused", "unused", "", null,
+                dev.kiln.builder.plan.Strategy.MAVEN, null, "unused", null, key, 60, "v2"));
+        client.resource(new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder(failed).editMetadata().withName(name).withUid(null)
+                .withResourceVersion(null).withCreationTimestamp(null).addToAnnotations(Labels.REBUILD_SHA256, dev.kiln.contract.Names.hash("other"))
+                .endMetadata().build()).create();
+
+        rebuild(ns, "v2");
+        await().atMost(WAIT).until(() -> condition(get(ns, "greeter"), "BuildSucceeded")
+                .map(c -> FunctionLifecycle.REASON_JOB_NAME_TAKEN.equals(c.reason)).orElse(false));
+        assertThat(condition(get(ns, "greeter"), "BuildSucceeded").orElseThrow().message).contains("Job " + name + " exists and is not this build's")
+                .contains("set kiln.dev/rebuild to another value");
+        assertThat(jobs(ns)).hasSize(2);
+    }
+
     @Test
     void aMissingSecretAndAMissingRevisionAreSourceErrors() {
         String ns = "sources";

@@ -67,8 +67,8 @@ class SourceReconcilerTest {
         client = cluster.client();
         Clock clock = Clock.systemUTC();
         KubernetesClient controller = cluster.controllerClient();
-        cluster.start(List.of(new GitHubSourceReconciler(controller, IMAGE, clock), new GitLabSourceReconciler(controller, IMAGE, clock),
-                new KafkaSourceReconciler(controller, IMAGE, clock), new CronSourceReconciler(controller, IMAGE, clock)));
+        cluster.start(List.of(new GitHubSourceReconciler(controller, IMAGE, MockCluster.REGISTRY.policy(), clock), new GitLabSourceReconciler(controller, IMAGE, MockCluster.REGISTRY.policy(), clock),
+                new KafkaSourceReconciler(controller, IMAGE, MockCluster.REGISTRY.policy(), clock), new CronSourceReconciler(controller, IMAGE, MockCluster.REGISTRY.policy(), clock)));
     }
 
     @org.junit.jupiter.api.AfterEach

@@ -51,6 +51,11 @@ public final class FunctionLifecycle {
      */
     public static final String REASON_JOB_REFUSED = "JobRefused";
     /**
+     * Reason (on {@code BuildSucceeded}): a Job of the build's name exists but ran another build (another build key or
+     * {@code kiln.dev/rebuild} value, or not the Function's), so its outcome is not this build's; not final.
+     */
+    public static final String REASON_JOB_NAME_TAKEN = "JobNameTaken";
+    /**
      * Reason (on {@code ServiceReady}): the cluster refused to create or update the Knative Service (Knative Serving's
      * webhook, another validating webhook or policy, RBAC); the message is the API server's.
      */

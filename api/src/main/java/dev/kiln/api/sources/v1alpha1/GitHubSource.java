@@ -49,6 +49,6 @@ public class GitHubSource extends CustomResource<GitHubSourceSpec, WebhookSource
 
     @Override
     public FieldErrors validate(ValidationPolicy policy) {
-        return GitHubSourceValidation.validate(this);
+        return GitHubSourceValidation.validate(this, policy);
     }
 }

@@ -2,6 +2,7 @@ package dev.kiln.api.sources.v1alpha1;
 
 import dev.kiln.api.validation.Checks;
 import dev.kiln.api.validation.FieldErrors;
+import dev.kiln.api.validation.ValidationPolicy;
 import java.util.regex.Pattern;
 
 /** Validation of a GitHubSource: every error, each with its field path. */
@@ -15,9 +16,10 @@ public final class GitHubSourceValidation {
 
     /**
      * @param source the source to check
+     * @param policy what URLs Kiln may call where it runs: the API URL's scheme must be one it allows
      * @return every error found
      */
-    public static FieldErrors validate(GitHubSource source) {
+    public static FieldErrors validate(GitHubSource source, ValidationPolicy policy) {
         GitHubSourceSpec spec = source.getSpec();
         FieldErrors errors = SourceValidation.common(source, spec);
         if (spec == null) {
@@ -36,10 +38,12 @@ public final class GitHubSourceValidation {
                 "is not a GitHub webhook event (e.g. push, pull_request, release, or * for all)");
         WebhookChecks.secrets(errors, spec.adapterSecrets(), spec.accessToken, spec.allowUnsigned);
         if (spec.githubAPIURL != null) {
-            Checks.httpUrl(errors, "spec.githubAPIURL", spec.githubAPIURL);
+            Checks.forgeApiUrl(errors, "spec.githubAPIURL", spec.githubAPIURL, policy);
             if (spec.accessToken == null && !GitHubSourceSpec.DEFAULT_API_URL.equals(spec.githubAPIURL)) {
                 errors.add("spec.githubAPIURL", "is only used with spec.accessToken, to register the webhook");
             }
+        } else if (spec.accessToken != null) {
+            Checks.forgeApiUrl(errors, "spec.githubAPIURL", GitHubSourceSpec.DEFAULT_API_URL, policy); // the default is called
         }
         WebhookChecks.registration(errors, spec.accessToken, spec.publicURL);
         return errors;

@@ -46,6 +46,6 @@ public class GitLabSource extends CustomResource<GitLabSourceSpec, WebhookSource
 
     @Override
     public FieldErrors validate(ValidationPolicy policy) {
-        return GitLabSourceValidation.validate(this);
+        return GitLabSourceValidation.validate(this, policy);
     }
 }

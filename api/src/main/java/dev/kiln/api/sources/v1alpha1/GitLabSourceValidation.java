@@ -2,6 +2,7 @@ package dev.kiln.api.sources.v1alpha1;
 
 import dev.kiln.api.validation.Checks;
 import dev.kiln.api.validation.FieldErrors;
+import dev.kiln.api.validation.ValidationPolicy;
 import java.net.URI;
 
 /** Validation of a GitLabSource: every error, each with its field path. */
@@ -12,9 +13,10 @@ public final class GitLabSourceValidation {
 
     /**
      * @param source the source to check
+     * @param policy what URLs Kiln may call where it runs: with spec.accessToken, Kiln calls each project's host
      * @return every error found
      */
-    public static FieldErrors validate(GitLabSource source) {
+    public static FieldErrors validate(GitLabSource source, ValidationPolicy policy) {
         GitLabSourceSpec spec = source.getSpec();
         FieldErrors errors = SourceValidation.common(source, spec);
         if (spec == null) {
@@ -29,6 +31,8 @@ public final class GitLabSourceValidation {
                 Checks.httpUrl(urlErrors, path, spec.projects.get(i));
                 if (!urlErrors.isEmpty() || URI.create(spec.projects.get(i)).getPath().split("/").length < 3) {
                     errors.add(path, "must be a project URL such as https://gitlab.com/group/project");
+                } else if (spec.accessToken != null) {
+                    Checks.forgeApiUrl(errors, path, spec.projects.get(i), policy); // its host's API registers the hook
                 }
             }
         }

@@ -224,6 +224,53 @@ class SourceValidationTest {
         assertThat(resource.validate(ValidationPolicy.LOCAL).list()).isEmpty();
     }
 
+    /** Where Kiln registers hooks through a forge's API: the Git URL schemes the cluster allows bound the API URLs it calls. */
+    static final ValidationPolicy HTTPS_ONLY = ValidationPolicy.cluster(List.of("https", "ssh"), "registry.example.com/kiln", "KILN_GIT_SCHEMES in kiln-config");
+    static final ValidationPolicy SSH_ONLY = ValidationPolicy.cluster(List.of("ssh"), "registry.example.com/kiln", "KILN_GIT_SCHEMES in kiln-config");
+    static final ValidationPolicy WITH_HTTP = ValidationPolicy.cluster(List.of("https", "http"), "registry.example.com/kiln", "KILN_GIT_SCHEMES in kiln-config");
+
+    static GitHubSource registeringGitHub(String apiUrl) {
+        return gitHubSource(s -> {
+            s.getSpec().accessToken = SecretValueFromSource.of("github-api", "token");
+            s.getSpec().publicURL = "https://hooks.example.com/demo";
+            s.getSpec().githubAPIURL = apiUrl;
+        });
+    }
+
+    static GitLabSource gitLab(String project, boolean registering) {
+        return gitLabSource(s -> {
+            s.getSpec().projects = List.of(project);
+            if (registering) {
+                s.getSpec().accessToken = SecretValueFromSource.of("gitlab-api", "token");
+                s.getSpec().publicURL = "https://hooks.example.com/demo";
+            }
+        });
+    }
+
+    static Stream<Arguments> forgeApiUrls() {
+        String http = "http URLs are not allowed here: must be an https URL (KILN_GIT_SCHEMES in kiln-config allows more)";
+        return Stream.of(
+                arguments("github: an http API URL where only https is allowed", registeringGitHub("http://10.0.0.7/api/v3"), HTTPS_ONLY,
+                        List.of(new FieldError("spec.githubAPIURL", http))),
+                arguments("github: an https API URL", registeringGitHub("https://github.example.com/api/v3"), HTTPS_ONLY, List.of()),
+                arguments("github: an http API URL where the operator allows http", registeringGitHub("http://10.0.0.7/api/v3"), WITH_HTTP, List.of()),
+                arguments("github: the default API URL (https) where only ssh is allowed", registeringGitHub(null), SSH_ONLY,
+                        List.of(new FieldError("spec.githubAPIURL", "https URLs are not allowed here: must be an http or https URL, and neither is"
+                                + " allowed (KILN_GIT_SCHEMES in kiln-config allows more)"))),
+                arguments("gitlab: an http project whose API registers the hook, where only https is allowed",
+                        gitLab("http://gitlab.internal/acme/greeter", true), HTTPS_ONLY, List.of(new FieldError("spec.projects[0]", http))),
+                arguments("gitlab: an http project without accessToken (only a filter: nothing is called)",
+                        gitLab("http://gitlab.internal/acme/greeter", false), HTTPS_ONLY, List.of()),
+                arguments("gitlab: an https project whose API registers the hook", gitLab("https://gitlab.example.com/acme/greeter", true), HTTPS_ONLY,
+                        List.of()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("forgeApiUrls")
+    void theForgeApiUrlsKilnCallsAreBoundByTheAllowedGitSchemes(String name, KilnResource source, ValidationPolicy policy, List<FieldError> errors) {
+        assertThat(source.validate(policy).list()).containsExactlyElementsOf(errors);
+    }
+
     private static DeliverySpec delivery(KafkaSource s) {
         if (s.getSpec().delivery == null) {
             s.getSpec().delivery = new DeliverySpec();

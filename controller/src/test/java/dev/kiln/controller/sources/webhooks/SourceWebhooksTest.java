@@ -60,7 +60,7 @@ class SourceWebhooksTest {
         cluster = new MockCluster();
         client = cluster.client();
         KubernetesClient controller = cluster.controllerClient();
-        cluster.start(List.of(new GitHubSourceReconciler(controller, IMAGE, Clock.systemUTC()), new GitLabSourceReconciler(controller, IMAGE, Clock.systemUTC())));
+        cluster.start(List.of(new GitHubSourceReconciler(controller, IMAGE, MockCluster.REGISTRY.policy(), Clock.systemUTC()), new GitLabSourceReconciler(controller, IMAGE, MockCluster.REGISTRY.policy(), Clock.systemUTC())));
     }
 
     @AfterEach
@@ -244,8 +244,36 @@ class SourceWebhooksTest {
             await().atMost(WAIT).until(() -> get.get() == null);
         } finally {
             KubernetesClient controller = cluster.controllerClient();
-            cluster.start(List.of(new GitHubSourceReconciler(controller, IMAGE, Clock.systemUTC()),
-                    new GitLabSourceReconciler(controller, IMAGE, Clock.systemUTC())));
+            cluster.start(List.of(new GitHubSourceReconciler(controller, IMAGE, MockCluster.REGISTRY.policy(), Clock.systemUTC()),
+                    new GitLabSourceReconciler(controller, IMAGE, MockCluster.REGISTRY.policy(), Clock.systemUTC())));
+        }
+    }
+
+    /** Attacker review: a cluster that allows only https Git URLs calls no plain-http forge API with a user's token. */
+    @Test
+    void aForgeApiUrlOfASchemeTheClusterDoesNotAllowIsInvalidAndNeverCalled() {
+        String ns = "http-api";
+        namespace(ns, TOKEN);
+        forge.repository("acme/internal");
+        int asked = forge.requests().size();
+        cluster.stopOperator();
+        KubernetesClient controller = cluster.controllerClient();
+        dev.kiln.api.validation.ValidationPolicy httpsOnly = dev.kiln.api.validation.ValidationPolicy.cluster(List.of("https", "ssh"),
+                "registry.example.com/kiln", "KILN_GIT_SCHEMES in kiln-config");
+        cluster.start(List.of(new GitHubSourceReconciler(controller, IMAGE, httpsOnly, Clock.systemUTC())));
+        try {
+            client.resource(github(ns, List.of("acme/internal"))).create();
+            Supplier<GitHubSource> get = () -> client.resources(GitHubSource.class).inNamespace(ns).withName("hooks").get();
+            await().atMost(WAIT).until(() -> condition(get.get(), "Ready").map(c -> "InvalidSpec".equals(c.reason)).orElse(false));
+            assertThat(condition(get.get(), "Ready").orElseThrow().message).contains("spec.githubAPIURL: http URLs are not allowed here: must be an"
+                    + " https URL (KILN_GIT_SCHEMES in kiln-config allows more)");
+            assertThat(forge.requests()).as("no call to the forge").hasSize(asked);
+            client.resources(GitHubSource.class).inNamespace(ns).withName("hooks").delete();
+            await().atMost(WAIT).until(() -> get.get() == null);
+        } finally {
+            cluster.stopOperator();
+            cluster.start(List.of(new GitHubSourceReconciler(controller, IMAGE, MockCluster.REGISTRY.policy(), Clock.systemUTC()),
+                    new GitLabSourceReconciler(controller, IMAGE, MockCluster.REGISTRY.policy(), Clock.systemUTC())));
         }
     }
 }
