@@ -228,6 +228,10 @@ class TrainingIT {
             serving.destroy();
             serving.waitFor(20, TimeUnit.SECONDS);
         }
+        // SIGTERM drains and exits 0, as Knative expects; the class-load log then covers the drain too.
+        assertThat(serving.isAlive()).as("still running 20 s after SIGTERM").isFalse();
+        assertThat(serving.exitValue()).as(Files.readString(runLog)).isZero();
+        assertThat(Files.readString(runLog)).contains("drained; exiting");
         return Files.readString(runLog);
     }
 

@@ -248,7 +248,7 @@ record ClassPathFacts(List<String> functions, boolean validators, List<String> j
             }
             long size = le32(buffer, 12);
             long offset = le32(buffer, 16);
-            if (offset + size > end) {
+            if (offset + size > end || size > Integer.MAX_VALUE) {
                 return -1;
             }
             CRC32 crc = new CRC32();

@@ -57,7 +57,7 @@ public final class FunctionMain {
             System.exit(0); // a normal exit (not halt) is what makes the JVM dump the archive
         }
         FunctionServer server = FunctionServer.start(function, config, env.getOrDefault("KILN_HOST", "0.0.0.0"), facts);
-        Log.info(config.name() + " ready on port " + server.port());
+        // Before the log line: the server already reports ready, so a SIGTERM from here on must drain it.
         if (signals) {
             onSignal.server = server;
         } else {
@@ -65,6 +65,7 @@ public final class FunctionMain {
             onExit.server = server;
             Runtime.getRuntime().addShutdownHook(new Thread(onExit, "kiln-drain"));
         }
+        Log.info(config.name() + " ready on port " + server.port());
     }
 
     /**

@@ -15,7 +15,7 @@ final class Signals {
      */
     static boolean onTerm(Runnable handler) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), new OnTerm(handler));
+            OnTerm.install(handler);
             return true;
         } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
             return false;
@@ -28,6 +28,15 @@ final class Signals {
 
         OnTerm(Runnable handler) {
             this.handler = handler;
+        }
+
+        /**
+         * Here, not in {@link Signals#onTerm}: passing an {@code OnTerm} where a {@code SignalHandler} is expected makes
+         * the verifier load {@code sun.misc.SignalHandler} when it links the calling class, so on a runtime without
+         * {@code jdk.unsupported} {@code onTerm} itself would fail to link instead of reporting false.
+         */
+        static void install(Runnable handler) {
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), new OnTerm(handler));
         }
 
         @Override
