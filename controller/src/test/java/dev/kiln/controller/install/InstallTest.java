@@ -140,6 +140,34 @@ class InstallTest {
         assertThat(one("kustomize/overlays/prod", ConfigMap.class).getData()).doesNotContainKey("KILN_IMAGE_PULL_SECRET");
     }
 
+    /**
+     * A comment in the install that points at a file of this repository points at one that exists (a comment named an
+     * example that was never there). {@code config/...} paths are left out: the comments also cite upstream
+     * repositories' {@code config/} files.
+     */
+    @Test
+    void everyRepositoryPathTheInstallsCommentsNameExists() throws IOException {
+        java.util.regex.Pattern path = java.util.regex.Pattern.compile("\\b((?:examples|docs|hack|kustomize)/[\\w./-]*\\w)");
+        List<String> missing = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(ROOT.resolve("config"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                for (String line : java.nio.file.Files.readAllLines(file)) {
+                    int comment = line.indexOf('#');
+                    if (comment < 0) {
+                        continue;
+                    }
+                    java.util.regex.Matcher m = path.matcher(line.substring(comment));
+                    while (m.find()) {
+                        if (!java.nio.file.Files.exists(ROOT.resolve(m.group(1)))) {
+                            missing.add(ROOT.relativize(file) + ": " + m.group(1));
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(missing).isEmpty();
+    }
+
     @Test
     void prodRunsTwoReplicasBehindLeaderElection() {
         assertThat(one("kustomize/overlays/prod", Deployment.class).getSpec().getReplicas()).isEqualTo(2);
